@@ -1,0 +1,2 @@
+// The client SDK: connectTable and its parts (arrives with issue 5).
+export {}

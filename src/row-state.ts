@@ -1,0 +1,148 @@
+// What the table knows about each live row besides its cells: incarnation and position, the
+// manual order built from them, and the translation of a Yjs transaction into a TableChange.
+import type * as Y from 'yjs'
+import type { ColumnId, RowId } from './ids.js'
+import {
+  isStoredRow,
+  overrideFor,
+  positionColumn,
+  splitCellKey,
+  cellKey,
+  type TableMaps,
+} from './layout.js'
+import { createOrderedIndex, type OrderedIndex } from './ordered-index.js'
+import { comparePositions, type Position } from './row-order.js'
+
+/** Where a change came from: this replica's own edit, another replica, or an undo/redo. */
+export type ChangeSource = 'local' | 'remote' | 'undo'
+
+/** What one Yjs transaction did to a table; the `change` event carries one per transaction. */
+export interface TableChange {
+  readonly source: ChangeSource
+  /** The Yjs transaction origin (a provider, an UndoManager, the table itself...). */
+  readonly origin: unknown
+  readonly added: ReadonlySet<RowId>
+  readonly deleted: ReadonlySet<RowId>
+  /** Rows that existed before and after, with the ids of the columns whose cells changed. */
+  readonly updated: ReadonlyMap<RowId, ReadonlySet<ColumnId>>
+  /** Rows whose manual-order position changed. */
+  readonly moved: ReadonlySet<RowId>
+  /** True when a column was added, removed, renamed, retyped, moved or given a new default. */
+  readonly schemaChanged: boolean
+}
+
+/** A live row's identity: `inc` is its incarnation, `position` its current manual-order key. */
+export interface RowState {
+  readonly id: RowId
+  readonly inc: number
+  readonly position: Position
+}
+
+export const compareRowStates = (a: RowState, b: RowState): number =>
+  comparePositions(a.position, b.position) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+export interface RowStates {
+  get(id: RowId): RowState | undefined
+  readonly size: number
+  ids(): IterableIterator<RowId>
+  /** The manual order (built on first use, then kept up to date). */
+  order(): OrderedIndex<RowState>
+  /** The greatest position seen so far: appending after it lands past every row. */
+  maxPosition(): Position | null
+  /** Records a local write at once, so later writes in the same transaction see it. */
+  setLocal(id: RowId, state: RowState | undefined): void
+  /** Reads the row's state from the doc and turns the transaction's touches into a change. */
+  finish(
+    transaction: Y.Transaction,
+    source: ChangeSource,
+    schemaChanged: boolean,
+    allColumnIds: () => readonly ColumnId[],
+  ): TableChange | undefined
+}
+
+export function createRowStates(maps: TableMaps): RowStates {
+  const states = new Map<RowId, RowState>()
+  let order: OrderedIndex<RowState> | undefined
+  let maxPosition: Position | null = null
+  // The state each row had before the current transaction first touched it (undefined: absent).
+  const before = new Map<RowId, RowState | undefined>()
+
+  const readState = (id: RowId): RowState | undefined => {
+    const stored: unknown = maps.rows.get(id)
+    if (!isStoredRow(stored)) return undefined
+    const moved = overrideFor(maps.cells.get(cellKey(id, positionColumn)), stored.i)
+    const position = typeof moved?.value === 'string' ? moved.value : stored.p
+    return { id, inc: stored.i, position }
+  }
+
+  const put = (id: RowId, state: RowState | undefined): void => {
+    if (!before.has(id)) before.set(id, states.get(id))
+    const previous = states.get(id)
+    if (previous !== undefined) order?.delete(previous)
+    if (state === undefined) {
+      states.delete(id)
+      return
+    }
+    states.set(id, state)
+    order?.insert(state)
+    if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
+  }
+
+  maps.rows.forEach((_, id) => {
+    const state = readState(id as RowId)
+    if (state !== undefined) put(id as RowId, state)
+  })
+  before.clear()
+
+  return {
+    get: (id) => states.get(id),
+    get size() {
+      return states.size
+    },
+    ids: () => states.keys(),
+    order: () => (order ??= createOrderedIndex(compareRowStates, [...states.values()])),
+    maxPosition: () => maxPosition,
+    setLocal: put,
+    finish(transaction, source, schemaChanged, allColumnIds) {
+      const touched = new Map<RowId, Set<ColumnId> | undefined>()
+      for (const key of changedKeys(transaction, maps.rows)) {
+        if (key !== null) touched.set(key as RowId, touched.get(key as RowId))
+      }
+      for (const key of changedKeys(transaction, maps.cells)) {
+        if (key === null) continue
+        const [rowId, columnId] = splitCellKey(key)
+        let columns = touched.get(rowId)
+        if (columns === undefined) touched.set(rowId, (columns = new Set()))
+        if (columnId !== positionColumn) columns.add(columnId)
+      }
+      const added = new Set<RowId>()
+      const deleted = new Set<RowId>()
+      const moved = new Set<RowId>()
+      const updated = new Map<RowId, ReadonlySet<ColumnId>>()
+      for (const [id, columns] of touched) {
+        const now = readState(id)
+        const was = before.has(id) ? before.get(id) : states.get(id)
+        put(id, now)
+        if (was === undefined && now === undefined) continue
+        if (was === undefined) added.add(id)
+        else if (now === undefined) deleted.add(id)
+        else {
+          if (was.position !== now.position) moved.add(id)
+          // A different incarnation is a concurrent create that won (S4): every cell may differ.
+          const changed = was.inc !== now.inc ? new Set(allColumnIds()) : columns
+          if (changed !== undefined && changed.size > 0) updated.set(id, changed)
+        }
+      }
+      before.clear()
+      if (!schemaChanged && added.size + deleted.size + moved.size + updated.size === 0)
+        return undefined
+      return { source, origin: transaction.origin, added, deleted, updated, moved, schemaChanged }
+    },
+  }
+}
+
+/** The keys of `type` that a transaction changed (Yjs keys its `changed` map by type). */
+function changedKeys(transaction: Y.Transaction, type: object): ReadonlySet<string | null> {
+  for (const [changedType, keys] of transaction.changed) if (changedType === type) return keys
+  return new Set()
+}
