@@ -13,3 +13,12 @@ export { comparePositions, positionBetween } from './row-order.js'
 export type { Position } from './row-order.js'
 export { createOrderedIndex } from './ordered-index.js'
 export type { OrderedIndex } from './ordered-index.js'
+export {
+  MessageType,
+  CloseCode,
+  encodeSaved,
+  encodeNotSaved,
+  encodeErrorNotice,
+  decodeTesseraMessage,
+} from './protocol.js'
+export type { TesseraMessage } from './protocol.js'
