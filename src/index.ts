@@ -22,3 +22,5 @@ export {
   decodeTesseraMessage,
 } from './protocol.js'
 export type { TesseraMessage } from './protocol.js'
+export { applyChecked, allowEverything } from './validation.js'
+export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
