@@ -22,3 +22,21 @@ export {
   decodeTesseraMessage,
 } from './protocol.js'
 export type { TesseraMessage } from './protocol.js'
+export { parseQuery, operatorsByType } from './query.js'
+export type {
+  Query,
+  Where,
+  Operators,
+  OrderByInput,
+  ComparisonOperator,
+  ParsedQuery,
+  Condition,
+  TestCondition,
+  SortKey,
+  QueryColumn,
+} from './query.js'
+export { evaluateQuery, matchesCondition, projectRow } from './query-match.js'
+export { createLiveQuery } from './live-query.js'
+export type { LiveQuery, QueryWindow } from './live-query.js'
+export { applyDiff } from './window-diff.js'
+export type { LiveQueryDiff, DiffSource, WindowChanges } from './window-diff.js'
