@@ -24,3 +24,21 @@ export {
 export type { TesseraMessage } from './protocol.js'
 export { applyChecked, allowEverything } from './validation.js'
 export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
+export { parseQuery, operatorsByType } from './query.js'
+export type {
+  Query,
+  Where,
+  Operators,
+  OrderByInput,
+  ComparisonOperator,
+  ParsedQuery,
+  Condition,
+  TestCondition,
+  SortKey,
+  QueryColumn,
+} from './query.js'
+export { evaluateQuery, matchesCondition, projectRow } from './query-match.js'
+export { createLiveQuery } from './live-query.js'
+export type { LiveQuery, QueryWindow } from './live-query.js'
+export { applyDiff } from './window-diff.js'
+export type { LiveQueryDiff, DiffSource, WindowChanges } from './window-diff.js'
