@@ -22,3 +22,5 @@ export {
   decodeTesseraMessage,
 } from './protocol.js'
 export type { TesseraMessage } from './protocol.js'
+export type { Store, StoredTable } from './ports/store.js'
+export { createMemoryStore } from './ports/memory-store.js'
