@@ -6,12 +6,15 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { WebSocket } from 'ws'
 import {
+  allowEverything,
+  applyChecked,
   CloseCode,
   encodeErrorNotice,
   encodeNotSaved,
   encodeSaved,
   MessageType,
   TesseraError,
+  type WritePermissions,
 } from '../src/index.js'
 import type { Metrics } from './metrics.js'
 import { encodeAwareness, type Peer, type Room } from './room.js'
@@ -21,7 +24,12 @@ export interface Session {
   room: Room
   /** False for a read-only connection: its updates are refused with a FORBIDDEN notice. */
   canWrite: boolean
+  /** What a writer may change (docs/semantics.md S32–S33); default: everything. */
+  permissions?: WritePermissions
 }
+
+/** Most correction notices sent for one update (the rest are only counted). */
+const maxNoticesPerUpdate = 10
 
 /** What every connection of a server shares. */
 export interface ConnectionContext {
@@ -54,6 +62,7 @@ export function serveConnection(
   const queued: Buffer[] = []
   let current: Room | undefined
   let canWrite = false
+  let permissions = allowEverything
   let isClosing = false
 
   const peer: Peer = {
@@ -163,7 +172,16 @@ export function serveConnection(
       peer.send(encodeErrorNotice('FORBIDDEN', `table "${room.name}" is read-only for you`))
       return
     }
-    Y.applyUpdate(room.doc, update, peer)
+    // S30–S33: what the schema or the permissions do not allow is undone in the same
+    // transaction; the writer needs the correction too, so the batch is echoed to it.
+    const { violations } = applyChecked(room.doc, update, peer, permissions)
+    if (violations.length === 0) return
+    room.echoToOrigins()
+    violations.forEach((violation, index) => {
+      metrics.error(violation.code)
+      if (index < maxNoticesPerUpdate)
+        peer.send(encodeErrorNotice(violation.code, violation.message))
+    })
   }
 
   socket.on('message', (data: Buffer, isBinary: boolean) => {
@@ -191,7 +209,7 @@ export function serveConnection(
   })
 
   session.then(
-    ({ room: loaded, canWrite: isWritable }) => {
+    ({ room: loaded, canWrite: isWritable, permissions: granted }) => {
       if (socket.readyState !== socket.OPEN) return
       if (loaded.peers.size >= context.maxConnectionsPerTable) {
         metrics.error('FORBIDDEN')
@@ -202,6 +220,7 @@ export function serveConnection(
         return
       }
       canWrite = isWritable
+      permissions = granted ?? allowEverything
       current = loaded
       loaded.join(peer)
       greet(loaded)

@@ -31,6 +31,8 @@ export interface Room {
   /** Keeps the room loaded (REST requests, live streams); returns the release function. */
   hold(): () => void
   readonly holds: number
+  /** Sends the pending batch back to the connections it came from too (they lack a correction). */
+  echoToOrigins(): void
   /** Runs `callback` once every update applied so far is committed to the store. */
   afterDurable(callback: DurableCallback): void
   /** Resolves once every update applied so far is committed; rejects with STORAGE_FAILURE. */
@@ -53,11 +55,12 @@ export interface RoomContext {
 interface Batch {
   updates: Uint8Array[]
   origins: Set<unknown>
+  isEchoed: boolean
   callbacks: DurableCallback[]
 }
 
 const loading = Symbol('load')
-const newBatch = (): Batch => ({ updates: [], origins: new Set(), callbacks: [] })
+const newBatch = (): Batch => ({ updates: [], origins: new Set(), isEchoed: false, callbacks: [] })
 
 /** Encodes a y-protocols sync update message: varUint(0) varUint(2) varUint8Array(update). */
 export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
@@ -138,11 +141,13 @@ function createRoom(
     })
   }
 
-  const broadcast = (update: Uint8Array, origins: Set<unknown>): void => {
+  const broadcast = (update: Uint8Array, batch: Batch): void => {
     const message = encodeSyncUpdate(update)
-    // One origin already has the update; several get the merged update back (harmless, as
-    // applying an update twice changes nothing) so that it is encoded only once.
-    const skip = origins.size === 1 ? origins.values().next().value : undefined
+    // One origin already has the update (unless the server corrected it); several get the
+    // merged update back (harmless: applying an update twice changes nothing), so it is
+    // encoded once.
+    const skip =
+      batch.origins.size === 1 && !batch.isEchoed ? batch.origins.values().next().value : undefined
     let sent = 0
     for (const peer of peers) {
       if (peer === skip) continue
@@ -179,7 +184,7 @@ function createRoom(
         log.count++
         log.bytes += update.byteLength
         log.isEmpty = false
-        broadcast(update, batch.origins)
+        broadcast(update, batch)
       }
       await compactIfDue()
       // Callbacks may join while the commit or the compaction is awaited: splice takes them all.
@@ -260,6 +265,9 @@ function createRoom(
         if (isHeld) release()
         isHeld = false
       }
+    },
+    echoToOrigins() {
+      open.isEchoed = true
     },
     afterDurable(callback) {
       if (broken !== undefined) callback(broken)

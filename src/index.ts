@@ -24,3 +24,5 @@ export {
 export type { TesseraMessage } from './protocol.js'
 export type { Store, StoredTable } from './ports/store.js'
 export { createMemoryStore } from './ports/memory-store.js'
+export { applyChecked, allowEverything } from './validation.js'
+export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'

@@ -14,6 +14,8 @@ export interface SyncClient {
   readonly socket: WebSocket
   /** Bytes of every message received. */
   readonly bytesReceived: number
+  /** Error notices received (docs/protocol.md §4). */
+  readonly notices: { code: string; message: string }[]
   /** The close code and reason, once closed. */
   readonly closed: { code: number; reason: string } | undefined
   /** Resolves once the server's sync step 2 was applied. */
@@ -48,6 +50,7 @@ export function connectClient(
   let bytesReceived = 0
   let isSynced = false
   let closed: { code: number; reason: string } | undefined
+  const notices: { code: string; message: string }[] = []
   let nextRequest = 1
   const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>()
   const send = (message: Uint8Array): void => {
@@ -73,6 +76,7 @@ export function connectClient(
       return
     }
     const message = type >= 100 ? decodeTesseraMessage(bytes) : undefined
+    if (message?.type === 'error') notices.push({ code: message.code, message: message.message })
     if (message?.type === 'saved') waiting.get(message.requestId)?.resolve()
     if (message?.type === 'not-saved') {
       waiting.get(message.requestId)?.reject(new Error(`${message.code}: ${message.message}`))
@@ -95,6 +99,7 @@ export function connectClient(
     get closed() {
       return closed
     },
+    notices,
     whenSynced: () => waitFor(() => isSynced, { what: `sync of ${table}` }),
     save() {
       const requestId = nextRequest++

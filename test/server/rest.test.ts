@@ -73,7 +73,7 @@ describe('REST API', () => {
       ['GET', '/tables/t/rows/nope', undefined, 404, 'ROW_NOT_FOUND'],
       ['DELETE', '/tables/t/rows/nope', undefined, 404, 'ROW_NOT_FOUND'],
       ['PATCH', '/tables/t/rows/nope', { title: 'x' }, 404, 'ROW_NOT_FOUND'],
-      ['POST', '/tables/t/rows', { nope: 1 }, 400, 'COLUMN_NOT_FOUND'],
+      ['POST', '/tables/t/rows', { nope: 1 }, 404, 'COLUMN_NOT_FOUND'],
       ['POST', '/tables/t/rows', { priority: 'high' }, 422, 'SCHEMA_VIOLATION'],
       ['POST', '/tables/t/rows', '{"broken', 400, 'INVALID_ARGUMENT'],
       ['POST', '/tables/t/rows', { title: 'x'.repeat(4000) }, 413, 'MESSAGE_TOO_LARGE'],

@@ -71,6 +71,27 @@ describe('sync server', () => {
     }
   })
 
+  it('S30: corrects a value of the wrong type on every replica and tells the writer', async () => {
+    const server = await startServer()
+    const writer = connectClient(server.wsUrl, 'typed')
+    const other = connectClient(server.wsUrl, 'typed')
+    await Promise.all([writer.whenSynced(), other.whenSynced()])
+    const table = createTable({ doc: writer.doc, columns })
+    const id = table.insertRow({ title: 'a' })
+    await writer.save()
+    const inc = (writer.doc.getMap('rows').get(id) as { i: number }).i
+    writer.doc.getMap('cells').set(`${id}\u0000priority`, [inc, 'not a number'])
+    await writer.save()
+    await waitFor(() => writer.notices.length > 0, { what: 'the notice' })
+    expect(writer.notices[0]!.code).toBe('SCHEMA_VIOLATION')
+    const otherTable = createTable({ doc: other.doc })
+    await waitFor(
+      () => JSON.stringify(otherTable.listRows()) === JSON.stringify(table.listRows()),
+      { what: 'both replicas to show the corrected cell' },
+    )
+    expect(writer.doc.getMap('cells').get(`${id}\u0000priority`)).not.toContain('not a number')
+  })
+
   it('relays presence (awareness) between stock providers', async () => {
     const server = await startServer()
     const a = connectStockProvider(server.wsUrl, 'presence')
