@@ -22,6 +22,8 @@ export {
   decodeTesseraMessage,
 } from './protocol.js'
 export type { TesseraMessage } from './protocol.js'
+export type { Store, StoredTable } from './ports/store.js'
+export { createMemoryStore } from './ports/memory-store.js'
 export { applyChecked, allowEverything } from './validation.js'
 export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
 export { parseQuery, operatorsByType } from './query.js'
