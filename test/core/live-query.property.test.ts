@@ -73,6 +73,15 @@ const command = fc.oneof(
     }),
   },
   {
+    // Bulk transactions: more touched rows than the live query's few-rows path handles.
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('edit' as const),
+      replica,
+      edits: fc.array(edit, { minLength: 30, maxLength: 80 }),
+    }),
+  },
+  {
     weight: 2,
     arbitrary: fc.record({ kind: fc.constant('deliverOne' as const), to: replica, pick }),
   },
