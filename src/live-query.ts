@@ -244,10 +244,8 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
         return names
       },
     })
-    if (isEmpty(changes) && previousSize === index.size) {
-      if (touches.length > 0) rowsCache = undefined
-      return
-    }
+    // Nothing visible changed, so the materialized rows stay what subscribers last saw (S25).
+    if (isEmpty(changes) && previousSize === index.size) return
     emit(changes, index.size, change.source, change.origin)
   }
 
@@ -272,6 +270,8 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
         throw new TesseraError('INVALID_ARGUMENT', 'subscribe: expected a function (diff) => void')
       }
       handlers.add(handler)
+      // Diffs are relative to these rows: materialize them before the first change can land.
+      currentRows()
       return () => {
         handlers.delete(handler)
       }
