@@ -22,3 +22,5 @@ export {
   decodeTesseraMessage,
 } from './protocol.js'
 export type { TesseraMessage } from './protocol.js'
+export { createConflicts } from './conflicts.js'
+export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
