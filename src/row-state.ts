@@ -1,6 +1,6 @@
 // What the table knows about each live row besides its cells: incarnation and position, the
 // manual order built from them, and the translation of a Yjs transaction into a TableChange.
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import type { ColumnId, RowId } from './ids.js'
 import {
   isStoredRow,
@@ -120,9 +120,13 @@ export function createRowStates(maps: TableMaps): RowStates {
       const moved = new Set<RowId>()
       const updated = new Map<RowId, ReadonlySet<ColumnId>>()
       for (const [id, columns] of touched) {
-        const now = readState(id)
+        // A local transaction's own writes were recorded as they were made (setLocal); other
+        // changes (remote, or an UndoManager's) are read back from the document.
+        const isRecorded =
+          transaction.local && before.has(id) && !(transaction.origin instanceof Y.UndoManager)
         const was = before.has(id) ? before.get(id) : states.get(id)
-        put(id, now)
+        const now = isRecorded ? states.get(id) : readState(id)
+        if (!isRecorded) put(id, now)
         if (was === undefined && now === undefined) continue
         if (was === undefined) added.add(id)
         else if (now === undefined) deleted.add(id)

@@ -32,7 +32,7 @@ export interface Column {
 }
 
 /** The column names the row API reserves. */
-export const reservedColumnNames: ReadonlySet<string> = new Set(['id'])
+export const reservedColumnNames: ReadonlySet<string> = new Set(['id', '__proto__'])
 
 /** Checks a column name at the door. @throws INVALID_ARGUMENT */
 export function checkColumnName(name: unknown, where: string): string {

@@ -140,18 +140,18 @@ export function createTable(options: TableOptions = {}): Table {
   }
 
   /** Normalizes cells keyed by column name into stored values keyed by column id. */
-  const toStored = (cells: RowInput, where: string): Map<ColumnId, CellValue> => {
+  const toStored = (cells: RowInput, where: string): Record<ColumnId, CellValue> => {
     if (typeof cells !== 'object' || cells === null || Array.isArray(cells)) {
       throw new TesseraError(
         'INVALID_ARGUMENT',
         `${where}: cells must be an object keyed by column name, got ${describe(cells)}`,
       )
     }
-    const stored = new Map<ColumnId, CellValue>()
-    for (const name of Object.keys(cells)) {
-      if (name === 'id') continue
+    const stored: Record<ColumnId, CellValue> = {}
+    for (const name in cells) {
+      if (name === 'id' || !Object.hasOwn(cells, name)) continue
       const column = columns.require(name, where)
-      stored.set(column.id, normalizeCell(column, cells[name], `${where} ${name}`))
+      stored[column.id] = normalizeCell(column, cells[name], `${where} ${name}`)
     }
     return stored
   }
@@ -171,9 +171,10 @@ export function createTable(options: TableOptions = {}): Table {
     return row as Row
   }
 
-  const writeCells = (state: RowState, stored: Map<ColumnId, CellValue>): void => {
-    for (const [columnId, value] of stored)
-      maps.cells.set(cellKey(state.id, columnId), [state.inc, value])
+  const writeCells = (state: RowState, stored: Record<ColumnId, CellValue>): void => {
+    for (const [columnId, value] of Object.entries(stored)) {
+      maps.cells.set(cellKey(state.id, columnId as ColumnId), [state.inc, value])
+    }
   }
 
   const checkRowId = (id: unknown, where: string): RowId => {
@@ -235,9 +236,9 @@ export function createTable(options: TableOptions = {}): Table {
     states.setLocal(state.id, { ...state, position })
   }
 
-  const insertAt = (id: RowId, stored: Map<ColumnId, CellValue>, position: Position): void => {
+  const insertAt = (id: RowId, stored: Record<ColumnId, CellValue>, position: Position): void => {
     const inc = createIncarnation()
-    maps.rows.set(id, { i: inc, p: position, c: Object.fromEntries(stored) })
+    maps.rows.set(id, { i: inc, p: position, c: stored })
     states.setLocal(id, { id, inc, position })
   }
 
