@@ -8,7 +8,7 @@ import type { UndoOptions } from './undo.js'
 export type WebSocketClass = new (url: string, protocols?: string | string[]) => object
 
 export interface ConnectTableOptions {
-  /** The server's WebSocket URL, e.g. `ws://127.0.0.1:1234`. */
+  /** The server's URL, e.g. `ws://127.0.0.1:1234` (`http(s)://` is read as `ws(s)://`). */
   url: string
   /** The table's name: 1–128 letters, digits, `.`, `_` or `-`. */
   table: string
@@ -72,8 +72,8 @@ export function checkOptions(options: ConnectTableOptions): Settings {
   if (unknownKey !== undefined)
     fail(`unknown option "${unknownKey}"; expected one of ${known.join(', ')}`)
   const { url, table, token, offline = false } = options
-  if (typeof url !== 'string' || !/^wss?:\/\/[^/]+/.test(url))
-    fail(`url must be a ws:// or wss:// URL, got ${JSON.stringify(url)}`)
+  if (typeof url !== 'string' || !/^(wss?|https?):\/\/[^/]+/.test(url))
+    fail(`url must be a ws://, wss://, http:// or https:// URL, got ${JSON.stringify(url)}`)
   if (typeof table !== 'string' || !tableNamePattern.test(table))
     fail(`table must be 1-128 letters, digits, ".", "_" or "-", got ${JSON.stringify(table)}`)
   if (token !== undefined && typeof token !== 'string') fail('token must be a string')
@@ -88,7 +88,8 @@ export function checkOptions(options: ConnectTableOptions): Settings {
     fail('maxBackoffMs must be a positive number of milliseconds')
   if (options.columns !== undefined && !Array.isArray(options.columns))
     fail('columns must be an array of { name, type }')
-  const trimmed = url.replace(/\/+$/, '')
+  // An http(s) URL names the same server (the server serves both); WebSocket needs ws(s).
+  const trimmed = url.replace(/\/+$/, '').replace(/^http/, 'ws')
   const storeName =
     offline === false
       ? undefined

@@ -138,7 +138,7 @@ describe('connectTable', () => {
       }
       return undefined
     }
-    expect(codeOf(() => connectTable({ url: 'http://x', table: 't', WebSocket }))).toMatch(
+    expect(codeOf(() => connectTable({ url: 'ftp://x', table: 't', WebSocket }))).toMatch(
       /INVALID_ARGUMENT: connectTable: url/,
     )
     expect(codeOf(() => connectTable({ url: 'ws://x', table: 'a/b', WebSocket }))).toMatch(

@@ -3,6 +3,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { onTestFinished } from 'vitest'
+import * as decoding from 'lib0/decoding'
 import { WebSocket, WebSocketServer } from 'ws'
 import { setupWSConnection } from '@y/websocket-server/utils'
 import { connectTable, type Connection, type ConnectTableOptions } from '../../client/index.js'
@@ -22,8 +23,9 @@ export async function startServer(port = 0): Promise<TestServer> {
   const wss = new WebSocketServer({ server: httpServer })
   wss.on('connection', (socket, request) => {
     socket.on('message', (data: ArrayBuffer) => {
-      const bytes = new Uint8Array(data)
-      if (bytes[0] === MessageType.Saved) socket.send(encodeSaved(bytes[1]!))
+      const decoder = decoding.createDecoder(new Uint8Array(data))
+      if (decoding.readVarUint(decoder) === MessageType.Saved)
+        socket.send(encodeSaved(decoding.readVarUint(decoder)))
     })
     setupWSConnection(socket, request)
   })
