@@ -1,2 +1,7 @@
-// The sync server: createServer and its parts (arrives with issue 4).
-export {}
+// The public API of the sync server (`tessera/server`): an explicit list. Node only.
+export { createServer } from './create-server.js'
+export type { Server, CreateServerOptions } from './create-server.js'
+export type { ServerOptions, Logger, User, Access } from './options.js'
+export type { UpgradeHandler } from './http/upgrade.js'
+export { createSqliteStore } from './adapters/sqlite-store.js'
+export type { SqliteStoreOptions } from './adapters/sqlite-store.js'

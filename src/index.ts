@@ -24,3 +24,25 @@ export {
 export type { TesseraMessage } from './protocol.js'
 export { createConflicts } from './conflicts.js'
 export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
+export type { Store, StoredTable } from './ports/store.js'
+export { createMemoryStore } from './ports/memory-store.js'
+export { applyChecked, allowEverything } from './validation.js'
+export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
+export { parseQuery, operatorsByType } from './query.js'
+export type {
+  Query,
+  Where,
+  Operators,
+  OrderByInput,
+  ComparisonOperator,
+  ParsedQuery,
+  Condition,
+  TestCondition,
+  SortKey,
+  QueryColumn,
+} from './query.js'
+export { evaluateQuery, matchesCondition, projectRow } from './query-match.js'
+export { createLiveQuery } from './live-query.js'
+export type { LiveQuery, QueryWindow } from './live-query.js'
+export { applyDiff } from './window-diff.js'
+export type { LiveQueryDiff, DiffSource, WindowChanges } from './window-diff.js'

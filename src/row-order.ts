@@ -16,7 +16,17 @@ export function positionsBetween(
   after: Position | null,
   count: number,
 ): Position[] {
-  return generateNKeysBetween(before, after, count)
+  try {
+    return generateNKeysBetween(before, after, count)
+  } catch {
+    // A malformed neighbour (written by a foreign client, see S19) leaves no key to compute
+    // against it: place the rows past it, or at the start of an empty key space.
+    try {
+      return generateNKeysBetween(before, null, count)
+    } catch {
+      return generateNKeysBetween(null, null, count)
+    }
+  }
 }
 
 /** Orders positions by code unit, which is the order fractional-indexing's keys are built for. */

@@ -101,7 +101,7 @@ export function normalizeCell(
 }
 
 /**
- * Reads a stored value under the column's current type (S7). A value of another type, from
+ * Reads a stored value under the column's current type (S15). A value of another type, from
  * an older schema or another replica, is converted when the conversion loses nothing
  * ("12" reads as 12 in a number column, 12 as "12" in a string column); otherwise it reads
  * as `null`. Every replica reads the same stored value the same way.

@@ -14,6 +14,9 @@ import {
   tableMaps,
   type StoredRow,
 } from './layout.js'
+import { createLiveQuery, type LiveQuery } from './live-query.js'
+import { parseQuery, type Query } from './query.js'
+import { evaluateQuery } from './query-match.js'
 import { createRowStates, type ChangeSource, type RowState, type TableChange } from './row-state.js'
 import { positionsBetween, type Position } from './row-order.js'
 import {
@@ -79,6 +82,16 @@ export interface Table {
   listRows(): Row[]
   transact<T>(edit: () => T): T
   on(event: 'change', handler: (change: TableChange) => void): () => void
+  /**
+   * Runs a query from scratch and returns the window of rows it asks for (docs/queries.md).
+   * @throws INVALID_QUERY naming the path of what is wrong
+   */
+  query(query: Query): Row[]
+  /**
+   * Runs a query and keeps its result up to date, one diff per transaction (docs/queries.md).
+   * @throws INVALID_QUERY naming the path of what is wrong
+   */
+  liveQuery(query: Query): LiveQuery
   toJSON(): { name: string | undefined; columns: Column[]; rows: Row[] }
   destroy(): void
 }
@@ -447,6 +460,8 @@ export function createTable(options: TableOptions = {}): Table {
       handlers.add(handler)
       return () => handlers.delete(handler)
     },
+    query: (query) => evaluateQuery(parseQuery(query, columns.list()), table.listRows()).rows,
+    liveQuery: (query) => createLiveQuery(table, query),
     toJSON: () => ({ name: table.name, columns: [...columns.list()], rows: table.listRows() }),
     destroy() {
       doc.off('afterTransaction', onAfterTransaction)

@@ -1,0 +1,136 @@
+// The Store port over better-sqlite3 in WAL mode: an append-only `updates` log per table plus
+// one `snapshots` row that compaction folds the log into. Knows nothing about Yjs.
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { TesseraError, type Store, type StoredTable } from '../../src/index.js'
+
+/** Options of `createSqliteStore`. */
+export interface SqliteStoreOptions {
+  /** The database file; its folder is created when missing. `:memory:` for a throwaway one. */
+  path: string
+  /**
+   * `full` (default) fsyncs every commit, so acknowledged updates survive a power loss;
+   * `normal` survives a crash of the process but may lose the last commits on power loss.
+   */
+  synchronous?: 'full' | 'normal'
+}
+
+const schema = `
+  CREATE TABLE IF NOT EXISTS updates (
+    table_name TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (table_name, seq)) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS snapshots (
+    table_name TEXT PRIMARY KEY, seq INTEGER NOT NULL, data BLOB NOT NULL);
+`
+
+/**
+ * Opens (or creates) a SQLite database as a Store. Every method rejects with
+ * `STORAGE_FAILURE` (SQLite's error as the cause) or `CLOSED` after `close()`.
+ * @example
+ * const store = createSqliteStore({ path: './data/tessera.db' })
+ * @throws STORAGE_FAILURE when the file cannot be opened or is not a Tessera database
+ */
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  const { path, synchronous = 'full' } = options
+  let db: Database.Database
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+    db = new Database(path)
+    db.pragma('journal_mode = WAL')
+    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
+    db.pragma('busy_timeout = 5000')
+    db.exec(schema)
+  } catch (cause) {
+    throw new TesseraError(
+      'STORAGE_FAILURE',
+      `cannot open the SQLite database "${path}": ${String(cause)}; check the path and its permissions`,
+      { cause },
+    )
+  }
+  const sql = {
+    snapshot: db.prepare<[string], { seq: number; data: Buffer }>(
+      'SELECT seq, data FROM snapshots WHERE table_name = ?',
+    ),
+    updates: db.prepare<[string], { seq: number; data: Buffer }>(
+      'SELECT seq, data FROM updates WHERE table_name = ? ORDER BY seq',
+    ),
+    lastSeq: db.prepare<[string, string], { seq: number | null }>(
+      'SELECT max(seq) AS seq FROM (SELECT max(seq) AS seq FROM updates WHERE table_name = ? UNION ALL SELECT seq FROM snapshots WHERE table_name = ?)',
+    ),
+    insert: db.prepare<[string, number, Uint8Array]>(
+      'INSERT INTO updates (table_name, seq, data) VALUES (?, ?, ?)',
+    ),
+    putSnapshot: db.prepare<[string, number, Uint8Array]>(
+      'INSERT INTO snapshots (table_name, seq, data) VALUES (?, ?, ?) ON CONFLICT (table_name) DO UPDATE SET seq = max(seq, excluded.seq), data = excluded.data',
+    ),
+    dropUpTo: db.prepare<[string, number]>('DELETE FROM updates WHERE table_name = ? AND seq <= ?'),
+    list: db.prepare<[], { name: string }>(
+      'SELECT table_name AS name FROM snapshots UNION SELECT DISTINCT table_name FROM updates ORDER BY name',
+    ),
+    deleteUpdates: db.prepare<[string]>('DELETE FROM updates WHERE table_name = ?'),
+    deleteSnapshot: db.prepare<[string]>('DELETE FROM snapshots WHERE table_name = ?'),
+  }
+  const lastSeq = (table: string): number => sql.lastSeq.get(table, table)?.seq ?? 0
+  const append = db.transaction((table: string, updates: readonly Uint8Array[]) => {
+    let seq = lastSeq(table)
+    for (const update of updates) sql.insert.run(table, ++seq, update)
+    return seq
+  })
+  const compact = db.transaction((table: string, snapshot: Uint8Array, seq: number) => {
+    sql.putSnapshot.run(table, seq, snapshot)
+    sql.dropUpTo.run(table, seq)
+  })
+  const remove = db.transaction((table: string) => {
+    const changes = sql.deleteUpdates.run(table).changes + sql.deleteSnapshot.run(table).changes
+    return changes > 0
+  })
+  const load = (table: string): StoredTable => {
+    const snapshot = sql.snapshot.get(table)
+    const result: StoredTable = { updates: [], seq: snapshot?.seq ?? 0, updateBytes: 0 }
+    if (snapshot !== undefined) result.snapshot = new Uint8Array(snapshot.data)
+    for (const row of sql.updates.iterate(table)) {
+      result.updates.push(new Uint8Array(row.data))
+      result.updateBytes += row.data.byteLength
+      result.seq = row.seq
+    }
+    return result
+  }
+
+  let isClosed = false
+  /** Runs one synchronous SQLite step as a promise, wrapping SQLite's errors. */
+  const run = <T>(where: string, body: () => T): Promise<T> => {
+    if (isClosed)
+      return Promise.reject(
+        new TesseraError('CLOSED', `${where}: the store is closed; create a new one`),
+      )
+    try {
+      return Promise.resolve(body())
+    } catch (cause) {
+      return Promise.reject(
+        new TesseraError(
+          'STORAGE_FAILURE',
+          `${where}: SQLite failed on "${path}": ${String(cause)}`,
+          { cause },
+        ),
+      )
+    }
+  }
+  return {
+    load: (table) => run('load', () => load(table)),
+    append: (table, updates) => run('append', () => append(table, updates)),
+    compact: (table, snapshot, seq) =>
+      run('compact', () => {
+        compact(table, snapshot, seq)
+      }),
+    list: () => run('list', () => sql.list.all().map((row) => row.name)),
+    delete: (table) => run('delete', () => remove(table)),
+    close() {
+      if (!isClosed) {
+        isClosed = true
+        db.close()
+      }
+      return Promise.resolve()
+    },
+  }
+}

@@ -1,0 +1,162 @@
+// Reads `tessera serve` options from the command line, the environment and a JSON config file
+// (in that order of precedence). Pure: argv, env and the file reader are passed in.
+import { TesseraError } from '../src/index.js'
+import type { ServerOptions } from './options.js'
+
+type CliKey = Exclude<keyof ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger'>
+
+/** Each CLI option: its flag, its environment variable and how to read its text. */
+const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'integer' | 'flag' }[] =
+  [
+    { key: 'host', flag: '--host', env: 'TESSERA_HOST', kind: 'text' },
+    { key: 'port', flag: '--port', env: 'TESSERA_PORT', kind: 'integer' },
+    { key: 'dbPath', flag: '--db', env: 'TESSERA_DB', kind: 'text' },
+    {
+      key: 'sqliteSynchronous',
+      flag: '--sqlite-synchronous',
+      env: 'TESSERA_SQLITE_SYNCHRONOUS',
+      kind: 'text',
+    },
+    {
+      key: 'maxMessageBytes',
+      flag: '--max-message-bytes',
+      env: 'TESSERA_MAX_MESSAGE_BYTES',
+      kind: 'integer',
+    },
+    {
+      key: 'maxConnectionsPerTable',
+      flag: '--max-connections-per-table',
+      env: 'TESSERA_MAX_CONNECTIONS_PER_TABLE',
+      kind: 'integer',
+    },
+    {
+      key: 'compactAfterUpdates',
+      flag: '--compact-after-updates',
+      env: 'TESSERA_COMPACT_AFTER_UPDATES',
+      kind: 'integer',
+    },
+    {
+      key: 'compactAfterBytes',
+      flag: '--compact-after-bytes',
+      env: 'TESSERA_COMPACT_AFTER_BYTES',
+      kind: 'integer',
+    },
+    {
+      key: 'idleUnloadMs',
+      flag: '--idle-unload-ms',
+      env: 'TESSERA_IDLE_UNLOAD_MS',
+      kind: 'integer',
+    },
+    {
+      key: 'canCreateTables',
+      flag: '--can-create-tables',
+      env: 'TESSERA_CAN_CREATE_TABLES',
+      kind: 'flag',
+    },
+    { key: 'staticDir', flag: '--static-dir', env: 'TESSERA_STATIC_DIR', kind: 'text' },
+  ]
+
+/** The usage text of `tessera serve`. */
+export const usage = `Usage: tessera serve [options]
+
+Options (each also from the environment variable shown, or a key of the --config JSON file):
+  --config <file>   JSON file of options (TESSERA_CONFIG)
+${cliOptions.map((option) => `  ${`${option.flag} <${option.kind === 'integer' ? 'n' : option.kind === 'flag' ? 'true|false' : 'value'}>`.padEnd(36)}${option.key} (${option.env})`).join('\n')}
+  --help            this text`
+
+const parseValue = (text: string, kind: 'text' | 'integer' | 'flag', where: string): unknown => {
+  if (kind === 'text') return text
+  if (kind === 'flag') {
+    if (text === 'true' || text === 'false') return text === 'true'
+    throw new TesseraError('INVALID_ARGUMENT', `${where} must be true or false, got "${text}"`)
+  }
+  if (!/^\d+$/.test(text)) {
+    throw new TesseraError('INVALID_ARGUMENT', `${where} must be a whole number, got "${text}"`)
+  }
+  return Number(text)
+}
+
+/** What `readCliOptions` returns. */
+export type CliCommand = { command: 'help' } | { command: 'serve'; options: ServerOptions }
+
+/**
+ * Reads the options of `tessera serve`: flags beat environment variables, which beat the config file.
+ * @throws INVALID_ARGUMENT for an unknown command, flag or config key, or a malformed value
+ */
+export function readCliOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string,
+): CliCommand {
+  const [command, ...args] = argv
+  if (command === '--help' || command === 'help' || args.includes('--help'))
+    return { command: 'help' }
+  if (command !== 'serve' && command !== undefined) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `unknown command "${command}"; try: tessera serve --help`,
+    )
+  }
+  const fromFlags: Record<string, unknown> = {}
+  let configPath = env.TESSERA_CONFIG
+  for (let index = 0; index < args.length; index++) {
+    const [flag, inline] = args[index]!.split(/=(.*)/s, 2) as [string, string | undefined]
+    const value = inline ?? args[++index]
+    if (value === undefined) throw new TesseraError('INVALID_ARGUMENT', `${flag} needs a value`)
+    if (flag === '--config') {
+      configPath = value
+      continue
+    }
+    const option = cliOptions.find((candidate) => candidate.flag === flag)
+    if (option === undefined) {
+      throw new TesseraError(
+        'INVALID_ARGUMENT',
+        `unknown option ${flag}; try: tessera serve --help`,
+      )
+    }
+    fromFlags[option.key] = parseValue(value, option.kind, flag)
+  }
+  const fromEnv: Record<string, unknown> = {}
+  for (const option of cliOptions) {
+    const text = env[option.env]
+    if (text !== undefined && text !== '')
+      fromEnv[option.key] = parseValue(text, option.kind, option.env)
+  }
+  return {
+    command: 'serve',
+    options: { ...readConfig(configPath, readFile), ...fromEnv, ...fromFlags },
+  }
+}
+
+const readConfig = (
+  path: string | undefined,
+  readFile: (path: string) => string,
+): ServerOptions => {
+  if (path === undefined) return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFile(path))
+  } catch (cause) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `cannot read the config file "${path}": ${String(cause)}`,
+      { cause },
+    )
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `the config file "${path}" must hold a JSON object of options`,
+    )
+  }
+  const unknownKey = Object.keys(parsed).find(
+    (key) => !cliOptions.some((option) => option.key === key),
+  )
+  if (unknownKey !== undefined) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `the config file "${path}" has an unknown key "${unknownKey}"; expected ${cliOptions.map((option) => option.key).join(', ')}`,
+    )
+  }
+  return parsed
+}

@@ -1,0 +1,273 @@
+// One WebSocket connection bound to one room: decodes each message, checks it at the door, and
+// maps failures to close codes (docs/errors.md). Only this connection is closed on bad input.
+import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import type { WebSocket } from 'ws'
+import {
+  allowEverything,
+  applyChecked,
+  CloseCode,
+  encodeErrorNotice,
+  encodeNotSaved,
+  encodeSaved,
+  MessageType,
+  TesseraError,
+  type WritePermissions,
+} from '../src/index.js'
+import type { Metrics } from './metrics.js'
+import { encodeAwareness, type Peer, type Room } from './room.js'
+
+/** What a connection serves once access is checked and the room is loaded. */
+export interface Session {
+  room: Room
+  /** False for a read-only connection: its updates are refused with a FORBIDDEN notice. */
+  canWrite: boolean
+  /** What a writer may change (docs/semantics.md S32–S33); default: everything. */
+  permissions?: WritePermissions
+}
+
+/** Most correction notices sent for one update (the rest are only counted). */
+const maxNoticesPerUpdate = 10
+
+/** What every connection of a server shares. */
+export interface ConnectionContext {
+  metrics: Metrics
+  maxConnectionsPerTable: number
+}
+
+const SyncStep1 = 0
+const SyncStep2 = 1
+const SyncUpdate = 2
+
+/** Closes with a reason cut to the 123 bytes a close frame allows. */
+export function closeSocket(socket: WebSocket, code: number, reason: string): void {
+  let cut = reason
+  while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1)
+  socket.close(code, cut)
+}
+
+/**
+ * Serves one socket. Messages that arrive while the session is still opening (access checks,
+ * loading the room) are kept and handled in order once it resolves; a rejected session closes
+ * the socket with the error's close code.
+ */
+export function serveConnection(
+  socket: WebSocket,
+  session: Promise<Session>,
+  context: ConnectionContext,
+): void {
+  const { metrics } = context
+  const queued: Buffer[] = []
+  let current: Room | undefined
+  let canWrite = false
+  let permissions = allowEverything
+  let isClosing = false
+
+  const peer: Peer = {
+    awarenessIds: new Set(),
+    send(message) {
+      if (socket.readyState !== socket.OPEN) return
+      metrics.bytesSent.inc(message.byteLength)
+      socket.send(message)
+    },
+    close(code, reason) {
+      if (isClosing) return
+      isClosing = true
+      closeSocket(socket, code, reason)
+    },
+  }
+
+  const refuse = (error: TesseraError, closeCode: number): void => {
+    metrics.error(error.code)
+    peer.close(closeCode, error.message)
+  }
+
+  const handle = (data: Buffer): void => {
+    if (current === undefined || isClosing) return
+    try {
+      handleMessage(current, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+    } catch (error) {
+      const refused =
+        error instanceof TesseraError
+          ? error
+          : new TesseraError('PROTOCOL_ERROR', `malformed message: ${String(error)}`, {
+              cause: error,
+            })
+      refuse(refused, CloseCode.ProtocolError)
+    }
+  }
+
+  const handleMessage = (room: Room, bytes: Uint8Array): void => {
+    const decoder = decoding.createDecoder(bytes)
+    const type = decoding.readVarUint(decoder)
+    switch (type) {
+      case MessageType.Sync:
+        handleSync(room, decoder)
+        return
+      case MessageType.Awareness:
+        awarenessProtocol.applyAwarenessUpdate(
+          room.awareness,
+          decoding.readVarUint8Array(decoder),
+          peer,
+        )
+        return
+      case MessageType.QueryAwareness:
+        peer.send(encodeAwareness(room.awareness, [...room.awareness.getStates().keys()]))
+        return
+      case MessageType.Saved: {
+        const requestId = decoding.readVarUint(decoder)
+        room.afterDurable((error) => {
+          peer.send(
+            error === undefined
+              ? encodeSaved(requestId)
+              : encodeNotSaved(requestId, error.code, error.message),
+          )
+        })
+        return
+      }
+      default:
+        throw new TesseraError(
+          'PROTOCOL_ERROR',
+          `unknown message type ${type}; expected 0 (sync), 1 (awareness), 3 or 100`,
+        )
+    }
+  }
+
+  const handleSync = (room: Room, decoder: decoding.Decoder): void => {
+    const step = decoding.readVarUint(decoder)
+    const payload = decoding.readVarUint8Array(decoder)
+    if (step === SyncStep1) {
+      Y.decodeStateVector(payload)
+      // The reply may hold updates still being committed: it waits for them (persist, then send).
+      room.afterDurable((error) => {
+        if (error !== undefined) return
+        const encoder = encoding.createEncoder()
+        encoding.writeVarUint(encoder, MessageType.Sync)
+        encoding.writeVarUint(encoder, SyncStep2)
+        encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(room.doc, payload))
+        peer.send(encoding.toUint8Array(encoder))
+      })
+      return
+    }
+    if (step !== SyncStep2 && step !== SyncUpdate) {
+      throw new TesseraError('PROTOCOL_ERROR', `unknown sync message type ${step}`)
+    }
+    applyUpdate(room, payload)
+  }
+
+  const applyUpdate = (room: Room, update: Uint8Array): void => {
+    let decoded: ReturnType<typeof Y.decodeUpdate>
+    try {
+      decoded = Y.decodeUpdate(update)
+    } catch (cause) {
+      throw new TesseraError('PROTOCOL_ERROR', `malformed Yjs update: ${String(cause)}`, { cause })
+    }
+    const isEmpty = decoded.structs.length === 0 && decoded.ds.clients.size === 0
+    if (isEmpty) return
+    metrics.updatesReceived.inc()
+    if (!canWrite) {
+      metrics.error('FORBIDDEN')
+      peer.send(encodeErrorNotice('FORBIDDEN', `table "${room.name}" is read-only for you`))
+      return
+    }
+    // S30–S33: what the schema or the permissions do not allow is undone in the same
+    // transaction; the writer needs the correction too, so the batch is echoed to it.
+    const { violations } = applyChecked(room.doc, update, peer, permissions)
+    if (violations.length === 0) return
+    room.echoToOrigins()
+    violations.forEach((violation, index) => {
+      metrics.error(violation.code)
+      if (index < maxNoticesPerUpdate)
+        peer.send(encodeErrorNotice(violation.code, violation.message))
+    })
+  }
+
+  socket.on('message', (data: Buffer, isBinary: boolean) => {
+    metrics.bytesReceived.inc(data.byteLength)
+    if (!isBinary) {
+      metrics.error('PROTOCOL_ERROR')
+      peer.close(CloseCode.UnsupportedData, 'text frames are not supported; send binary messages')
+      return
+    }
+    if (current === undefined) queued.push(data)
+    else handle(data)
+  })
+
+  metrics.connections.inc()
+  socket.on('error', (error: Error & { code?: string }) => {
+    // ws has already closed the socket (1009 for an oversized frame, 1002 for a bad frame).
+    metrics.error(
+      error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'MESSAGE_TOO_LARGE' : 'PROTOCOL_ERROR',
+    )
+  })
+  socket.on('close', () => {
+    metrics.connections.dec()
+    isClosing = true
+    current?.leave(peer)
+  })
+
+  session.then(
+    ({ room: loaded, canWrite: isWritable, permissions: granted }) => {
+      if (socket.readyState !== socket.OPEN) return
+      if (loaded.peers.size >= context.maxConnectionsPerTable) {
+        metrics.error('FORBIDDEN')
+        peer.close(
+          CloseCode.TooManyRequests,
+          `table "${loaded.name}" has too many connections; retry later`,
+        )
+        return
+      }
+      canWrite = isWritable
+      permissions = granted ?? allowEverything
+      current = loaded
+      loaded.join(peer)
+      greet(loaded)
+      for (const data of queued.splice(0)) handle(data)
+    },
+    (error: unknown) => {
+      const refused =
+        error instanceof TesseraError
+          ? error
+          : new TesseraError('STORAGE_FAILURE', String(error), { cause: error })
+      refuse(refused, closeCodeOf(refused))
+    },
+  )
+
+  /** y-websocket's greeting: the server's state vector, then the current awareness states. */
+  const greet = (loaded: Room): void => {
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MessageType.Sync)
+    encoding.writeVarUint(encoder, SyncStep1)
+    encoding.writeVarUint8Array(encoder, Y.encodeStateVector(loaded.doc))
+    peer.send(encoding.toUint8Array(encoder))
+    const states = [...loaded.awareness.getStates().keys()]
+    if (states.length > 0) peer.send(encodeAwareness(loaded.awareness, states))
+  }
+}
+
+/** The WebSocket close code of an error (docs/errors.md). */
+export function closeCodeOf(error: TesseraError): number {
+  switch (error.code) {
+    case 'MESSAGE_TOO_LARGE':
+      return CloseCode.MessageTooLarge
+    case 'UNAUTHORIZED':
+      return CloseCode.Unauthorized
+    case 'FORBIDDEN':
+      return CloseCode.Forbidden
+    case 'TABLE_NOT_FOUND':
+      return CloseCode.TableNotFound
+    case 'STORAGE_FAILURE':
+      return CloseCode.StorageFailure
+    case 'CLOSED':
+      return CloseCode.GoingAway
+    case 'INVALID_ARGUMENT':
+    case 'INVALID_QUERY':
+    case 'SCHEMA_VIOLATION':
+    case 'ROW_NOT_FOUND':
+    case 'COLUMN_NOT_FOUND':
+    case 'PROTOCOL_ERROR':
+      return CloseCode.ProtocolError
+  }
+}

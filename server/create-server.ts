@@ -1,0 +1,149 @@
+// The composition root of the server: store, rooms, express app, WebSocket upgrades and the
+// listening http server. The only server module that picks adapters.
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Express, Router } from 'express'
+import type { Registry } from 'prom-client'
+import { TesseraError, type Store } from '../src/index.js'
+import { createSqliteStore } from './adapters/sqlite-store.js'
+import { createApp } from './http/app.js'
+import { createTablesRoutes, createUseTable, type RoutesContext } from './http/tables-routes.js'
+import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
+import { createMetrics } from './metrics.js'
+import { parseServerOptions, type ServerOptions } from './options.js'
+import { createRooms } from './rooms.js'
+
+/** A running (or mountable) Tessera server. */
+export interface Server {
+  /** `http://host:port` it listens on; undefined when created with `listen: false`. */
+  readonly url: string | undefined
+  /** The http server it listens on; undefined with `listen: false`. */
+  readonly httpServer: HttpServer | undefined
+  /** The express app: `/healthz`, `/metrics`, `/tables/...` and the demo at `/`. Mountable. */
+  readonly app: Express
+  /** Attach to any http server's `upgrade` event to serve `ws://host/<table>`. */
+  readonly handleUpgrade: UpgradeHandler
+  /** The server's own Prometheus registry. */
+  readonly registry: Registry
+  /** The store it persists to. */
+  readonly store: Store
+  /** Names of the tables held in memory. */
+  loadedTables(): string[]
+  /** Stops accepting, closes connections (1001), flushes and unloads every table, closes the store. */
+  close(): Promise<void>
+}
+
+/** Options of `createServer`: the server options plus `listen`. */
+export interface CreateServerOptions extends ServerOptions {
+  /** false: do not listen; mount `app` and `handleUpgrade` into your own server. Default true. */
+  listen?: boolean
+}
+
+/** The package root (where package.json is), from source or from dist/. */
+const packageRoot = (): string => {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
+  return dir
+}
+
+/**
+ * Creates a Tessera sync server and, unless `listen` is false, starts listening.
+ * @example
+ * const server = await createServer({ host: '127.0.0.1', port: 0, dbPath: './data/tessera.db' })
+ * console.log(server.url)
+ * await server.close()
+ * @throws INVALID_ARGUMENT for unknown or invalid options
+ * @throws STORAGE_FAILURE when the database cannot be opened
+ */
+export async function createServer(input: CreateServerOptions = {}): Promise<Server> {
+  const { listen = true, ...rest } = input
+  const options = parseServerOptions(rest, join(packageRoot(), 'dist', 'demo'))
+  const store =
+    options.store ??
+    createSqliteStore({ path: options.dbPath, synchronous: options.sqliteSynchronous })
+  const metrics = createMetrics()
+  const { logger } = options
+  const rooms = createRooms({
+    store,
+    metrics,
+    logger,
+    compactAfterUpdates: options.compactAfterUpdates,
+    compactAfterBytes: options.compactAfterBytes,
+    idleUnloadMs: options.idleUnloadMs,
+    onStorageFailure: (table, error) => {
+      logger.error(`table "${table}": storing updates failed; its connections were closed`, error)
+    },
+  })
+  const context: RoutesContext = { rooms, store, options }
+  const useTable = createUseTable(context)
+  const tableRouters: Router[] = [createTablesRoutes(context, useTable)]
+  const app = createApp({
+    rooms,
+    metrics,
+    logger,
+    maxMessageBytes: options.maxMessageBytes,
+    staticDir: options.staticDir,
+    tableRouters,
+  })
+  const upgrades = createUpgrades(rooms, metrics, options)
+
+  let httpServer: HttpServer | undefined
+  let url: string | undefined
+  if (listen) {
+    httpServer = createHttpServer(app)
+    httpServer.on('upgrade', upgrades.handleUpgrade)
+    url = await listenOn(httpServer, options.host, options.port)
+  }
+
+  let closing: Promise<void> | undefined
+  const close = async (): Promise<void> => {
+    const server = httpServer
+    const stopped =
+      server === undefined
+        ? Promise.resolve()
+        : new Promise<void>((resolve) =>
+            server.close(() => {
+              resolve()
+            }),
+          )
+    upgrades.close()
+    server?.closeAllConnections()
+    await stopped
+    await rooms.close()
+    await store.close()
+    logger.info('tessera stopped; every table was flushed')
+  }
+  return {
+    url,
+    httpServer,
+    app,
+    handleUpgrade: upgrades.handleUpgrade,
+    registry: metrics.registry,
+    store,
+    loadedTables: () => rooms.loaded(),
+    close: () => (closing ??= close()),
+  }
+}
+
+const listenOn = (server: HttpServer, host: string, port: number): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const onError = (cause: Error): void => {
+      reject(
+        new TesseraError(
+          'INVALID_ARGUMENT',
+          `cannot listen on ${host}:${port}: ${cause.message}; pick another port or host`,
+          { cause },
+        ),
+      )
+    }
+    server.once('error', onError)
+    server.listen(port, host, () => {
+      server.off('error', onError)
+      const address = server.address()
+      const actual = typeof address === 'object' && address !== null ? address.port : port
+      const shown = host.includes(':') ? `[${host}]` : host
+      resolve(`http://${shown}:${actual}`)
+    })
+  })

@@ -1,0 +1,68 @@
+// The express app: health and metrics, the REST API under /tables, the demo at `/`, and the
+// one error middleware that turns every failure into `{ error: { code, message } }`.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import express, { type ErrorRequestHandler, type Express, type Router } from 'express'
+import type { Metrics } from '../metrics.js'
+import type { Logger } from '../options.js'
+import type { Rooms } from '../rooms.js'
+import { toHttpError, toTesseraError } from './to-http-error.js'
+
+export interface AppParts {
+  rooms: Rooms
+  metrics: Metrics
+  logger: Logger
+  maxMessageBytes: number
+  staticDir: string | false
+  /** Routers mounted under /tables, in order. */
+  tableRouters: Router[]
+}
+
+/** Builds the express app of one server. */
+export function createApp(parts: AppParts): Express {
+  const { rooms, metrics, logger } = parts
+  const app = express()
+  app.disable('x-powered-by')
+  app.use(express.json({ limit: parts.maxMessageBytes }))
+
+  app.get('/healthz', (_request, response) => {
+    response.json({
+      status: 'ok',
+      tables: rooms.loaded().length,
+    })
+  })
+  app.get('/metrics', async (_request, response) => {
+    response.type(metrics.registry.contentType).send(await metrics.registry.metrics())
+  })
+  for (const router of parts.tableRouters) app.use('/tables', router)
+
+  if (parts.staticDir !== false) {
+    const dir = parts.staticDir
+    app.use(express.static(dir))
+    app.get('/', (_request, response) => {
+      response
+        .type('text')
+        .send(
+          existsSync(join(dir, 'index.html'))
+            ? 'Tessera sync server'
+            : `Tessera sync server. The demo page is not built (expected ${join(dir, 'index.html')}).`,
+        )
+    })
+  }
+
+  const onError: ErrorRequestHandler = (error, _request, response, next) => {
+    if (response.headersSent) {
+      next(error)
+      return
+    }
+    const tesseraError = toTesseraError(error)
+    if (tesseraError.cause !== undefined && tesseraError.cause === error) {
+      logger.error('request failed', error)
+    }
+    metrics.error(tesseraError.code)
+    const { status, body } = toHttpError(tesseraError)
+    response.status(status).json(body)
+  }
+  app.use(onError)
+  return app
+}

@@ -1,0 +1,197 @@
+// The REST API under /tables (docs/rest.md): tables, schema and row CRUD on the same Table the
+// WebSocket clients edit. A write answers only once it is committed to the store.
+import express, { type Request, type Router } from 'express'
+import { TesseraError, type ColumnInput, type RowInput, type Table } from '../../src/index.js'
+import { checkAccess } from '../access.js'
+import type { Access, ResolvedServerOptions } from '../options.js'
+import type { Room } from '../room.js'
+import type { Rooms } from '../rooms.js'
+import type { Store } from '../../src/index.js'
+import { checkTableName } from '../table-name.js'
+
+/** What the routes need from the server. */
+export interface RoutesContext {
+  rooms: Rooms
+  store: Store
+  options: ResolvedServerOptions
+}
+
+/** Runs `body` on a table's room, holding it loaded; a write waits until it is durable. */
+export type UseTable = <T>(
+  request: Request,
+  table: unknown,
+  access: Access,
+  body: (table: Table, room: Room) => T | Promise<T>,
+  canCreate?: boolean,
+) => Promise<T>
+
+/** Creates `useTable` for route modules (this one and the query routes). */
+export function createUseTable(context: RoutesContext): UseTable {
+  return async (request, table, access, body, canCreate = false) => {
+    const name = checkTableName(table)
+    await checkAccess(context.options, request, name, access)
+    const room = await context.rooms.acquire(name, { canCreate })
+    const release = room.hold()
+    try {
+      const result = await body(room.table(), room)
+      if (access === 'write') await room.flushed()
+      return result
+    } finally {
+      release()
+    }
+  }
+}
+
+const objectBody = (request: Request, where: string): Record<string, unknown> => {
+  const body: unknown = request.body
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `${where}: send a JSON object with Content-Type: application/json`,
+    )
+  }
+  return body as Record<string, unknown>
+}
+
+const integerParam = (value: unknown, name: string, fallback: number): number => {
+  if (value === undefined) return fallback
+  const number = Number(value)
+  if (!Number.isSafeInteger(number) || number < 0) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `${name} must be an integer >= 0, got ${JSON.stringify(value)}`,
+    )
+  }
+  return number
+}
+
+const schemaOf = (name: string, table: Table): object => ({
+  name,
+  columns: table.columns(),
+  rowCount: table.size,
+})
+
+const requireRow = (table: Table, id: string): NonNullable<ReturnType<Table['getRow']>> => {
+  const row = table.getRow(id)
+  if (row === undefined) {
+    throw new TesseraError('ROW_NOT_FOUND', `no row with id "${id}"; check the id`)
+  }
+  return row
+}
+
+/** Creates the /tables router (list/create tables, schema, columns, row CRUD). */
+export function createTablesRoutes(context: RoutesContext, useTable: UseTable): Router {
+  const router = express.Router()
+
+  router.get('/', async (request, response) => {
+    const names = new Set(await context.store.list())
+    for (const name of context.rooms.loaded()) {
+      if (context.rooms.get(name)?.isEmpty() === false) names.add(name)
+    }
+    const { authorize, authenticate } = context.options
+    const user = authenticate === undefined ? undefined : await authenticate(request)
+    const visible = []
+    for (const name of [...names].sort()) {
+      if (authorize === undefined || (await authorize(user, name, 'read'))) visible.push(name)
+    }
+    response.json({ tables: visible })
+  })
+
+  router.post('/', async (request, response) => {
+    const body = objectBody(request, 'POST /tables')
+    const columns = body.columns ?? []
+    if (!Array.isArray(columns)) {
+      throw new TesseraError(
+        'INVALID_ARGUMENT',
+        'POST /tables: columns must be an array of { name, type, default? }',
+      )
+    }
+    const schema = await useTable(
+      request,
+      body.name,
+      'write',
+      (table) => {
+        table.transact(() => {
+          for (const column of columns as ColumnInput[]) {
+            if (table.getColumn(column.name) === undefined) table.addColumn(column)
+          }
+        })
+        return schemaOf(body.name as string, table)
+      },
+      true,
+    )
+    response.status(201).json(schema)
+  })
+
+  router.get('/:table', async (request, response) => {
+    response.json(
+      await useTable(request, request.params.table, 'read', (table, room) =>
+        schemaOf(room.name, table),
+      ),
+    )
+  })
+
+  router.post('/:table/columns', async (request, response) => {
+    const body = objectBody(request, 'POST /tables/:table/columns')
+    const column = await useTable(request, request.params.table, 'write', (table) =>
+      table.addColumn(body as unknown as ColumnInput),
+    )
+    response.status(201).json(column)
+  })
+
+  router.get('/:table/rows', async (request, response) => {
+    const offset = integerParam(request.query.offset, 'offset', 0)
+    const limit = integerParam(request.query.limit, 'limit', 1000)
+    const page = await useTable(request, request.params.table, 'read', (table) => {
+      const ids = table.rowIds()
+      const rows = ids.slice(offset, offset + limit).map((id) => table.getRow(id)!)
+      return { rows, total: ids.length }
+    })
+    response.json(page)
+  })
+
+  router.post('/:table/rows', async (request, response) => {
+    const body: unknown = request.body
+    const rows = Array.isArray(body) ? body : [objectBody(request, 'POST /tables/:table/rows')]
+    const inserted = await useTable(request, request.params.table, 'write', (table) => {
+      const ids = table.insertRows(rows as RowInput[])
+      return ids.map((id) => table.getRow(id)!)
+    })
+    response.status(201).json(Array.isArray(body) ? { rows: inserted } : inserted[0])
+  })
+
+  router.get('/:table/rows/:id', async (request, response) => {
+    response.json(
+      await useTable(request, request.params.table, 'read', (table) =>
+        requireRow(table, request.params.id),
+      ),
+    )
+  })
+
+  router.patch('/:table/rows/:id', async (request, response) => {
+    const cells = objectBody(request, 'PATCH /tables/:table/rows/:id') as RowInput
+    const row = await useTable(request, request.params.table, 'write', (table) => {
+      table.updateRow(request.params.id, cells)
+      return table.getRow(request.params.id)
+    })
+    response.json(row)
+  })
+
+  router.put('/:table/rows/:id', async (request, response) => {
+    const cells = objectBody(request, 'PUT /tables/:table/rows/:id') as RowInput
+    const row = await useTable(request, request.params.table, 'write', (table) => {
+      table.setRow(request.params.id, cells)
+      return table.getRow(request.params.id)
+    })
+    response.json(row)
+  })
+
+  router.delete('/:table/rows/:id', async (request, response) => {
+    await useTable(request, request.params.table, 'write', (table) => {
+      if (!table.deleteRow(request.params.id)) requireRow(table, request.params.id)
+    })
+    response.status(204).end()
+  })
+
+  return router
+}

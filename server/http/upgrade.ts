@@ -1,0 +1,82 @@
+// The WebSocket side of the HTTP server: turns upgrade requests for `/<table>` into connections
+// (ws in noServer mode, so it can be mounted on any http server), and pings idle sockets.
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { TesseraError } from '../../src/index.js'
+import { checkAccess } from '../access.js'
+import { closeCodeOf, closeSocket, serveConnection, type Session } from '../connection.js'
+import type { Metrics } from '../metrics.js'
+import type { ResolvedServerOptions } from '../options.js'
+import type { Rooms } from '../rooms.js'
+import { tableNameFromPath } from '../table-name.js'
+
+/** Handles the `upgrade` event of an http server. */
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void
+
+export interface Upgrades {
+  handleUpgrade: UpgradeHandler
+  /** Closes every socket with 1001 and stops the heartbeat. */
+  close(): void
+}
+
+const heartbeatMs = 30_000
+
+/** Creates the upgrade handler and its WebSocket server. */
+export function createUpgrades(
+  rooms: Rooms,
+  metrics: Metrics,
+  options: ResolvedServerOptions,
+): Upgrades {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxMessageBytes,
+    perMessageDeflate: false,
+  })
+  const alive = new WeakSet<WebSocket>()
+  const heartbeat = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate()
+        continue
+      }
+      alive.delete(socket)
+      socket.ping()
+    }
+  }, heartbeatMs)
+  heartbeat.unref()
+
+  const open = async (request: IncomingMessage): Promise<Session> => {
+    const table = tableNameFromPath(request.url)
+    const grant = await checkAccess(options, request, table, 'read')
+    const room = await rooms.acquire(table, {
+      canCreate: options.canCreateTables && grant.canWrite,
+    })
+    return { room, canWrite: grant.canWrite }
+  }
+
+  const accept = (socket: WebSocket, request: IncomingMessage): void => {
+    alive.add(socket)
+    socket.on('pong', () => alive.add(socket))
+    serveConnection(socket, open(request), {
+      metrics,
+      maxConnectionsPerTable: options.maxConnectionsPerTable,
+    })
+  }
+
+  return {
+    handleUpgrade(request, socket, head) {
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        accept(ws, request)
+      })
+    },
+    close() {
+      clearInterval(heartbeat)
+      for (const socket of wss.clients) {
+        const error = new TesseraError('CLOSED', 'the server is shutting down; reconnect later')
+        closeSocket(socket, closeCodeOf(error), error.message)
+      }
+      wss.close()
+    },
+  }
+}

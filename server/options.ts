@@ -1,0 +1,135 @@
+// Server options: the defaults, their validation, and the CLI/env/config-file readers.
+// The only module that reads environment variables (through `readCliOptions`, given `env`).
+import type { IncomingMessage } from 'node:http'
+import { TesseraError, type Store } from '../src/index.js'
+
+/** Where the server reports what it does; `main.ts` passes the console. Library code never logs. */
+export interface Logger {
+  info(message: string): void
+  warn(message: string): void
+  error(message: string, error?: unknown): void
+}
+
+/** What `authenticate` resolves to: anything the app uses to identify the caller. */
+export type User = unknown
+
+/** `read` opens a table; `write` changes it. */
+export type Access = 'read' | 'write'
+
+/** Options of `createServer`. Every key is optional; unknown keys are INVALID_ARGUMENT. */
+export interface ServerOptions {
+  /** Interface to listen on; default `127.0.0.1`. */
+  host?: string
+  /** Port; default 1234; 0 picks a free one. */
+  port?: number
+  /** SQLite file; default `./data/tessera.db` (its folder is created). Ignored when `store` is given. */
+  dbPath?: string
+  /** A Store to use instead of SQLite (e.g. `createMemoryStore()` in tests). */
+  store?: Store
+  /** `full` (default) or `normal`: SQLite's synchronous mode (docs/operations.md). */
+  sqliteSynchronous?: 'full' | 'normal'
+  /** Largest WebSocket message or REST body accepted; default 16 MiB. */
+  maxMessageBytes?: number
+  /** Most connections on one table; default 10,000. More are closed with 4429. */
+  maxConnectionsPerTable?: number
+  /** Compact a table's log when it holds this many updates; default 1,000. */
+  compactAfterUpdates?: number
+  /** Compact a table's log when it holds this many bytes; default 8 MiB. */
+  compactAfterBytes?: number
+  /** Unload a table this long after its last connection left; default 30,000 ms. */
+  idleUnloadMs?: number
+  /** Open unknown tables (y-websocket behaviour, default true); false answers 4404 / 404. */
+  canCreateTables?: boolean
+  /** Folder served at `/` (the demo); default `dist/demo` of the package; false serves none. */
+  staticDir?: string | false
+  /** Identifies the caller of an upgrade or REST request (may return a promise of the user); throw UNAUTHORIZED to refuse. Default: anonymous. */
+  authenticate?: (request: IncomingMessage) => unknown
+  /** Decides whether `user` may read or write `table`. Default: everyone may do everything. */
+  authorize?: (user: User, table: string, access: Access) => boolean | Promise<boolean>
+  /** Receives what the server does; default: nothing is logged. */
+  logger?: Logger
+}
+
+/** Options with every default filled in. */
+export type ResolvedServerOptions = Required<
+  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger'>
+> &
+  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize'> & { logger: Logger }
+
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined }
+
+export const defaultOptions = {
+  host: '127.0.0.1',
+  port: 1234,
+  dbPath: './data/tessera.db',
+  sqliteSynchronous: 'full',
+  maxMessageBytes: 16 * 1024 * 1024,
+  maxConnectionsPerTable: 10_000,
+  compactAfterUpdates: 1000,
+  compactAfterBytes: 8 * 1024 * 1024,
+  idleUnloadMs: 30_000,
+  canCreateTables: true,
+} as const
+
+type Check = (value: unknown) => string | undefined
+const integer =
+  (min: number): Check =>
+  (value) =>
+    Number.isSafeInteger(value) && (value as number) >= min ? undefined : `an integer >= ${min}`
+const text: Check = (value) =>
+  typeof value === 'string' && value !== '' ? undefined : 'a non-empty string'
+const flag: Check = (value) => (typeof value === 'boolean' ? undefined : 'true or false')
+const fn: Check = (value) => (typeof value === 'function' ? undefined : 'a function')
+const checks: Record<keyof ServerOptions, Check> = {
+  host: text,
+  port: (value) => integer(0)(value) ?? ((value as number) > 65535 ? '0 to 65535' : undefined),
+  dbPath: text,
+  store: (value) =>
+    typeof value === 'object' && value !== null && 'append' in value ? undefined : 'a Store',
+  sqliteSynchronous: (value) =>
+    value === 'full' || value === 'normal' ? undefined : '"full" or "normal"',
+  maxMessageBytes: integer(1024),
+  maxConnectionsPerTable: integer(1),
+  compactAfterUpdates: integer(1),
+  compactAfterBytes: integer(1),
+  idleUnloadMs: integer(0),
+  canCreateTables: flag,
+  staticDir: (value) => (value === false ? undefined : text(value)),
+  authenticate: fn,
+  authorize: fn,
+  logger: (value) =>
+    typeof value === 'object' && value !== null && 'error' in value ? undefined : 'a Logger',
+}
+
+/**
+ * Fills in defaults and checks every option.
+ * @throws INVALID_ARGUMENT naming the unknown or invalid option
+ */
+export function parseServerOptions(
+  options: ServerOptions,
+  defaultStaticDir: string | false,
+): ResolvedServerOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new TesseraError('INVALID_ARGUMENT', 'createServer: options must be an object')
+  }
+  for (const [key, value] of Object.entries(options)) {
+    const check = checks[key as keyof ServerOptions] as Check | undefined
+    if (check === undefined) {
+      throw new TesseraError(
+        'INVALID_ARGUMENT',
+        `createServer: unknown option "${key}"; expected one of ${Object.keys(checks).join(', ')}`,
+      )
+    }
+    const expected = value === undefined ? undefined : check(value)
+    if (expected !== undefined) {
+      throw new TesseraError(
+        'INVALID_ARGUMENT',
+        `createServer: option ${key} must be ${expected}, got ${JSON.stringify(value) ?? typeof value}`,
+      )
+    }
+  }
+  const defined = Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  )
+  return { ...defaultOptions, staticDir: defaultStaticDir, logger: silent, ...defined }
+}

@@ -1,0 +1,303 @@
+// A live query: a query's result kept up to date from the table's change events, one diff per
+// transaction, at a cost of O(touched rows × log n): an ordered index of the matching rows, no rescan.
+import { TesseraError, isTesseraError } from './errors.js'
+import type { ColumnId, RowId } from './ids.js'
+import { createOrderedIndex, type OrderedIndex } from './ordered-index.js'
+import { parseQuery, type ParsedQuery, type Query } from './query.js'
+import {
+  compareSortKeys,
+  matchesCondition,
+  projectRow,
+  sortValuesOf,
+  type SortValue,
+} from './query-match.js'
+import { comparePositions, type Position } from './row-order.js'
+import type { TableChange } from './row-state.js'
+import type { Row, Table } from './table.js'
+import {
+  diffWindows,
+  type DiffSource,
+  type LiveQueryDiff,
+  type WindowChanges,
+} from './window-diff.js'
+import { windowChanges, type Touch } from './window-ranks.js'
+
+/** The slice of the result a live query shows: `limit` rows from `offset` (no limit: all). */
+export interface QueryWindow {
+  readonly offset?: number
+  readonly limit?: number | undefined
+}
+
+/** A query's result, kept up to date as the table changes (locally or from other replicas). */
+export interface LiveQuery {
+  /** The current window of the result, in order. */
+  readonly rows: readonly Row[]
+  /** The number of matching rows (the whole result, not only the window). */
+  readonly total: number
+  /** Set while the query cannot run on the table's current schema (S22). */
+  readonly error: TesseraError | undefined
+  readonly window: { readonly offset: number; readonly limit: number | undefined }
+  /** Calls `handler` with one diff per transaction that changed the window or total. */
+  subscribe(handler: (diff: LiveQueryDiff) => void): () => void
+  /** Shows another slice of the result; subscribers get one diff with source "window". */
+  setWindow(window: QueryWindow): void
+  /** Stops following the table; the live query keeps its last rows. */
+  dispose(): void
+}
+
+/** A matching row in the ordered index: its sort values, then manual order, break ties. */
+interface Entry {
+  readonly id: RowId
+  readonly position: Position
+  readonly key: readonly SortValue[]
+}
+
+/**
+ * Runs `query` on `table` and keeps the result up to date. Prefer `table.liveQuery(query)`.
+ * @example
+ * const q = createLiveQuery(table, { where: { done: false }, orderBy: [['priority', 'desc']], limit: 50 })
+ * const stop = q.subscribe((diff) => render(diff.rows))
+ * @throws INVALID_QUERY when the query does not fit the table's current schema
+ */
+export function createLiveQuery(table: Table, query: Query): LiveQuery {
+  let parsed: ParsedQuery = parseQuery(query, table.columns())
+  let error: TesseraError | undefined
+  let window = { offset: parsed.offset, limit: parsed.limit }
+  const entries = new Map<RowId, Entry>()
+  const rowCache = new Map<RowId, Row>()
+  let rowsCache: Row[] | undefined
+  let visibleColumns = new Map<ColumnId, string>()
+  const handlers = new Set<(diff: LiveQueryDiff) => void>()
+
+  const compare = (a: Entry, b: Entry): number =>
+    compareSortKeys(parsed.orderBy, a.key, b.key) ||
+    comparePositions(a.position, b.position) ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  let index: OrderedIndex<Entry> = createOrderedIndex(compare)
+
+  const readEntry = (id: RowId): Entry | undefined => {
+    const row = table.getRow(id)
+    if (row === undefined || !matchesCondition(parsed.where, row)) return undefined
+    return { id, position: table.getPosition(id)!, key: sortValuesOf(parsed.orderBy, row) }
+  }
+
+  const rowOf = (id: RowId): Row => {
+    let row = rowCache.get(id)
+    if (row === undefined) rowCache.set(id, (row = projectRow(parsed.select, table.getRow(id)!)))
+    return row
+  }
+
+  const end = (): number => (window.limit === undefined ? Infinity : window.offset + window.limit)
+
+  const currentRows = (): Row[] =>
+    (rowsCache ??= index.slice(window.offset, Math.min(end(), index.size)).map((e) => rowOf(e.id)))
+
+  /** Evaluates from scratch: at creation and after a schema change (S22, S23). */
+  const build = (): void => {
+    entries.clear()
+    rowCache.clear()
+    rowsCache = undefined
+    index = createOrderedIndex(compare)
+    try {
+      parsed = parseQuery(query, table.columns())
+      error = undefined
+    } catch (caught) {
+      if (!isTesseraError(caught, 'INVALID_QUERY')) throw caught
+      error = new TesseraError(
+        'INVALID_QUERY',
+        `live query: ${caught.message}; the schema changed under the query, which shows no rows until it fits again`,
+        { cause: caught, details: caught.details },
+      )
+      return
+    }
+    const matching: Entry[] = []
+    for (const id of table.rowIds()) {
+      const entry = readEntry(id)
+      if (entry === undefined) continue
+      matching.push(entry)
+      entries.set(id, entry)
+    }
+    index = createOrderedIndex(compare, matching)
+    visibleColumns = new Map()
+    for (const column of table.columns()) {
+      if (parsed.select === undefined || parsed.select.includes(column.name))
+        visibleColumns.set(column.id, column.name)
+    }
+  }
+
+  const emit = (
+    changes: WindowChanges,
+    total: number,
+    source: DiffSource,
+    origin: unknown,
+  ): void => {
+    rowsCache = undefined
+    for (const { id } of changes.removed) rowCache.delete(id)
+    if (handlers.size === 0) return
+    const diff: LiveQueryDiff = { ...changes, rows: currentRows(), total, source, origin, error }
+    for (const handler of [...handlers]) {
+      try {
+        handler(diff)
+      } catch (thrown) {
+        // A failing subscriber must not starve the others or break the table's transaction.
+        setTimeout(() => {
+          throw thrown
+        })
+      }
+    }
+  }
+
+  const isEmpty = (changes: WindowChanges): boolean =>
+    changes.added.length +
+      changes.removed.length +
+      changes.moved.length +
+      changes.updated.length ===
+    0
+
+  const rebuild = (source: DiffSource, origin: unknown): void => {
+    const previous = currentRows()
+    const previousTotal = live.total
+    const previousError = error
+    build()
+    const changes = diffWindows(previous, currentRows())
+    if (isEmpty(changes) && previousTotal === live.total && previousError === error) return
+    emit(changes, live.total, source, origin)
+  }
+
+  const onChange = (change: TableChange): void => {
+    if (change.schemaChanged) {
+      rebuild(change.source, change.origin)
+      return
+    }
+    if (error !== undefined) return
+    const touches: Touch[] = []
+    for (const id of new Set([
+      ...change.added,
+      ...change.deleted,
+      ...change.updated.keys(),
+      ...change.moved,
+    ])) {
+      const before = entries.get(id)
+      touches.push({
+        id,
+        before,
+        oldRank: before === undefined ? -1 : index.indexOf(before),
+        newRank: -1,
+      })
+    }
+    const previousSize = index.size
+    for (const touch of touches) {
+      rowCache.delete(touch.id)
+      if (touch.before === undefined) continue
+      index.delete(touch.before as Entry)
+      entries.delete(touch.id)
+    }
+    const inserted: [Touch, Entry][] = []
+    for (const touch of touches) {
+      const after = readEntry(touch.id)
+      if (after === undefined) continue
+      index.insert(after)
+      entries.set(touch.id, after)
+      inserted.push([touch, after])
+    }
+    for (const [touch, after] of inserted) touch.newRank = index.indexOf(after)
+    const changes = windowChanges({
+      touches,
+      window: { start: window.offset, end: end() },
+      previousSize,
+      size: index.size,
+      idAt: (rank) => index.at(rank)!.id,
+      rowOf,
+      changedColumns: (id) => {
+        const columns = change.updated.get(id)
+        if (columns === undefined) return []
+        const names: string[] = []
+        for (const [columnId, name] of visibleColumns) if (columns.has(columnId)) names.push(name)
+        return names
+      },
+    })
+    if (isEmpty(changes) && previousSize === index.size) {
+      if (touches.length > 0) rowsCache = undefined
+      return
+    }
+    emit(changes, index.size, change.source, change.origin)
+  }
+
+  let stopListening: (() => void) | undefined = table.on('change', onChange)
+  build()
+
+  const live: LiveQuery = {
+    get rows() {
+      return error === undefined ? currentRows() : []
+    },
+    get total() {
+      return error === undefined ? index.size : 0
+    },
+    get error() {
+      return error
+    },
+    get window() {
+      return { ...window }
+    },
+    subscribe(handler) {
+      if (typeof handler !== 'function') {
+        throw new TesseraError('INVALID_ARGUMENT', 'subscribe: expected a function (diff) => void')
+      }
+      handlers.add(handler)
+      return () => {
+        handlers.delete(handler)
+      }
+    },
+    setWindow(next) {
+      if (stopListening === undefined) {
+        throw new TesseraError(
+          'CLOSED',
+          'setWindow: this live query was disposed; create a new one',
+        )
+      }
+      const checked = checkWindow(next)
+      const previous = currentRows()
+      window = checked
+      rowsCache = undefined
+      rowCache.clear()
+      const changes = diffWindows(previous, currentRows())
+      if (!isEmpty(changes)) emit(changes, live.total, 'window', undefined)
+    },
+    dispose() {
+      stopListening?.()
+      stopListening = undefined
+      rowsCache = currentRows()
+      handlers.clear()
+    },
+  }
+  return live
+}
+
+function checkWindow(window: unknown): { offset: number; limit: number | undefined } {
+  if (typeof window !== 'object' || window === null) {
+    throw new TesseraError('INVALID_ARGUMENT', 'setWindow: expected { offset, limit }')
+  }
+  const { offset = 0, limit, ...rest } = window as { offset?: unknown; limit?: unknown }
+  const extra = Object.keys(rest)[0]
+  if (extra !== undefined) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `setWindow: unknown key "${extra}"; expected offset and limit`,
+    )
+  }
+  for (const [name, value] of [
+    ['offset', offset],
+    ['limit', limit],
+  ] as const) {
+    if (
+      value !== undefined &&
+      (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    ) {
+      throw new TesseraError(
+        'INVALID_ARGUMENT',
+        `setWindow: ${name} must be a whole number of rows (0 or more)`,
+      )
+    }
+  }
+  return { offset: offset as number, limit: limit as number | undefined }
+}

@@ -1,0 +1,188 @@
+// Property: after any sequence of local edits, remote merges and window changes, a live query's
+// rows and total equal the same query run from scratch, and its diffs replay to its rows (S20, S21, S25).
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  applyDiff,
+  evaluateQuery,
+  parseQuery,
+  type LiveQueryDiff,
+  type Query,
+  type Row,
+  type Table,
+} from '../../src/index.js'
+import { createNetwork } from '../helpers/replicas.js'
+
+const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS) || 40
+
+const columns = [
+  { name: 'title', type: 'string' as const },
+  { name: 'priority', type: 'number' as const },
+  { name: 'done', type: 'boolean' as const, default: false },
+  { name: 'due', type: 'date' as const },
+  { name: 'tags', type: 'json' as const },
+]
+
+const wheres: Query['where'][] = [
+  undefined,
+  { priority: { gte: 2 } },
+  { or: [{ done: true }, { title: { startsWith: 'b' } }] },
+  { not: { priority: { in: [1, 3] } }, due: { isNull: false } },
+  { tags: { contains: 'x' } },
+  { priority: { between: [1, 3] }, title: { ne: 'a' } },
+]
+const orders: Query['orderBy'][] = [
+  undefined,
+  [
+    ['priority', 'desc'],
+    ['title', 'asc'],
+  ],
+  [{ column: 'due', direction: 'asc', nulls: 'first' }],
+  [
+    ['done', 'asc'],
+    ['priority', 'asc', 'nullsFirst'],
+  ],
+  'title',
+]
+
+const cells = fc.record(
+  {
+    title: fc.constantFrom('a', 'b', 'ba', 'c', null),
+    priority: fc.option(fc.integer({ min: 0, max: 4 })),
+    done: fc.boolean(),
+    due: fc.option(fc.constantFrom('2026-01-01', '2026-02-01', '2025-12-31')),
+    tags: fc.option(fc.constantFrom<string[]>(['x'], ['y'], ['x', 'y'], [])),
+  },
+  { requiredKeys: [] },
+)
+const replica = fc.integer({ min: 0, max: 2 })
+const pick = fc.nat()
+const edit = fc.oneof(
+  fc.record({ op: fc.constant('insert' as const), cells }),
+  fc.record({ op: fc.constant('update' as const), row: pick, cells }),
+  fc.record({ op: fc.constant('delete' as const), row: pick }),
+  fc.record({ op: fc.constant('move' as const), row: pick, anchor: pick, before: fc.boolean() }),
+)
+const command = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('edit' as const),
+      replica,
+      edits: fc.array(edit, { minLength: 1, maxLength: 6 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('deliverOne' as const), to: replica, pick }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deliverAll' as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('disconnect' as const), replica }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reconnect' as const), replica }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('window' as const),
+      offset: fc.nat(6),
+      limit: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+    }),
+  },
+)
+type Command = typeof command extends fc.Arbitrary<infer C> ? C : never
+
+const rowAt = (table: Table, index: number): string | undefined => {
+  const ids = table.rowIds()
+  return ids.length === 0 ? undefined : ids[index % ids.length]
+}
+
+function run(network: ReturnType<typeof createNetwork>, step: Command): void {
+  if (step.kind === 'deliverOne') network.deliverOne(step.to, step.pick)
+  else if (step.kind === 'deliverAll') network.deliverAll()
+  else if (step.kind === 'disconnect') network.disconnect(step.replica)
+  else if (step.kind === 'reconnect') network.reconnect(step.replica)
+  else if (step.kind === 'edit') {
+    const target = network.tables[step.replica]!
+    target.transact(() => {
+      for (const change of step.edits) {
+        if (change.op === 'insert') {
+          target.insertRow(change.cells)
+          continue
+        }
+        const id = rowAt(target, change.row)
+        if (id === undefined) continue
+        if (change.op === 'update') target.updateRow(id, change.cells)
+        else if (change.op === 'delete') target.deleteRow(id)
+        else {
+          const anchor = rowAt(target, change.anchor)!
+          if (anchor !== id)
+            target.moveRow(id, change.before ? { before: anchor } : { after: anchor })
+        }
+      }
+    })
+  }
+}
+
+describe('live query property', () => {
+  it('S20 S21 S25: rows and total equal a from-scratch query; diffs replay to rows; one diff per transaction', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...wheres),
+        fc.constantFrom(...orders),
+        fc.nat(4),
+        fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+        fc.array(command, { minLength: 1, maxLength: 40 }),
+        (where, orderBy, offset, limit, steps) => {
+          const network = createNetwork(3, { columns })
+          const table = network.tables[0]!
+          const query: Query = {
+            ...(where === undefined ? {} : { where }),
+            ...(orderBy === undefined ? {} : { orderBy }),
+            offset,
+            ...(limit === undefined ? {} : { limit }),
+          }
+          const live = table.liveQuery(query)
+          let replayed: Row[] = [...live.rows]
+          let diffs: LiveQueryDiff[] = []
+          live.subscribe((diff) => {
+            diffs.push(diff)
+          })
+          let transactions = 0
+          table.doc.on('afterTransaction', () => transactions++)
+          for (const step of steps) {
+            diffs = []
+            transactions = 0
+            if (step.kind === 'window') {
+              live.setWindow({ offset: step.offset, limit: step.limit })
+              expect(diffs.length).toBeLessThanOrEqual(1)
+              if (diffs[0] !== undefined) expect(diffs[0].source).toBe('window')
+            } else run(network, step)
+            expect(diffs.length).toBeLessThanOrEqual(step.kind === 'window' ? 1 : transactions)
+            for (const diff of diffs) {
+              replayed = applyDiff(replayed, diff)
+              expect(replayed).toEqual(diff.rows)
+            }
+            const { offset: from, limit: count } = live.window
+            const scratch = evaluateQuery(
+              parseQuery(
+                {
+                  ...query,
+                  offset: from,
+                  ...(count === undefined ? { limit: undefined } : { limit: count }),
+                },
+                table.columns(),
+              ),
+              table.listRows(),
+            )
+            expect(live.rows).toEqual(scratch.rows)
+            expect(replayed).toEqual(scratch.rows)
+            expect(live.total).toBe(scratch.total)
+            if (diffs.length === 0) continue
+            expect(diffs.at(-1)!.total).toBe(scratch.total)
+          }
+          live.dispose()
+        },
+      ),
+      { numRuns },
+    )
+  })
+})

@@ -1,0 +1,182 @@
+import * as Y from 'yjs'
+import { describe, expect, it } from 'vitest'
+import { createTable, type Table } from '../../src/index.js'
+import { allowEverything, applyChecked, type WritePermissions } from '../../src/validation.js'
+
+const columns = [
+  { name: 'title', type: 'string' as const },
+  { name: 'priority', type: 'number' as const, default: 0 },
+]
+
+/** A client replica and a server replica; `send` runs the client's edits through applyChecked. */
+function setup(permissions: WritePermissions = allowEverything) {
+  const server = createTable({ columns })
+  const client = createTable({ doc: new Y.Doc() })
+  Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server.doc))
+  Y.applyUpdate(server.doc, Y.encodeStateAsUpdate(client.doc))
+  const broadcast: Uint8Array[] = []
+  server.doc.on('update', (update: Uint8Array) => broadcast.push(update))
+  const send = (edit: (table: Table) => void) => {
+    const vector = Y.encodeStateVector(client.doc)
+    edit(client)
+    const result = applyChecked(
+      server.doc,
+      Y.encodeStateAsUpdate(client.doc, vector),
+      'connection',
+      permissions,
+    )
+    for (const update of broadcast.splice(0)) Y.applyUpdate(client.doc, update)
+    return result
+  }
+  return { server, client, send, broadcast }
+}
+
+/** Writes a raw override as a foreign client would, bypassing the API's checks. */
+const writeRaw = (table: Table, rowId: string, columnId: string, value: unknown) => {
+  const inc = (table.doc.getMap('rows').get(rowId) as { i: number }).i
+  table.doc.getMap('cells').set(`${rowId}\u0000${columnId}`, [inc, value])
+}
+
+describe('server-side validation', () => {
+  it('S30: a cell of the wrong type is corrected on every replica and reported', () => {
+    const { server, client, send } = setup()
+    const id = server.insertRow({ title: 'a' })
+    Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server.doc))
+    const result = send((table) => {
+      writeRaw(table, id, 'priority', '12')
+      writeRaw(table, id, 'title', { not: 'a string' })
+    })
+    expect(result.violations.map((violation) => violation.code)).toEqual([
+      'SCHEMA_VIOLATION',
+      'SCHEMA_VIOLATION',
+    ])
+    expect(result.violations[0]!.message).toMatch(/expects a number/)
+    expect(server.doc.getMap('cells').get(`${id}\u0000priority`)).toEqual([expect.any(Number), 12])
+    expect(client.getRow(id)).toEqual({ id, title: null, priority: 12 })
+  })
+
+  it('S30: the update and its correction are stored and broadcast as one update', () => {
+    const { server, send, broadcast } = setup()
+    const updates: Uint8Array[] = []
+    server.doc.on('update', (update: Uint8Array) => updates.push(update))
+    send((table) => table.doc.getMap('rows').set('r', { i: 1, p: 'a0', c: { priority: 'x' } }))
+    expect(updates).toHaveLength(1)
+    expect(broadcast).toHaveLength(0)
+    expect(server.getRow('r')).toEqual({ id: 'r', title: null, priority: null })
+    expect((server.doc.getMap('rows').get('r') as { c: unknown }).c).toEqual({ priority: null })
+  })
+
+  it('S31: writes to removed or unknown columns and malformed values are dropped', () => {
+    const { server, client, send } = setup()
+    const id = server.insertRow({ title: 'a' })
+    server.removeColumn('priority')
+    Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server.doc))
+    const result = send((table) => {
+      writeRaw(table, id, 'priority', 3)
+      writeRaw(table, id, 'ghost', 3)
+      table.doc.getMap('rows').set('bad', 'not a row')
+      table.doc.getMap('cells').set(`${id}\u0000title`, 'not an override')
+    })
+    expect(result.violations).toHaveLength(4)
+    const cells = server.doc.getMap('cells')
+    expect([...cells.keys()]).toEqual([])
+    expect(server.doc.getMap('rows').has('bad')).toBe(false)
+    expect(client.getRow(id)).toEqual({ id, title: 'a' })
+  })
+
+  it('S32: a schema change without the admin permission is reverted field by field', () => {
+    const { server, client, send } = setup({ ...allowEverything, canChangeSchema: false })
+    const result = send((table) => {
+      table.renameColumn('title', 'name')
+      table.setColumnType('priority', 'string')
+      table.addColumn({ name: 'extra', type: 'json' })
+    })
+    expect(result.violations.map((violation) => violation.code)).toEqual(['FORBIDDEN'])
+    for (const table of [server, client]) {
+      expect(table.columns().map((column) => [column.name, column.type])).toEqual([
+        ['title', 'string'],
+        ['priority', 'number'],
+      ])
+    }
+  })
+
+  it('S33: forbidden inserts are removed and forbidden deletes restored with their cells', () => {
+    const { server, client, send } = setup({
+      ...allowEverything,
+      canInsertRows: false,
+      canDeleteRows: false,
+    })
+    const [a, b] = server.insertRows([{ title: 'a' }, { title: 'b' }])
+    server.setCell(a!, 'priority', 5)
+    server.moveRow(a!, { after: b! })
+    Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server.doc))
+    const result = send((table) => {
+      table.insertRow({ title: 'new' })
+      table.deleteRow(a!)
+    })
+    const messages = result.violations.map((violation) =>
+      violation.message.replace(/^row \S+: /, ''),
+    )
+    expect(messages.sort()).toEqual([
+      'deleting rows is not allowed; it was restored',
+      'inserting rows is not allowed; it was removed',
+    ])
+    for (const table of [server, client]) {
+      expect(table.listRows()).toEqual([
+        { id: b, title: 'b', priority: 0 },
+        { id: a, title: 'a', priority: 5 },
+      ])
+    }
+  })
+
+  it('S33: forbidden cell edits are put back to their previous values', () => {
+    const { server, client, send } = setup({ ...allowEverything, canUpdateRows: false })
+    const id = server.insertRow({ title: 'a' })
+    server.setCell(id, 'priority', 1)
+    Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server.doc))
+    const result = send((table) => {
+      table.setCell(id, 'priority', 2)
+      table.setCell(id, 'title', 'b')
+    })
+    expect(result.violations).toHaveLength(2)
+    expect(client.getRow(id)).toEqual({ id, title: 'a', priority: 1 })
+    expect(server.getRow(id)).toEqual({ id, title: 'a', priority: 1 })
+  })
+
+  it('reports what an accepted update did, for the audit log', () => {
+    const { server, client, send } = setup()
+    const id = server.insertRow({ title: 'a' })
+    Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server.doc))
+    let added = ''
+    const result = send((table) => {
+      table.setCell(id, 'priority', 3)
+      added = table.insertRow({ title: 'b' })
+    })
+    expect(result.violations).toEqual([])
+    expect(result.inserted).toEqual([added])
+    expect(result.updated).toEqual(new Map([[id, new Set(['priority'])]]))
+    const removal = send((table) => table.deleteRow(id))
+    expect(removal.deleted).toEqual([id])
+  })
+
+  it('tells when an update depends on changes the document lacks', () => {
+    const server = createTable({ columns })
+    const client = createTable({ doc: new Y.Doc() })
+    Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server.doc))
+    const vector = Y.encodeStateVector(client.doc)
+    client.insertRow({ title: 'x' })
+    const update = Y.encodeStateAsUpdate(client.doc, vector)
+    const result = applyChecked(server.doc, update, 'c', allowEverything)
+    expect(result.isIncomplete).toBe(true)
+    expect(server.size).toBe(0)
+  })
+
+  it('S19: a malformed position never breaks inserts next to it', () => {
+    const table = createTable({ columns })
+    table.doc.getMap('rows').set('weird', { i: 1, p: '!!', c: {} })
+    const id = table.insertRow({ title: 'x' }, { after: 'weird' })
+    expect(table.rowIds()).toEqual(['weird', id])
+    expect(table.insertRow({ title: 'y' }, { before: 'weird' })).toBeTypeOf('string')
+    expect(table.size).toBe(3)
+  })
+})
