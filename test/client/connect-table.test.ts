@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { connectTable, type ConnectionStatus } from '../../client/index.js'
 import { isTesseraError, type TableChange } from '../../src/index.js'
-import { connect, startServer, uniqueTable, waitFor } from './helpers.js'
+import { connect, startServer, startStockServer, uniqueTable, waitFor } from './helpers.js'
 
 const columns = [
   { name: 'title', type: 'string' as const },
@@ -42,6 +42,18 @@ describe('connectTable', () => {
     expect(counts.at(-1)).toBe(0)
   })
 
+  it('S43: syncs with a stock y-websocket server, which never acknowledges, so changes stay unsaved', async () => {
+    const stock = await startStockServer()
+    const table = uniqueTable()
+    const a = connect({ url: stock.url, table, columns })
+    await a.whenSynced()
+    const id = a.table.insertRow({ title: 'kept unsaved' })
+    const b = connect({ url: stock.url, table })
+    await waitFor(() => b.table.getRow(id)?.title === 'kept unsaved')
+    // b's round trip through the server is done, and still no acknowledgement reached a.
+    expect(a.unsaved).toBeGreaterThanOrEqual(2)
+  })
+
   it('reconnects with backoff after the server restarts and sends what was edited meanwhile', async () => {
     const first = await startServer()
     const port = new URL(first.url).port
@@ -53,7 +65,7 @@ describe('connectTable', () => {
     const id = a.table.insertRow({ title: 'while down' })
     expect(a.unsaved).toBeGreaterThan(0)
     // A new server on the same port: the client finds it on its own.
-    const second = await startServer(Number(port))
+    const second = await startServer({ port: Number(port), dbPath: first.dbPath })
     await a.whenSynced()
     await a.whenSaved()
     const b = connect({ url: second.url, table })

@@ -1,53 +1,38 @@
-// Helpers of the client tests: a sync server on 127.0.0.1 port 0 (closed when the test ends),
-// clients in Node over `ws`, and a bounded polling waitFor.
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+// Helpers of the client tests: our sync server on 127.0.0.1 (port 0 unless given, SQLite in a
+// temp folder, closed when the test ends) and SDK clients in Node over `ws`.
+import { join } from 'node:path'
 import { onTestFinished } from 'vitest'
-import * as decoding from 'lib0/decoding'
-import { WebSocket, WebSocketServer } from 'ws'
-import { setupWSConnection } from '@y/websocket-server/utils'
+import { WebSocket } from 'ws'
 import { connectTable, type Connection, type ConnectTableOptions } from '../../client/index.js'
-import { encodeSaved, MessageType } from '../../src/index.js'
+import { createServer } from '../../server/index.js'
+import { tempDir } from '../helpers/temp-dir.js'
+
+export { waitFor } from '../helpers/wait-for.js'
 
 export interface TestServer {
+  /** `ws://127.0.0.1:port`. */
   readonly url: string
+  readonly dbPath: string
   close(): Promise<void>
 }
 
-/**
- * Starts the stock y-websocket server on 127.0.0.1 (port 0 unless given), answering saved(n) requests at once
- * (it keeps rooms in memory), and closes it when the test finishes.
- */
-export async function startServer(port = 0): Promise<TestServer> {
-  const httpServer = http.createServer()
-  const wss = new WebSocketServer({ server: httpServer })
-  wss.on('connection', (socket, request) => {
-    socket.on('message', (data: ArrayBuffer) => {
-      const decoder = decoding.createDecoder(new Uint8Array(data))
-      if (decoding.readVarUint(decoder) === MessageType.Saved)
-        socket.send(encodeSaved(decoding.readVarUint(decoder)))
-    })
-    setupWSConnection(socket, request)
+/** Starts a Tessera server for this test; give `port` and `dbPath` to stand in for a restart. */
+export async function startServer(
+  options: { port?: number; dbPath?: string } = {},
+): Promise<TestServer> {
+  const dbPath = options.dbPath ?? join(tempDir(), 'tessera.db')
+  const server = await createServer({
+    host: '127.0.0.1',
+    port: options.port ?? 0,
+    dbPath,
+    staticDir: false,
   })
-  await new Promise<void>((resolve) => httpServer.listen(port, '127.0.0.1', resolve))
-  const address = httpServer.address() as AddressInfo
-  let closed = false
-  const server: TestServer = {
-    url: `ws://127.0.0.1:${address.port}`,
-    async close() {
-      if (closed) return
-      closed = true
-      for (const client of wss.clients) client.terminate()
-      await new Promise<void>((resolve) => wss.close(() => resolve()))
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()))
-    },
-  }
   onTestFinished(() => server.close())
-  return server
+  return { url: server.url!.replace(/^http/, 'ws'), dbPath, close: () => server.close() }
 }
 
 let tableCounter = 0
-/** A table name no other test uses (the stock server keeps rooms for the whole process). */
+/** A table name no other test uses. */
 export function uniqueTable(prefix = 't'): string {
   return `${prefix}-${process.pid}-${Date.now()}-${++tableCounter}`
 }
@@ -59,14 +44,25 @@ export function connect(options: Omit<ConnectTableOptions, 'WebSocket'>): Connec
   return conn
 }
 
-/** Polls `predicate` until it holds; fails after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean,
-  { timeoutMs = 10_000, what = 'condition' }: { timeoutMs?: number; what?: string } = {},
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`waitFor: timed out after ${timeoutMs} ms: ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
+/**
+ * Starts the stock y-websocket server (@y/websocket-server) on 127.0.0.1:0: a server that
+ * syncs but never sends Tessera's saved acknowledgement.
+ */
+export async function startStockServer(): Promise<{ url: string }> {
+  const http = await import('node:http')
+  const { WebSocketServer } = await import('ws')
+  const { setupWSConnection } = await import('@y/websocket-server/utils')
+  const httpServer = http.createServer()
+  const wss = new WebSocketServer({ server: httpServer })
+  wss.on('connection', (socket, request) => {
+    setupWSConnection(socket, request)
+  })
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
+  onTestFinished(async () => {
+    for (const client of wss.clients) client.terminate()
+    await new Promise<void>((resolve) => wss.close(() => resolve()))
+    await new Promise<void>((resolve) => httpServer.close(() => resolve()))
+  })
+  const address = httpServer.address() as { port: number }
+  return { url: `ws://127.0.0.1:${address.port}` }
 }
