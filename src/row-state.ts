@@ -13,6 +13,12 @@ import {
 import { createOrderedIndex, type OrderedIndex } from './ordered-index.js'
 import { comparePositions, type Position } from './row-order.js'
 
+/**
+ * A `transaction.meta` key: set on a local transaction whose content came from another replica
+ * (the server's validated apply, which must stay local for its own corrections).
+ */
+export const remoteContent = Symbol('tessera.remoteContent')
+
 /** Where a change came from: this replica's own edit, another replica, or an undo/redo. */
 export type ChangeSource = 'local' | 'remote' | 'undo'
 

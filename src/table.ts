@@ -17,7 +17,13 @@ import {
 import { createLiveQuery, type LiveQuery } from './live-query.js'
 import { parseQuery, type Query } from './query.js'
 import { evaluateQuery } from './query-match.js'
-import { createRowStates, type ChangeSource, type RowState, type TableChange } from './row-state.js'
+import {
+  createRowStates,
+  remoteContent,
+  type ChangeSource,
+  type RowState,
+  type TableChange,
+} from './row-state.js'
 import { positionsBetween, type Position } from './row-order.js'
 import {
   describe,
@@ -272,7 +278,11 @@ export function createTable(options: TableOptions = {}): Table {
     }
     if (schemaChanged) columns.invalidate()
     const source: ChangeSource =
-      transaction.origin instanceof Y.UndoManager ? 'undo' : transaction.local ? 'local' : 'remote'
+      transaction.origin instanceof Y.UndoManager
+        ? 'undo'
+        : transaction.local && !transaction.meta.has(remoteContent)
+          ? 'local'
+          : 'remote'
     const change = states.finish(transaction, source, schemaChanged, () => columns.allIds())
     if (change === undefined) return
     for (const handler of [...handlers]) {

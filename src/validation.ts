@@ -3,6 +3,7 @@
 // sync server; pure Yjs, no I/O. Reads Yjs's map internals to find the values an update replaced.
 import * as Y from 'yjs'
 import type { ColumnId, RowId } from './ids.js'
+import { remoteContent } from './row-state.js'
 import {
   cellKey,
   isStoredRow,
@@ -80,6 +81,11 @@ export function applyChecked(
     const rowsBefore = (id: RowId) =>
       liveBefore(transaction, itemOf(maps.rows as Y.Map<unknown>, id))
     Y.applyUpdate(doc, update, origin)
+    // applyUpdate marks the transaction remote; the corrections below are this replica's own
+    // writes, and Yjs takes own writes in a remote transaction for a clientID clash (and picks a
+    // new clientID). Keep it local, and tell the table the content came from elsewhere.
+    transaction.local = true
+    transaction.meta.set(remoteContent, true)
     result.isIncomplete = doc.store.pendingStructs !== null || doc.store.pendingDs !== null
     result.schemaChanged = checkSchema(
       transaction,

@@ -55,6 +55,16 @@ describe('server-side validation', () => {
     expect(client.getRow(id)).toEqual({ id, title: null, priority: 12 })
   })
 
+  it('S30: a correction keeps the server replica clientID and reports the change as remote', () => {
+    const { server, send } = setup()
+    const clientId = server.doc.clientID
+    const sources: string[] = []
+    server.on('change', (change) => sources.push(change.source))
+    send((table) => table.doc.getMap('rows').set('r', { i: 1, p: 'a0', c: { priority: 'x' } }))
+    expect(server.doc.clientID).toBe(clientId)
+    expect(sources).toEqual(['remote'])
+  })
+
   it('S30: the update and its correction are stored and broadcast as one update', () => {
     const { server, send, broadcast } = setup()
     const updates: Uint8Array[] = []
