@@ -52,13 +52,18 @@ export interface ServerOptions {
   authorize?: (user: User, table: string, access: Access) => boolean | Promise<boolean>
   /** Receives what the server does; default: nothing is logged. */
   logger?: Logger
+  /**
+   * Called with background failures (a table that could not be stored, loaded or unloaded),
+   * after the affected connections were closed. Default: they only go to `logger.error`.
+   */
+  onError?: (error: TesseraError) => void
 }
 
 /** Options with every default filled in. */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger'>
+  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger' | 'onError'>
 > &
-  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize'> & { logger: Logger }
+  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError'> & { logger: Logger }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
@@ -101,6 +106,7 @@ const checks: Record<keyof ServerOptions, Check> = {
   staticDir: (value) => (value === false ? undefined : text(value)),
   authenticate: fn,
   authorize: fn,
+  onError: fn,
   logger: (value) =>
     typeof value === 'object' && value !== null && 'error' in value ? undefined : 'a Logger',
 }
