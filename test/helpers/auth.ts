@@ -43,7 +43,8 @@ export async function call(
     body: body === undefined ? null : JSON.stringify(body),
   })
   const text = await response.text()
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) }
+  const isJson = response.headers.get('content-type')?.includes('json') === true
+  return { status: response.status, body: isJson ? JSON.parse(text) : text }
 }
 
 /** The table as SQLite holds it now (snapshot plus log), as JSON. */
