@@ -10,6 +10,7 @@ import { TesseraError, type Store } from '../src/index.js'
 import { createSqliteStore } from './adapters/sqlite-store.js'
 import { checkExposure, createSecurity } from './access/security.js'
 import { createApp } from './http/app.js'
+import { createQueryRoutes } from './http/query-routes.js'
 import { createTablesRoutes, createUseTable, type RoutesContext } from './http/tables-routes.js'
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
 import { createMetrics } from './metrics.js'
@@ -84,6 +85,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   const tableRouters: Router[] = [
     createTablesRoutes(context, useTable),
     security.historyRoutes(useTable),
+    createQueryRoutes(useTable),
   ]
   const app = createApp({
     rooms,
