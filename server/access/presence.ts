@@ -50,7 +50,7 @@ export function stampPresence(update: Uint8Array, stamp: PresenceStamp): Stamped
         continue
       }
       const state: unknown = JSON.parse(json)
-      const rewritten = stampState(state, stamp.user)
+      const rewritten = stampState(state, stamp.user, clientId)
       if (rewritten !== undefined) stamped++
       entries.push({ clientId, clock, state: rewritten ?? json })
     }
@@ -71,16 +71,22 @@ export function stampPresence(update: Uint8Array, stamp: PresenceStamp): Stamped
   return { update: encoding.toUint8Array(encoder), dropped, stamped }
 }
 
+/** The id an anonymous caller's presence gets: never a token's user id (S52). */
+export const anonymousId = (clientId: number): string => `anonymous-${clientId}`
+
 /** The state's JSON with the identity stamped on, or undefined when it needs no change. */
-function stampState(state: unknown, user: PresenceStamp['user']): string | undefined {
+function stampState(
+  state: unknown,
+  user: PresenceStamp['user'],
+  clientId: number,
+): string | undefined {
   // A null state is a client leaving; anything but an object carries no identity to stamp.
   if (user === undefined || !isObject(state)) return undefined
   const claimed = isObject(state.user) ? state.user : undefined
   if (user === null) {
-    if (claimed === undefined || !('id' in claimed)) return undefined
-    const rest = { ...claimed }
-    delete rest.id
-    return JSON.stringify({ ...state, user: rest })
+    // An anonymous caller keeps the name it shows, but not a user id it cannot prove.
+    if (claimed === undefined || claimed.id === anonymousId(clientId)) return undefined
+    return JSON.stringify({ ...state, user: { ...claimed, id: anonymousId(clientId) } })
   }
   if (claimed?.id === user.id && claimed.name === user.name) return undefined
   return JSON.stringify({ ...state, user: { ...claimed, id: user.id, name: user.name } })
