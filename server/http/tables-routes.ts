@@ -8,7 +8,14 @@ import {
   type Table,
   type TableChange,
 } from '../../src/index.js'
-import { allows, checkAccess, refusal, type Grant, type Operation } from '../access.js'
+import {
+  allows,
+  checkAccess,
+  endStreamAtExpiry,
+  refusal,
+  type Grant,
+  type Operation,
+} from '../access.js'
 import { callerId, type AccessControl } from '../access/access-control.js'
 import type { AuditLog } from '../access/audit-log.js'
 import type { ResolvedServerOptions } from '../options.js'
@@ -47,6 +54,7 @@ export function createUseTable(context: RoutesContext): UseTable {
     const grant = await checkAccess(context.control, request, name, operation)
     const room = await context.rooms.acquire(name, { canCreate })
     const release = room.hold()
+    const stopExpiry = endStreamAtExpiry(grant, request.res)
     const changes: TableChange[] = []
     const tableOfRoom = room.table()
     // Bodies write synchronously: the changes seen while one runs are its own.
@@ -63,6 +71,7 @@ export function createUseTable(context: RoutesContext): UseTable {
       return result
     } finally {
       stopWatching?.()
+      stopExpiry()
       release()
     }
   }

@@ -69,6 +69,22 @@ describe('token expiry', () => {
   })
 })
 
+describe('token expiry of streams', () => {
+  it('S51: a live query stream (SSE) ends with an UNAUTHORIZED event when its token expires', async () => {
+    const server = await startAuthServer()
+    await createTodos(server)
+    const shortLived = await tokenFor('ann', ['editor'], 2)
+    const response = await fetch(`${server.url}/tables/todos/live`, {
+      headers: { authorization: `Bearer ${shortLived}` },
+    })
+    expect(response.status).toBe(200)
+    // The stream ends by itself: reading to its end is the wait.
+    const text = await response.text()
+    expect(text).toMatch(/^event: snapshot/)
+    expect(text).toMatch(/event: error\ndata: \{"code":"UNAUTHORIZED","message":"the token expired/)
+  })
+})
+
 describe('presence', () => {
   it('S52: presence carries the user id and name of the token, whatever the client claims', async () => {
     const server = await startAuthServer()
