@@ -7,7 +7,7 @@ import type { ServerOptions } from './options.js'
 
 type CliKey = Exclude<
   keyof ServerOptions,
-  'store' | 'authenticate' | 'authorize' | 'logger' | 'auth' | 'rules'
+  'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rules'
 >
 
 /** Keys only the config file sets (objects): docs/security.md. */

@@ -64,13 +64,20 @@ export interface ServerOptions {
   isInsecure?: boolean
   /** Serve `POST /auth/dev-login`, which signs a token for any name and roles: for demos only; needs `auth`. Default false. */
   devLogin?: boolean
+  /**
+   * Called with background failures (a table that could not be stored, loaded or unloaded),
+   * after the affected connections were closed. Default: they only go to `logger.error`.
+   */
+  onError?: (error: TesseraError) => void
 }
 
 /** Options with every default filled in. */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger' | 'auth'>
+  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth'>
 > &
-  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'auth'> & { logger: Logger }
+  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError' | 'auth'> & {
+    logger: Logger
+  }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
@@ -117,6 +124,7 @@ const checks: Record<keyof ServerOptions, Check> = {
   staticDir: (value) => (value === false ? undefined : text(value)),
   authenticate: fn,
   authorize: fn,
+  onError: fn,
   logger: (value) =>
     typeof value === 'object' && value !== null && 'error' in value ? undefined : 'a Logger',
   auth: (value) =>
