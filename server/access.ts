@@ -1,41 +1,107 @@
-// Access hooks: who the caller is (`authenticate`) and what they may do per table (`authorize`).
-// The default lets everyone read and write; issue 6 plugs tokens and rules in here.
-import type { IncomingMessage } from 'node:http'
+// The one access check of the server: every WebSocket upgrade and every REST call identifies its
+// caller and checks the operation against the table's rules (docs/security.md) before anything else.
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { TesseraError } from '../src/index.js'
-import type { Access, ServerOptions, User } from './options.js'
+import type { AccessControl, Caller } from './access/access-control.js'
+import type { Access } from './access/rules.js'
 
-/** What a caller may do with one table. */
+/**
+ * What a call does to a table: `read` it, `insert`/`update`/`delete` rows, `admin` (create the
+ * table, change its schema), or `write` (any row change; the route checks which one).
+ */
+export type Operation = 'read' | 'write' | 'insert' | 'update' | 'delete' | 'admin'
+
+/** Who the caller is and what it may do with one table. */
 export interface Grant {
-  user: User
-  canWrite: boolean
+  caller: Caller
+  access: Access
+}
+
+/** True when `access` allows `operation`. */
+export function allows(access: Access, operation: Operation): boolean {
+  switch (operation) {
+    case 'read':
+      return access.canRead
+    case 'insert':
+      return access.canInsertRows
+    case 'update':
+      return access.canUpdateRows
+    case 'delete':
+      return access.canDeleteRows
+    case 'admin':
+      return access.canAdminister
+    case 'write':
+      return access.canInsertRows || access.canUpdateRows || access.canDeleteRows
+  }
+}
+
+/** The error for a refused operation: UNAUTHORIZED without credentials, FORBIDDEN with them. */
+export function refusal(
+  control: Pick<AccessControl, 'isAuthEnabled'>,
+  caller: Caller,
+  table: string,
+  operation: Operation,
+): TesseraError {
+  const what =
+    operation === 'admin'
+      ? 'administer (create it or change its schema)'
+      : operation === 'write'
+        ? 'write'
+        : operation === 'read'
+          ? 'read'
+          : `${operation} rows of`
+  if (control.isAuthEnabled && caller.user === null && caller.appUser === undefined) {
+    return new TesseraError(
+      'UNAUTHORIZED',
+      `table "${table}" needs a token to ${what} it: pass one as ?token= or Authorization: Bearer`,
+    )
+  }
+  return new TesseraError(
+    'FORBIDDEN',
+    `you may not ${what} table "${table}"; ask for a role that may`,
+  )
 }
 
 /**
- * Runs the hooks for `table`: the caller must be able to read it, at least.
- * @throws UNAUTHORIZED when `authenticate` refuses the request
- * @throws FORBIDDEN when `authorize` refuses reading (or writing, when `access` is `write`)
+ * Identifies the caller and checks `operation` (every connection needs `read`, at least).
+ * @throws UNAUTHORIZED for a bad or expired token, or no token where the table needs one
+ * @throws FORBIDDEN when the caller's roles do not allow the operation on `table`
  */
 export async function checkAccess(
-  hooks: Pick<ServerOptions, 'authenticate' | 'authorize'>,
+  control: AccessControl,
   request: IncomingMessage,
   table: string,
-  access: Access,
+  operation: Operation,
 ): Promise<Grant> {
-  let user: User
-  try {
-    user = hooks.authenticate === undefined ? undefined : await hooks.authenticate(request)
-  } catch (cause) {
-    if (cause instanceof TesseraError) throw cause
-    throw new TesseraError('UNAUTHORIZED', `authentication failed: ${String(cause)}`, { cause })
+  const caller = await control.identify(request)
+  const access = await control.accessFor(caller, table)
+  if (!access.canRead || !allows(access, operation)) {
+    throw refusal(control, caller, table, access.canRead ? operation : 'read')
   }
-  const { authorize } = hooks
-  if (authorize === undefined) return { user, canWrite: true }
-  const canWrite = await authorize(user, table, 'write')
-  if (!canWrite && (access === 'write' || !(await authorize(user, table, 'read')))) {
-    throw new TesseraError(
-      'FORBIDDEN',
-      `you may not ${access === 'write' && !canWrite ? 'write' : 'read'} table "${table}"`,
-    )
+  return { caller, access }
+}
+
+/**
+ * S51 for REST streams (SSE): a response still open when the caller's token expires gets an
+ * `error` event with UNAUTHORIZED and is ended. Returns the function that cancels the timer.
+ */
+export function endStreamAtExpiry(grant: Grant, response: ServerResponse | undefined): () => void {
+  const expiresAtMs = grant.caller.user?.expiresAtMs
+  if (expiresAtMs === undefined || response === undefined) return () => undefined
+  const timer = setTimeout(
+    () => {
+      if (!response.headersSent || response.writableEnded) return
+      const data = {
+        code: 'UNAUTHORIZED',
+        message: 'the token expired; reconnect with a new token',
+      }
+      response.end(`event: error\ndata: ${JSON.stringify(data)}\n\n`)
+    },
+    // Past about 24.8 days setTimeout fires at once; a stream that long re-authenticates anyway.
+    Math.min(Math.max(0, expiresAtMs - Date.now()), 2 ** 31 - 1),
+  )
+  timer.unref()
+  return () => {
+    clearTimeout(timer)
   }
-  return { user, canWrite }
 }

@@ -1,12 +1,30 @@
 // Reads `tessera serve` options from the command line, the environment and a JSON config file
 // (in that order of precedence). Pure: argv, env and the file reader are passed in.
 import { TesseraError } from '../src/index.js'
+import { readTokenCommand, type TokenCommand } from './access/token-command.js'
+import type { TokenOptions } from './access/tokens.js'
 import type { ServerOptions } from './options.js'
 
 type CliKey = Exclude<
   keyof ServerOptions,
-  'store' | 'authenticate' | 'authorize' | 'logger' | 'onError'
+  'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rules'
 >
+
+/** Keys only the config file sets (objects): docs/security.md. */
+const configOnlyKeys = ['auth', 'rules']
+
+/** Environment variables of the `auth` option (the secret stays out of argv and `ps`). */
+const authEnv = {
+  secret: 'TESSERA_AUTH_SECRET',
+  issuer: 'TESSERA_AUTH_ISSUER',
+  audience: 'TESSERA_AUTH_AUDIENCE',
+} as const
+
+/** Options that take no value on the command line (`--insecure`); env and config say true/false. */
+const switches: { key: CliKey; flag: string; env: string }[] = [
+  { key: 'isInsecure', flag: '--insecure', env: 'TESSERA_INSECURE' },
+  { key: 'devLogin', flag: '--dev-login', env: 'TESSERA_DEV_LOGIN' },
+]
 
 /** Each CLI option: its flag, its environment variable and how to read its text. */
 const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'integer' | 'flag' }[] =
@@ -57,14 +75,25 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'inte
       kind: 'flag',
     },
     { key: 'staticDir', flag: '--static-dir', env: 'TESSERA_STATIC_DIR', kind: 'text' },
+    {
+      key: 'auditRetentionMs',
+      flag: '--audit-retention-ms',
+      env: 'TESSERA_AUDIT_RETENTION_MS',
+      kind: 'integer',
+    },
+    ...switches.map((option) => ({ ...option, kind: 'flag' as const })),
   ]
 
 /** The usage text of `tessera serve`. */
 export const usage = `Usage: tessera serve [options]
+       tessera token --sub <user id> [--name <name>] [--roles a,b] [--expires-in <seconds>]
+                     [--secret <secret> | TESSERA_AUTH_SECRET | --config <file>]
 
 Options (each also from the environment variable shown, or a key of the --config JSON file):
-  --config <file>   JSON file of options (TESSERA_CONFIG)
+  --config <file>   JSON file of options (TESSERA_CONFIG); also holds "auth" and "rules"
 ${cliOptions.map((option) => `  ${`${option.flag} <${option.kind === 'integer' ? 'n' : option.kind === 'flag' ? 'true|false' : 'value'}>`.padEnd(36)}${option.key} (${option.env})`).join('\n')}
+  --insecure, --dev-login           as "--insecure true", "--dev-login true"
+  auth.secret, auth.issuer, auth.audience  (TESSERA_AUTH_SECRET, TESSERA_AUTH_ISSUER, TESSERA_AUTH_AUDIENCE)
   --help            this text`
 
 const parseValue = (text: string, kind: 'text' | 'integer' | 'flag', where: string): unknown => {
@@ -80,7 +109,8 @@ const parseValue = (text: string, kind: 'text' | 'integer' | 'flag', where: stri
 }
 
 /** What `readCliOptions` returns. */
-export type CliCommand = { command: 'help' } | { command: 'serve'; options: ServerOptions }
+export type CliCommand =
+  { command: 'help' } | { command: 'serve'; options: ServerOptions } | TokenCommand
 
 /**
  * Reads the options of `tessera serve`: flags beat environment variables, which beat the config file.
@@ -94,6 +124,9 @@ export function readCliOptions(
   const [command, ...args] = argv
   if (command === '--help' || command === 'help' || args.includes('--help'))
     return { command: 'help' }
+  if (command === 'token') {
+    return readTokenCommand(args, env, (path) => readConfig(path, readFile))
+  }
   if (command !== 'serve' && command !== undefined) {
     throw new TesseraError(
       'INVALID_ARGUMENT',
@@ -104,7 +137,8 @@ export function readCliOptions(
   let configPath = env.TESSERA_CONFIG
   for (let index = 0; index < args.length; index++) {
     const [flag, inline] = args[index]!.split(/=(.*)/s, 2) as [string, string | undefined]
-    const value = inline ?? args[++index]
+    const isSwitch = switches.some((option) => option.flag === flag)
+    const value = inline ?? (isSwitch ? 'true' : args[++index])
     if (value === undefined) throw new TesseraError('INVALID_ARGUMENT', `${flag} needs a value`)
     if (flag === '--config') {
       configPath = value
@@ -125,9 +159,20 @@ export function readCliOptions(
     if (text !== undefined && text !== '')
       fromEnv[option.key] = parseValue(text, option.kind, option.env)
   }
+  const { auth: configuredAuth, ...fromConfig } = readConfig(configPath, readFile)
+  const auth: Record<string, string> = { ...configuredAuth }
+  for (const [key, name] of Object.entries(authEnv)) {
+    const text = env[name]
+    if (text !== undefined && text !== '') auth[key] = text
+  }
   return {
     command: 'serve',
-    options: { ...readConfig(configPath, readFile), ...fromEnv, ...fromFlags },
+    options: {
+      ...fromConfig,
+      ...(Object.keys(auth).length === 0 ? {} : { auth: auth as unknown as TokenOptions }),
+      ...fromEnv,
+      ...fromFlags,
+    },
   }
 }
 
@@ -153,12 +198,12 @@ const readConfig = (
     )
   }
   const unknownKey = Object.keys(parsed).find(
-    (key) => !cliOptions.some((option) => option.key === key),
+    (key) => !configOnlyKeys.includes(key) && !cliOptions.some((option) => option.key === key),
   )
   if (unknownKey !== undefined) {
     throw new TesseraError(
       'INVALID_ARGUMENT',
-      `the config file "${path}" has an unknown key "${unknownKey}"; expected ${cliOptions.map((option) => option.key).join(', ')}`,
+      `the config file "${path}" has an unknown key "${unknownKey}"; expected ${[...cliOptions.map((option) => option.key), ...configOnlyKeys].join(', ')}`,
     )
   }
   return parsed

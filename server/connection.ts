@@ -16,6 +16,7 @@ import {
   TesseraError,
   type WritePermissions,
 } from '../src/index.js'
+import type { ConnectionGuard } from './access/connection-guard.js'
 import type { Metrics } from './metrics.js'
 import { encodeAwareness, type Peer, type Room } from './room.js'
 
@@ -26,7 +27,12 @@ export interface Session {
   canWrite: boolean
   /** What a writer may change (docs/semantics.md S32–S33); default: everything. */
   permissions?: WritePermissions
+  /** Token expiry, presence stamping and audit (docs/security.md); default: none. */
+  guard?: ConnectionGuard
 }
+
+/** Longest delay setTimeout takes (about 24.8 days); longer expiries re-arm the timer. */
+const maxTimerMs = 2 ** 31 - 1
 
 /** Most correction notices sent for one update (the rest are only counted). */
 const maxNoticesPerUpdate = 10
@@ -63,6 +69,8 @@ export function serveConnection(
   let current: Room | undefined
   let canWrite = false
   let permissions = allowEverything
+  let guard: ConnectionGuard | undefined
+  let expiryTimer: NodeJS.Timeout | undefined
   let isClosing = false
 
   let syncRepliesPending = 0
@@ -110,13 +118,14 @@ export function serveConnection(
       case MessageType.Sync:
         handleSync(room, decoder)
         return
-      case MessageType.Awareness:
-        awarenessProtocol.applyAwarenessUpdate(
-          room.awareness,
-          decoding.readVarUint8Array(decoder),
-          peer,
-        )
+      case MessageType.Awareness: {
+        const received = decoding.readVarUint8Array(decoder)
+        // S52–S53: presence carries the connection's own identity, never another's.
+        const update = guard === undefined ? received : guard.filterPresence(received, room, peer)
+        if (update !== undefined)
+          awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer)
         return
+      }
       case MessageType.QueryAwareness:
         peer.send(encodeAwareness(room.awareness, [...room.awareness.getStates().keys()]))
         return
@@ -186,7 +195,9 @@ export function serveConnection(
     }
     // S30–S33: what the schema or the permissions do not allow is undone in the same
     // transaction; the writer needs the correction too, so the batch is echoed to it.
-    const { violations } = applyChecked(room.doc, update, peer, permissions)
+    const applied = applyChecked(room.doc, update, peer, permissions)
+    guard?.onApplied(room, applied)
+    const { violations } = applied
     if (violations.length === 0) return
     room.echoToOrigins()
     violations.forEach((violation, index) => {
@@ -217,11 +228,12 @@ export function serveConnection(
   socket.on('close', () => {
     metrics.connections.dec()
     isClosing = true
+    clearTimeout(expiryTimer)
     current?.leave(peer)
   })
 
   session.then(
-    ({ room: loaded, canWrite: isWritable, permissions: granted }) => {
+    ({ room: loaded, canWrite: isWritable, permissions: granted, guard: given }) => {
       if (socket.readyState !== socket.OPEN) return
       if (loaded.peers.size >= context.maxConnectionsPerTable) {
         metrics.error('FORBIDDEN')
@@ -233,6 +245,8 @@ export function serveConnection(
       }
       canWrite = isWritable
       permissions = granted ?? allowEverything
+      guard = given
+      armExpiry()
       current = loaded
       loaded.join(peer)
       greet(loaded)
@@ -246,6 +260,24 @@ export function serveConnection(
       refuse(refused, closeCodeOf(refused))
     },
   )
+
+  /** S51: a connection lives no longer than its token; the client reconnects with a new one. */
+  const armExpiry = (): void => {
+    const expiresAtMs = guard?.expiresAtMs
+    if (expiresAtMs === undefined || isClosing) return
+    const remainingMs = expiresAtMs - Date.now()
+    if (remainingMs > maxTimerMs) {
+      expiryTimer = setTimeout(armExpiry, maxTimerMs)
+      return
+    }
+    expiryTimer = setTimeout(
+      () => {
+        metrics.error('UNAUTHORIZED')
+        peer.close(CloseCode.Unauthorized, 'the token expired; reconnect with a new token')
+      },
+      Math.max(0, remainingMs),
+    )
+  }
 
   /** y-websocket's greeting: the server's state vector, then the current awareness states. */
   const greet = (loaded: Room): void => {

@@ -8,6 +8,7 @@ import type { Express, Router } from 'express'
 import type { Registry } from 'prom-client'
 import { TesseraError, type Store } from '../src/index.js'
 import { createSqliteStore } from './adapters/sqlite-store.js'
+import { checkExposure, createSecurity } from './access/security.js'
 import { createApp } from './http/app.js'
 import { createQueryRoutes } from './http/query-routes.js'
 import { createTablesRoutes, createUseTable, type RoutesContext } from './http/tables-routes.js'
@@ -61,6 +62,7 @@ const packageRoot = (): string => {
 export async function createServer(input: CreateServerOptions = {}): Promise<Server> {
   const { listen = true, ...rest } = input
   const options = parseServerOptions(rest, join(packageRoot(), 'dist', 'demo'))
+  checkExposure(options, listen)
   const store =
     options.store ??
     createSqliteStore({ path: options.dbPath, synchronous: options.sqliteSynchronous })
@@ -78,10 +80,12 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
       options.onError?.(error)
     },
   })
-  const context: RoutesContext = { rooms, store, options }
+  const security = createSecurity(options)
+  const context: RoutesContext = { rooms, store, options, ...security }
   const useTable = createUseTable(context)
   const tableRouters: Router[] = [
     createTablesRoutes(context, useTable),
+    security.historyRoutes(useTable),
     createQueryRoutes(useTable),
   ]
   const app = createApp({
@@ -91,8 +95,9 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     maxMessageBytes: options.maxMessageBytes,
     staticDir: options.staticDir,
     tableRouters,
+    authRouter: security.authRouter,
   })
-  const upgrades = createUpgrades(rooms, metrics, options)
+  const upgrades = createUpgrades(rooms, metrics, options, security)
 
   let httpServer: HttpServer | undefined
   let url: string | undefined
@@ -117,6 +122,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     server?.closeAllConnections()
     await stopped
     await rooms.close()
+    security.close()
     await store.close()
     logger.info('tessera stopped; every table was flushed')
   }

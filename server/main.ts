@@ -3,6 +3,7 @@
 // its URL, and on SIGINT/SIGTERM flushes every table and closes cleanly.
 import { readFileSync } from 'node:fs'
 import { isTesseraError } from '../src/index.js'
+import { signTokenCommand } from './access/token-command.js'
 import { readCliOptions, usage } from './cli-options.js'
 import { createServer } from './create-server.js'
 
@@ -17,6 +18,10 @@ const main = async (): Promise<void> => {
   )
   if (command.command === 'help') {
     console.log(usage)
+    return
+  }
+  if (command.command === 'token') {
+    console.log(await signTokenCommand(command))
     return
   }
   const server = await createServer({ ...command.options, logger: console })

@@ -2,6 +2,8 @@
 // The only module that reads environment variables (through `readCliOptions`, given `env`).
 import type { IncomingMessage } from 'node:http'
 import { TesseraError, type Store } from '../src/index.js'
+import { parseRules, type Rules } from './access/rules.js'
+import { createTokenVerifier, type TokenOptions } from './access/tokens.js'
 
 /** Where the server reports what it does; `main.ts` passes the console. Library code never logs. */
 export interface Logger {
@@ -52,6 +54,16 @@ export interface ServerOptions {
   authorize?: (user: User, table: string, access: Access) => boolean | Promise<boolean>
   /** Receives what the server does; default: nothing is logged. */
   logger?: Logger
+  /** Token verification (docs/security.md): HS256 secret (>= 32 bytes), optional issuer and audience. Default: no auth (loopback only). */
+  auth?: TokenOptions
+  /** Per-table access rules (docs/security.md); default: none, so the default rule applies to every table. */
+  rules?: Rules
+  /** Keep audit log entries this long; default 90 days. */
+  auditRetentionMs?: number
+  /** Allow listening on a non-loopback host without auth (and dev login there); default false. */
+  isInsecure?: boolean
+  /** Serve `POST /auth/dev-login`, which signs a token for any name and roles: for demos only; needs `auth`. Default false. */
+  devLogin?: boolean
   /**
    * Called with background failures (a table that could not be stored, loaded or unloaded),
    * after the affected connections were closed. Default: they only go to `logger.error`.
@@ -61,9 +73,11 @@ export interface ServerOptions {
 
 /** Options with every default filled in. */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger' | 'onError'>
+  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth'>
 > &
-  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError'> & { logger: Logger }
+  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError' | 'auth'> & {
+    logger: Logger
+  }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
@@ -78,6 +92,10 @@ export const defaultOptions = {
   compactAfterBytes: 8 * 1024 * 1024,
   idleUnloadMs: 30_000,
   canCreateTables: true,
+  rules: {},
+  auditRetentionMs: 90 * 24 * 60 * 60 * 1000,
+  isInsecure: false,
+  devLogin: false,
 } as const
 
 type Check = (value: unknown) => string | undefined
@@ -109,6 +127,45 @@ const checks: Record<keyof ServerOptions, Check> = {
   onError: fn,
   logger: (value) =>
     typeof value === 'object' && value !== null && 'error' in value ? undefined : 'a Logger',
+  auth: (value) =>
+    checkThrows(() => {
+      checkAuth(value)
+    }),
+  rules: (value) => checkThrows(() => parseRules(value)),
+  auditRetentionMs: integer(1),
+  isInsecure: flag,
+  devLogin: flag,
+}
+
+/** Runs a parser that throws INVALID_ARGUMENT; its message becomes the expectation. */
+function checkThrows(parse: () => unknown): string | undefined {
+  try {
+    parse()
+    return undefined
+  } catch (error) {
+    return error instanceof TesseraError ? `valid (${error.message})` : String(error)
+  }
+}
+
+const authKeys = ['secret', 'issuer', 'audience']
+function checkAuth(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TesseraError('INVALID_ARGUMENT', 'expected { secret, issuer?, audience? }')
+  }
+  const unknownKey = Object.keys(value).find((key) => !authKeys.includes(key))
+  if (unknownKey !== undefined) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `unknown key auth.${unknownKey}; expected ${authKeys.join(', ')}`,
+    )
+  }
+  for (const key of ['issuer', 'audience'] as const) {
+    const field = (value as TokenOptions)[key]
+    if (field !== undefined && (typeof field !== 'string' || field === '')) {
+      throw new TesseraError('INVALID_ARGUMENT', `auth.${key} must be a non-empty string`)
+    }
+  }
+  createTokenVerifier(value as TokenOptions)
 }
 
 /**
@@ -134,7 +191,7 @@ export function parseServerOptions(
     if (expected !== undefined) {
       throw new TesseraError(
         'INVALID_ARGUMENT',
-        `createServer: option ${key} must be ${expected}, got ${JSON.stringify(value) ?? typeof value}`,
+        `createServer: option ${key} must be ${expected}, got ${key === 'auth' ? 'something else (not shown: it holds the secret)' : (JSON.stringify(value) ?? typeof value)}`,
       )
     }
   }

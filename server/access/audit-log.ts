@@ -1,7 +1,13 @@
 // The audit log: who changed which rows and cells of which table, and when, kept in SQLite beside
 // the table data. Written in the same place the server persists an accepted update.
 import type Database from 'better-sqlite3'
-import type { AppliedUpdate } from '../../src/index.js'
+
+/** What one accepted update did to rows: what `applyChecked` returns, or a REST write's change. */
+export interface RowChanges {
+  readonly inserted: readonly string[]
+  readonly updated: ReadonlyMap<string, ReadonlySet<string>>
+  readonly deleted: readonly string[]
+}
 
 /** One row-level event of the audit log. */
 export interface AuditEntry {
@@ -16,9 +22,10 @@ export interface AuditEntry {
   readonly atMs: number
 }
 
+/** The audit log of one server. */
 export interface AuditLog {
   /** Records what one accepted update did. */
-  record(table: string, userId: string | null, applied: AppliedUpdate, atMs: number): void
+  record(table: string, userId: string | null, applied: RowChanges, atMs: number): void
   /** A row's history, oldest first. */
   history(table: string, rowId: string, limit?: number): AuditEntry[]
   /** Deletes entries older than the retention; returns how many. */
@@ -48,7 +55,7 @@ export function createAuditLog(db: Database.Database, options: { retentionMs: nu
   )
   const prune = db.prepare('DELETE FROM audit WHERE at_ms < ?')
   const recordAll = db.transaction(
-    (table: string, userId: string | null, applied: AppliedUpdate, atMs: number) => {
+    (table: string, userId: string | null, applied: RowChanges, atMs: number) => {
       for (const id of applied.deleted) insert.run(table, id, 'delete', '[]', userId, atMs)
       for (const id of applied.inserted) insert.run(table, id, 'insert', '[]', userId, atMs)
       for (const [id, columns] of applied.updated)

@@ -12,6 +12,7 @@ export interface User {
   readonly expiresAtMs: number | undefined
 }
 
+/** The `auth` option: how tokens are verified (docs/security.md). */
 export interface TokenOptions {
   /** The shared HS256 secret; at least 32 bytes (256 bits). */
   secret: string
@@ -21,6 +22,7 @@ export interface TokenOptions {
   audience?: string
 }
 
+/** Verifies (and signs) the tokens of one secret. */
 export interface TokenVerifier {
   /** @throws UNAUTHORIZED (expired, bad signature, malformed, wrong issuer or audience) */
   verify(token: string): Promise<User>

@@ -16,6 +16,8 @@ export interface AppParts {
   staticDir: string | false
   /** Routers mounted under /tables, in order. */
   tableRouters: Router[]
+  /** Mounted under /auth (docs/security.md): who am I, and the opt-in dev login. */
+  authRouter?: Router
 }
 
 /** Builds the express app of one server. */
@@ -35,6 +37,7 @@ export function createApp(parts: AppParts): Express {
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics())
   })
   for (const router of parts.tableRouters) app.use('/tables', router)
+  if (parts.authRouter !== undefined) app.use('/auth', parts.authRouter)
 
   if (parts.staticDir !== false) {
     const dir = parts.staticDir

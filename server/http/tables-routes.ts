@@ -1,9 +1,24 @@
 // The REST API under /tables (docs/rest.md): tables, schema and row CRUD on the same Table the
 // WebSocket clients edit. A write answers only once it is committed to the store.
 import express, { type Request, type Router } from 'express'
-import { TesseraError, type ColumnInput, type RowInput, type Table } from '../../src/index.js'
-import { checkAccess } from '../access.js'
-import type { Access, ResolvedServerOptions } from '../options.js'
+import {
+  TesseraError,
+  type ColumnInput,
+  type RowInput,
+  type Table,
+  type TableChange,
+} from '../../src/index.js'
+import {
+  allows,
+  checkAccess,
+  endStreamAtExpiry,
+  refusal,
+  type Grant,
+  type Operation,
+} from '../access.js'
+import { callerId, type AccessControl } from '../access/access-control.js'
+import type { AuditLog } from '../access/audit-log.js'
+import type { ResolvedServerOptions } from '../options.js'
 import type { Room } from '../room.js'
 import type { Rooms } from '../rooms.js'
 import type { Store } from '../../src/index.js'
@@ -14,32 +29,83 @@ export interface RoutesContext {
   rooms: Rooms
   store: Store
   options: ResolvedServerOptions
+  /** Who the caller is and what it may do (docs/security.md). */
+  control: AccessControl
+  /** Where accepted writes are recorded. */
+  audit: AuditLog
 }
 
-/** Runs `body` on a table's room, holding it loaded; a write waits until it is durable. */
+/**
+ * Runs `body` on a table's room once the caller may do `operation`, holding the room loaded; a
+ * write waits until it is durable and is then recorded in the audit log with the caller's id.
+ */
 export type UseTable = <T>(
   request: Request,
   table: unknown,
-  access: Access,
-  body: (table: Table, room: Room) => T | Promise<T>,
+  operation: Operation,
+  body: (table: Table, room: Room, grant: Grant) => T | Promise<T>,
   canCreate?: boolean,
 ) => Promise<T>
 
 /** Creates `useTable` for route modules (this one and the query routes). */
 export function createUseTable(context: RoutesContext): UseTable {
-  return async (request, table, access, body, canCreate = false) => {
+  return async (request, table, operation, body, canCreate = false) => {
     const name = checkTableName(table)
-    await checkAccess(context.options, request, name, access)
+    const grant = await checkAccess(context.control, request, name, operation)
     const room = await context.rooms.acquire(name, { canCreate })
     const release = room.hold()
+    const stopExpiry = endStreamAtExpiry(grant, request.res)
+    const changes: TableChange[] = []
+    const tableOfRoom = room.table()
+    // Bodies write synchronously: the changes seen while one runs are its own.
+    const stopWatching =
+      operation === 'read' ? undefined : tableOfRoom.on('change', (change) => changes.push(change))
     try {
-      const result = await body(room.table(), room)
-      if (access === 'write') await room.flushed()
+      const pending = body(tableOfRoom, room, grant)
+      stopWatching?.()
+      const result = await pending
+      if (operation !== 'read') {
+        await room.flushed()
+        recordChanges(context.audit, name, callerId(grant.caller), changes)
+      }
       return result
     } finally {
+      stopWatching?.()
+      stopExpiry()
       release()
     }
   }
+}
+
+function recordChanges(
+  audit: AuditLog,
+  table: string,
+  userId: string | null,
+  changes: readonly TableChange[],
+): void {
+  const atMs = Date.now()
+  for (const change of changes) {
+    audit.record(
+      table,
+      userId,
+      {
+        inserted: [...change.added],
+        updated: change.updated,
+        deleted: [...change.deleted],
+      },
+      atMs,
+    )
+  }
+}
+
+/** @throws UNAUTHORIZED or FORBIDDEN when the grant does not allow `operation` */
+const requireOperation = (
+  grant: Grant,
+  table: string,
+  operation: Operation,
+  control: AccessControl,
+): void => {
+  if (!allows(grant.access, operation)) throw refusal(control, grant.caller, table, operation)
 }
 
 const objectBody = (request: Request, where: string): Record<string, unknown> => {
@@ -88,11 +154,10 @@ export function createTablesRoutes(context: RoutesContext, useTable: UseTable): 
     for (const name of context.rooms.loaded()) {
       if (context.rooms.get(name)?.isEmpty() === false) names.add(name)
     }
-    const { authorize, authenticate } = context.options
-    const user = authenticate === undefined ? undefined : await authenticate(request)
+    const caller = await context.control.identify(request)
     const visible = []
     for (const name of [...names].sort()) {
-      if (authorize === undefined || (await authorize(user, name, 'read'))) visible.push(name)
+      if ((await context.control.accessFor(caller, name)).canRead) visible.push(name)
     }
     response.json({ tables: visible })
   })
@@ -109,7 +174,7 @@ export function createTablesRoutes(context: RoutesContext, useTable: UseTable): 
     const schema = await useTable(
       request,
       body.name,
-      'write',
+      'admin',
       (table) => {
         table.transact(() => {
           for (const column of columns as ColumnInput[]) {
@@ -133,7 +198,7 @@ export function createTablesRoutes(context: RoutesContext, useTable: UseTable): 
 
   router.post('/:table/columns', async (request, response) => {
     const body = objectBody(request, 'POST /tables/:table/columns')
-    const column = await useTable(request, request.params.table, 'write', (table) =>
+    const column = await useTable(request, request.params.table, 'admin', (table) =>
       table.addColumn(body as unknown as ColumnInput),
     )
     response.status(201).json(column)
@@ -153,7 +218,7 @@ export function createTablesRoutes(context: RoutesContext, useTable: UseTable): 
   router.post('/:table/rows', async (request, response) => {
     const body: unknown = request.body
     const rows = Array.isArray(body) ? body : [objectBody(request, 'POST /tables/:table/rows')]
-    const inserted = await useTable(request, request.params.table, 'write', (table) => {
+    const inserted = await useTable(request, request.params.table, 'insert', (table) => {
       const ids = table.insertRows(rows as RowInput[])
       return ids.map((id) => table.getRow(id)!)
     })
@@ -170,7 +235,7 @@ export function createTablesRoutes(context: RoutesContext, useTable: UseTable): 
 
   router.patch('/:table/rows/:id', async (request, response) => {
     const cells = objectBody(request, 'PATCH /tables/:table/rows/:id') as RowInput
-    const row = await useTable(request, request.params.table, 'write', (table) => {
+    const row = await useTable(request, request.params.table, 'update', (table) => {
       table.updateRow(request.params.id, cells)
       return table.getRow(request.params.id)
     })
@@ -179,7 +244,9 @@ export function createTablesRoutes(context: RoutesContext, useTable: UseTable): 
 
   router.put('/:table/rows/:id', async (request, response) => {
     const cells = objectBody(request, 'PUT /tables/:table/rows/:id') as RowInput
-    const row = await useTable(request, request.params.table, 'write', (table) => {
+    const row = await useTable(request, request.params.table, 'write', (table, room, grant) => {
+      const operation = table.getRow(request.params.id) === undefined ? 'insert' : 'update'
+      requireOperation(grant, room.name, operation, context.control)
       table.setRow(request.params.id, cells)
       return table.getRow(request.params.id)
     })
@@ -187,7 +254,7 @@ export function createTablesRoutes(context: RoutesContext, useTable: UseTable): 
   })
 
   router.delete('/:table/rows/:id', async (request, response) => {
-    await useTable(request, request.params.table, 'write', (table) => {
+    await useTable(request, request.params.table, 'delete', (table) => {
       if (!table.deleteRow(request.params.id)) requireRow(table, request.params.id)
     })
     response.status(204).end()

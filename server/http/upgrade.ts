@@ -5,6 +5,10 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { TesseraError } from '../../src/index.js'
 import { checkAccess } from '../access.js'
+import type { AccessControl } from '../access/access-control.js'
+import type { AuditLog } from '../access/audit-log.js'
+import { createConnectionGuard } from '../access/connection-guard.js'
+import { canWriteAnything } from '../access/rules.js'
 import { closeCodeOf, closeSocket, serveConnection, type Session } from '../connection.js'
 import type { Metrics } from '../metrics.js'
 import type { ResolvedServerOptions } from '../options.js'
@@ -27,6 +31,7 @@ export function createUpgrades(
   rooms: Rooms,
   metrics: Metrics,
   options: ResolvedServerOptions,
+  security: { control: AccessControl; audit: AuditLog },
 ): Upgrades {
   const wss = new WebSocketServer({
     noServer: true,
@@ -48,11 +53,17 @@ export function createUpgrades(
 
   const open = async (request: IncomingMessage): Promise<Session> => {
     const table = tableNameFromPath(request.url)
-    const grant = await checkAccess(options, request, table, 'read')
+    const { caller, access } = await checkAccess(security.control, request, table, 'read')
     const room = await rooms.acquire(table, {
-      canCreate: options.canCreateTables && grant.canWrite,
+      canCreate: options.canCreateTables && access.canAdminister,
     })
-    return { room, canWrite: grant.canWrite }
+    const guard = createConnectionGuard(caller, {
+      isAuthEnabled: security.control.isAuthEnabled,
+      audit: security.audit,
+      metrics,
+    })
+    // S50: a connection that may change nothing has its document updates dropped unseen.
+    return { room, canWrite: canWriteAnything(access), permissions: access, guard }
   }
 
   const accept = (socket: WebSocket, request: IncomingMessage): void => {

@@ -1,0 +1,93 @@
+// Stamps presence (y-protocols awareness updates) with the identity of the connection that sent
+// it, so nobody can show up in another user's name or overwrite another connection's presence.
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { TesseraError } from '../../src/index.js'
+
+/** Whose presence a connection may publish. */
+export interface PresenceStamp {
+  /**
+   * The connection's verified user; null for an anonymous caller. Undefined when auth is off:
+   * nobody is verified, so `user` fields are relayed as sent.
+   */
+  readonly user: { readonly id: string; readonly name: string } | null | undefined
+  /** True when another connection of the room announced this awareness client id. */
+  isOwnedElsewhere(clientId: number): boolean
+}
+
+/** What `stampPresence` kept. */
+export interface StampedPresence {
+  /** The awareness update to apply; undefined when nothing is left. */
+  readonly update: Uint8Array | undefined
+  /** States dropped because they belong to another connection. */
+  readonly dropped: number
+  /** States whose `user` fields were overwritten with the connection's identity. */
+  readonly stamped: number
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * Rewrites an awareness update (y-protocols: varUint count, then per client varUint id, varUint
+ * clock, varString JSON state) so that every state's `user.id` and `user.name` are the
+ * connection's own (S52), and drops states of client ids another connection owns (S53).
+ * @throws PROTOCOL_ERROR for bytes that are not an awareness update
+ */
+export function stampPresence(update: Uint8Array, stamp: PresenceStamp): StampedPresence {
+  const entries: { clientId: number; clock: number; state: string }[] = []
+  let dropped = 0
+  let stamped = 0
+  try {
+    const decoder = decoding.createDecoder(update)
+    const count = decoding.readVarUint(decoder)
+    for (let index = 0; index < count; index++) {
+      const clientId = decoding.readVarUint(decoder)
+      const clock = decoding.readVarUint(decoder)
+      const json = decoding.readVarString(decoder)
+      if (stamp.isOwnedElsewhere(clientId)) {
+        dropped++
+        continue
+      }
+      const state: unknown = JSON.parse(json)
+      const rewritten = stampState(state, stamp.user, clientId)
+      if (rewritten !== undefined) stamped++
+      entries.push({ clientId, clock, state: rewritten ?? json })
+    }
+  } catch (cause) {
+    throw new TesseraError('PROTOCOL_ERROR', `malformed awareness update: ${String(cause)}`, {
+      cause,
+    })
+  }
+  if (entries.length === 0) return { update: undefined, dropped, stamped }
+  if (dropped === 0 && stamped === 0) return { update, dropped, stamped }
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, entries.length)
+  for (const entry of entries) {
+    encoding.writeVarUint(encoder, entry.clientId)
+    encoding.writeVarUint(encoder, entry.clock)
+    encoding.writeVarString(encoder, entry.state)
+  }
+  return { update: encoding.toUint8Array(encoder), dropped, stamped }
+}
+
+/** The id an anonymous caller's presence gets: never a token's user id (S52). */
+export const anonymousId = (clientId: number): string => `anonymous-${clientId}`
+
+/** The state's JSON with the identity stamped on, or undefined when it needs no change. */
+function stampState(
+  state: unknown,
+  user: PresenceStamp['user'],
+  clientId: number,
+): string | undefined {
+  // A null state is a client leaving; anything but an object carries no identity to stamp.
+  if (user === undefined || !isObject(state)) return undefined
+  const claimed = isObject(state.user) ? state.user : undefined
+  if (user === null) {
+    // An anonymous caller keeps the name it shows, but not a user id it cannot prove.
+    if (claimed === undefined || claimed.id === anonymousId(clientId)) return undefined
+    return JSON.stringify({ ...state, user: { ...claimed, id: anonymousId(clientId) } })
+  }
+  if (claimed?.id === user.id && claimed.name === user.name) return undefined
+  return JSON.stringify({ ...state, user: { ...claimed, id: user.id, name: user.name } })
+}
