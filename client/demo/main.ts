@@ -26,6 +26,42 @@ function currentUser(): PresenceUser {
   return user
 }
 
+/** A dev-login answer (docs/security.md): a signed token for the chosen name and role. */
+interface Login {
+  token: string
+  user: { id: string; name: string; roles: string[] }
+}
+
+/**
+ * Logs in as `?user=` with the role `?role=` (default editor) when the server offers dev login
+ * (`npm run start:auth`); undefined when it runs without auth, or cannot be reached.
+ */
+async function devLogin(user: PresenceUser): Promise<Login | undefined> {
+  const role = params.get('role') ?? 'editor'
+  try {
+    const response = await fetch('/auth/dev-login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: user.name, roles: [role] }),
+    })
+    return response.ok ? ((await response.json()) as Login) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Shows who the page is logged in as, and a role picker that logs in again with another role. */
+function showLogin(login: Login): void {
+  const picker = $select('role')
+  picker.hidden = false
+  picker.value = login.user.roles[0] ?? 'editor'
+  picker.onchange = () => {
+    params.set('role', picker.value)
+    location.search = params.toString()
+  }
+  document.body.dataset.role = picker.value
+}
+
 function showError(error: unknown): void {
   const box = $('error')
   box.hidden = false
@@ -34,11 +70,13 @@ function showError(error: unknown): void {
   box.dataset.timer = String(setTimeout(() => (box.hidden = true), 6000))
 }
 
-async function fillTablePicker(): Promise<void> {
+async function fillTablePicker(token: string | undefined): Promise<void> {
   const picker = $select('table-picker')
   let names: string[] = []
   try {
-    const response = await fetch('/tables')
+    const headers: Record<string, string> =
+      token === undefined ? {} : { authorization: `Bearer ${token}` }
+    const response = await fetch('/tables', { headers })
     if (response.ok) names = ((await response.json()) as { tables: string[] }).tables
   } catch {
     // Offline: the picker shows the open table only.
@@ -47,12 +85,17 @@ async function fillTablePicker(): Promise<void> {
   picker.innerHTML = ''
   for (const name of names.sort()) picker.append(new Option(name, name, false, name === tableName))
   picker.onchange = () => {
-    location.search = `?table=${encodeURIComponent(picker.value)}`
+    params.set('table', picker.value)
+    params.delete('create')
+    location.search = params.toString()
   }
   $('create-table').onsubmit = (event) => {
     event.preventDefault()
     const name = $input('new-table-name').value.trim()
-    if (name !== '') location.search = `?table=${encodeURIComponent(name)}&create=1`
+    if (name === '') return
+    params.set('table', name)
+    params.set('create', '1')
+    location.search = params.toString()
   }
 }
 
@@ -229,13 +272,18 @@ function firstSyncOrOffline(conn: Connection): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  void fillTablePicker()
+  const user = currentUser()
+  const login = await devLogin(user)
+  if (login !== undefined) showLogin(login)
+  void fillTablePicker(login?.token)
   const create = params.get('create') === '1' || tableName === 'demo'
   const conn = connectTable({
     url: location.origin,
     table: tableName,
     offline: true,
-    user: currentUser(),
+    // With auth the server stamps presence with the token's user: use its id from the start.
+    user: login === undefined ? user : { ...user, id: login.user.id, name: login.user.name },
+    ...(login === undefined ? {} : { token: login.token }),
     connect: localStorage.getItem(offlineKey) !== '1',
   })
   await conn.whenLoaded()

@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createServer } from '../../server/index.js'
+import { chromium, type Browser } from 'playwright-core'
+import { createServer, type ServerOptions } from '../../server/index.js'
 
 export const repoRoot = join(import.meta.dirname, '../..')
 
@@ -19,13 +20,14 @@ export interface DemoServer {
   close(): Promise<void>
 }
 
-export async function startDemoServer(): Promise<DemoServer> {
+export async function startDemoServer(options: Partial<ServerOptions> = {}): Promise<DemoServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-browser-'))
   const server = await createServer({
     host: '127.0.0.1',
     port: 0,
     dbPath: join(dir, 'tessera.db'),
     staticDir: join(repoRoot, 'dist/demo'),
+    ...options,
   })
   return {
     url: server.url!,
@@ -34,4 +36,19 @@ export async function startDemoServer(): Promise<DemoServer> {
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** Debian's Chromium, headless, with the flags this closed network needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
 }

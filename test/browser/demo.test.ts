@@ -2,9 +2,15 @@
 // browser contexts, so two IndexedDBs) collaborate on one table through a real server.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { buildDemo, repoRoot, startDemoServer, type DemoServer } from './demo-server.js'
+import {
+  buildDemo,
+  launchChromium,
+  repoRoot,
+  startDemoServer,
+  type DemoServer,
+} from './demo-server.js'
 
 const screenshots = join(repoRoot, 'test-results/browser')
 let browser: Browser
@@ -15,17 +21,7 @@ beforeAll(async () => {
   buildDemo()
   mkdirSync(screenshots, { recursive: true })
   server = await startDemoServer()
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
