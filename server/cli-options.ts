@@ -54,6 +54,23 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'inte
       kind: 'flag',
     },
     { key: 'staticDir', flag: '--static-dir', env: 'TESSERA_STATIC_DIR', kind: 'text' },
+    ...(
+      [
+        ['maxUpdateStructs', 'max-update-structs'],
+        ['maxValueDepth', 'max-value-depth'],
+        ['maxMessagesPerSecond', 'max-messages-per-second'],
+        ['maxBytesPerSecond', 'max-bytes-per-second'],
+        ['maxBufferedBytes', 'max-buffered-bytes'],
+        ['maxConnectionsPerIp', 'max-connections-per-ip'],
+        ['maxPendingConnections', 'max-pending-connections'],
+        ['maxPendingBytes', 'max-pending-bytes'],
+      ] as const
+    ).map(([key, name]) => ({
+      key,
+      flag: `--${name}`,
+      env: `TESSERA_${name.toUpperCase().replaceAll('-', '_')}`,
+      kind: 'integer' as const,
+    })),
   ]
 
 /** The usage text of `tessera serve`. */

@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { TesseraError } from '../../src/index.js'
 import { checkAccess } from '../access.js'
 import { closeCodeOf, closeSocket, serveConnection, type Session } from '../connection.js'
+import { createLimits } from '../limits.js'
 import type { Metrics } from '../metrics.js'
 import type { ResolvedServerOptions } from '../options.js'
 import type { Rooms } from '../rooms.js'
@@ -33,6 +34,7 @@ export function createUpgrades(
     maxPayload: options.maxMessageBytes,
     perMessageDeflate: false,
   })
+  const limits = createLimits(options, metrics.registry)
   const alive = new WeakSet<WebSocket>()
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
@@ -56,11 +58,18 @@ export function createUpgrades(
   }
 
   const accept = (socket: WebSocket, request: IncomingMessage): void => {
+    const guard = limits.admit(request.socket.remoteAddress ?? 'unknown')
+    if (guard instanceof TesseraError) {
+      metrics.error(guard.code)
+      closeSocket(socket, closeCodeOf(guard), guard.message)
+      return
+    }
     alive.add(socket)
     socket.on('pong', () => alive.add(socket))
     serveConnection(socket, open(request), {
       metrics,
       maxConnectionsPerTable: options.maxConnectionsPerTable,
+      guard,
     })
   }
 
