@@ -42,7 +42,9 @@ it(`the server survives ${frameCount.toLocaleString('en')} hostile frames and ke
     sqliteSynchronous: 'normal',
     maxMessagesPerSecond: 1_000_000,
     maxConnectionsPerIp: 10_000,
+    idleUnloadMs: 100,
   })
+  const emptyMb = heapMb()
   const table = 'fuzz'
   const good = connectClient(server.wsUrl, table)
   await good.whenSynced()
@@ -101,16 +103,21 @@ it(`the server survives ${frameCount.toLocaleString('en')} hostile frames and ke
   )
   expect(lost).toEqual([])
   check.close()
-  await waitFor(() => server.registry.getSingleMetric('tessera_connections') !== undefined)
   const afterMb = heapMb()
   // Accepted frames (valid and bit-flipped updates) legitimately grow the document a little.
   expect(afterMb - baselineMb).toBeLessThan(40)
+  // Once the table is unloaded, nothing of the fuzz is left in memory.
+  good.close()
+  await waitFor(() => server.loadedTables().length === 0, { what: 'the table to unload' })
+  const unloadedMb = heapMb()
+  // What stays is the test's own two client docs (same heap), which hold the accepted updates.
+  expect(unloadedMb - emptyMb).toBeLessThan(isLong ? 20 : 10)
   const report = [
     `fuzz: ${sent} frames in ${elapsedS.toFixed(1)} s by ${workers} connections, ${reconnects} closed and reopened`,
     `closes by code: ${JSON.stringify(Object.fromEntries(closes))}`,
     `by kind (sent/closed): ${[...byKind].map(([kind, counts]) => `${kind} ${counts.sent}/${counts.closed}`).join(', ')}`,
     `slowest answer or close: ${slowestMs} ms; good client: ${goodWrites} acknowledged writes, 0 lost, never closed`,
-    `heap+external: ${baselineMb.toFixed(1)} MB before, ${afterMb.toFixed(1)} MB after`,
+    `heap+external: ${emptyMb.toFixed(1)} MB with no table loaded, ${baselineMb.toFixed(1)} MB with the table and the good client, ${afterMb.toFixed(1)} MB after the fuzz, ${unloadedMb.toFixed(1)} MB once the table unloaded`,
   ]
   console.log(report.join('\n'))
 }, 900_000)
