@@ -64,4 +64,5 @@ export default tseslint.config(
     },
   },
   { files: ['*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['client/demo/*.js'], ...tseslint.configs.disableTypeChecked },
 )

@@ -20,6 +20,16 @@ export default defineConfig({
           env: { TESSERA_PROPERTY_RUNS: propertyRuns },
         },
       },
+      {
+        test: {
+          // Real Chromium driven by playwright-core from Node (test/browser/demo-server.ts).
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 })

@@ -1,2 +1,7 @@
-// The client SDK: connectTable and its parts (arrives with issue 5).
-export {}
+// The client SDK: connectTable and its parts (browser and Node). Only exports.
+export { connectTable } from './connect-table.js'
+export type { Connection, ConnectionStatus } from './connect-table.js'
+export type { ConnectTableOptions, WebSocketClass } from './options.js'
+export type { Presence, PresenceUser, Peer, Selection } from './presence.js'
+export type { Undo, UndoOptions } from './undo.js'
+export type { Conflict, Conflicts } from '../src/index.js'

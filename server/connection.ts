@@ -72,8 +72,12 @@ export function serveConnection(
   let permissions = allowEverything
   let isClosing = false
 
+  let syncRepliesPending = 0
   const peer: Peer = {
     awarenessIds: new Set(),
+    get isAwaitingSyncReply() {
+      return syncRepliesPending > 0
+    },
     send(message) {
       if (socket.readyState !== socket.OPEN) return
       // A peer that stops reading would make the server buffer every broadcast for it.
@@ -164,15 +168,23 @@ export function serveConnection(
     const payload = decoding.readVarUint8Array(decoder)
     if (step === SyncStep1) {
       Y.decodeStateVector(payload)
-      // The reply may hold updates still being committed: it waits for them (persist, then send).
-      room.afterDurable((error) => {
+      // The reply carries the whole state the peer lacks, so it must wait until that state is
+      // committed (persist, then send); meanwhile broadcasts skip this peer.
+      syncRepliesPending++
+      const reply = (error?: TesseraError): void => {
         if (error !== undefined) return
+        if (room.hasUncommitted()) {
+          room.afterDurable(reply)
+          return
+        }
+        syncRepliesPending--
         const encoder = encoding.createEncoder()
         encoding.writeVarUint(encoder, MessageType.Sync)
         encoding.writeVarUint(encoder, SyncStep2)
         encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(room.doc, payload))
         peer.send(encoding.toUint8Array(encoder))
-      })
+      }
+      room.afterDurable(reply)
       return
     }
     if (step !== SyncStep2 && step !== SyncUpdate) {

@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client'
 import { TesseraError, type Store } from '../src/index.js'
 import { createSqliteStore } from './adapters/sqlite-store.js'
 import { createApp } from './http/app.js'
+import { createQueryRoutes } from './http/query-routes.js'
 import { createTablesRoutes, createUseTable, type RoutesContext } from './http/tables-routes.js'
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
 import { createMetrics } from './metrics.js'
@@ -78,7 +79,10 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   })
   const context: RoutesContext = { rooms, store, options }
   const useTable = createUseTable(context)
-  const tableRouters: Router[] = [createTablesRoutes(context, useTable)]
+  const tableRouters: Router[] = [
+    createTablesRoutes(context, useTable),
+    createQueryRoutes(useTable),
+  ]
   const app = createApp({
     rooms,
     metrics,

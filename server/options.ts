@@ -26,7 +26,11 @@ export interface ServerOptions {
   dbPath?: string
   /** A Store to use instead of SQLite (e.g. `createMemoryStore()` in tests). */
   store?: Store
-  /** `full` (default) or `normal`: SQLite's synchronous mode (docs/operations.md). */
+  /**
+   * SQLite's synchronous mode (docs/operations.md). `normal` (default): a committed update
+   * survives a crash or kill -9 of the server; `full` also fsyncs every group commit, so it
+   * survives a power loss, at the cost of the fsync (milliseconds) before each broadcast.
+   */
   sqliteSynchronous?: 'full' | 'normal'
   /** Largest WebSocket message or REST body accepted; default 16 MiB. */
   maxMessageBytes?: number
@@ -78,7 +82,7 @@ export const defaultOptions = {
   host: '127.0.0.1',
   port: 1234,
   dbPath: './data/tessera.db',
-  sqliteSynchronous: 'full',
+  sqliteSynchronous: 'normal',
   maxMessageBytes: 16 * 1024 * 1024,
   maxConnectionsPerTable: 10_000,
   compactAfterUpdates: 1000,

@@ -12,6 +12,11 @@ export interface Peer {
   close(code: number, reason: string): void
   /** Awareness client ids this connection announced (removed when it leaves). */
   readonly awarenessIds: Set<number>
+  /**
+   * True while a sync reply to this connection waits for a commit: broadcasts skip it, as the
+   * reply (computed after the commit) already carries what they would send.
+   */
+  readonly isAwaitingSyncReply: boolean
 }
 
 /** Called once everything applied before the call is durable; with the error when it is not. */
@@ -33,6 +38,8 @@ export interface Room {
   readonly holds: number
   /** Sends the pending batch back to the connections it came from too (they lack a correction). */
   echoToOrigins(): void
+  /** True when updates were applied that no commit has started on yet. */
+  hasUncommitted(): boolean
   /** Runs `callback` once every update applied so far is committed to the store. */
   afterDurable(callback: DurableCallback): void
   /** Resolves once every update applied so far is committed; rejects with STORAGE_FAILURE. */
@@ -150,7 +157,7 @@ function createRoom(
       batch.origins.size === 1 && !batch.isEchoed ? batch.origins.values().next().value : undefined
     let sent = 0
     for (const peer of peers) {
-      if (peer === skip) continue
+      if (peer === skip || peer.isAwaitingSyncReply) continue
       peer.send(message)
       sent++
     }
@@ -187,8 +194,10 @@ function createRoom(
         broadcast(update, batch)
       }
       await compactIfDue()
-      // Callbacks may join while the commit or the compaction is awaited: splice takes them all.
-      for (const callback of batch.callbacks.splice(0)) callback()
+      // Callbacks may join while the commit or the compaction is awaited, or while they run.
+      for (let callback = batch.callbacks.shift(); callback; callback = batch.callbacks.shift()) {
+        callback()
+      }
     } catch (error) {
       fail(error, batch)
     } finally {
@@ -266,6 +275,7 @@ function createRoom(
         isHeld = false
       }
     },
+    hasUncommitted: () => open.updates.length > 0,
     echoToOrigins() {
       open.isEchoed = true
     },

@@ -22,6 +22,8 @@ export {
   decodeTesseraMessage,
 } from './protocol.js'
 export type { TesseraMessage } from './protocol.js'
+export { createConflicts } from './conflicts.js'
+export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
 export type { Store, StoredTable } from './ports/store.js'
 export { createMemoryStore } from './ports/memory-store.js'
 export { applyChecked, allowEverything } from './validation.js'

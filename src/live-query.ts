@@ -11,7 +11,7 @@ import {
   sortValuesOf,
   type SortValue,
 } from './query-match.js'
-import { comparePositions, type Position } from './row-order.js'
+import type { Position } from './row-order.js'
 import type { TableChange } from './row-state.js'
 import type { Row, Table } from './table.js'
 import {
@@ -61,6 +61,9 @@ interface Entry {
  */
 export function createLiveQuery(table: Table, query: Query): LiveQuery {
   let parsed: ParsedQuery = parseQuery(query, table.columns())
+  // A copy, so a caller reusing its query object cannot change what a later re-parse (S22, S23)
+  // sees; the query was just checked, so it is plain data (a Date operand becomes its ISO text).
+  const input = JSON.parse(JSON.stringify(query)) as Query
   let error: TesseraError | undefined
   let window = { offset: parsed.offset, limit: parsed.limit }
   const entries = new Map<RowId, Entry>()
@@ -69,11 +72,16 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
   let visibleColumns = new Map<ColumnId, string>()
   const handlers = new Set<(diff: LiveQueryDiff) => void>()
 
+  // Rebound when the query is parsed again, so the hot comparator reads no mutable state.
+  let compareKeys = keyComparator(parsed.orderBy)
   const compare = (a: Entry, b: Entry): number =>
-    compareSortKeys(parsed.orderBy, a.key, b.key) ||
-    comparePositions(a.position, b.position) ||
+    compareKeys(a.key, b.key) ||
+    (a.position < b.position ? -1 : a.position > b.position ? 1 : 0) ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   let index: OrderedIndex<Entry> = createOrderedIndex(compare)
+
+  const rankOf = (entry: Entry | undefined): number =>
+    entry === undefined ? -1 : index.indexOf(entry)
 
   const readEntry = (id: RowId): Entry | undefined => {
     const row = table.getRow(id)
@@ -99,7 +107,8 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
     rowsCache = undefined
     index = createOrderedIndex(compare)
     try {
-      parsed = parseQuery(query, table.columns())
+      parsed = parseQuery(input, table.columns())
+      compareKeys = keyComparator(parsed.orderBy)
       error = undefined
     } catch (caught) {
       if (!isTesseraError(caught, 'INVALID_QUERY')) throw caught
@@ -134,7 +143,18 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
     rowsCache = undefined
     for (const { id } of changes.removed) rowCache.delete(id)
     if (handlers.size === 0) return
-    const diff: LiveQueryDiff = { ...changes, rows: currentRows(), total, source, origin, error }
+    // Built field by field: an object spread here costs more than the rest of the diff.
+    const diff: LiveQueryDiff = {
+      added: changes.added,
+      removed: changes.removed,
+      updated: changes.updated,
+      moved: changes.moved,
+      rows: currentRows(),
+      total,
+      source,
+      origin,
+      error,
+    }
     for (const handler of [...handlers]) {
       try {
         handler(diff)
@@ -171,36 +191,44 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
     }
     if (error !== undefined) return
     const touches: Touch[] = []
-    for (const id of new Set([
-      ...change.added,
-      ...change.deleted,
-      ...change.updated.keys(),
-      ...change.moved,
-    ])) {
-      const before = entries.get(id)
-      touches.push({
-        id,
-        before,
-        oldRank: before === undefined ? -1 : index.indexOf(before),
-        newRank: -1,
-      })
+    const seen = new Set<RowId>()
+    const touch = (id: RowId): void => {
+      if (seen.has(id)) return
+      seen.add(id)
+      touches.push({ id, before: entries.get(id), oldRank: -1, newRank: -1 })
     }
+    change.added.forEach(touch)
+    change.deleted.forEach(touch)
+    for (const id of change.updated.keys()) touch(id)
+    change.moved.forEach(touch)
     const previousSize = index.size
+    // Few touched rows: take the ranks from delete and insert themselves and correct them for
+    // each other (O(k²) with k small). Many: search each one again (O(k log n)).
+    const isFew = touches.length <= 32
+    if (!isFew) for (const touch of touches) touch.oldRank = rankOf(touch.before as Entry)
+    const removedRanks: number[] = []
     for (const touch of touches) {
       rowCache.delete(touch.id)
       if (touch.before === undefined) continue
-      index.delete(touch.before as Entry)
+      const rank = index.delete(touch.before as Entry)
       entries.delete(touch.id)
+      if (isFew) touch.oldRank = originalRank(rank, removedRanks)
     }
     const inserted: [Touch, Entry][] = []
     for (const touch of touches) {
       const after = readEntry(touch.id)
       if (after === undefined) continue
-      index.insert(after)
+      touch.newRank = index.insert(after)
       entries.set(touch.id, after)
       inserted.push([touch, after])
     }
-    for (const [touch, after] of inserted) touch.newRank = index.indexOf(after)
+    inserted.forEach(([touch, after], position) => {
+      if (!isFew) touch.newRank = index.indexOf(after)
+      else {
+        for (let later = position + 1; later < inserted.length; later++)
+          if (compare(inserted[later]![1], after) < 0) touch.newRank++
+      }
+    })
     const changes = windowChanges({
       touches,
       window: { start: window.offset, end: end() },
@@ -216,10 +244,8 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
         return names
       },
     })
-    if (isEmpty(changes) && previousSize === index.size) {
-      if (touches.length > 0) rowsCache = undefined
-      return
-    }
+    // Nothing visible changed, so the materialized rows stay what subscribers last saw (S25).
+    if (isEmpty(changes) && previousSize === index.size) return
     emit(changes, index.size, change.source, change.origin)
   }
 
@@ -244,6 +270,8 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
         throw new TesseraError('INVALID_ARGUMENT', 'subscribe: expected a function (diff) => void')
       }
       handlers.add(handler)
+      // Diffs are relative to these rows: materialize them before the first change can land.
+      currentRows()
       return () => {
         handlers.delete(handler)
       }
@@ -300,4 +328,25 @@ function checkWindow(window: unknown): { offset: number; limit: number | undefin
     }
   }
   return { offset: offset as number, limit: limit as number | undefined }
+}
+
+/**
+ * The rank an entry had before earlier deletions: `rank` is its index once the entries at the
+ * sorted original ranks `removed` are gone. Records it in `removed`.
+ */
+function originalRank(rank: number, removed: number[]): number {
+  let original = rank
+  let position = 0
+  while (position < removed.length && removed[position]! <= original) {
+    original++
+    position++
+  }
+  removed.splice(position, 0, original)
+  return original
+}
+
+function keyComparator(
+  orderBy: ParsedQuery['orderBy'],
+): (a: readonly SortValue[], b: readonly SortValue[]) => number {
+  return orderBy.length === 0 ? () => 0 : (a, b) => compareSortKeys(orderBy, a, b)
 }

@@ -33,12 +33,29 @@ export function createOrderedIndex<T>(
   initial: readonly T[] = [],
 ): OrderedIndex<T> {
   let chunks: T[][] = []
+  // A Fenwick tree over the chunk lengths gives prefix counts and index lookups in O(log chunks),
+  // so no operation walks the chunk list; it is rebuilt (O(chunks)) only when chunks split or vanish.
+  let tree: number[] = [0]
   let size = 0
+
+  const rebuild = (): void => {
+    tree = new Array<number>(chunks.length + 1).fill(0)
+    for (let i = 1; i <= chunks.length; i++) {
+      tree[i]! += chunks[i - 1]!.length
+      const parent = i + (i & -i)
+      if (parent <= chunks.length) tree[parent]! += tree[i]!
+    }
+  }
+
+  const add = (chunkIndex: number, delta: number): void => {
+    for (let i = chunkIndex + 1; i < tree.length; i += i & -i) tree[i]! += delta
+  }
 
   const load = (sorted: readonly T[]): void => {
     chunks = []
     for (let i = 0; i < sorted.length; i += chunkSize) chunks.push(sorted.slice(i, i + chunkSize))
     size = sorted.length
+    rebuild()
   }
   load([...initial].sort(compare))
 
@@ -67,21 +84,26 @@ export function createOrderedIndex<T>(
     return low
   }
 
+  /** The number of entries in the chunks before `chunkIndex`. */
   const offsetOf = (chunkIndex: number): number => {
     let offset = 0
-    for (let i = 0; i < chunkIndex; i++) offset += chunks[i]!.length
+    for (let i = chunkIndex; i > 0; i -= i & -i) offset += tree[i]!
     return offset
   }
 
   const locate = (index: number): [number, number] | undefined => {
     if (index < 0 || index >= size) return undefined
+    // Descend the Fenwick tree to the last chunk whose prefix count is <= index.
+    let chunkIndex = 0
     let remaining = index
-    for (let i = 0; i < chunks.length; i++) {
-      const length = chunks[i]!.length
-      if (remaining < length) return [i, remaining]
-      remaining -= length
+    for (let step = 1 << Math.floor(Math.log2(chunks.length)); step > 0; step >>= 1) {
+      const next = chunkIndex + step
+      if (next < tree.length && tree[next]! <= remaining) {
+        chunkIndex = next
+        remaining -= tree[next]!
+      }
     }
-    return undefined
+    return [chunkIndex, remaining]
   }
 
   return {
@@ -92,6 +114,7 @@ export function createOrderedIndex<T>(
       if (chunks.length === 0) {
         chunks.push([entry])
         size = 1
+        rebuild()
         return 0
       }
       const chunkIndex = findChunk(entry)
@@ -100,7 +123,10 @@ export function createOrderedIndex<T>(
       chunk.splice(position, 0, entry)
       size++
       const index = offsetOf(chunkIndex) + position
-      if (chunk.length > 2 * chunkSize) chunks.splice(chunkIndex + 1, 0, chunk.splice(chunkSize))
+      if (chunk.length > 2 * chunkSize) {
+        chunks.splice(chunkIndex + 1, 0, chunk.splice(chunkSize))
+        rebuild()
+      } else add(chunkIndex, 1)
       return index
     },
     delete(entry) {
@@ -112,7 +138,10 @@ export function createOrderedIndex<T>(
       const index = offsetOf(chunkIndex) + position
       chunk.splice(position, 1)
       size--
-      if (chunk.length === 0) chunks.splice(chunkIndex, 1)
+      if (chunk.length === 0) {
+        chunks.splice(chunkIndex, 1)
+        rebuild()
+      } else add(chunkIndex, -1)
       return index
     },
     indexOf(entry) {

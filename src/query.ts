@@ -75,9 +75,9 @@ export interface Query {
   /** Sort keys, most significant first; default: the manual row order. */
   readonly orderBy?: OrderByInput | readonly OrderByInput[]
   /** At most this many rows; default: all. */
-  readonly limit?: number
+  readonly limit?: number | undefined
   /** Skip this many matching rows first; default 0. */
-  readonly offset?: number
+  readonly offset?: number | undefined
   /** The columns each result row carries besides `id`; default: all. */
   readonly select?: readonly string[]
 }

@@ -57,6 +57,10 @@ export interface RowStates {
   maxPosition(): Position | null
   /** Records a local write at once, so later writes in the same transaction see it. */
   setLocal(id: RowId, state: RowState | undefined): void
+  /** False when no override was ever written for the row: its cells are all in its row value. */
+  hasOverrides(id: RowId): boolean
+  /** Records that an override is being written for the row (before the transaction ends). */
+  markOverridden(id: RowId): void
   /** Reads the row's state from the doc and turns the transaction's touches into a change. */
   finish(
     transaction: Y.Transaction,
@@ -76,7 +80,9 @@ export function createRowStates(maps: TableMaps): RowStates {
   const readState = (id: RowId): RowState | undefined => {
     const stored: unknown = maps.rows.get(id)
     if (!isStoredRow(stored)) return undefined
-    const moved = overrideFor(maps.cells.get(cellKey(id, positionColumn)), stored.i)
+    const moved = withOverrides.has(id)
+      ? overrideFor(maps.cells.get(cellKey(id, positionColumn)), stored.i)
+      : undefined
     const position = typeof moved?.value === 'string' ? moved.value : stored.p
     return { id, inc: stored.i, position }
   }
@@ -94,6 +100,10 @@ export function createRowStates(maps: TableMaps): RowStates {
     if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
   }
 
+  // Most rows are never edited after their insert: knowing which were lets reads skip the
+  // override lookups (one map lookup per column) for all the others.
+  const withOverrides = new Set<RowId>()
+  maps.cells.forEach((_, key) => withOverrides.add(splitCellKey(key)[0]))
   maps.rows.forEach((_, id) => {
     const state = readState(id as RowId)
     if (state !== undefined) put(id as RowId, state)
@@ -109,6 +119,10 @@ export function createRowStates(maps: TableMaps): RowStates {
     order: () => (order ??= createOrderedIndex(compareRowStates, [...states.values()])),
     maxPosition: () => maxPosition,
     setLocal: put,
+    hasOverrides: (id) => withOverrides.has(id),
+    markOverridden: (id) => {
+      withOverrides.add(id)
+    },
     finish(transaction, source, schemaChanged, allColumnIds) {
       const touched = new Map<RowId, Set<ColumnId> | undefined>()
       for (const key of changedKeys(transaction, maps.rows)) {
@@ -117,6 +131,7 @@ export function createRowStates(maps: TableMaps): RowStates {
       for (const key of changedKeys(transaction, maps.cells)) {
         if (key === null) continue
         const [rowId, columnId] = splitCellKey(key)
+        withOverrides.add(rowId)
         let columns = touched.get(rowId)
         if (columns === undefined) touched.set(rowId, (columns = new Set()))
         if (columnId !== positionColumn) columns.add(columnId)

@@ -177,8 +177,11 @@ export function createTable(options: TableOptions = {}): Table {
 
   const readRow = (id: RowId, stored: StoredRow): Row => {
     const row: Record<string, CellValue> = { id }
+    const hasOverrides = states.hasOverrides(id)
     for (const column of columns.list()) {
-      const override = overrideFor(maps.cells.get(cellKey(id, column.id)), stored.i)
+      const override = hasOverrides
+        ? overrideFor(maps.cells.get(cellKey(id, column.id)), stored.i)
+        : undefined
       const raw =
         override !== undefined
           ? override.value
@@ -192,6 +195,7 @@ export function createTable(options: TableOptions = {}): Table {
 
   const writeCells = (state: RowState, stored: Record<ColumnId, CellValue>): void => {
     for (const [columnId, value] of Object.entries(stored)) {
+      states.markOverridden(state.id)
       maps.cells.set(cellKey(state.id, columnId as ColumnId), [state.inc, value])
     }
   }
@@ -251,6 +255,7 @@ export function createTable(options: TableOptions = {}): Table {
   }
 
   const moveTo = (state: RowState, position: Position): void => {
+    states.markOverridden(state.id)
     maps.cells.set(cellKey(state.id, positionColumn), [state.inc, position])
     states.setLocal(state.id, { ...state, position })
   }
@@ -439,7 +444,9 @@ export function createTable(options: TableOptions = {}): Table {
       const column = columns.require(name, 'getCell')
       const stored: unknown = maps.rows.get(id)
       if (!isStoredRow(stored)) return undefined
-      const override = overrideFor(maps.cells.get(cellKey(id as RowId, column.id)), stored.i)
+      const override = states.hasOverrides(id as RowId)
+        ? overrideFor(maps.cells.get(cellKey(id as RowId, column.id)), stored.i)
+        : undefined
       const raw =
         override !== undefined
           ? override.value
@@ -453,6 +460,7 @@ export function createTable(options: TableOptions = {}): Table {
       const column = columns.require(name, 'setCell')
       const stored = normalizeCell(column, value, `setCell ${name}`)
       edit(() => {
+        states.markOverridden(state.id)
         maps.cells.set(cellKey(state.id, column.id), [state.inc, stored])
       })
     },

@@ -8,7 +8,7 @@ import type { WindowChanges } from './window-diff.js'
 export interface Touch {
   readonly id: RowId
   readonly before: unknown
-  readonly oldRank: number
+  oldRank: number
   newRank: number
 }
 

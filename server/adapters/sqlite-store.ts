@@ -11,7 +11,8 @@ export interface SqliteStoreOptions {
   path: string
   /**
    * `full` (default) fsyncs every commit, so acknowledged updates survive a power loss;
-   * `normal` survives a crash of the process but may lose the last commits on power loss.
+   * `normal` (WAL: no fsync per commit) survives a crash of the process but may lose the last
+   * commits on a power loss. The server defaults to `normal` (option `sqliteSynchronous`).
    */
   synchronous?: 'full' | 'normal'
   /** Open the file read-only: every write fails with STORAGE_FAILURE (a read-only volume). */

@@ -288,6 +288,15 @@ describe('live query and schema changes', () => {
     expect(live.total).toBe(9)
   })
 
+  it('S23: re-checks the query as it was created, whatever the caller did to its object since', () => {
+    const table = setup(4)
+    const where: { priority: { gte: number } } = { priority: { gte: 2 } }
+    const live = table.liveQuery({ where })
+    where.priority = { gte: 0 }
+    table.addColumn({ name: 'owner', type: 'string' })
+    expect(idsOf(live.rows)).toEqual(['r2', 'r3'])
+  })
+
   it('S23: a schema change the query does not depend on still reaches the rows', () => {
     const table = setup(2)
     const live = table.liveQuery({})

@@ -1,18 +1,18 @@
-// Runs a Tessera server in a child process (bundled from source with esbuild) so tests can
-// kill -9 it; resolves with its WebSocket URL once it prints "serving on".
+// Runs a server in a child process (the kill -9 test, the benchmarks): bundles a TypeScript
+// entry with esbuild into dist/, spawns it, and waits for it to print "serving on <url>".
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
-import { onTestFinished } from 'vitest'
 import { waitFor } from './wait-for.js'
 
 const root = join(import.meta.dirname, '..', '..')
 
-/** Bundles `source` (relative to the repository root) into dist/ and returns the bundle's path. */
-export async function bundleEntry(source: string, name: string): Promise<string> {
-  const outfile = join(root, 'dist', 'test-child', `${name}.mjs`)
+/** Bundles `entry` (a path from the package root) to dist/<name>/main.mjs; returns that path. */
+export async function bundleEntry(entry: string, name: string): Promise<string> {
+  const outfile = join(root, 'dist', name, 'main.mjs')
   await build({
-    entryPoints: [join(root, source)],
+    entryPoints: [join(root, entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -25,40 +25,50 @@ export async function bundleEntry(source: string, name: string): Promise<string>
 
 export interface ChildServer {
   readonly child: ChildProcess
+  readonly url: string
   readonly wsUrl: string
-  /** Everything the child printed. */
-  output(): string
-  /** Sends SIGKILL and resolves once the process is gone. */
-  kill(): Promise<void>
-  /** Resolves once the process exited by itself (e.g. a crash hook). */
+  /** Resident set size of the child, in bytes (Linux /proc). */
+  rssBytes(): number
+  /** Kills the child with the signal (default SIGKILL) and waits for it to exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>
+  /** Resolves once the child exited by itself (e.g. a crash hook killed it). */
   whenExited(): Promise<void>
 }
 
-/** Starts `node <entry> ...args`; the child is killed when the test finishes. */
-export async function startChildServer(entry: string, args: string[]): Promise<ChildServer> {
-  const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  onTestFinished(() => {
-    child.kill('SIGKILL')
+/** Spawns `node <file> ...args` and waits until it prints "serving on http://…". */
+export async function startChildServer(
+  file: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...nodeArgs, file, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   })
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const hasExited = (): boolean => child.exitCode !== null || child.signalCode !== null
-  await waitFor(() => /serving on (http:\S+)/.test(output) || hasExited(), {
+  const pattern = /serving on (http:\/\/\S+)/
+  await waitFor(() => pattern.test(output) || child.exitCode !== null, {
     what: 'the child server to listen',
+    timeoutMs: 30_000,
   })
-  const url = /serving on (http:\S+)/.exec(output)?.[1]
+  const url = pattern.exec(output)?.[1]
   if (url === undefined) throw new Error(`the child server did not start:\n${output}`)
-  const whenExited = (): Promise<void> =>
-    waitFor(hasExited, { what: 'the child server to exit', timeoutMs: 30_000 })
+  const hasExited = (): boolean => child.exitCode !== null || child.signalCode !== null
   return {
     child,
+    url,
     wsUrl: url.replace(/^http/, 'ws'),
-    output: () => output,
-    async kill() {
-      child.kill('SIGKILL')
-      await whenExited()
+    rssBytes() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8')
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024
     },
-    whenExited,
+    async stop(signal = 'SIGKILL') {
+      if (!hasExited()) child.kill(signal)
+      await waitFor(hasExited, { what: 'the child server to exit', timeoutMs: 30_000 })
+    },
+    whenExited: () => waitFor(hasExited, { what: 'the child server to exit', timeoutMs: 30_000 }),
   }
 }

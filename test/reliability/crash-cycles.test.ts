@@ -3,22 +3,16 @@
 // TESSERA_LONG=1 runs 20 cycles (docs/reliability.md); npm test runs 3.
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { beforeAll, expect, it } from 'vitest'
-import { bundleEntry, startChildServer } from '../helpers/child-server.js'
+import { expect, it } from 'vitest'
 import { connectClient } from '../helpers/sync-client.js'
 import { tempDir } from '../helpers/temp-dir.js'
+import { startReliabilityServer } from './child.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { createWriter, type Writer } from '../helpers/writer.js'
 
 const isLong = process.env.TESSERA_LONG === '1'
 const cycles = isLong ? 20 : 3
 const table = 'crash'
-let entry = ''
-
-beforeAll(async () => {
-  entry = await bundleEntry('test/reliability/crash-server.ts', 'crash-server')
-})
-
 const integrityOf = (dbPath: string): string => {
   const db = new Database(dbPath)
   try {
@@ -56,7 +50,7 @@ it(`survives ${cycles} kill -9 cycles during writes and compactions, losing noth
   let checkedAcks = 0
   for (let cycle = 0; cycle < cycles; cycle++) {
     // Compaction every 20 stored groups, so kills also land in and around compactions.
-    const server = await startChildServer(entry, [dbPath, '{"compactAfterUpdates":20}'])
+    const server = await startReliabilityServer([dbPath, '{"compactAfterUpdates":20}'])
     expect(await missingAcked(server.wsUrl, writers)).toEqual([])
     await Promise.all(writers.map((writer) => writer.connect(server.wsUrl)))
     const ackedBefore = writers.map((writer) => writer.acked)
@@ -67,12 +61,12 @@ it(`survives ${cycles} kill -9 cycles during writes and compactions, losing noth
         timeoutMs: 30_000,
       },
     )
-    await server.kill()
+    await server.stop()
     for (const writer of writers) writer.stop()
     expect(integrityOf(dbPath)).toBe('ok')
     checkedAcks = writers.reduce((sum, writer) => sum + writer.acked, 0)
   }
-  const last = await startChildServer(entry, [dbPath, '{"compactAfterUpdates":20}'])
+  const last = await startReliabilityServer([dbPath, '{"compactAfterUpdates":20}'])
   expect(await missingAcked(last.wsUrl, writers)).toEqual([])
   await Promise.all(writers.map((writer) => writer.connect(last.wsUrl)))
   for (const writer of writers) writer.stop()
@@ -86,7 +80,7 @@ it(`survives ${cycles} kill -9 cycles during writes and compactions, losing noth
 it('a kill -9 inside the compaction transaction loses nothing', async () => {
   const dbPath = join(tempDir(), 'compaction.db')
   const writer = createWriter('c', table)
-  const crashing = await startChildServer(entry, [
+  const crashing = await startReliabilityServer([
     dbPath,
     '{"compactAfterUpdates":10}',
     'crash-in-compaction',
@@ -98,7 +92,7 @@ it('a kill -9 inside the compaction transaction loses nothing', async () => {
   expect(integrityOf(dbPath)).toBe('ok')
   const acked = writer.acked
   expect(acked).toBeGreaterThan(0)
-  const restarted = await startChildServer(entry, [dbPath, '{"compactAfterUpdates":10}'])
+  const restarted = await startReliabilityServer([dbPath, '{"compactAfterUpdates":10}'])
   expect(await missingAcked(restarted.wsUrl, [writer])).toEqual([])
   await writer.connect(restarted.wsUrl)
   writer.stop()

@@ -4,12 +4,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as encoding from 'lib0/encoding'
-import { beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { MessageType } from '../../src/index.js'
-import { bundleEntry, startChildServer } from '../helpers/child-server.js'
 import { connectClient, type SyncClient } from '../helpers/sync-client.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { startReliabilityServer } from './child.js'
 import { createRandom } from './frames.js'
 
 const isLong = process.env.TESSERA_LONG === '1'
@@ -19,12 +19,6 @@ const durationMs = isLong ? 30_000 : 5_000
 const tickMs = 100
 const editsPerTick = isLong ? 20 : 10
 const presencePerTick = isLong ? 20 : 10
-let entry = ''
-
-beforeAll(async () => {
-  entry = await bundleEntry('test/reliability/crash-server.ts', 'crash-server')
-})
-
 const rssMb = (pid: number): number => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024
@@ -43,7 +37,7 @@ const presence = (clientId: number, clock: number, state: unknown): Uint8Array =
 }
 
 it(`holds ${connections} connections over ${tables} tables with steady edits and presence`, async () => {
-  const server = await startChildServer(entry, [
+  const server = await startReliabilityServer([
     join(tempDir(), 'load.db'),
     JSON.stringify({
       maxConnectionsPerIp: connections + 100,

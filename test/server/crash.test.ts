@@ -1,45 +1,23 @@
 // kill -9 of a server (a child process) during continuous writes from several clients loses
 // nothing that it acknowledged or broadcast: restarted on the same SQLite file, it has it all.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { build } from 'esbuild'
 import { beforeAll, expect, it, onTestFinished } from 'vitest'
+import { bundleEntry, startChildServer, type ChildServer } from '../helpers/child-server.js'
 import { connectClient, type SyncClient } from '../helpers/sync-client.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { waitFor } from '../helpers/wait-for.js'
 
-const root = join(import.meta.dirname, '..', '..')
-const entry = join(root, 'dist', 'test-crash', 'main.mjs')
+let entry = ''
 
 beforeAll(async () => {
   // The child runs the CLI from source, bundled, so the test never depends on a stale dist/.
-  await build({
-    entryPoints: [join(root, 'server', 'main.ts')],
-    outfile: entry,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'silent',
-  })
+  entry = await bundleEntry('server/main.ts', 'test-crash')
 })
 
-const startChild = async (dbPath: string): Promise<{ child: ChildProcess; wsUrl: string }> => {
-  const child = spawn(process.execPath, [entry, 'serve', '--port', '0', '--db', dbPath], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  onTestFinished(() => {
-    child.kill('SIGKILL')
-  })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  await waitFor(() => /serving on (http:\S+)/.test(output) || child.exitCode !== null, {
-    what: 'the child server to listen',
-  })
-  const url = /serving on (http:\S+)/.exec(output)?.[1]
-  if (url === undefined) throw new Error(`the child server did not start:\n${output}`)
-  return { child, wsUrl: url.replace(/^http/, 'ws') }
+const startChild = async (dbPath: string): Promise<ChildServer> => {
+  const server = await startChildServer(entry, ['serve', '--port', '0', '--db', dbPath])
+  onTestFinished(() => server.stop())
+  return server
 }
 
 interface Writer {
@@ -85,10 +63,7 @@ it('kill -9 during continuous writes loses nothing acknowledged or broadcast', a
     () => observer.doc.getMap('m').size >= 400 && writers.every((writer) => writer.acked > 20),
     { what: 'writes to flow', timeoutMs: 30_000 },
   )
-  first.child.kill('SIGKILL')
-  await waitFor(() => first.child.exitCode !== null || first.child.signalCode !== null, {
-    what: 'the child to die',
-  })
+  await first.stop('SIGKILL')
   for (const writer of writers) writer.stop()
   await waitFor(() => observer.closed !== undefined, { what: 'the observer to see the crash' })
   const broadcast = [...observer.doc.getMap('m').keys()]

@@ -1,0 +1,111 @@
+// The options of connectTable, checked once at the door: unknown keys are errors and every
+// message names the option and says what to give instead.
+import { TesseraError, type ColumnInput } from '../src/index.js'
+import { checkUser, type PresenceUser } from './presence.js'
+import type { UndoOptions } from './undo.js'
+
+/** A WebSocket class: the browser's, or `ws`'s in Node. */
+export type WebSocketClass = new (url: string, protocols?: string | string[]) => object
+
+export interface ConnectTableOptions {
+  /** The server's URL, e.g. `ws://127.0.0.1:1234` (`http(s)://` is read as `ws(s)://`). */
+  url: string
+  /** The table's name: 1–128 letters, digits, `.`, `_` or `-`. */
+  table: string
+  /** Sent as the `token` query parameter. */
+  token?: string
+  /**
+   * Keep the table in IndexedDB (default false): it opens and can be queried before any network
+   * answer, and edits survive reloads. `{ name }` chooses the IndexedDB database
+   * (default `tessera:<url>/<table>`).
+   */
+  offline?: boolean | { name?: string }
+  /** Who this client is in presence; default an anonymous guest with a colour. */
+  user?: PresenceUser
+  /** The WebSocket class; default `globalThis.WebSocket` (pass `ws`'s in Node 20). */
+  WebSocket?: WebSocketClass
+  /** Columns to add when missing, once the local copy is loaded (before connecting). */
+  columns?: readonly ColumnInput[]
+  /** Start online (default true); false starts offline until `connect()`. */
+  connect?: boolean
+  /** The longest wait between reconnect attempts (exponential backoff); default 2500 ms. */
+  maxBackoffMs?: number
+  /** Undo grouping; default: every edit is one step. */
+  undo?: UndoOptions
+}
+
+export interface Settings {
+  url: string
+  table: string
+  token: string | undefined
+  storeName: string | undefined
+  user: PresenceUser | undefined
+  WebSocket: WebSocketClass
+  columns: readonly ColumnInput[]
+  connect: boolean
+  maxBackoffMs: number
+  undo: UndoOptions
+}
+
+const known = [
+  'url',
+  'table',
+  'token',
+  'offline',
+  'user',
+  'WebSocket',
+  'columns',
+  'connect',
+  'maxBackoffMs',
+  'undo',
+]
+
+/** Table names the client accepts: safe in a URL path and an IndexedDB name as they are. */
+export const tableNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
+
+export function checkOptions(options: ConnectTableOptions): Settings {
+  const fail = (message: string): never => {
+    throw new TesseraError('INVALID_ARGUMENT', `connectTable: ${message}`)
+  }
+  if (typeof options !== 'object' || options === null) fail('give an options object')
+  const unknownKey = Object.keys(options).find((key) => !known.includes(key))
+  if (unknownKey !== undefined)
+    fail(`unknown option "${unknownKey}"; expected one of ${known.join(', ')}`)
+  const { url, table, token, offline = false } = options
+  if (typeof url !== 'string' || !/^(wss?|https?):\/\/[^/]+/.test(url))
+    fail(`url must be a ws://, wss://, http:// or https:// URL, got ${JSON.stringify(url)}`)
+  if (typeof table !== 'string' || !tableNamePattern.test(table))
+    fail(`table must be 1-128 letters, digits, ".", "_" or "-", got ${JSON.stringify(table)}`)
+  if (token !== undefined && typeof token !== 'string') fail('token must be a string')
+  if (typeof offline !== 'boolean' && (typeof offline !== 'object' || offline === null))
+    fail('offline must be true, false or { name }')
+  const WebSocketClass =
+    options.WebSocket ?? (globalThis as { WebSocket?: WebSocketClass }).WebSocket
+  if (typeof WebSocketClass !== 'function')
+    fail('this runtime has no WebSocket; pass one, e.g. { WebSocket } from "ws" in Node 20')
+  const maxBackoffMs = options.maxBackoffMs ?? 2500
+  if (typeof maxBackoffMs !== 'number' || !(maxBackoffMs > 0))
+    fail('maxBackoffMs must be a positive number of milliseconds')
+  if (options.columns !== undefined && !Array.isArray(options.columns))
+    fail('columns must be an array of { name, type }')
+  // An http(s) URL names the same server (the server serves both); WebSocket needs ws(s).
+  const trimmed = url.replace(/\/+$/, '').replace(/^http/, 'ws')
+  const storeName =
+    offline === false
+      ? undefined
+      : offline === true || offline.name === undefined
+        ? `tessera:${trimmed}/${table}`
+        : offline.name
+  return {
+    url: trimmed,
+    table,
+    token,
+    storeName,
+    user: options.user === undefined ? undefined : checkUser(options.user, 'connectTable'),
+    WebSocket: WebSocketClass!,
+    columns: options.columns ?? [],
+    connect: options.connect ?? true,
+    maxBackoffMs,
+    undo: options.undo ?? {},
+  }
+}
