@@ -3,7 +3,10 @@
 import { TesseraError } from '../src/index.js'
 import type { ServerOptions } from './options.js'
 
-type CliKey = Exclude<keyof ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger'>
+type CliKey = Exclude<
+  keyof ServerOptions,
+  'store' | 'authenticate' | 'authorize' | 'logger' | 'onError'
+>
 
 /** Each CLI option: its flag, its environment variable and how to read its text. */
 const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'integer' | 'flag' }[] =

@@ -75,6 +75,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     idleUnloadMs: options.idleUnloadMs,
     onStorageFailure: (table, error) => {
       logger.error(`table "${table}": storing updates failed; its connections were closed`, error)
+      options.onError?.(error)
     },
   })
   const context: RoutesContext = { rooms, store, options }

@@ -68,13 +68,18 @@ export interface ServerOptions {
   maxPendingConnections?: number
   /** Most bytes a connection may send before it finished opening; default 1 MiB. More: 4429. */
   maxPendingBytes?: number
+  /**
+   * Called with background failures (a table that could not be stored, loaded or unloaded),
+   * after the affected connections were closed. Default: they only go to `logger.error`.
+   */
+  onError?: (error: TesseraError) => void
 }
 
 /** Options with every default filled in. */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger'>
+  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger' | 'onError'>
 > &
-  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize'> & { logger: Logger }
+  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError'> & { logger: Logger }
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
@@ -125,6 +130,7 @@ const checks: Record<keyof ServerOptions, Check> = {
   staticDir: (value) => (value === false ? undefined : text(value)),
   authenticate: fn,
   authorize: fn,
+  onError: fn,
   logger: (value) =>
     typeof value === 'object' && value !== null && 'error' in value ? undefined : 'a Logger',
   maxUpdateStructs: integer(1),

@@ -83,15 +83,22 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
   const rankOf = (entry: Entry | undefined): number =>
     entry === undefined ? -1 : index.indexOf(entry)
 
-  const readEntry = (id: RowId): Entry | undefined => {
+  // Rows read while handling the current change: a row entering the window is read once, not twice.
+  const justRead = new Map<RowId, Row>()
+
+  const readEntry = (id: RowId, isChange = false): Entry | undefined => {
     const row = table.getRow(id)
     if (row === undefined || !matchesCondition(parsed.where, row)) return undefined
+    if (isChange) justRead.set(id, row)
     return { id, position: table.getPosition(id)!, key: sortValuesOf(parsed.orderBy, row) }
   }
 
   const rowOf = (id: RowId): Row => {
     let row = rowCache.get(id)
-    if (row === undefined) rowCache.set(id, (row = projectRow(parsed.select, table.getRow(id)!)))
+    if (row === undefined) {
+      row = projectRow(parsed.select, justRead.get(id) ?? table.getRow(id)!)
+      rowCache.set(id, row)
+    }
     return row
   }
 
@@ -216,7 +223,7 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
     }
     const inserted: [Touch, Entry][] = []
     for (const touch of touches) {
-      const after = readEntry(touch.id)
+      const after = readEntry(touch.id, true)
       if (after === undefined) continue
       touch.newRank = index.insert(after)
       entries.set(touch.id, after)
@@ -244,6 +251,7 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
         return names
       },
     })
+    justRead.clear()
     // Nothing visible changed, so the materialized rows stay what subscribers last saw (S25).
     if (isEmpty(changes) && previousSize === index.size) return
     emit(changes, index.size, change.source, change.origin)

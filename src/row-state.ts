@@ -103,12 +103,19 @@ export function createRowStates(maps: TableMaps): RowStates {
   // Most rows are never edited after their insert: knowing which were lets reads skip the
   // override lookups (one map lookup per column) for all the others.
   const withOverrides = new Set<RowId>()
-  maps.cells.forEach((_, key) => withOverrides.add(splitCellKey(key)[0]))
-  maps.rows.forEach((_, id) => {
-    const state = readState(id as RowId)
-    if (state !== undefined) put(id as RowId, state)
+  for (const key of maps.cells.keys()) withOverrides.add(splitCellKey(key)[0])
+  // Loading is the hot path of opening a table: read each stored row once, straight into place.
+  maps.rows.forEach((stored, key) => {
+    const id = key as RowId
+    if (!isStoredRow(stored)) return
+    let position = stored.p
+    if (withOverrides.has(id)) {
+      const moved = overrideFor(maps.cells.get(cellKey(id, positionColumn)), stored.i)
+      if (typeof moved?.value === 'string') position = moved.value
+    }
+    states.set(id, { id, inc: stored.i, position })
+    if (maxPosition === null || position > maxPosition) maxPosition = position
   })
-  before.clear()
 
   return {
     get: (id) => states.get(id),

@@ -142,7 +142,7 @@ function toTime(value: unknown): number | undefined {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime()
   if (typeof value === 'number')
     return Number.isFinite(value) && Math.abs(value) <= 8.64e15 ? value : undefined
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) {
+  if (typeof value === 'string' && /^([+-]\d{6}|\d{4})-\d{2}-\d{2}/.test(value)) {
     const time = Date.parse(value)
     return Number.isNaN(time) ? undefined : time
   }

@@ -12,6 +12,7 @@ export interface Touch {
   newRank: number
 }
 
+/** What windowChanges needs to know of one table change, as seen by one live query. */
 export interface RankedChange {
   readonly touches: readonly Touch[]
   /** The window as ranks: [start, end), end may be Infinity. */

@@ -242,12 +242,13 @@ async function main(): Promise<void> {
   // A live query built over the loaded rows is cheaper than one fed 100,000 added rows by a
   // single transaction: with nothing stored yet, wait for the server (or for being offline).
   if (conn.table.size === 0 && conn.isOnline) await firstSyncOrOffline(conn)
+  const dataMs = performance.now()
   const grid = createGrid(
     conn,
     { head: $('grid-head'), body: $('grid-body'), spacer: $('grid-spacer'), rows: $('grid-rows') },
     showError,
   )
-  const demo = { conn, grid, rowHeight, firstWindowMs: undefined as number | undefined }
+  const demo = { conn, grid, rowHeight, dataMs, firstWindowMs: undefined as number | undefined }
   Object.assign(window, { demo })
   grid.onRender(() => {
     if (demo.firstWindowMs === undefined && grid.rows.length > 0) {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { onTestFinished } from 'vitest'
 import { WebSocket } from 'ws'
 import { connectTable, type Connection, type ConnectTableOptions } from '../../client/index.js'
-import { createServer } from '../../server/index.js'
+import { createServer, type CreateServerOptions } from '../../server/index.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 export { waitFor } from '../helpers/wait-for.js'
@@ -18,14 +18,15 @@ export interface TestServer {
 
 /** Starts a Tessera server for this test; give `port` and `dbPath` to stand in for a restart. */
 export async function startServer(
-  options: { port?: number; dbPath?: string } = {},
+  options: Pick<CreateServerOptions, 'port' | 'dbPath' | 'authenticate' | 'authorize'> = {},
 ): Promise<TestServer> {
   const dbPath = options.dbPath ?? join(tempDir(), 'tessera.db')
   const server = await createServer({
     host: '127.0.0.1',
     port: options.port ?? 0,
-    dbPath,
     staticDir: false,
+    ...options,
+    dbPath,
   })
   onTestFinished(() => server.close())
   return { url: server.url!.replace(/^http/, 'ws'), dbPath, close: () => server.close() }

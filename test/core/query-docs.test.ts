@@ -20,6 +20,18 @@ function toProgram(source: string): string {
     .join('\n')
 }
 
+function runProgram(
+  source: string,
+  log: (...values: unknown[]) => void,
+  check: (expected: unknown) => void,
+): void {
+  const { code } = transformSync(source, { loader: 'ts' })
+  const names = Object.keys(tessera)
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  const run = new Function('__log', '__expect', ...names, code) as (...args: unknown[]) => void
+  run(log, check, ...names.map((name) => (tessera as Record<string, unknown>)[name]))
+}
+
 describe('docs/queries.md', () => {
   it('has examples with expected values', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(5)
@@ -27,7 +39,6 @@ describe('docs/queries.md', () => {
   })
 
   it('S24: every ts example runs and prints what the docs say', () => {
-    const { code } = transformSync(blocks.map(toProgram).join('\n'), { loader: 'ts' })
     let last: unknown
     let checks = 0
     const log = (...values: unknown[]): void => {
@@ -37,10 +48,24 @@ describe('docs/queries.md', () => {
       expect(last).toEqual(expected)
       checks++
     }
-    const names = Object.keys(tessera)
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const run = new Function('__log', '__expect', ...names, code) as (...args: unknown[]) => void
-    run(log, check, ...names.map((name) => (tessera as Record<string, unknown>)[name]))
+    runProgram(blocks.map(toProgram).join('\n'), log, check)
     expect(checks).toBe(blocks.join('\n').match(/\/\/ -> /g)!.length)
+  })
+})
+
+describe('README.md', () => {
+  it('S25 S26: the live query example runs: one diff for its insert, one for its window change', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+    const section = readme.slice(readme.indexOf('## Live queries'))
+    const block = /```ts\n([\s\S]*?)```/.exec(section)![1]!
+    const logged: unknown[][] = []
+    runProgram(
+      toProgram(block),
+      (...values) => logged.push(values),
+      () => undefined,
+    )
+    expect(logged).toHaveLength(2)
+    expect(logged[0]![0]).toMatchObject([{ index: 0, row: { title: 'write the docs' } }])
+    expect(logged[1]![1]).toMatchObject([{ index: 0 }])
   })
 })

@@ -32,6 +32,13 @@ describe('cell values', () => {
     )
   })
 
+  it('S15: dates before year 0 and after 9999 keep their expanded ISO form', () => {
+    const early = readCell('date', -62167219200001)
+    expect(early).toBe('-000001-12-31T23:59:59.999Z')
+    expect(fitsType('date', early)).toBe(true)
+    expect(readCell('date', '+275760-09-13T00:00:00.000Z')).toBe('+275760-09-13T00:00:00.000Z')
+  })
+
   it('reads foreign values by lossless conversion (S15)', () => {
     expect(readCell('number', ' 7 ')).toBe(7)
     expect(readCell('number', '')).toBeNull()

@@ -100,7 +100,7 @@ export function connectClient(
       return closed
     },
     notices,
-    whenSynced: () => waitFor(() => isSynced, { what: `sync of ${table}` }),
+    whenSynced: () => waitFor(() => isSynced, { what: `sync of ${table}`, timeoutMs: 120_000 }),
     save() {
       const requestId = nextRequest++
       const encoder = encoding.createEncoder()

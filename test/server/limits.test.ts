@@ -43,6 +43,17 @@ describe('limits and bad input', () => {
     expect((await reader.whenClosed()).code).toBe(CloseCode.TableNotFound)
   })
 
+  it('closes connections over maxConnectionsPerTable with 4429', async () => {
+    const server = await startServer({ maxConnectionsPerTable: 1 })
+    const first = connectClient(server.wsUrl, 'full')
+    await first.whenSynced()
+    const second = connectClient(server.wsUrl, 'full')
+    const closed = await second.whenClosed()
+    expect(closed.code).toBe(CloseCode.TooManyRequests)
+    expect(closed.reason).toMatch(/too many connections/)
+    expect(first.closed).toBeUndefined()
+  })
+
   it('a text frame closes with 1003', async () => {
     const server = await startServer()
     const client = connectClient(server.wsUrl, 't')

@@ -77,7 +77,8 @@ describe('rooms', () => {
           ? Promise.reject(new TesseraError('STORAGE_FAILURE', 'disk full'))
           : inner.append(table, updates),
     }
-    const server = await startServer({ store })
+    const errors: string[] = []
+    const server = await startServer({ store, onError: (error) => errors.push(error.code) })
     const broken = connectClient(server.wsUrl, 'broken')
     const healthy = connectClient(server.wsUrl, 'healthy')
     await Promise.all([broken.whenSynced(), healthy.whenSynced()])
@@ -88,5 +89,6 @@ describe('rooms', () => {
     await healthy.save()
     expect(healthy.closed).toBeUndefined()
     expect(server.loadedTables()).toEqual(['healthy'])
+    expect(errors).toEqual(['STORAGE_FAILURE'])
   })
 })
