@@ -82,6 +82,23 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'inte
       kind: 'integer',
     },
     ...switches.map((option) => ({ ...option, kind: 'flag' as const })),
+    ...(
+      [
+        ['maxUpdateStructs', 'max-update-structs'],
+        ['maxValueDepth', 'max-value-depth'],
+        ['maxMessagesPerSecond', 'max-messages-per-second'],
+        ['maxBytesPerSecond', 'max-bytes-per-second'],
+        ['maxBufferedBytes', 'max-buffered-bytes'],
+        ['maxConnectionsPerIp', 'max-connections-per-ip'],
+        ['maxPendingConnections', 'max-pending-connections'],
+        ['maxPendingBytes', 'max-pending-bytes'],
+      ] as const
+    ).map(([key, name]) => ({
+      key,
+      flag: `--${name}`,
+      env: `TESSERA_${name.toUpperCase().replaceAll('-', '_')}`,
+      kind: 'integer' as const,
+    })),
   ]
 
 /** The usage text of `tessera serve`. */

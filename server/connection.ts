@@ -17,8 +17,10 @@ import {
   type WritePermissions,
 } from '../src/index.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
+import type { ConnectionLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
 import { encodeAwareness, type Peer, type Room } from './room.js'
+import { checkUpdate } from './update-check.js'
 
 /** What a connection serves once access is checked and the room is loaded. */
 export interface Session {
@@ -41,7 +43,12 @@ const maxNoticesPerUpdate = 10
 export interface ConnectionContext {
   metrics: Metrics
   maxConnectionsPerTable: number
+  /** Rates, send buffer and update budget of this connection (server/limits.ts). */
+  limits: ConnectionLimits
 }
+
+/** How long a slow reader's close frame may wait before its socket is destroyed. */
+const slowCloseGraceMs = 1000
 
 const SyncStep1 = 0
 const SyncStep2 = 1
@@ -64,7 +71,7 @@ export function serveConnection(
   session: Promise<Session>,
   context: ConnectionContext,
 ): void {
-  const { metrics } = context
+  const { metrics, limits } = context
   const queued: Buffer[] = []
   let current: Room | undefined
   let canWrite = false
@@ -81,6 +88,11 @@ export function serveConnection(
     },
     send(message) {
       if (socket.readyState !== socket.OPEN) return
+      // A peer that stops reading would make the server buffer every broadcast for it.
+      if (limits.isSlow(socket.bufferedAmount)) {
+        closeSlow()
+        return
+      }
       metrics.bytesSent.inc(message.byteLength)
       socket.send(message)
     },
@@ -89,6 +101,18 @@ export function serveConnection(
       isClosing = true
       closeSocket(socket, code, reason)
     },
+  }
+
+  const closeSlow = (): void => {
+    metrics.error('TOO_MANY_REQUESTS')
+    peer.close(
+      CloseCode.SlowConsumer,
+      'the connection stopped reading: its send buffer exceeded maxBufferedBytes; reconnect',
+    )
+    // The close frame waits behind the unread bytes; the socket and its buffer go soon after.
+    setTimeout(() => {
+      socket.terminate()
+    }, slowCloseGraceMs).unref()
   }
 
   const refuse = (error: TesseraError, closeCode: number): void => {
@@ -179,14 +203,9 @@ export function serveConnection(
   }
 
   const applyUpdate = (room: Room, update: Uint8Array): void => {
-    let decoded: ReturnType<typeof Y.decodeUpdate>
-    try {
-      decoded = Y.decodeUpdate(update)
-    } catch (cause) {
-      throw new TesseraError('PROTOCOL_ERROR', `malformed Yjs update: ${String(cause)}`, { cause })
-    }
-    const isEmpty = decoded.structs.length === 0 && decoded.ds.clients.size === 0
-    if (isEmpty) return
+    // The update is walked within its budget before Yjs decodes it (yjs/yjs#479).
+    const shape = checkUpdate(update, limits.budget)
+    if (shape.structs === 0 && shape.deleteRanges === 0) return
     metrics.updatesReceived.inc()
     if (!canWrite) {
       metrics.error('FORBIDDEN')
@@ -209,6 +228,12 @@ export function serveConnection(
 
   socket.on('message', (data: Buffer, isBinary: boolean) => {
     metrics.bytesReceived.inc(data.byteLength)
+    if (isClosing) return
+    const limited = limits.receive(data.byteLength, current !== undefined)
+    if (limited !== undefined) {
+      refuse(limited, closeCodeOf(limited))
+      return
+    }
     if (!isBinary) {
       metrics.error('PROTOCOL_ERROR')
       peer.close(CloseCode.UnsupportedData, 'text frames are not supported; send binary messages')
@@ -227,6 +252,7 @@ export function serveConnection(
   })
   socket.on('close', () => {
     metrics.connections.dec()
+    limits.closed()
     isClosing = true
     clearTimeout(expiryTimer)
     current?.leave(peer)
@@ -234,9 +260,10 @@ export function serveConnection(
 
   session.then(
     ({ room: loaded, canWrite: isWritable, permissions: granted, guard: given }) => {
+      limits.opened()
       if (socket.readyState !== socket.OPEN) return
       if (loaded.peers.size >= context.maxConnectionsPerTable) {
-        metrics.error('FORBIDDEN')
+        metrics.error('TOO_MANY_REQUESTS')
         peer.close(
           CloseCode.TooManyRequests,
           `table "${loaded.name}" has too many connections; retry later`,
@@ -253,6 +280,7 @@ export function serveConnection(
       for (const data of queued.splice(0)) handle(data)
     },
     (error: unknown) => {
+      limits.opened()
       const refused =
         error instanceof TesseraError
           ? error
@@ -306,6 +334,8 @@ export function closeCodeOf(error: TesseraError): number {
       return CloseCode.StorageFailure
     case 'CLOSED':
       return CloseCode.GoingAway
+    case 'TOO_MANY_REQUESTS':
+      return CloseCode.TooManyRequests
     case 'INVALID_ARGUMENT':
     case 'INVALID_QUERY':
     case 'SCHEMA_VIOLATION':

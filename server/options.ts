@@ -64,6 +64,22 @@ export interface ServerOptions {
   isInsecure?: boolean
   /** Serve `POST /auth/dev-login`, which signs a token for any name and roles: for demos only; needs `auth`. Default false. */
   devLogin?: boolean
+  /** Most structs, delete ranges and values in one update; default 500,000. More: 1009. */
+  maxUpdateStructs?: number
+  /** Deepest nesting of a value inside an update; default 64. Deeper: 4400. */
+  maxValueDepth?: number
+  /** Most messages one connection may send per second (1 s burst); default 1,000. More: 4429. */
+  maxMessagesPerSecond?: number
+  /** Most bytes one connection may send per second; default 32 MiB. More: 4429. */
+  maxBytesPerSecond?: number
+  /** Unsent bytes a connection may hold before it is closed as a slow reader; default 8 MiB (4408). */
+  maxBufferedBytes?: number
+  /** Most open connections from one IP address; default 1,000. More: 4429. */
+  maxConnectionsPerIp?: number
+  /** Most connections still opening (authenticating, loading) at once; default 1,000. More: 4429. */
+  maxPendingConnections?: number
+  /** Most bytes a connection may send before it finished opening; default 1 MiB. More: 4429. */
+  maxPendingBytes?: number
   /**
    * Called with background failures (a table that could not be stored, loaded or unloaded),
    * after the affected connections were closed. Default: they only go to `logger.error`.
@@ -96,6 +112,14 @@ export const defaultOptions = {
   auditRetentionMs: 90 * 24 * 60 * 60 * 1000,
   isInsecure: false,
   devLogin: false,
+  maxUpdateStructs: 500_000,
+  maxValueDepth: 64,
+  maxMessagesPerSecond: 1000,
+  maxBytesPerSecond: 32 * 1024 * 1024,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  maxConnectionsPerIp: 1000,
+  maxPendingConnections: 1000,
+  maxPendingBytes: 1024 * 1024,
 } as const
 
 type Check = (value: unknown) => string | undefined
@@ -135,6 +159,14 @@ const checks: Record<keyof ServerOptions, Check> = {
   auditRetentionMs: integer(1),
   isInsecure: flag,
   devLogin: flag,
+  maxUpdateStructs: integer(1),
+  maxValueDepth: integer(1),
+  maxMessagesPerSecond: integer(1),
+  maxBytesPerSecond: integer(1024),
+  maxBufferedBytes: integer(1024),
+  maxConnectionsPerIp: integer(1),
+  maxPendingConnections: integer(1),
+  maxPendingBytes: integer(1024),
 }
 
 /** Runs a parser that throws INVALID_ARGUMENT; its message becomes the expectation. */

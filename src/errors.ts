@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'PROTOCOL_ERROR'
   | 'STORAGE_FAILURE'
   | 'CLOSED'
+  | 'TOO_MANY_REQUESTS'
 
 /** Every code, for exhaustive mappings and the docs test. */
 export const errorCodes: readonly ErrorCode[] = [
@@ -33,6 +34,7 @@ export const errorCodes: readonly ErrorCode[] = [
   'PROTOCOL_ERROR',
   'STORAGE_FAILURE',
   'CLOSED',
+  'TOO_MANY_REQUESTS',
 ]
 
 /**

@@ -31,6 +31,8 @@ export const CloseCode = {
   TableNotFound: 4404,
   TooManyRequests: 4429,
   StorageFailure: 4500,
+  /** The connection stopped reading: its send buffer went over the server's maximum. */
+  SlowConsumer: 4408,
 } as const
 
 export function encodeSaved(requestId: number): Uint8Array {

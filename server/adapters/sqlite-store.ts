@@ -15,6 +15,12 @@ export interface SqliteStoreOptions {
    * commits on a power loss. The server defaults to `normal` (option `sqliteSynchronous`).
    */
   synchronous?: 'full' | 'normal'
+  /** Open the file read-only: every write fails with STORAGE_FAILURE (a read-only volume). */
+  readonly?: boolean
+  /** How long a write waits for another process's lock before it fails; default 5,000 ms. */
+  busyTimeoutMs?: number
+  /** Test hook: runs inside the compaction transaction, between its two statements (the crash tests kill the process there). */
+  insideCompaction?: () => void
 }
 
 const schema = `
@@ -33,15 +39,16 @@ const schema = `
  * @throws STORAGE_FAILURE when the file cannot be opened or is not a Tessera database
  */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
-  const { path, synchronous = 'full' } = options
+  const { path, synchronous = 'full', insideCompaction } = options
+  const { readonly = false, busyTimeoutMs = 5000 } = options
   let db: Database.Database
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    db = new Database(path)
+    db = new Database(path, { readonly })
     db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
-    db.pragma('busy_timeout = 5000')
-    db.exec(schema)
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`)
+    if (!readonly) db.exec(schema)
   } catch (cause) {
     throw new TesseraError(
       'STORAGE_FAILURE',
@@ -80,6 +87,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   })
   const compact = db.transaction((table: string, snapshot: Uint8Array, seq: number) => {
     sql.putSnapshot.run(table, seq, snapshot)
+    insideCompaction?.()
     sql.dropUpTo.run(table, seq)
   })
   const remove = db.transaction((table: string) => {

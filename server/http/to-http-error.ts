@@ -16,6 +16,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   PROTOCOL_ERROR: 400,
   STORAGE_FAILURE: 503,
   CLOSED: 503,
+  TOO_MANY_REQUESTS: 429,
 }
 
 /** The JSON body of an error response. */

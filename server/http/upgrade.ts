@@ -10,6 +10,7 @@ import type { AuditLog } from '../access/audit-log.js'
 import { createConnectionGuard } from '../access/connection-guard.js'
 import { canWriteAnything } from '../access/rules.js'
 import { closeCodeOf, closeSocket, serveConnection, type Session } from '../connection.js'
+import { createLimits } from '../limits.js'
 import type { Metrics } from '../metrics.js'
 import type { ResolvedServerOptions } from '../options.js'
 import type { Rooms } from '../rooms.js'
@@ -38,6 +39,7 @@ export function createUpgrades(
     maxPayload: options.maxMessageBytes,
     perMessageDeflate: false,
   })
+  const limits = createLimits(options, metrics.registry)
   const alive = new WeakSet<WebSocket>()
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
@@ -67,11 +69,18 @@ export function createUpgrades(
   }
 
   const accept = (socket: WebSocket, request: IncomingMessage): void => {
+    const admitted = limits.admit(request.socket.remoteAddress ?? 'unknown')
+    if (admitted instanceof TesseraError) {
+      metrics.error(admitted.code)
+      closeSocket(socket, closeCodeOf(admitted), admitted.message)
+      return
+    }
     alive.add(socket)
     socket.on('pong', () => alive.add(socket))
     serveConnection(socket, open(request), {
       metrics,
       maxConnectionsPerTable: options.maxConnectionsPerTable,
+      limits: admitted,
     })
   }
 

@@ -31,6 +31,8 @@ export interface ChildServer {
   rssBytes(): number
   /** Kills the child with the signal (default SIGKILL) and waits for it to exit. */
   stop(signal?: NodeJS.Signals): Promise<void>
+  /** Resolves once the child exited by itself (e.g. a crash hook killed it). */
+  whenExited(): Promise<void>
 }
 
 /** Spawns `node <file> ...args` and waits until it prints "serving on http://…". */
@@ -67,5 +69,6 @@ export async function startChildServer(
       if (!hasExited()) child.kill(signal)
       await waitFor(hasExited, { what: 'the child server to exit', timeoutMs: 30_000 })
     },
+    whenExited: () => waitFor(hasExited, { what: 'the child server to exit', timeoutMs: 30_000 }),
   }
 }
