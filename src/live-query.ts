@@ -1,5 +1,6 @@
 // A live query: a query's result kept up to date from the table's change events, one diff per
 // transaction, at a cost of O(touched rows × log n): an ordered index of the matching rows, no rescan.
+import { notifyAll } from './notify.js'
 import { TesseraError, isTesseraError } from './errors.js'
 import type { ColumnId, RowId } from './ids.js'
 import { createOrderedIndex, type OrderedIndex } from './ordered-index.js'
@@ -162,16 +163,7 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
       origin,
       error,
     }
-    for (const handler of [...handlers]) {
-      try {
-        handler(diff)
-      } catch (thrown) {
-        // A failing subscriber must not starve the others or break the table's transaction.
-        setTimeout(() => {
-          throw thrown
-        })
-      }
-    }
+    notifyAll(handlers, diff)
   }
 
   const isEmpty = (changes: WindowChanges): boolean =>

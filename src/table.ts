@@ -3,6 +3,7 @@
 import * as Y from 'yjs'
 import { createColumns, type ColumnInput, type Placement } from './columns.js'
 import { TesseraError } from './errors.js'
+import { notifyAll } from './notify.js'
 import { createIncarnation, createRowId, type ColumnId, type RowId } from './ids.js'
 import {
   cellKey,
@@ -290,17 +291,7 @@ export function createTable(options: TableOptions = {}): Table {
           : 'remote'
     const change = states.finish(transaction, source, schemaChanged, () => columns.allIds())
     if (change === undefined) return
-    for (const handler of [...handlers]) {
-      try {
-        handler(change)
-      } catch (error) {
-        // A failing handler must not break the transaction or starve the other handlers:
-        // its error surfaces on its own, as an uncaught error of the host.
-        setTimeout(() => {
-          throw error
-        })
-      }
-    }
+    notifyAll(handlers, change)
   }
   doc.on('afterTransaction', onAfterTransaction)
 

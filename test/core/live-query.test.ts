@@ -1,12 +1,7 @@
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import {
-  applyDiff,
-  createTable,
-  isTesseraError,
-  type LiveQueryDiff,
-  type Row,
-} from '../../src/index.js'
+import { codeOf } from '../helpers/errors.js'
+import { applyDiff, createTable, type LiveQueryDiff, type Row } from '../../src/index.js'
 import { sync, twoReplicas } from '../helpers/replicas.js'
 
 const columns = [
@@ -34,14 +29,6 @@ function record(live: { subscribe(handler: (diff: LiveQueryDiff) => void): () =>
 }
 
 const idsOf = (rows: readonly Row[]): string[] => rows.map((row) => row.id)
-const codeOf = (run: () => unknown): string | undefined => {
-  try {
-    run()
-  } catch (error) {
-    return isTesseraError(error) ? error.code : 'NOT_A_TESSERA_ERROR'
-  }
-  return undefined
-}
 
 describe('live query', () => {
   it('starts with the same rows and total as the query run from scratch', () => {

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { createTable, isTesseraError, type TableChange } from '../../src/index.js'
+import { codeOf } from '../helpers/errors.js'
+import { createTable, type TableChange } from '../../src/index.js'
 
 const columns = [
   { name: 'title', type: 'string' as const },
@@ -9,15 +10,6 @@ const columns = [
   { name: 'due', type: 'date' as const },
   { name: 'tags', type: 'json' as const },
 ]
-
-const codeOf = (run: () => unknown): string | undefined => {
-  try {
-    run()
-  } catch (error) {
-    return isTesseraError(error) ? error.code : 'NOT_A_TESSERA_ERROR'
-  }
-  return undefined
-}
 
 describe('table rows', () => {
   it('inserts, reads, updates and deletes rows with generated ids', () => {
