@@ -2,23 +2,13 @@
 // slowing the others; message and byte rates, connections per IP and connections still opening
 // are capped, each with its close code (docs/errors.md).
 import { connect, type Socket } from 'node:net'
-import { runInNewContext } from 'node:vm'
-import { setFlagsFromString } from 'node:v8'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { CloseCode, MessageType, TesseraError } from '../../src/index.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
+import { heapMb } from '../helpers/heap.js'
 import { waitFor } from '../helpers/wait-for.js'
-
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
-const heapMb = (): number => {
-  gc()
-  gc()
-  const usage = process.memoryUsage()
-  return (usage.heapUsed + usage.external) / 2 ** 20
-}
 
 /** A WebSocket upgrade over a bare TCP socket that then stops reading (a stalled client). */
 const openStalledReader = async (wsUrl: string, table: string): Promise<Socket> => {

@@ -1,13 +1,12 @@
 // Protocol fuzzing: hostile frames against a real server next to a well-behaved client. Each frame
 // is answered or its connection closed in time, with a documented code; nothing else is touched.
 // TESSERA_LONG=1 sends 100,000 frames (docs/reliability.md); npm test sends fewer.
-import { runInNewContext } from 'node:vm'
-import { setFlagsFromString } from 'node:v8'
 import { expect, it } from 'vitest'
 import { CloseCode } from '../../src/index.js'
 import { openRawSocket, type RawSocket } from '../helpers/raw-socket.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
+import { heapMb } from '../helpers/heap.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { createFrames, type FrameKind } from './frames.js'
 
@@ -17,15 +16,6 @@ const workers = 6
 const frameTimeoutMs = 5_000
 const maxMessageBytes = 256 * 1024
 const maxUpdateStructs = 20_000
-
-setFlagsFromString('--expose-gc')
-const gc = runInNewContext('gc') as () => void
-const heapMb = (): number => {
-  gc()
-  gc()
-  const usage = process.memoryUsage()
-  return (usage.heapUsed + usage.external) / 2 ** 20
-}
 
 /** The close codes a hostile frame may earn (docs/errors.md). */
 const allowedCloses = new Set<number>([
