@@ -12,7 +12,7 @@ export type { Column, ColumnType, CellValue, CellInput, JsonValue } from './sche
 export { comparePositions, positionBetween } from './row-order.js'
 export type { Position } from './row-order.js'
 export { createOrderedIndex } from './ordered-index.js'
-export type { OrderedIndex } from './ordered-index.js'
+export type { KeyPrefix, OrderedIndex, OrderedIndexOptions } from './ordered-index.js'
 export {
   MessageType,
   CloseCode,

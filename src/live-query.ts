@@ -5,17 +5,12 @@ import { TesseraError, isTesseraError } from './errors.js'
 import type { ColumnId, RowId } from './ids.js'
 import { createOrderedIndex, type OrderedIndex } from './ordered-index.js'
 import { parseQuery, type ParsedQuery, type Query } from './query.js'
-import {
-  compareSortKeys,
-  matchesCondition,
-  projectRow,
-  sortValuesOf,
-  type SortValue,
-} from './query-match.js'
-import type { Position } from './row-order.js'
+import { matchesCondition, projectRow, sortValuesOf } from './query-match.js'
 import type { TableChange } from './row-state.js'
+import { idOfSortCode, sortCode, sortCodePrefix } from './sort-code.js'
 import type { Row, Table } from './table.js'
 import {
+  applyDiff,
   diffWindows,
   type DiffSource,
   type LiveQueryDiff,
@@ -46,12 +41,14 @@ export interface LiveQuery {
   dispose(): void
 }
 
-/** A matching row in the ordered index: its sort values, then manual order, break ties. */
-interface Entry {
-  readonly id: RowId
-  readonly position: Position
-  readonly key: readonly SortValue[]
-}
+/** A matching row in the ordered index: its sort code (sort values, then manual order, then id). */
+type Entry = string
+
+const compare = (a: Entry, b: Entry): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** An index of sort codes, from codes already sorted. */
+const codeIndex = (sorted: Entry[] = []): OrderedIndex<Entry> =>
+  createOrderedIndex(compare, sorted, { sorted: true, prefix: sortCodePrefix })
 
 /**
  * Runs `query` on `table` and keeps the result up to date. Prefer `table.liveQuery(query)`.
@@ -73,13 +70,7 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
   let visibleColumns = new Map<ColumnId, string>()
   const handlers = new Set<(diff: LiveQueryDiff) => void>()
 
-  // Rebound when the query is parsed again, so the hot comparator reads no mutable state.
-  let compareKeys = keyComparator(parsed.orderBy)
-  const compare = (a: Entry, b: Entry): number =>
-    compareKeys(a.key, b.key) ||
-    (a.position < b.position ? -1 : a.position > b.position ? 1 : 0) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  let index: OrderedIndex<Entry> = createOrderedIndex(compare)
+  let index = codeIndex()
 
   const rankOf = (entry: Entry | undefined): number =>
     entry === undefined ? -1 : index.indexOf(entry)
@@ -91,7 +82,7 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
     const row = table.getRow(id)
     if (row === undefined || !matchesCondition(parsed.where, row)) return undefined
     if (isChange) justRead.set(id, row)
-    return { id, position: table.getPosition(id)!, key: sortValuesOf(parsed.orderBy, row) }
+    return sortCode(parsed.orderBy, sortValuesOf(parsed.orderBy, row), table.getPosition(id)!, id)
   }
 
   const rowOf = (id: RowId): Row => {
@@ -106,17 +97,18 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
   const end = (): number => (window.limit === undefined ? Infinity : window.offset + window.limit)
 
   const currentRows = (): Row[] =>
-    (rowsCache ??= index.slice(window.offset, Math.min(end(), index.size)).map((e) => rowOf(e.id)))
+    (rowsCache ??= index
+      .slice(window.offset, Math.min(end(), index.size))
+      .map((entry) => rowOf(idOfSortCode(entry))))
 
   /** Evaluates from scratch: at creation and after a schema change (S22, S23). */
   const build = (): void => {
     entries.clear()
     rowCache.clear()
     rowsCache = undefined
-    index = createOrderedIndex(compare)
+    index = codeIndex()
     try {
       parsed = parseQuery(input, table.columns())
-      compareKeys = keyComparator(parsed.orderBy)
       error = undefined
     } catch (caught) {
       if (!isTesseraError(caught, 'INVALID_QUERY')) throw caught
@@ -134,7 +126,8 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
       matching.push(entry)
       entries.set(id, entry)
     }
-    index = createOrderedIndex(compare, matching)
+    // The default sort compares strings by code unit, the order of sort codes, without a callback.
+    index = codeIndex(matching.sort())
     visibleColumns = new Map()
     for (const column of table.columns()) {
       if (parsed.select === undefined || parsed.select.includes(column.name))
@@ -148,7 +141,6 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
     source: DiffSource,
     origin: unknown,
   ): void => {
-    rowsCache = undefined
     for (const { id } of changes.removed) rowCache.delete(id)
     if (handlers.size === 0) return
     // Built field by field: an object spread here costs more than the rest of the diff.
@@ -210,13 +202,16 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
       rowCache.delete(touch.id)
       if (touch.before === undefined) continue
       const rank = index.delete(touch.before as Entry)
-      entries.delete(touch.id)
       if (isFew) touch.oldRank = originalRank(rank, removedRanks)
     }
     const inserted: [Touch, Entry][] = []
     for (const touch of touches) {
       const after = readEntry(touch.id, true)
-      if (after === undefined) continue
+      if (after === undefined) {
+        // Rows that stay are overwritten below: one map write instead of a delete and a set.
+        if (touch.before !== undefined) entries.delete(touch.id)
+        continue
+      }
       touch.newRank = index.insert(after)
       entries.set(touch.id, after)
       inserted.push([touch, after])
@@ -233,7 +228,7 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
       window: { start: window.offset, end: end() },
       previousSize,
       size: index.size,
-      idAt: (rank) => index.at(rank)!.id,
+      idAt: (rank) => idOfSortCode(index.at(rank)!),
       rowOf,
       changedColumns: (id) => {
         const columns = change.updated.get(id)
@@ -246,6 +241,8 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
     justRead.clear()
     // Nothing visible changed, so the materialized rows stay what subscribers last saw (S25).
     if (isEmpty(changes) && previousSize === index.size) return
+    // The diff turns the rows subscribers saw into the new ones: O(window), no index reads.
+    if (rowsCache !== undefined) rowsCache = applyDiff(rowsCache, changes)
     emit(changes, index.size, change.source, change.origin)
   }
 
@@ -343,10 +340,4 @@ function originalRank(rank: number, removed: number[]): number {
   }
   removed.splice(position, 0, original)
   return original
-}
-
-function keyComparator(
-  orderBy: ParsedQuery['orderBy'],
-): (a: readonly SortValue[], b: readonly SortValue[]) => number {
-  return orderBy.length === 0 ? () => 0 : (a, b) => compareSortKeys(orderBy, a, b)
 }

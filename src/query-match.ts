@@ -10,7 +10,10 @@ export type SortValue = string | number | boolean | null
 /** The comparable form of a cell: dates compare by time, json by canonical text. */
 export function sortValueOf(type: ColumnType, value: CellValue | undefined): SortValue {
   if (value === null || value === undefined) return null
-  if (type === 'date') return typeof value === 'string' ? Date.parse(value) : null
+  if (type === 'date') {
+    const time = typeof value === 'string' ? Date.parse(value) : NaN
+    return Number.isNaN(time) ? null : time
+  }
   if (type === 'json') return canonicalJson(value)
   return value as SortValue
 }
