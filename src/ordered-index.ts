@@ -36,9 +36,11 @@ export interface OrderedIndexOptions<T> {
   readonly prefix?: KeyPrefix<T> | undefined
 }
 
-// Chunks hold at most 2 * chunkSize entries: splicing within one costs a short memmove,
-// and the chunk list stays short enough (n / chunkSize) to scan for prefix counts.
-const chunkSize = 512
+// Chunks hold fewer than 2 * chunkSize entries. Small chunks keep the memmove of an insert or
+// delete (entries and prefixes after it) and the search inside one chunk within a few cache
+// lines; the price is a longer chunk list, which only splits and merges rebuild. 128 measured
+// best at a million rows among 64, 128, 256 and 512 (docs/benchmarks.md, live queries).
+const chunkSize = 128
 
 /** A run of consecutive entries and their key prefixes (`width` numbers each, same order). */
 interface Chunk<T> {
@@ -71,7 +73,7 @@ export function createOrderedIndex<T>(
   // The prefix of the entry being looked for.
   const probe = new Float64Array(width)
 
-  // Room for `count` entries' prefixes, doubling up to a full chunk's (32 KB at width 4).
+  // Room for `count` entries' prefixes, doubling up to a full chunk's (8 KB at width 4).
   const capacityFor = (count: number): number =>
     Math.min(2 * chunkSize, 2 ** Math.ceil(Math.log2(Math.max(count, 8)))) * width
 

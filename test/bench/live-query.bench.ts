@@ -208,6 +208,15 @@ function report(figures: Figures[]): string {
       `| ${f.size.toLocaleString('en-US')} | ${milliseconds(f.initialMs)} ms | ${microseconds(f.intoMs)} µs | ${microseconds(f.outMs)} µs | ${microseconds(f.editMs)} µs | ${milliseconds(f.scratchMs)} ms | ${Math.round(f.scratchMs / live).toLocaleString('en-US')}× | ${f.tinybaseMs === undefined ? 'not run' : `${milliseconds(f.tinybaseMs)} ms`} | ${milliseconds(f.remoteMs)} ms / ${milliseconds(f.remoteHandlerMs)} ms |`,
     )
   }
+  const first = figures[0]!
+  const last = figures.at(-1)!
+  if (last.size > first.size) {
+    const growth = (live: (f: Figures) => number): string => (live(last) / live(first)).toFixed(2)
+    lines.push(
+      '',
+      `Growth of the cost of one change from ${first.size.toLocaleString('en-US')} to ${last.size.toLocaleString('en-US')} rows (same run): into the window ${growth((f) => f.intoMs)}×, out of it ${growth((f) => f.outMs)}× (target ≤ 2×).`,
+    )
+  }
   return lines.join('\n')
 }
 
@@ -222,7 +231,7 @@ it('measures live query maintenance against re-running the query', async () => {
   const start = '<!-- live-query-bench:start -->'
   const end = '<!-- live-query-bench:end -->'
   const load = loadavg()[0]!.toFixed(1)
-  const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on 2 cores (load average ${load} while other work ran), Node ${process.versions.node}; medians of ${500 * 2} changes per size:`
+  const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on 2 cores (load average ${load} at the end of the run), Node ${process.versions.node}; medians of ${500 * 2} changes per size:`
   if (docs.includes(start) && process.env.TESSERA_BENCH_WRITE !== '0') {
     const before = docs.slice(0, docs.indexOf(start) + start.length)
     const after = docs.slice(docs.indexOf(end))
