@@ -11,7 +11,7 @@ export { columnTypes, normalizeCell, readCell, fitsType } from './schema.js'
 export type { Column, ColumnType, CellValue, CellInput, JsonValue } from './schema.js'
 export { comparePositions, positionBetween } from './row-order.js'
 export type { Position } from './row-order.js'
-export { createOrderedIndex } from './ordered-index.js'
+export { createOrderedIndex, stringPrefix } from './ordered-index.js'
 export type { KeyPrefix, OrderedIndex, OrderedIndexOptions } from './ordered-index.js'
 export {
   MessageType,

@@ -30,6 +30,30 @@ export interface KeyPrefix<T> {
   readonly write: (entry: T, out: Float64Array, at: number) => void
 }
 
+/**
+ * An ordered index prefix for entries keyed by a string compared by code unit: the string's
+ * first 12 units as four numbers of three units each (48 bits, exact in a double), missing
+ * units as 0. Strings whose prefixes differ compare like the prefixes; equal prefixes leave it
+ * to the comparator.
+ */
+export function stringPrefix<T>(text: (entry: T) => string): KeyPrefix<T> {
+  return {
+    width: 4,
+    write(entry, out, at) {
+      const code = text(entry)
+      for (let part = 0; part < 4; part++) {
+        const first = part * 3
+        out[at + part] =
+          (unitAt(code, first) * 0x10000 + unitAt(code, first + 1)) * 0x10000 +
+          unitAt(code, first + 2)
+      }
+    },
+  }
+}
+
+const unitAt = (code: string, index: number): number =>
+  index < code.length ? code.charCodeAt(index) : 0
+
 export interface OrderedIndexOptions<T> {
   /** The initial entries already are in `compare`'s order. */
   readonly sorted?: boolean

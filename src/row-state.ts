@@ -10,7 +10,7 @@ import {
   cellKey,
   type TableMaps,
 } from './layout.js'
-import { createOrderedIndex, type OrderedIndex } from './ordered-index.js'
+import { createOrderedIndex, stringPrefix, type OrderedIndex } from './ordered-index.js'
 import { comparePositions, type Position } from './row-order.js'
 
 /**
@@ -43,6 +43,8 @@ export interface RowState {
   readonly inc: number
   readonly position: Position
 }
+
+const positionPrefix = stringPrefix((state: RowState) => state.position)
 
 export const compareRowStates = (a: RowState, b: RowState): number =>
   comparePositions(a.position, b.position) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
@@ -123,7 +125,10 @@ export function createRowStates(maps: TableMaps): RowStates {
       return states.size
     },
     ids: () => states.keys(),
-    order: () => (order ??= createOrderedIndex(compareRowStates, [...states.values()])),
+    order: () =>
+      (order ??= createOrderedIndex(compareRowStates, [...states.values()], {
+        prefix: positionPrefix,
+      })),
     maxPosition: () => maxPosition,
     setLocal: put,
     hasOverrides: (id) => withOverrides.has(id),

@@ -3,7 +3,7 @@
 // over these flat strings, so each comparison reads one string instead of an entry, its key
 // array and the values it points to; at a million rows those reads are cache misses.
 import type { RowId } from './ids.js'
-import type { KeyPrefix } from './ordered-index.js'
+import { stringPrefix, type KeyPrefix } from './ordered-index.js'
 import type { SortKey } from './query.js'
 import type { SortValue } from './query-match.js'
 import type { Position } from './row-order.js'
@@ -101,22 +101,5 @@ function complement(code: string): string {
   return result
 }
 
-/**
- * The ordered index prefix of sort codes: their first 12 code units as four numbers of three
- * units each (48 bits, exact in a double), missing units as 0. Two codes whose prefixes differ
- * compare like the prefixes; equal prefixes leave it to the full codes.
- */
-export const sortCodePrefix: KeyPrefix<string> = {
-  width: 4,
-  write(code, out, at) {
-    for (let part = 0; part < 4; part++) {
-      const first = part * 3
-      out[at + part] =
-        (unitAt(code, first) * 0x10000 + unitAt(code, first + 1)) * 0x10000 +
-        unitAt(code, first + 2)
-    }
-  },
-}
-
-const unitAt = (code: string, index: number): number =>
-  index < code.length ? code.charCodeAt(index) : 0
+/** The ordered index prefix of sort codes. */
+export const sortCodePrefix: KeyPrefix<string> = stringPrefix((code) => code)

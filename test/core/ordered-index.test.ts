@@ -2,7 +2,12 @@
 // with and without a key prefix (the typed-array fast path that live queries use).
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createOrderedIndex, type KeyPrefix, type OrderedIndex } from '../../src/index.js'
+import {
+  createOrderedIndex,
+  stringPrefix,
+  type KeyPrefix,
+  type OrderedIndex,
+} from '../../src/index.js'
 
 const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS) || 30
 const byNumber = (a: number, b: number): number => a - b
@@ -51,6 +56,36 @@ describe('ordered index', () => {
     expect(index.delete({ key: 2 })).toBe(0)
     expect(index.delete({ key: 2 })).toBe(-1)
     expect(index.slice(0, 5)).toEqual([{ key: 7 }])
+  })
+
+  it('S20: orders strings by code unit with a string prefix, long shared prefixes included', () => {
+    const byUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+    const word = fc.string({ unit: fc.constantFrom('\u0000', 'a', 'b', '\uffff'), maxLength: 16 })
+    fc.assert(
+      fc.property(
+        fc.array(word, { maxLength: 600 }),
+        fc.array(word, { maxLength: 300 }),
+        (start, more) => {
+          const padded = (text: string) => `0123456789${text}`
+          const initial = [...new Set(start.map(padded))]
+          const index = createOrderedIndex(byUnit, initial, {
+            prefix: stringPrefix((text) => text),
+          })
+          const model = new Set(initial)
+          for (const text of more.map(padded)) {
+            if (model.has(text)) {
+              expect(index.delete(text)).toBeGreaterThanOrEqual(0)
+              model.delete(text)
+            } else {
+              index.insert(text)
+              model.add(text)
+            }
+          }
+          expect([...index.values()]).toEqual([...model].sort())
+        },
+      ),
+      { numRuns },
+    )
   })
 
   for (const name of Object.keys(prefixes)) {
