@@ -48,12 +48,19 @@ export interface Columns {
   setType(name: string, type: ColumnType): void
   setDefault(name: string, value: CellInput): void
   move(name: string, placement: Placement): void
-  /** Marks the cache stale; the table calls it when a transaction touched the schema. */
+  /**
+   * Reads the schema again; the table calls it when a transaction touched the schema. Eager,
+   * so the last fields of every column are known before the next update (S29).
+   */
   invalidate(): void
 }
 
 export function createColumns(maps: TableMaps): Columns {
   let cache: { list: Column[]; byName: Map<string, Column>; allIds: ColumnId[] } | undefined
+  // S29: the fields each column last had. An update that arrives before one it depends on is
+  // held by Yjs, but its deletions apply at once: a rename or retype then deletes the old value
+  // while the new one waits, and the column would vanish until the gap is filled.
+  const lastKnown = new Map<ColumnId, { name: unknown; type: unknown; position: unknown }>()
 
   const build = () => {
     const visible: Column[] = []
@@ -62,9 +69,11 @@ export function createColumns(maps: TableMaps): Columns {
       if (!(fields instanceof Y.Map)) return
       allIds.push(id as ColumnId)
       if (fields.get('removed') === true) return
-      const type = fields.get('type')
-      const name = fields.get('name')
-      const position = fields.get('position')
+      const known = lastKnown.get(id as ColumnId)
+      const type = fields.has('type') ? fields.get('type') : known?.type
+      const name = fields.has('name') ? fields.get('name') : known?.name
+      const position = fields.has('position') ? fields.get('position') : known?.position
+      lastKnown.set(id as ColumnId, { name, type, position })
       if (typeof name !== 'string' || typeof type !== 'string' || typeof position !== 'string')
         return
       const columnType = (['string', 'number', 'boolean', 'date', 'json'] as const).find(
@@ -231,8 +240,9 @@ export function createColumns(maps: TableMaps): Columns {
       cache = undefined
     },
     invalidate() {
-      cache = undefined
+      cache = build()
     },
   }
+  cache = build()
   return columns
 }

@@ -270,4 +270,34 @@ describe('transactions', () => {
     expect(snapshotOf(reversed)).toEqual(snapshotOf(a))
     expect(snapshotOf(rebuilt([a, reversed]))).toEqual(snapshotOf(a))
   })
+
+  it('S29: a column stays visible with its last fields while a rename or retype waits for an earlier update', () => {
+    const [a, b] = twoReplicas({ columns })
+    const id = a.insertRow({ title: 'x', priority: 5 })
+    sync(a, b)
+    const updates: Uint8Array[] = []
+    a.doc.on('update', (update: Uint8Array) => updates.push(update))
+    a.setColumnType('priority', 'string')
+    a.renameColumn('priority', 'rank')
+    a.moveColumn('rank', { before: 'title' })
+    expect(updates).toHaveLength(3)
+    const seen: string[][] = []
+    b.on('change', () => seen.push(b.columns().map((column) => `${column.name}:${column.type}`)))
+    // The later updates first: Yjs holds their insertions but applies their deletions.
+    Y.applyUpdate(b.doc, updates[2]!)
+    Y.applyUpdate(b.doc, updates[1]!)
+    expect(b.columns().map((column) => `${column.name}:${column.type}`)).toEqual([
+      'title:string',
+      'priority:number',
+    ])
+    expect(b.getRow(id)).toEqual({ id, title: 'x', priority: 5 })
+    Y.applyUpdate(b.doc, updates[0]!)
+    expect(b.columns().map((column) => `${column.name}:${column.type}`)).toEqual([
+      'rank:string',
+      'title:string',
+    ])
+    expect(b.getRow(id)).toEqual({ id, title: 'x', rank: '5' })
+    expect(snapshotOf(b)).toEqual(snapshotOf(a))
+    expect(seen.every((names) => names.length === 2)).toBe(true)
+  })
 })
