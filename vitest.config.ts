@@ -8,6 +8,20 @@ export default defineConfig({
   test: {
     reporters: jsonReport ? ['default', 'json'] : ['default'],
     ...(jsonReport ? { outputFile: { json: jsonReport } } : {}),
+    // The coverage gate (STYLE.md §2.6), checked by `vitest run --coverage` in `npm test` only,
+    // so focused runs stay fast. Thresholds sit a little under the measured figures (README).
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts', 'client/**/*.ts', 'server/**/*.ts'],
+      // The demo runs in Chromium and main.ts in child processes: V8 in the test workers sees neither.
+      exclude: ['test/**', 'client/demo/**', 'server/main.ts', '**/*.d.ts'],
+      reporter: ['text-summary', 'html', 'json-summary'],
+      thresholds: {
+        'src/**': { lines: 95, statements: 93, branches: 88, functions: 94 },
+        'client/**': { lines: 90, statements: 87, branches: 80, functions: 87 },
+        'server/**': { lines: 94, statements: 92, branches: 82, functions: 95 },
+      },
+    },
     projects: [
       {
         test: {
