@@ -126,6 +126,30 @@ describe('updates with missing dependencies', () => {
     expect(copy.store.pendingStructs).toBeNull()
   })
 
+  it('a deletion of an item the server lacks waits for it too', async () => {
+    const server = await startServer()
+    const { docA } = dependentUpdates()
+    const docB = new Y.Doc()
+    Y.applyUpdate(docB, Y.encodeStateAsUpdate(docA))
+    let deletion: Uint8Array | undefined
+    docB.once('update', (update: Uint8Array) => {
+      deletion = update
+    })
+    docB.getMap('m').delete('x')
+    const b = await connectMute(`${server.wsUrl}/deletion`)
+    b.sendUpdate(deletion!)
+    b.requestSaved(1)
+    await waitFor(() => b.notSaved.length === 1, { what: 'the not-saved signal' })
+    expect(b.notSaved[0]!.code).toBe('INCOMPLETE_UPDATE')
+    const a = connectClient(server.wsUrl, 'deletion', { doc: docA })
+    await a.whenSynced()
+    await a.save()
+    await waitFor(() => b.saved.includes(1), { what: "B's saved acknowledgement" })
+    const copy = await serverCopy(server.wsUrl, 'deletion')
+    expect(copy.getMap('m').has('x')).toBe(false)
+    expect(copy.store.pendingDs).toBeNull()
+  })
+
   it('asks the writer for what is missing: a client holding it answers and is acknowledged', async () => {
     const server = await startServer()
     const { docA } = dependentUpdates()
