@@ -126,6 +126,41 @@ describe('updates with missing dependencies', () => {
     expect(copy.store.pendingStructs).toBeNull()
   })
 
+  it('a partly applicable update: its free part is broadcast at once, saved waits for the rest', async () => {
+    const first = await startServer()
+    const { docA } = dependentUpdates()
+    const docB = new Y.Doc()
+    Y.applyUpdate(docB, Y.encodeStateAsUpdate(docA))
+    let update: Uint8Array | undefined
+    docB.once('update', (bytes: Uint8Array) => {
+      update = bytes
+    })
+    docB.transact(() => {
+      docB.getArray('list').insert(0, ['free'])
+      docB.getMap('m').set('x', 'from b')
+      docB.getArray('list').insert(1, ['after the gap'])
+    })
+    const other = connectClient(first.wsUrl, 'partly')
+    await other.whenSynced()
+    const b = await connectMute(`${first.wsUrl}/partly`)
+    b.sendUpdate(update!)
+    b.requestSaved(1)
+    await waitFor(() => other.doc.getArray('list').length === 1, { what: 'the free part' })
+    await waitFor(() => b.notSaved.length === 1, { what: 'the not-saved signal' })
+    await other.save()
+    expect(b.saved).toEqual([])
+    await first.close()
+    // Both parts were stored: a restarted server completes them with A's change.
+    const second = await startServer({ dbPath: first.dbPath })
+    const a = connectClient(second.wsUrl, 'partly', { doc: docA })
+    await a.whenSynced()
+    await a.save()
+    const copy = await serverCopy(second.wsUrl, 'partly')
+    expect(copy.getMap('m').toJSON()).toEqual({ x: 'from b' })
+    expect(copy.getArray('list').toJSON()).toEqual(['free', 'after the gap'])
+    expect(holdsAll(copy, docB)).toBe(true)
+  })
+
   it('a deletion of an item the server lacks waits for it too', async () => {
     const server = await startServer()
     const { docA } = dependentUpdates()
