@@ -142,7 +142,9 @@ export function connectTable(options: ConnectTableOptions): Connection {
       const message = decodeTesseraMessage(decoder.arr)
       if (message?.type === 'saved') saved.acknowledge(message.requestId)
       else if (message?.type === 'not-saved')
-        report(new TesseraError('STORAGE_FAILURE', `the server could not save: ${message.message}`))
+        report(
+          new TesseraError(toCode(message.code), `the server could not save: ${message.message}`),
+        )
       else if (message?.type === 'error')
         report(new TesseraError(toCode(message.code), message.message))
     } catch (error) {

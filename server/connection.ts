@@ -21,6 +21,13 @@ import type { ConnectionLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
 import { encodeAwareness, type Peer, type Room } from './room.js'
 import { checkUpdate } from './update-check.js'
+import {
+  createIncompleteTracker,
+  dropIfOverflowing,
+  isIntegrated,
+  needsOf,
+  type IncompleteTracker,
+} from './incomplete.js'
 
 /** What a connection serves once access is checked and the room is loaded. */
 export interface Session {
@@ -79,6 +86,8 @@ export function serveConnection(
   let guard: ConnectionGuard | undefined
   let expiryTimer: NodeJS.Timeout | undefined
   let isClosing = false
+  // This connection's updates that Yjs keeps pending, and the saved requests waiting for them.
+  let incomplete: IncompleteTracker | undefined
 
   let syncRepliesPending = 0
   const peer: Peer = {
@@ -155,13 +164,26 @@ export function serveConnection(
         return
       case MessageType.Saved: {
         const requestId = decoding.readVarUint(decoder)
-        room.afterDurable((error) => {
+        if (incomplete?.isWaiting === true) {
           peer.send(
-            error === undefined
-              ? encodeSaved(requestId)
-              : encodeNotSaved(requestId, error.code, error.message),
+            encodeNotSaved(
+              requestId,
+              'INCOMPLETE_UPDATE',
+              `updates sent before saved(${requestId}) depend on changes the server never received; they are kept and acknowledged once those arrive: answer sync step 1 with them`,
+            ),
           )
-        })
+        }
+        const acknowledge = (): void => {
+          room.afterDurable((error) => {
+            peer.send(
+              error === undefined
+                ? encodeSaved(requestId)
+                : encodeNotSaved(requestId, error.code, error.message),
+            )
+          })
+        }
+        if (incomplete === undefined) acknowledge()
+        else incomplete.defer(acknowledge)
         return
       }
       default:
@@ -216,6 +238,7 @@ export function serveConnection(
     // transaction; the writer needs the correction too, so the batch is echoed to it.
     const applied = applyChecked(room.doc, update, peer, permissions)
     guard?.onApplied(room, applied)
+    if (applied.isIncomplete) keepIncomplete(room, update)
     const { violations } = applied
     if (violations.length === 0) return
     room.echoToOrigins()
@@ -224,6 +247,25 @@ export function serveConnection(
       if (index < maxNoticesPerUpdate)
         peer.send(encodeErrorNotice(violation.code, violation.message))
     })
+  }
+
+  /**
+   * The update (or part of it) waits for changes the server never received: it is stored, its
+   * saved requests wait, and the writer is asked for what is missing (docs/protocol.md §3).
+   */
+  const keepIncomplete = (room: Room, update: Uint8Array): void => {
+    const overflow = dropIfOverflowing(room.doc)
+    if (overflow !== undefined) {
+      refuse(overflow, CloseCode.ProtocolError)
+      return
+    }
+    const needs = needsOf(update)
+    // Another connection's pending content makes every update look incomplete.
+    if (isIntegrated(room.doc, needs)) return
+    metrics.error('INCOMPLETE_UPDATE')
+    room.keep(update)
+    incomplete ??= createIncompleteTracker(room.doc)
+    if (incomplete.add(needs)) sendSyncStep1(room)
   }
 
   socket.on('message', (data: Buffer, isBinary: boolean) => {
@@ -255,6 +297,7 @@ export function serveConnection(
     limits.closed()
     isClosing = true
     clearTimeout(expiryTimer)
+    incomplete?.dispose()
     current?.leave(peer)
   })
 
@@ -307,13 +350,18 @@ export function serveConnection(
     )
   }
 
-  /** y-websocket's greeting: the server's state vector, then the current awareness states. */
-  const greet = (loaded: Room): void => {
+  /** Asks for what the server lacks: any y-websocket client answers with sync step 2. */
+  const sendSyncStep1 = (room: Room): void => {
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MessageType.Sync)
     encoding.writeVarUint(encoder, SyncStep1)
-    encoding.writeVarUint8Array(encoder, Y.encodeStateVector(loaded.doc))
+    encoding.writeVarUint8Array(encoder, Y.encodeStateVector(room.doc))
     peer.send(encoding.toUint8Array(encoder))
+  }
+
+  /** y-websocket's greeting: the server's state vector, then the current awareness states. */
+  const greet = (loaded: Room): void => {
+    sendSyncStep1(loaded)
     const states = [...loaded.awareness.getStates().keys()]
     if (states.length > 0) peer.send(encodeAwareness(loaded.awareness, states))
   }
@@ -342,6 +390,7 @@ export function closeCodeOf(error: TesseraError): number {
     case 'ROW_NOT_FOUND':
     case 'COLUMN_NOT_FOUND':
     case 'PROTOCOL_ERROR':
+    case 'INCOMPLETE_UPDATE':
       return CloseCode.ProtocolError
   }
 }

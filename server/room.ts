@@ -38,6 +38,11 @@ export interface Room {
   readonly holds: number
   /** Sends the pending batch back to the connections it came from too (they lack a correction). */
   echoToOrigins(): void
+  /**
+   * Stores an update that Yjs keeps (partly) pending, so nothing of it is lost on a restart;
+   * it commits with the open batch and is not broadcast (docs/protocol.md §3).
+   */
+  keep(update: Uint8Array): void
   /** True when updates were applied that no commit has started on yet. */
   hasUncommitted(): boolean
   /** Runs `callback` once every update applied so far is committed to the store. */
@@ -61,13 +66,24 @@ export interface RoomContext {
 
 interface Batch {
   updates: Uint8Array[]
+  /** Updates Yjs keeps pending: stored, never broadcast. */
+  kept: Uint8Array[]
   origins: Set<unknown>
   isEchoed: boolean
   callbacks: DurableCallback[]
 }
 
 const loading = Symbol('load')
-const newBatch = (): Batch => ({ updates: [], origins: new Set(), isEchoed: false, callbacks: [] })
+const newBatch = (): Batch => ({
+  updates: [],
+  kept: [],
+  origins: new Set(),
+  isEchoed: false,
+  callbacks: [],
+})
+
+const mergeAll = (updates: Uint8Array[]): Uint8Array =>
+  updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
 
 /** Encodes a y-protocols sync update message: varUint(0) varUint(2) varUint8Array(update). */
 export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
@@ -137,6 +153,7 @@ function createRoom(
   let broken: TesseraError | undefined
   let seq = 0
 
+  const hasOpen = (): boolean => open.updates.length > 0 || open.kept.length > 0
   const schedule = (): void => {
     if (isScheduled || inFlight !== undefined) return
     isScheduled = true
@@ -168,6 +185,8 @@ function createRoom(
     if (log.count < context.compactAfterUpdates && log.bytes < context.compactAfterBytes) return
     await compact()
   }
+  // Y.encodeStateAsUpdate includes what Yjs keeps pending (structs and deletions waiting for
+  // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
   const compact = async (): Promise<void> => {
     await store.compact(name, Y.encodeStateAsUpdate(doc), seq)
     log.count = 0
@@ -180,18 +199,19 @@ function createRoom(
     open = newBatch()
     inFlight = batch
     try {
-      if (batch.updates.length > 0) {
-        const update =
-          batch.updates.length === 1 ? batch.updates[0]! : Y.mergeUpdates(batch.updates)
+      if (batch.updates.length > 0 || batch.kept.length > 0) {
+        const update = batch.updates.length > 0 ? mergeAll(batch.updates) : undefined
+        const stored =
+          batch.kept.length === 0 ? update! : mergeAll([...batch.updates, ...batch.kept])
         const stopTimer = metrics.persistSeconds.startTimer()
-        seq = await store.append(name, [update])
+        seq = await store.append(name, [stored])
         stopTimer()
-        metrics.updatesPersisted.inc(batch.updates.length)
-        metrics.bytesPersisted.inc(update.byteLength)
+        metrics.updatesPersisted.inc(batch.updates.length + batch.kept.length)
+        metrics.bytesPersisted.inc(stored.byteLength)
         log.count++
-        log.bytes += update.byteLength
+        log.bytes += stored.byteLength
         log.isEmpty = false
-        broadcast(update, batch)
+        if (update !== undefined) broadcast(update, batch)
       }
       await compactIfDue()
       // Callbacks may join while the commit or the compaction is awaited, or while they run.
@@ -203,7 +223,7 @@ function createRoom(
     } finally {
       inFlight = undefined
     }
-    if (broken === undefined && (open.updates.length > 0 || open.callbacks.length > 0)) schedule()
+    if (broken === undefined && (hasOpen() || open.callbacks.length > 0)) schedule()
   }
 
   const fail = (error: unknown, batch: Batch): void => {
@@ -275,13 +295,18 @@ function createRoom(
         isHeld = false
       }
     },
-    hasUncommitted: () => open.updates.length > 0,
+    keep(update) {
+      log.isEmpty = false
+      open.kept.push(update)
+      schedule()
+    },
+    hasUncommitted: hasOpen,
     echoToOrigins() {
       open.isEchoed = true
     },
     afterDurable(callback) {
       if (broken !== undefined) callback(broken)
-      else if (open.updates.length > 0) open.callbacks.push(callback)
+      else if (hasOpen()) open.callbacks.push(callback)
       else if (inFlight !== undefined) inFlight.callbacks.push(callback)
       else callback()
     },

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'STORAGE_FAILURE'
   | 'CLOSED'
   | 'TOO_MANY_REQUESTS'
+  | 'INCOMPLETE_UPDATE'
 
 /** Every code, for exhaustive mappings and the docs test. */
 export const errorCodes: readonly ErrorCode[] = [
@@ -35,6 +36,7 @@ export const errorCodes: readonly ErrorCode[] = [
   'STORAGE_FAILURE',
   'CLOSED',
   'TOO_MANY_REQUESTS',
+  'INCOMPLETE_UPDATE',
 ]
 
 /**

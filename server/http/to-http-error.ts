@@ -17,6 +17,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   STORAGE_FAILURE: 503,
   CLOSED: 503,
   TOO_MANY_REQUESTS: 429,
+  INCOMPLETE_UPDATE: 409,
 }
 
 /** The JSON body of an error response. */
