@@ -125,6 +125,8 @@ export function connectTable(options: ConnectTableOptions): Connection {
   let closed = false
   const ownClients = new Set([doc.clientID])
   let permissions: TablePermissions | undefined
+  /** A local edit since the doc was created (the table's own metadata comes before it). */
+  let hasEdited = false
 
   const provider = new WebsocketProvider(settings.url, settings.table, doc, {
     connect: false,
@@ -177,7 +179,9 @@ export function connectTable(options: ConnectTableOptions): Connection {
         isReadOnly(permissions)
       ) {
         // S59: the server kept nothing of what we sent; the local copy goes back to its state.
-        reverter.onRefused(message.message)
+        // Without one, all that was refused is the metadata every fresh doc writes: nothing to
+        // revert, and no copy of the server's state to keep (an offline copy may hold anything).
+        if (hasEdited || store !== undefined) reverter.onRefused(message.message)
       } else if (message?.type === 'error')
         report(new TesseraError(toCode(message.code), message.message))
     } catch (error) {
@@ -226,7 +230,9 @@ export function connectTable(options: ConnectTableOptions): Connection {
   })
   doc.on('update', (_update: Uint8Array, _origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
     ownClients.add(doc.clientID)
-    if (tr.local && tr.origin !== provider) saved.countChange()
+    if (!tr.local || tr.origin === provider) return
+    hasEdited = true
+    saved.countChange()
   })
 
   const presence = createPresence(

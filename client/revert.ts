@@ -16,6 +16,8 @@ export interface Reverter {
 }
 
 const topMaps = ['meta', 'rows', 'cells'] as const
+const allKeys = (a: { keys(): Iterable<string> }, b: { keys(): Iterable<string> }): Set<string> =>
+  new Set([...a.keys(), ...b.keys()])
 const same = (a: unknown, b: unknown): boolean =>
   JSON.stringify(a instanceof Y.AbstractType ? a.toJSON() : a) ===
   JSON.stringify(b instanceof Y.AbstractType ? b.toJSON() : b)
@@ -35,6 +37,26 @@ export function createReverter(
   let shadow: Y.Doc | undefined
   let refusal: string | undefined
   let serverVector = new Map<number, number>()
+  /** False until a full pass has run on a ready shadow; then only changed keys are compared. */
+  let isSettled = false
+  /** The top-level keys the server changed since the last pass. */
+  let changed = new Map<string, Set<string>>()
+  const onShadowChange = (transaction: Y.Transaction): void => {
+    for (const [type, keys] of transaction.changed) {
+      const name = topMaps.find((map) => (transaction.doc.getMap(map) as unknown) === type)
+      if (name === undefined) continue
+      let set = changed.get(name)
+      if (set === undefined) changed.set(name, (set = new Set()))
+      for (const key of keys) if (key !== null) set.add(key)
+    }
+  }
+  const pass = (server: Y.Doc): void => {
+    if (!isReady(server)) return
+    const keys = changed
+    changed = new Map()
+    reconcile(server, isSettled ? keys : undefined)
+    isSettled = true
+  }
 
   /** The shadow holds at least what the server had when it greeted this connection. */
   const isReady = (doc: Y.Doc): boolean => {
@@ -42,14 +64,19 @@ export function createReverter(
     return [...serverVector].every(([client, clock]) => (have.get(client) ?? 0) >= clock)
   }
 
-  const reconcile = (server: Y.Doc): void => {
+  /**
+   * Overwrites the local keys that differ from the server's: all of them, or only `keys` (per
+   * map) once a full pass has run. Columns are few and always compared.
+   */
+  const reconcile = (server: Y.Doc, keys?: ReadonlyMap<string, Set<string>>): void => {
     let count = 0
     doc.transact((transaction) => {
       transaction.meta.set(remoteContent, true)
       for (const name of topMaps) {
         const local = doc.getMap(name)
         const theirs = server.getMap(name)
-        for (const key of new Set([...local.keys(), ...theirs.keys()])) {
+        const candidates = keys?.get(name) ?? (keys === undefined ? allKeys(local, theirs) : [])
+        for (const key of candidates) {
           if (local.has(key) === theirs.has(key) && same(local.get(key), theirs.get(key))) continue
           // Metadata (format version, name) that every fresh replica writes is not a user change.
           if (name !== 'meta') count++
@@ -59,7 +86,7 @@ export function createReverter(
       }
       const local = doc.getMap<Y.Map<unknown>>('columns')
       const theirs = server.getMap<Y.Map<unknown>>('columns')
-      for (const key of new Set([...local.keys(), ...theirs.keys()])) {
+      for (const key of allKeys(local, theirs)) {
         const column = theirs.get(key)
         if (local.has(key) === theirs.has(key) && same(local.get(key), column)) continue
         count++
@@ -86,15 +113,18 @@ export function createReverter(
       if (shadow === undefined) return
       Y.applyUpdate(shadow, payload)
       // Other replicas' edits keep arriving; a refused key must not hide them (S59).
-      if (isReady(shadow)) reconcile(shadow)
+      pass(shadow)
     },
     onRefused(notice) {
       refusal = notice
       if (shadow !== undefined) {
-        if (isReady(shadow)) reconcile(shadow)
+        // Where the refused change was is unknown: compare everything once more.
+        isSettled = false
+        pass(shadow)
         return
       }
       shadow = new Y.Doc()
+      shadow.on('afterTransaction', onShadowChange)
       // Sync step 1 with an empty state vector: the server answers with its whole state.
       const encoder = encoding.createEncoder()
       encoding.writeVarUint(encoder, MessageType.Sync)
@@ -108,6 +138,8 @@ export function createReverter(
     reset() {
       shadow?.destroy()
       shadow = undefined
+      isSettled = false
+      changed = new Map()
     },
   }
 }
