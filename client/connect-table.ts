@@ -2,22 +2,27 @@
 // saved acknowledgement, presence, undo, conflict reports and (optionally) an IndexedDB copy.
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
+import * as decoding from 'lib0/decoding'
 import {
   createConflicts,
   createTable,
   decodeTesseraMessage,
+  encodePermissionsRequest,
   errorCodes,
   MessageType,
   TesseraError,
   type Conflicts,
   type ErrorCode,
   type Table,
+  type TablePermissions,
 } from '../src/index.js'
 import { createCrossTab, type CrossTab } from './cross-tab.js'
 import { createEmitter } from './emitter.js'
 import { createOfflineStore, type OfflineStore } from './offline-store.js'
 import { checkOptions, type ConnectTableOptions } from './options.js'
+import { guardFor, isReadOnly } from './permissions.js'
 import { anonymousUser, createPresence, type Presence } from './presence.js'
+import { createReverter } from './revert.js'
 import { createSavedTracker } from './saved.js'
 import { createUndo, type Undo } from './undo.js'
 
@@ -35,6 +40,11 @@ export interface Connection {
   /** False after `disconnect()`: the connection stays offline until `connect()`. */
   readonly isOnline: boolean
   readonly presence: Presence
+  /**
+   * What this connection may do with the table, as the server last said (S57); undefined until
+   * the first connection. Edits it does not allow throw FORBIDDEN before touching the doc (S58).
+   */
+  readonly permissions: TablePermissions | undefined
   /** Conflict reports: local cell writes lost to concurrent remote ones (S40). */
   readonly conflicts: Conflicts
   /** Undo/redo of this client's own edits (S44). */
@@ -55,6 +65,8 @@ export interface Connection {
   disconnect(): void
   on(event: 'status', handler: (status: ConnectionStatus) => void): () => void
   on(event: 'unsaved', handler: (unsaved: number) => void): () => void
+  /** The server announced this connection's permissions (on every connect). */
+  on(event: 'permissions', handler: (permissions: TablePermissions) => void): () => void
   /** Background failures: refused writes, failed saves, a server that closed the connection. */
   on(event: 'error', handler: (error: TesseraError) => void): () => void
   close(): Promise<void>
@@ -63,6 +75,7 @@ export interface Connection {
 type Events = {
   status: (status: ConnectionStatus) => void
   unsaved: (unsaved: number) => void
+  permissions: (permissions: TablePermissions) => void
   error: (error: TesseraError) => void
   /** Internal: rejects pending waits on close. */
   closed: () => void
@@ -111,6 +124,9 @@ export function connectTable(options: ConnectTableOptions): Connection {
   let status: ConnectionStatus = 'offline'
   let closed = false
   const ownClients = new Set([doc.clientID])
+  let permissions: TablePermissions | undefined
+  /** A local edit since the doc was created (the table's own metadata comes before it). */
+  let hasEdited = false
 
   const provider = new WebsocketProvider(settings.url, settings.table, doc, {
     connect: false,
@@ -125,6 +141,16 @@ export function connectTable(options: ConnectTableOptions): Connection {
     ws.send(bytes)
     return true
   }
+  const reverter = createReverter(doc, provider, send, (count, notice) => {
+    if (count === 0) return
+    report(
+      new TesseraError(
+        'FORBIDDEN',
+        `${notice}: ${count} local change${count === 1 ? '' : 's'} the server refused ` +
+          `went back to the server's state; ask for write access to edit this table`,
+      ),
+    )
+  })
   const saved = createSavedTracker(send, (unsaved) => {
     if (store !== undefined) store.saveUnsaved(unsaved).catch(reportUnknown)
     emitter.emit('unsaved', unsaved)
@@ -145,18 +171,41 @@ export function connectTable(options: ConnectTableOptions): Connection {
         report(
           new TesseraError(toCode(message.code), `the server could not save: ${message.message}`),
         )
-      else if (message?.type === 'error')
+      else if (message?.type === 'permissions') {
+        permissions = message.permissions
+        table.setWriteGuard(guardFor(settings.table, permissions))
+        emitter.emit('permissions', permissions)
+      } else if (
+        message?.type === 'error' &&
+        permissions !== undefined &&
+        isReadOnly(permissions)
+      ) {
+        // S59: the server kept nothing of what we sent; the local copy goes back to its state.
+        // Without one, all that was refused is the metadata every fresh doc writes: nothing to
+        // revert, and no copy of the server's state to keep (an offline copy may hold anything).
+        if (hasEdited || store !== undefined) reverter.onRefused(message.message)
+      } else if (message?.type === 'error')
         report(new TesseraError(toCode(message.code), message.message))
     } catch (error) {
       reportUnknown(error)
     }
   }
-  for (const type of [MessageType.Saved, MessageType.NotSaved, MessageType.Error])
+  for (const type of [
+    MessageType.Saved,
+    MessageType.NotSaved,
+    MessageType.Error,
+    MessageType.Permissions,
+  ])
     provider.messageHandlers[type] = onTesseraMessage
   const syncHandler = provider.messageHandlers[MessageType.Sync]!
   provider.messageHandlers[MessageType.Sync] = (encoder, decoder, p, emitSynced, type) => {
     const isStep1 = decoder.arr[decoder.pos] === 0
+    const peek = decoding.createDecoder(decoder.arr)
+    peek.pos = decoder.pos
+    const step = decoding.readVarUint(peek)
+    const payload = decoding.readVarUint8Array(peek)
     syncHandler(encoder, decoder, p, emitSynced, type)
+    reverter.onServerSync(step, payload)
     // Our step-2 reply (everything the server lacks) is sent when this handler returns; a saved
     // request sent after it covers every change made so far.
     if (isStep1)
@@ -165,6 +214,8 @@ export function connectTable(options: ConnectTableOptions): Connection {
       })
   }
   provider.on('status', ({ status: next }) => {
+    // Sent before the provider's sync step 1, so the answer precedes any refusal notice (S57).
+    if (next === 'connected') send(encodePermissionsRequest())
     if (next === 'connecting' || next === 'connected') setStatus(next)
   })
   provider.on('sync', (isSynced) => {
@@ -172,6 +223,7 @@ export function connectTable(options: ConnectTableOptions): Connection {
   })
   provider.on('connection-close', (event) => {
     saved.reset()
+    reverter.reset()
     setStatus('offline')
     const code = event === null ? undefined : closeCodes[event.code]
     if (code !== undefined) {
@@ -180,7 +232,9 @@ export function connectTable(options: ConnectTableOptions): Connection {
   })
   doc.on('update', (_update: Uint8Array, _origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
     ownClients.add(doc.clientID)
-    if (tr.local) saved.countChange()
+    if (!tr.local || tr.origin === provider) return
+    hasEdited = true
+    saved.countChange()
   })
 
   const presence = createPresence(
@@ -254,6 +308,9 @@ export function connectTable(options: ConnectTableOptions): Connection {
       return wantsOnline
     },
     presence,
+    get permissions() {
+      return permissions
+    },
     conflicts,
     history,
     undo: () => history.undo(),
@@ -279,10 +336,10 @@ export function connectTable(options: ConnectTableOptions): Connection {
       setStatus('offline')
     },
     on: (event: keyof Events, handler: Events[keyof Events]) => {
-      if (!['status', 'unsaved', 'error'].includes(event)) {
+      if (!['status', 'unsaved', 'permissions', 'error'].includes(event)) {
         throw new TesseraError(
           'INVALID_ARGUMENT',
-          `connection.on: unknown event "${event}"; expected status, unsaved or error`,
+          `connection.on: unknown event "${event}"; expected status, unsaved, permissions or error`,
         )
       }
       return emitter.on(event, handler)

@@ -11,6 +11,7 @@ import {
   CloseCode,
   encodeErrorNotice,
   encodeNotSaved,
+  encodePermissions,
   encodeSaved,
   MessageType,
   TesseraError,
@@ -159,6 +160,18 @@ export function serveConnection(
           awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer)
         return
       }
+      case MessageType.Permissions:
+        // S57: a Tessera client asks what it may do; stock y-websocket clients never ask.
+        peer.send(
+          encodePermissions({
+            canRead: true,
+            canInsertRows: canWrite && permissions.canInsertRows,
+            canUpdateRows: canWrite && permissions.canUpdateRows,
+            canDeleteRows: canWrite && permissions.canDeleteRows,
+            canAdminister: canWrite && permissions.canChangeSchema,
+          }),
+        )
+        return
       case MessageType.QueryAwareness:
         peer.send(encodeAwareness(room.awareness, [...room.awareness.getStates().keys()]))
         return
@@ -189,7 +202,7 @@ export function serveConnection(
       default:
         throw new TesseraError(
           'PROTOCOL_ERROR',
-          `unknown message type ${type}; expected 0 (sync), 1 (awareness), 3 or 100`,
+          `unknown message type ${type}; expected 0 (sync), 1 (awareness), 3, 100 or 103`,
         )
     }
   }

@@ -22,6 +22,10 @@ export {
   decodeTesseraMessage,
 } from './protocol.js'
 export type { TesseraMessage } from './protocol.js'
+export { encodePermissions, encodePermissionsRequest } from './protocol.js'
+export { remoteContent } from './row-state.js'
+export type { TablePermissions } from './protocol.js'
+export type { WriteKind, WriteGuard } from './table.js'
 export { createConflicts } from './conflicts.js'
 export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
 export type { Store, StoredTable } from './ports/store.js'

@@ -16,6 +16,8 @@ export const MessageType = {
   NotSaved: 101,
   /** server → client: a notice that something this connection sent was refused or corrected. */
   Error: 102,
+  /** client → server: "what may I do?"; server → client: the connection's permissions. */
+  Permissions: 103,
 } as const
 
 /** WebSocket close codes (docs/errors.md). 1009 is the standard "message too big". */
@@ -59,14 +61,60 @@ export function encodeErrorNotice(code: ErrorCode, message: string): Uint8Array 
   return encoding.toUint8Array(encoder)
 }
 
+/** What a connection may do with its table (docs/protocol.md §5, docs/semantics.md S57). */
+export interface TablePermissions {
+  readonly canRead: boolean
+  readonly canInsertRows: boolean
+  readonly canUpdateRows: boolean
+  readonly canDeleteRows: boolean
+  /** Change the schema (add, rename, retype, move or remove columns). */
+  readonly canAdminister: boolean
+}
+
+const permissionBits = [
+  'canRead',
+  'canInsertRows',
+  'canUpdateRows',
+  'canDeleteRows',
+  'canAdminister',
+] as const
+
+/** The request a client sends: `varUint(103)`. */
+export function encodePermissionsRequest(): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Permissions)
+  return encoding.toUint8Array(encoder)
+}
+
+/** The answer: `varUint(103) varUint(bits)`: bit 0 read, 1 insert, 2 update, 3 delete, 4 admin. */
+export function encodePermissions(permissions: TablePermissions): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MessageType.Permissions)
+  let bits = 0
+  permissionBits.forEach((key, bit) => {
+    if (permissions[key]) bits |= 1 << bit
+  })
+  encoding.writeVarUint(encoder, bits)
+  return encoding.toUint8Array(encoder)
+}
+
+const decodePermissions = (bits: number): TablePermissions => {
+  const permissions: Record<string, boolean> = {}
+  permissionBits.forEach((key, bit) => {
+    permissions[key] = (bits & (1 << bit)) !== 0
+  })
+  return permissions as unknown as TablePermissions
+}
+
 /** A decoded Tessera message (the y-protocols ones are decoded by y-protocols). */
 export type TesseraMessage =
   | { type: 'saved'; requestId: number }
   | { type: 'not-saved'; requestId: number; code: string; message: string }
   | { type: 'error'; code: string; message: string }
+  | { type: 'permissions'; permissions: TablePermissions }
 
 /**
- * Decodes a Saved, NotSaved or Error message; returns undefined for other message types.
+ * Decodes a Saved, NotSaved, Error or Permissions message; returns undefined for other message types.
  * @throws PROTOCOL_ERROR when the message is truncated or malformed
  */
 export function decodeTesseraMessage(bytes: Uint8Array): TesseraMessage | undefined {
@@ -88,6 +136,11 @@ export function decodeTesseraMessage(bytes: Uint8Array): TesseraMessage | undefi
           type: 'error',
           code: decoding.readVarString(decoder),
           message: decoding.readVarString(decoder),
+        }
+      case MessageType.Permissions:
+        return {
+          type: 'permissions',
+          permissions: decodePermissions(decoding.readVarUint(decoder)),
         }
       default:
         return undefined

@@ -51,6 +51,15 @@ export interface TableOptions {
   name?: string
 }
 
+/** What a write method changes: rows (insert, update, delete) or the schema. */
+export type WriteKind = 'insert' | 'update' | 'delete' | 'schema'
+
+/**
+ * Consulted by every write method before it touches the doc; throws (FORBIDDEN) to refuse.
+ * `where` names the method, for the error message.
+ */
+export type WriteGuard = (kind: WriteKind, where: string) => void
+
 export interface InsertOptions extends Placement {
   /** The row's id; default: a new collision-resistant id. An existing id updates that row. */
   id?: string
@@ -88,6 +97,11 @@ export interface Table {
   rowIds(): RowId[]
   listRows(): Row[]
   transact<T>(edit: () => T): T
+  /**
+   * Sets (or with undefined, clears) the check every write method runs before touching the doc,
+   * e.g. the connection's permissions (docs/semantics.md S58). Direct doc writes bypass it.
+   */
+  setWriteGuard(guard: WriteGuard | undefined): void
   on(event: 'change', handler: (change: TableChange) => void): () => void
   /**
    * Runs a query from scratch and returns the window of rows it asks for (docs/queries.md).
@@ -138,6 +152,14 @@ export function createTable(options: TableOptions = {}): Table {
   const columns = createColumns(maps)
   const states = createRowStates(maps)
   const handlers = new Set<(change: TableChange) => void>()
+  let guard: WriteGuard | undefined
+  const check = (kind: WriteKind, where: string): void => {
+    guard?.(kind, where)
+  }
+  const schemaEdit = <T>(where: string, run: () => T): T => {
+    check('schema', where)
+    return edit(run)
+  }
 
   const edit = <T>(run: () => T): T => {
     let result: T | undefined
@@ -307,29 +329,29 @@ export function createTable(options: TableOptions = {}): Table {
     },
     columns: () => columns.list(),
     getColumn: (name) => columns.find(name),
-    addColumn: (column, placement) => edit(() => columns.add(column, placement)),
+    addColumn: (column, placement) => schemaEdit('addColumn', () => columns.add(column, placement)),
     renameColumn: (name, newName) => {
-      edit(() => {
+      schemaEdit('renameColumn', () => {
         columns.rename(name, newName)
       })
     },
     removeColumn: (name) => {
-      edit(() => {
+      schemaEdit('removeColumn', () => {
         columns.remove(name)
       })
     },
     setColumnType: (name, type) => {
-      edit(() => {
+      schemaEdit('setColumnType', () => {
         columns.setType(name, type)
       })
     },
     setColumnDefault: (name, value) => {
-      edit(() => {
+      schemaEdit('setColumnDefault', () => {
         columns.setDefault(name, value)
       })
     },
     moveColumn: (name, placement) => {
-      edit(() => {
+      schemaEdit('moveColumn', () => {
         columns.move(name, placement)
       })
     },
@@ -346,6 +368,7 @@ export function createTable(options: TableOptions = {}): Table {
       const given = options.id ?? (cells as { id?: unknown }).id
       const id = given === undefined ? createRowId() : checkRowId(given, 'insertRow')
       const stored = toStored(cells, 'insertRow')
+      check(states.get(id) === undefined ? 'insert' : 'update', 'insertRow')
       return edit(() => {
         const existing = states.get(id)
         const placed = options.before !== undefined || options.after !== undefined
@@ -370,6 +393,8 @@ export function createTable(options: TableOptions = {}): Table {
         const id = given === undefined ? createRowId() : checkRowId(given, `insertRows[${index}]`)
         return { id, stored: toStored(cells, `insertRows[${index}]`) }
       })
+      if (prepared.some(({ id }) => states.get(id) === undefined)) check('insert', 'insertRows')
+      if (prepared.some(({ id }) => states.get(id) !== undefined)) check('update', 'insertRows')
       return edit(() => {
         const fresh = prepared.filter(({ id }) => states.get(id) === undefined)
         const positions =
@@ -389,6 +414,7 @@ export function createTable(options: TableOptions = {}): Table {
     updateRow(id, cells) {
       const state = requireRow(id, 'updateRow')
       const stored = toStored(cells, 'updateRow')
+      check('update', 'updateRow')
       edit(() => {
         writeCells(state, stored)
       })
@@ -400,6 +426,7 @@ export function createTable(options: TableOptions = {}): Table {
     hasRow: (id) => states.get(id as RowId) !== undefined,
     deleteRow(id) {
       const state = states.get(id as RowId)
+      if (state !== undefined) check('delete', 'deleteRow')
       if (state !== undefined)
         edit(() => {
           removeRow(state)
@@ -408,6 +435,7 @@ export function createTable(options: TableOptions = {}): Table {
     },
     deleteRows(ids) {
       let count = 0
+      check('delete', 'deleteRows')
       edit(() => {
         for (const id of ids) {
           const state = states.get(id as RowId)
@@ -427,6 +455,7 @@ export function createTable(options: TableOptions = {}): Table {
         )
       }
       if (placement.before === id || placement.after === id) return
+      check('update', 'moveRow')
       edit(() => {
         moveTo(state, placeRows(1, placement, state.id, 'moveRow')[0]!)
       })
@@ -450,6 +479,7 @@ export function createTable(options: TableOptions = {}): Table {
       const state = requireRow(id, 'setCell')
       const column = columns.require(name, 'setCell')
       const stored = normalizeCell(column, value, `setCell ${name}`)
+      check('update', 'setCell')
       edit(() => {
         states.markOverridden(state.id)
         maps.cells.set(cellKey(state.id, column.id), [state.inc, stored])
@@ -459,6 +489,9 @@ export function createTable(options: TableOptions = {}): Table {
     rowIds: () => Array.from(states.order().values(), (state) => state.id),
     listRows: () => table.rowIds().map((id) => table.getRow(id)!),
     transact: edit,
+    setWriteGuard(next) {
+      guard = next
+    },
     on(event, handler) {
       if (event !== 'change') {
         throw new TesseraError(

@@ -179,6 +179,8 @@ export function createGrid(
   const startEdit = (cell: Cell, initial?: string): void => {
     const column = table.getColumn(cell.column)
     if (column === undefined || !table.hasRow(cell.row)) return
+    // S58: a connection that may not update rows gets a read-only grid, not a refused edit.
+    if (conn.permissions?.canUpdateRows === false) return
     if (column.type === 'boolean' && initial === undefined) {
       table.setCell(cell.row, cell.column, table.getCell(cell.row, cell.column) !== true)
       return
@@ -245,7 +247,7 @@ export function createGrid(
   }
   const onHeadDoubleClick = (event: MouseEvent): void => {
     const name = (event.target as HTMLElement).closest<HTMLElement>('.head-cell')?.dataset.column
-    if (name === undefined) return
+    if (name === undefined || conn.permissions?.canAdminister === false) return
     const newName = prompt(`Rename column "${name}" to:`, name)
     if (newName === null || newName === name) return
     try {
@@ -277,7 +279,8 @@ export function createGrid(
       startEdit(selection)
       event.preventDefault()
     } else if (event.key === 'Delete' || event.key === 'Backspace') {
-      table.setCell(selection.row, selection.column, null)
+      if (conn.permissions?.canUpdateRows !== false)
+        table.setCell(selection.row, selection.column, null)
     } else if (event.key.length === 1 && !event.ctrlKey && !event.metaKey) {
       startEdit(selection, event.key)
       event.preventDefault()

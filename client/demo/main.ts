@@ -231,11 +231,27 @@ function wireRows(conn: Connection, grid: Grid): void {
   filter.oninput = () => {
     grid.setFilter(filter.value)
   }
-  grid.onRender(() => {
+  // S57: what the server allows decides which controls work; a reader sees a read-only grid.
+  const showAccess = (): void => {
+    const can = conn.permissions
     const hasSelection = grid.selection !== null && table.hasRow(grid.selection.row)
-    $button('delete-row').disabled = !hasSelection
-    $button('move-up').disabled = !hasSelection || !grid.isManualOrder
-    $button('move-down').disabled = !hasSelection || !grid.isManualOrder
+    const canMove = hasSelection && grid.isManualOrder && can?.canUpdateRows !== false
+    $button('add-row').disabled = can?.canInsertRows === false
+    $button('generate').disabled = can?.canInsertRows === false
+    $button('delete-row').disabled = !hasSelection || can?.canDeleteRows === false
+    $button('move-up').disabled = !canMove
+    $button('move-down').disabled = !canMove
+    for (const control of $('add-column').querySelectorAll<HTMLInputElement>(
+      'input, select, button',
+    ))
+      control.disabled = can?.canAdminister === false
+    const isReadOnly = can !== undefined && !can.canInsertRows && !can.canUpdateRows
+    $('access').hidden = !isReadOnly
+    document.body.dataset.readOnly = String(isReadOnly)
+  }
+  conn.on('permissions', showAccess)
+  grid.onRender(() => {
+    showAccess()
     $('count').textContent = `${grid.total.toLocaleString('en')} rows`
   })
 }

@@ -1,8 +1,18 @@
 // The demo logged in through dev login (docs/security.md) on a server with auth and rules, in
-// real Chromium: an editor's edits reach a reader, a reader's edit is refused and shown as such.
+// real Chromium: an editor's edits reach a reader, whose grid is read-only (S57–S58).
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
-import { buildDemo, launchChromium, startDemoServer, type DemoServer } from './demo-server.js'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import {
+  buildDemo,
+  launchChromium,
+  repoRoot,
+  startDemoServer,
+  type DemoServer,
+} from './demo-server.js'
+
+const screenshots = join(repoRoot, 'test-results/browser')
 
 let browser: Browser
 let server: DemoServer
@@ -40,7 +50,7 @@ const titleOf = (page: Page, row: string) =>
     .evaluate((element) => element.firstChild?.textContent ?? '')
 
 describe('the demo with dev login', () => {
-  it('S56: logs in as a named user with a role; the reader edit is refused and reported', async () => {
+  it('S56: logs in as a named user with a role; S58: a reader sees a read-only grid', async () => {
     const table = `login-${Date.now()}`
     const editor = await open(table, 'Ed', 'editor', true)
     expect(await editor.locator('#role').inputValue()).toBe('editor')
@@ -51,16 +61,25 @@ describe('the demo with dev login', () => {
     await editor.locator(`.cell[data-row="${row}"][data-column="title"] input`).fill('from Ed')
     await editor.keyboard.press('Enter')
     await expect.poll(() => editor.locator('#saved').getAttribute('data-unsaved')).toBe('0')
+    expect(await editor.locator('#access').isVisible()).toBe(false)
 
     const reader = await open(table, 'Rita', 'reader', false)
     expect(await reader.locator('#role').inputValue()).toBe('reader')
     await expect.poll(() => titleOf(reader, row)).toBe('from Ed')
-    await reader.locator(`.cell[data-row="${row}"][data-column="title"]`).dblclick()
-    await reader.locator(`.cell[data-row="${row}"][data-column="title"] input`).fill('from Rita')
-    await reader.keyboard.press('Enter')
-    await expect.poll(() => reader.locator('#error').textContent()).toContain('FORBIDDEN')
-    expect(await reader.locator('#error').isVisible()).toBe(true)
-    // The editor's page (and the server) never see the refused edit.
+    await expect.poll(() => reader.locator('#access').isVisible()).toBe(true)
+    const cell = reader.locator(`.cell[data-row="${row}"][data-column="title"]`)
+    await cell.dblclick()
+    await cell.press('x')
+    expect(await reader.locator('.cell input').count()).toBe(0)
+    expect(await reader.locator('#add-row').isDisabled()).toBe(true)
+    expect(await reader.locator('#delete-row').isDisabled()).toBe(true)
+    expect(await reader.locator('#add-column button').isDisabled()).toBe(true)
+    expect(await reader.locator('#error').textContent()).toBe('')
+    expect(await reader.locator('#error').isVisible()).toBe(false)
+    expect(await reader.locator('#saved').getAttribute('data-unsaved')).toBe('0')
+    mkdirSync(screenshots, { recursive: true })
+    await reader.screenshot({ path: join(screenshots, 'reader-read-only.png') })
+    // Edits keep flowing from the editor to the reader.
     await editor.click('#add-row')
     await expect.poll(() => editor.locator('.grid-row').count()).toBe(2)
     await expect.poll(() => reader.locator('.grid-row').count()).toBe(2)

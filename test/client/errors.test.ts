@@ -41,10 +41,13 @@ describe('connection errors', () => {
     await waitFor(() => reader.table.getColumn('title') !== undefined)
     const codes: ErrorCode[] = []
     reader.on('error', (error) => codes.push(error.code))
+    // S58: the SDK refuses at once; a client that bypasses that gets the server's notice.
+    expect(() => reader.table.insertRow({ title: 'not allowed' })).toThrow(/"insert" right/)
+    reader.table.setWriteGuard(undefined)
     const id = reader.table.insertRow({ title: 'not allowed' })
     await waitFor(() => codes.includes('FORBIDDEN'), { what: 'a FORBIDDEN notice' })
-    // The refused row never reaches the other clients (what the reader's copy shows afterwards
-    // is the server's correction, tested with the server).
+    // The refused row never reaches the other clients, and the reader's copy drops it (S59).
+    await waitFor(() => !reader.table.hasRow(id), { what: 'the refused row to be reverted' })
     expect(writer.table.hasRow(id)).toBe(false)
   })
 })
