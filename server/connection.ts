@@ -21,6 +21,7 @@ import type { ConnectionGuard } from './access/connection-guard.js'
 import type { ConnectionLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
 import { encodeAwareness, type Peer, type Room } from './room.js'
+import { closeCodeOf, closeSocket } from './close.js'
 import { checkUpdate } from './update-check.js'
 import {
   createIncompleteTracker,
@@ -61,13 +62,6 @@ const slowCloseGraceMs = 1000
 const SyncStep1 = 0
 const SyncStep2 = 1
 const SyncUpdate = 2
-
-/** Closes with a reason cut to the 123 bytes a close frame allows. */
-export function closeSocket(socket: WebSocket, code: number, reason: string): void {
-  let cut = reason
-  while (Buffer.byteLength(cut) > 123) cut = cut.slice(0, -1)
-  socket.close(code, cut)
-}
 
 /**
  * Serves one socket. Messages that arrive while the session is still opening (access checks,
@@ -377,33 +371,5 @@ export function serveConnection(
     sendSyncStep1(loaded)
     const states = [...loaded.awareness.getStates().keys()]
     if (states.length > 0) peer.send(encodeAwareness(loaded.awareness, states))
-  }
-}
-
-/** The WebSocket close code of an error (docs/errors.md). */
-export function closeCodeOf(error: TesseraError): number {
-  switch (error.code) {
-    case 'MESSAGE_TOO_LARGE':
-      return CloseCode.MessageTooLarge
-    case 'UNAUTHORIZED':
-      return CloseCode.Unauthorized
-    case 'FORBIDDEN':
-      return CloseCode.Forbidden
-    case 'TABLE_NOT_FOUND':
-      return CloseCode.TableNotFound
-    case 'STORAGE_FAILURE':
-      return CloseCode.StorageFailure
-    case 'CLOSED':
-      return CloseCode.GoingAway
-    case 'TOO_MANY_REQUESTS':
-      return CloseCode.TooManyRequests
-    case 'INVALID_ARGUMENT':
-    case 'INVALID_QUERY':
-    case 'SCHEMA_VIOLATION':
-    case 'ROW_NOT_FOUND':
-    case 'COLUMN_NOT_FOUND':
-    case 'PROTOCOL_ERROR':
-    case 'INCOMPLETE_UPDATE':
-      return CloseCode.ProtocolError
   }
 }
