@@ -2,7 +2,9 @@
 // knows the shared-type names and the shape of stored values is here.
 import type * as Y from 'yjs'
 import type { ColumnId, RowId } from './ids.js'
+import { TesseraError } from './errors.js'
 import type { Position } from './row-order.js'
+import { describe } from './schema.js'
 
 /** The data-format version written to `meta`; a reader refuses a newer one. */
 export const formatVersion = 1
@@ -78,4 +80,15 @@ export function overrideFor(
 /** Checks an id given by a caller (row or column). */
 export function isValidId(id: unknown): id is string {
   return typeof id === 'string' && id.length > 0 && id.length <= 256 && !id.includes(separator)
+}
+
+/** The id, checked as a row id (isValidId); `where` names the caller for the message. */
+export function checkRowId(id: unknown, where: string): RowId {
+  if (!isValidId(id)) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `${where}: a row id must be a string of 1 to 256 characters without U+0000, got ${describe(id)}`,
+    )
+  }
+  return id as RowId
 }

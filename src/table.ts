@@ -1,22 +1,22 @@
 // A collaborative table over one Y.Doc: rows of cells that merge cell by cell, a schema, and
 // a manual row order. No I/O: a provider syncs `table.doc`; this module only reads and writes it.
 import * as Y from 'yjs'
-import { createColumns, type ColumnInput, type Placement } from './columns.js'
+import { createColumns } from './columns.js'
 import { TesseraError } from './errors.js'
 import { notifyAll } from './notify.js'
 import { createIncarnation, createRowId, type ColumnId, type RowId } from './ids.js'
 import {
   cellKey,
+  checkRowId,
   formatVersion,
   isStoredRow,
-  isValidId,
   overrideFor,
   positionColumn,
   tableMaps,
   type StoredRow,
 } from './layout.js'
-import { createLiveQuery, type LiveQuery } from './live-query.js'
-import { parseQuery, type Query } from './query.js'
+import { createLiveQuery } from './live-query.js'
+import { parseQuery } from './query.js'
 import { evaluateQuery } from './query-match.js'
 import {
   createRowStates,
@@ -25,97 +25,21 @@ import {
   type RowState,
   type TableChange,
 } from './row-state.js'
-import { positionsBetween, type Position } from './row-order.js'
-import {
-  describe,
-  normalizeCell,
-  readCell,
-  type CellInput,
-  type CellValue,
-  type Column,
-  type ColumnType,
-} from './schema.js'
+import { createRowPlacement } from './row-placement.js'
+import type { Position } from './row-order.js'
+import { describe, normalizeCell, readCell, type CellValue } from './schema.js'
 
-/** A row as the API reads it: its id and one value per visible column, keyed by column name. */
-export type Row = { readonly id: RowId } & { readonly [column: string]: CellValue }
+import type { Row, RowInput, Table, TableOptions, WriteGuard, WriteKind } from './table-api.js'
 
-/** Cells to write, keyed by column name. An `id` key names the row (for inserts). */
-export type RowInput = { readonly [column: string]: CellInput }
-
-export interface TableOptions {
-  /** The document to wrap (one that a provider syncs); default: a new Y.Doc. */
-  doc?: Y.Doc
-  /** Columns to ensure: each one whose name is missing is added, in this order. */
-  columns?: readonly ColumnInput[]
-  /** The table's name, written to the doc's metadata when it has none. */
-  name?: string
-}
-
-/** What a write method changes: rows (insert, update, delete) or the schema. */
-export type WriteKind = 'insert' | 'update' | 'delete' | 'schema'
-
-/**
- * Consulted by every write method before it touches the doc; throws (FORBIDDEN) to refuse.
- * `where` names the method, for the error message.
- */
-export type WriteGuard = (kind: WriteKind, where: string) => void
-
-export interface InsertOptions extends Placement {
-  /** The row's id; default: a new collision-resistant id. An existing id updates that row. */
-  id?: string
-}
-
-export interface Table {
-  /** The Y.Doc holding the table: what a provider syncs and a store persists. */
-  readonly doc: Y.Doc
-  /** The transaction origin of this table's own edits (what an UndoManager should track). */
-  readonly origin: object
-  readonly name: string | undefined
-  /** The number of rows. */
-  readonly size: number
-  columns(): readonly Column[]
-  getColumn(name: string): Column | undefined
-  addColumn(column: ColumnInput, placement?: Placement): Column
-  renameColumn(name: string, newName: string): void
-  removeColumn(name: string): void
-  setColumnType(name: string, type: ColumnType): void
-  setColumnDefault(name: string, value: CellInput): void
-  moveColumn(name: string, placement: Placement): void
-  insertRow(cells?: RowInput, options?: InsertOptions): RowId
-  insertRows(rows: readonly RowInput[], placement?: Placement): RowId[]
-  setRow(id: string, cells: RowInput): void
-  updateRow(id: string, cells: RowInput): void
-  getRow(id: string): Row | undefined
-  hasRow(id: string): boolean
-  deleteRow(id: string): boolean
-  deleteRows(ids: Iterable<string>): number
-  moveRow(id: string, placement: Placement): void
-  getCell(id: string, column: string): CellValue | undefined
-  setCell(id: string, column: string, value: CellInput): void
-  /** The row's manual-order position, or undefined when the row does not exist. */
-  getPosition(id: string): Position | undefined
-  rowIds(): RowId[]
-  listRows(): Row[]
-  transact<T>(edit: () => T): T
-  /**
-   * Sets (or with undefined, clears) the check every write method runs before touching the doc,
-   * e.g. the connection's permissions (docs/semantics.md S58). Direct doc writes bypass it.
-   */
-  setWriteGuard(guard: WriteGuard | undefined): void
-  on(event: 'change', handler: (change: TableChange) => void): () => void
-  /**
-   * Runs a query from scratch and returns the window of rows it asks for (docs/queries.md).
-   * @throws INVALID_QUERY naming the path of what is wrong
-   */
-  query(query: Query): Row[]
-  /**
-   * Runs a query and keeps its result up to date, one diff per transaction (docs/queries.md).
-   * @throws INVALID_QUERY naming the path of what is wrong
-   */
-  liveQuery(query: Query): LiveQuery
-  toJSON(): { name: string | undefined; columns: Column[]; rows: Row[] }
-  destroy(): void
-}
+export type {
+  InsertOptions,
+  Row,
+  RowInput,
+  Table,
+  TableOptions,
+  WriteGuard,
+  WriteKind,
+} from './table-api.js'
 
 /**
  * Creates a table over a Y.Doc (a new one by default).
@@ -223,65 +147,7 @@ export function createTable(options: TableOptions = {}): Table {
     }
   }
 
-  const checkRowId = (id: unknown, where: string): RowId => {
-    if (!isValidId(id)) {
-      throw new TesseraError(
-        'INVALID_ARGUMENT',
-        `${where}: a row id must be a string of 1 to 256 characters without U+0000, got ${describe(id)}`,
-      )
-    }
-    return id as RowId
-  }
-
-  /** Positions for `count` rows placed as asked, repairing a tie between the neighbours. */
-  const placeRows = (
-    count: number,
-    placement: Placement | undefined,
-    moving: RowId | undefined,
-    where: string,
-  ): Position[] => {
-    const anchorId = placement?.before ?? placement?.after
-    if (anchorId === undefined) return positionsBetween(states.maxPosition(), null, count)
-    if (placement?.before !== undefined && placement.after !== undefined) {
-      throw new TesseraError('INVALID_ARGUMENT', `${where}: give either before or after, not both`)
-    }
-    const anchor = requireRow(
-      anchorId,
-      `${where} ${placement?.before !== undefined ? 'before' : 'after'}`,
-    )
-    const order = states.order()
-    const skip = (index: number, step: number): RowState | undefined => {
-      let state = order.at(index)
-      while (state !== undefined && state.id === moving) state = order.at((index += step))
-      return state
-    }
-    const at = order.indexOf(anchor)
-    const [left, right] =
-      placement?.before !== undefined ? [skip(at - 1, -1), anchor] : [anchor, skip(at + 1, 1)]
-    if (left === undefined || right === undefined || left.position !== right.position) {
-      return positionsBetween(left?.position ?? null, right?.position ?? null, count)
-    }
-    // S5: equal positions (concurrent inserts at one place) leave no key between them. Give the
-    // new rows and every tied row after them fresh positions up to the next distinct one.
-    const tied: RowState[] = []
-    for (let index = order.indexOf(right); ; index++) {
-      const state = order.at(index)
-      if (state === undefined || state.position !== right.position) break
-      if (state.id !== moving) tied.push(state)
-    }
-    const next = order.at(order.indexOf(tied.at(-1)!) + 1)?.position ?? null
-    const fresh = positionsBetween(left.position, next, count + tied.length)
-    tied.forEach((state, index) => {
-      moveTo(state, fresh[count + index]!)
-    })
-    return fresh.slice(0, count)
-  }
-
-  const moveTo = (state: RowState, position: Position): void => {
-    states.markOverridden(state.id)
-    maps.cells.set(cellKey(state.id, positionColumn), [state.inc, position])
-    states.setLocal(state.id, { ...state, position })
-  }
+  const rowPlacement = createRowPlacement(maps, states, requireRow)
 
   const insertAt = (id: RowId, stored: Record<ColumnId, CellValue>, position: Position): void => {
     const inc = createIncarnation()
@@ -373,10 +239,11 @@ export function createTable(options: TableOptions = {}): Table {
         const existing = states.get(id)
         const placed = options.before !== undefined || options.after !== undefined
         if (existing === undefined)
-          insertAt(id, stored, placeRows(1, options, undefined, 'insertRow')[0]!)
+          insertAt(id, stored, rowPlacement.placeRows(1, options, undefined, 'insertRow')[0]!)
         else {
           writeCells(existing, stored)
-          if (placed) moveTo(existing, placeRows(1, options, id, 'insertRow')[0]!)
+          if (placed)
+            rowPlacement.moveTo(existing, rowPlacement.placeRows(1, options, id, 'insertRow')[0]!)
         }
         return id
       })
@@ -398,7 +265,9 @@ export function createTable(options: TableOptions = {}): Table {
       return edit(() => {
         const fresh = prepared.filter(({ id }) => states.get(id) === undefined)
         const positions =
-          fresh.length === 0 ? [] : placeRows(fresh.length, placement, undefined, 'insertRows')
+          fresh.length === 0
+            ? []
+            : rowPlacement.placeRows(fresh.length, placement, undefined, 'insertRows')
         let next = 0
         for (const { id, stored } of prepared) {
           const existing = states.get(id)
@@ -457,7 +326,7 @@ export function createTable(options: TableOptions = {}): Table {
       if (placement.before === id || placement.after === id) return
       check('update', 'moveRow')
       edit(() => {
-        moveTo(state, placeRows(1, placement, state.id, 'moveRow')[0]!)
+        rowPlacement.moveTo(state, rowPlacement.placeRows(1, placement, state.id, 'moveRow')[0]!)
       })
     },
     getCell(id, name) {
