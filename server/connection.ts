@@ -18,6 +18,7 @@ import {
   type WritePermissions,
 } from '../src/index.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
+import { tablePermissions } from './access/rules.js'
 import type { ConnectionLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
 import { encodeAwareness, type Peer, type Room } from './room.js'
@@ -28,7 +29,11 @@ import {
   dropIfOverflowing,
   isIntegrated,
   needsOf,
+  hasPartialRights,
+  pendingStateOf,
+  restorePendingState,
   type IncompleteTracker,
+  type PendingState,
 } from './incomplete.js'
 
 /** What a connection serves once access is checked and the room is loaded. */
@@ -83,6 +88,10 @@ export function serveConnection(
   let isClosing = false
   // This connection's updates that Yjs keeps pending, and the saved requests waiting for them.
   let incomplete: IncompleteTracker | undefined
+  // S34: the saved requests held until a partial-rights writer's next sync step 2 re-sends the
+  // waiting part dropped from its update (`drops` counts those drops).
+  let resend: (() => void)[] | undefined
+  let drops = 0
 
   let syncRepliesPending = 0
   const peer: Peer = {
@@ -156,22 +165,14 @@ export function serveConnection(
       }
       case MessageType.Permissions:
         // S57: a Tessera client asks what it may do; stock y-websocket clients never ask.
-        peer.send(
-          encodePermissions({
-            canRead: true,
-            canInsertRows: canWrite && permissions.canInsertRows,
-            canUpdateRows: canWrite && permissions.canUpdateRows,
-            canDeleteRows: canWrite && permissions.canDeleteRows,
-            canAdminister: canWrite && permissions.canChangeSchema,
-          }),
-        )
+        peer.send(encodePermissions(tablePermissions(canWrite, permissions)))
         return
       case MessageType.QueryAwareness:
         peer.send(encodeAwareness(room.awareness, [...room.awareness.getStates().keys()]))
         return
       case MessageType.Saved: {
         const requestId = decoding.readVarUint(decoder)
-        if (incomplete?.isWaiting === true) {
+        if (incomplete?.isWaiting === true || resend !== undefined) {
           peer.send(
             encodeNotSaved(
               requestId,
@@ -189,7 +190,8 @@ export function serveConnection(
             )
           })
         }
-        if (incomplete === undefined) acknowledge()
+        if (resend !== undefined) resend.push(acknowledge)
+        else if (incomplete === undefined) acknowledge()
         else incomplete.defer(acknowledge)
         return
       }
@@ -228,7 +230,14 @@ export function serveConnection(
     if (step !== SyncStep2 && step !== SyncUpdate) {
       throw new TesseraError('PROTOCOL_ERROR', `unknown sync message type ${step}`)
     }
+    const dropped = drops
     applyUpdate(room, payload)
+    // The reply to our sync step 1 carries everything the writer has that the server lacks.
+    if (step === SyncStep2 && resend !== undefined && drops === dropped) {
+      const awaited = resend
+      resend = undefined
+      for (const acknowledge of awaited) acknowledge()
+    }
   }
 
   const applyUpdate = (room: Room, update: Uint8Array): void => {
@@ -243,9 +252,10 @@ export function serveConnection(
     }
     // S30–S33: what the schema or the permissions do not allow is undone in the same
     // transaction; the writer needs the correction too, so the batch is echoed to it.
+    const before = hasPartialRights(permissions) ? pendingStateOf(room.doc) : undefined
     const applied = applyChecked(room.doc, update, peer, permissions)
     guard?.onApplied(room, applied)
-    if (applied.isIncomplete) keepIncomplete(room, update)
+    if (applied.isIncomplete) keepIncomplete(room, update, before)
     const { violations } = applied
     if (violations.length === 0) return
     room.echoToOrigins()
@@ -260,7 +270,7 @@ export function serveConnection(
    * The update (or part of it) waits for changes the server never received: it is stored, its
    * saved requests wait, and the writer is asked for what is missing (docs/protocol.md §3).
    */
-  const keepIncomplete = (room: Room, update: Uint8Array): void => {
+  const keepIncomplete = (room: Room, update: Uint8Array, before?: PendingState): void => {
     const overflow = dropIfOverflowing(room.doc)
     if (overflow !== undefined) {
       refuse(overflow, CloseCode.ProtocolError)
@@ -270,6 +280,15 @@ export function serveConnection(
     // Another connection's pending content makes every update look incomplete.
     if (isIntegrated(room.doc, needs)) return
     metrics.error('INCOMPLETE_UPDATE')
+    if (before !== undefined) {
+      // S34: waiting content is checked under the rights of whoever completes it; a writer with
+      // partial rights could get past its rules, so its waiting part is dropped and asked again.
+      restorePendingState(room.doc, before)
+      drops++
+      if (resend === undefined) sendSyncStep1(room)
+      resend ??= []
+      return
+    }
     room.keep(update)
     incomplete ??= createIncompleteTracker(room.doc)
     if (incomplete.add(needs)) sendSyncStep1(room)

@@ -2,7 +2,7 @@
 // (docs/protocol.md §3): what the document must reach before such an update counts as applied,
 // and the saved(n) requests of one connection that wait for it. Pure bookkeeping over Yjs.
 import * as Y from 'yjs'
-import { TesseraError } from '../src/index.js'
+import { TesseraError, type WritePermissions } from '../src/index.js'
 
 /**
  * Most bytes of pending content one table holds in memory. A connection whose update takes the
@@ -28,6 +28,34 @@ export function dropIfOverflowing(doc: Y.Doc): TesseraError | undefined {
     'INCOMPLETE_UPDATE',
     `over ${maxIncompleteBytes} bytes wait for changes the server lacks; send those first`,
   )
+}
+
+/** True when some write is not allowed: such a connection's waiting content is dropped (S34). */
+export function hasPartialRights(permissions: WritePermissions): boolean {
+  const { canInsertRows, canUpdateRows, canDeleteRows, canChangeSchema } = permissions
+  return !(canInsertRows && canUpdateRows && canDeleteRows && canChangeSchema)
+}
+
+/** What Yjs keeps pending in a document, copied so that it can be put back. */
+export interface PendingState {
+  readonly structs: { missing: Map<number, number>; update: Uint8Array } | null
+  readonly ds: Uint8Array | null
+}
+
+/** A copy of what `doc` keeps pending (Yjs changes its pending record in place). */
+export function pendingStateOf(doc: Y.Doc): PendingState {
+  const structs = doc.store.pendingStructs
+  return {
+    structs:
+      structs === null ? null : { missing: new Map(structs.missing), update: structs.update },
+    ds: doc.store.pendingDs,
+  }
+}
+
+/** Puts back what `doc` kept pending before an update: the update's own waiting part is gone. */
+export function restorePendingState(doc: Y.Doc, state: PendingState): void {
+  doc.store.pendingStructs = state.structs
+  doc.store.pendingDs = state.ds
 }
 
 /** Per client, the clock the document must reach to hold every struct and deletion of `update`. */

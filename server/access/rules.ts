@@ -1,6 +1,6 @@
 // Per-table access rules from the config file: which roles may read, write (insert, update,
 // delete rows) and administer (schema, create and drop) each table. Pure: no I/O.
-import { TesseraError, type WritePermissions } from '../../src/index.js'
+import { TesseraError, type TablePermissions, type WritePermissions } from '../../src/index.js'
 import type { User } from './tokens.js'
 
 /** Roles every caller has: `public` (even without a token) and `authenticated` (any valid token). */
@@ -105,3 +105,17 @@ export function accessFor(
 /** True when the caller may change anything in the table (otherwise its updates are dropped unseen). */
 export const canWriteAnything = (access: Access): boolean =>
   access.canInsertRows || access.canUpdateRows || access.canDeleteRows || access.canChangeSchema
+
+/** What a connection may do, as the permissions message tells its client (S57). */
+export function tablePermissions(
+  canWrite: boolean,
+  permissions: WritePermissions,
+): TablePermissions {
+  return {
+    canRead: true,
+    canInsertRows: canWrite && permissions.canInsertRows,
+    canUpdateRows: canWrite && permissions.canUpdateRows,
+    canDeleteRows: canWrite && permissions.canDeleteRows,
+    canAdminister: canWrite && permissions.canChangeSchema,
+  }
+}

@@ -5,7 +5,8 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { CloseCode, decodeTesseraMessage, MessageType } from '../../src/index.js'
+import { CloseCode, createTable, decodeTesseraMessage, MessageType } from '../../src/index.js'
+import { matrixTokens, storedState, testSecret } from '../helpers/auth.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { waitFor } from '../helpers/wait-for.js'
@@ -17,7 +18,8 @@ interface MuteClient {
   readonly saved: number[]
   readonly notSaved: { requestId: number; code: string; message: string }[]
   readonly closeCode: number | undefined
-  sendUpdate(update: Uint8Array): void
+  /** Sends `update` as a sync update (2), or as sync step 2 (1): the answer to a step 1. */
+  sendUpdate(update: Uint8Array, step?: 1 | 2): void
   requestSaved(requestId: number): void
 }
 
@@ -32,10 +34,10 @@ async function connectMute(url: string): Promise<MuteClient> {
     saved: [] as number[],
     notSaved: [] as { requestId: number; code: string; message: string }[],
     closeCode: undefined as number | undefined,
-    sendUpdate(update: Uint8Array) {
+    sendUpdate(update: Uint8Array, step: 1 | 2 = 2) {
       const encoder = encoding.createEncoder()
       encoding.writeVarUint(encoder, MessageType.Sync)
-      encoding.writeVarUint(encoder, 2)
+      encoding.writeVarUint(encoder, step)
       encoding.writeVarUint8Array(encoder, update)
       socket.send(encoding.toUint8Array(encoder))
     },
@@ -88,8 +90,8 @@ const holdsAll = (copy: Y.Doc, doc: Y.Doc): boolean =>
   )
 
 /** A reader's copy of the server's table once synced. */
-async function serverCopy(wsUrl: string, table: string): Promise<Y.Doc> {
-  const reader = connectClient(wsUrl, table)
+async function serverCopy(wsUrl: string, table: string, token?: string): Promise<Y.Doc> {
+  const reader = connectClient(wsUrl, table, { query: token === undefined ? '' : `token=${token}` })
   await reader.whenSynced()
   return reader.doc
 }
@@ -270,3 +272,70 @@ describe('updates with missing dependencies', () => {
     expect(copy.store.pendingStructs).toBeNull()
   })
 })
+
+describe('updates with missing dependencies from a writer with partial rights', () => {
+  it('S34: the waiting part is dropped and asked for again, so it is checked under the writer rights', async () => {
+    const server = await startServer({
+      auth: { secret: testSecret },
+      rules: {
+        todos: { read: ['writer'], write: ['writer'], delete: ['admin'], admin: ['admin'] },
+      },
+    })
+    const tokens = await matrixTokens()
+    const admin = connectClient(server.wsUrl, 'todos', { query: `token=${tokens.admin!}` })
+    await admin.whenSynced()
+    createTable({ doc: admin.doc, columns: [{ name: 'title', type: 'string' }] }).insertRow(
+      { title: 'base' },
+      { id: 'r0' },
+    )
+    await admin.save()
+    // The admin's next change (a1) reaches the writer by another path before the server.
+    const detached = new Y.Doc()
+    Y.applyUpdate(detached, Y.encodeStateAsUpdate(admin.doc))
+    const a1 = captureUpdate(detached, () => {
+      createTable({ doc: detached }).insertRow({ title: 'from admin' }, { id: 'r1' })
+    })
+    const writerDoc = new Y.Doc()
+    Y.applyUpdate(writerDoc, Y.encodeStateAsUpdate(detached))
+    // The writer may not delete rows; this delete depends on a1, which the server lacks.
+    const forbidden = captureUpdate(writerDoc, () => {
+      createTable({ doc: writerDoc }).deleteRow('r1')
+    })
+    const writer = await connectMute(`${server.wsUrl}/todos?token=${tokens.writer!}`)
+    const requests = writer.syncRequests
+    writer.sendUpdate(forbidden)
+    writer.requestSaved(1)
+    await waitFor(() => writer.notSaved.length > 0, { what: 'the notSaved answer' })
+    expect(writer.notSaved[0]).toMatchObject({ requestId: 1, code: 'INCOMPLETE_UPDATE' })
+    await waitFor(() => writer.syncRequests > requests, { what: 'the re-sync request' })
+    // a1 arrives through the admin's connection: the writer's delete must not ride along.
+    Y.applyUpdate(admin.doc, a1)
+    await admin.save()
+    const rowsOf = async () =>
+      createTable({ doc: await serverCopy(server.wsUrl, 'todos', tokens.admin) }).listRows()
+    const both = [
+      { id: 'r0', title: 'base' },
+      { id: 'r1', title: 'from admin' },
+    ]
+    expect(await rowsOf()).toEqual(both)
+    expect(await storedState(server, 'todos')).toMatchObject({ rows: both })
+    expect(writer.saved).toEqual([])
+    // The writer answers the re-sync request with everything it has: checked under its own
+    // rights, the delete is refused, and its saved request is answered.
+    writer.sendUpdate(Y.encodeStateAsUpdate(writerDoc), 1)
+    await waitFor(() => writer.saved.length > 0, { what: 'saved(1)' })
+    expect(writer.saved).toEqual([1])
+    expect(await rowsOf()).toEqual(both)
+  })
+})
+
+function captureUpdate(doc: Y.Doc, change: () => void): Uint8Array {
+  let captured: Uint8Array | undefined
+  const keep = (update: Uint8Array) => {
+    captured = update
+  }
+  doc.on('update', keep)
+  change()
+  doc.off('update', keep)
+  return captured!
+}
