@@ -60,8 +60,9 @@ export function createReverter(
 
   /** The shadow holds at least what the server had when it greeted this connection. */
   const isReady = (doc: Y.Doc): boolean => {
-    const have = Y.decodeStateVector(Y.encodeStateVector(doc))
-    return [...serverVector].every(([client, clock]) => (have.get(client) ?? 0) >= clock)
+    for (const [client, clock] of serverVector)
+      if (Y.getState(doc.store, client) < clock) return false
+    return true
   }
 
   /**
