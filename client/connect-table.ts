@@ -4,10 +4,11 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import * as decoding from 'lib0/decoding'
 import {
+  closeMeaningOf,
   createConflicts,
   createTable,
-  decodeTesseraMessage,
-  encodePermissionsRequest,
+  decodeMessage,
+  encodeMessage,
   errorCodes,
   MessageType,
   TesseraError,
@@ -81,15 +82,6 @@ type Events = {
   closed: () => void
 }
 
-const closeCodes: Record<number, ErrorCode> = {
-  1009: 'MESSAGE_TOO_LARGE',
-  4400: 'PROTOCOL_ERROR',
-  4401: 'UNAUTHORIZED',
-  4403: 'FORBIDDEN',
-  4404: 'TABLE_NOT_FOUND',
-  4500: 'STORAGE_FAILURE',
-}
-
 /**
  * Connects a table: returns at once with a usable Table that syncs in the background.
  * @example
@@ -134,6 +126,8 @@ export function connectTable(options: ConnectTableOptions): Connection {
     params: settings.token === undefined ? {} : { token: settings.token },
     maxBackoffTime: settings.maxBackoffMs,
     WebSocketPolyfill: settings.WebSocket as unknown as typeof WebSocket,
+    // S60: the close code says whether reconnecting can help (docs/protocol.md §6).
+    shouldReconnect: (event) => closeMeaningOf(event.code)?.isRetryable ?? true,
   })
   const send = (bytes: Uint8Array): boolean => {
     const ws = provider.ws
@@ -165,7 +159,7 @@ export function connectTable(options: ConnectTableOptions): Connection {
   // Tessera's own messages (docs/protocol.md §3–4).
   const onTesseraMessage = (_e: unknown, decoder: { arr: Uint8Array }): void => {
     try {
-      const message = decodeTesseraMessage(decoder.arr)
+      const message = decodeMessage(decoder.arr)
       if (message?.type === 'saved') saved.acknowledge(message.requestId)
       else if (message?.type === 'not-saved')
         report(
@@ -215,7 +209,7 @@ export function connectTable(options: ConnectTableOptions): Connection {
   }
   provider.on('status', ({ status: next }) => {
     // Sent before the provider's sync step 1, so the answer precedes any refusal notice (S57).
-    if (next === 'connected') send(encodePermissionsRequest())
+    if (next === 'connected') send(encodeMessage({ type: 'permissions-request' }))
     if (next === 'connecting' || next === 'connected') setStatus(next)
   })
   provider.on('sync', (isSynced) => {
@@ -225,7 +219,7 @@ export function connectTable(options: ConnectTableOptions): Connection {
     saved.reset()
     reverter.reset()
     setStatus('offline')
-    const code = event === null ? undefined : closeCodes[event.code]
+    const code = event === null ? undefined : closeMeaningOf(event.code)?.code
     if (code !== undefined) {
       report(new TesseraError(code, `the server closed the connection: ${event?.reason ?? ''}`))
     }

@@ -2,27 +2,27 @@
 // maps failures to close codes (docs/errors.md). Only this connection is closed on bad input.
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import type { WebSocket } from 'ws'
 import {
   allowEverything,
   applyChecked,
   CloseCode,
-  encodeErrorNotice,
-  encodeNotSaved,
-  encodePermissions,
-  encodeSaved,
-  MessageType,
+  closeCodeOf,
+  decodeMessage,
+  encodeAwarenessStates,
+  encodeMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
   TesseraError,
+  type WireMessage,
   type WritePermissions,
 } from '../src/index.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
 import { tablePermissions } from './access/rules.js'
 import type { ConnectionLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
-import { encodeAwareness, type Peer, type Room } from './room.js'
-import { closeCodeOf, closeSocket } from './close.js'
+import type { Peer, Room } from './room.js'
+import { closeSocket } from './close.js'
 import { checkUpdate } from './update-check.js'
 import {
   createIncompleteTracker,
@@ -63,10 +63,6 @@ export interface ConnectionContext {
 
 /** How long a slow reader's close frame may wait before its socket is destroyed. */
 const slowCloseGraceMs = 1000
-
-const SyncStep1 = 0
-const SyncStep2 = 1
-const SyncUpdate = 2
 
 /**
  * Serves one socket. Messages that arrive while the session is still opening (access checks,
@@ -136,7 +132,10 @@ export function serveConnection(
   const handle = (data: Buffer): void => {
     if (current === undefined || isClosing) return
     try {
-      handleMessage(current, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+      handleMessage(
+        current,
+        decodeMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
+      )
     } catch (error) {
       const refused =
         error instanceof TesseraError
@@ -148,45 +147,63 @@ export function serveConnection(
     }
   }
 
-  const handleMessage = (room: Room, bytes: Uint8Array): void => {
-    const decoder = decoding.createDecoder(bytes)
-    const type = decoding.readVarUint(decoder)
-    switch (type) {
-      case MessageType.Sync:
-        handleSync(room, decoder)
+  const handleMessage = (room: Room, message: WireMessage): void => {
+    switch (message.type) {
+      case 'sync-step-1':
+        replySyncStep2(room, message.stateVector)
         return
-      case MessageType.Awareness: {
-        const received = decoding.readVarUint8Array(decoder)
+      case 'sync-step-2':
+      case 'sync-update': {
+        const dropped = drops
+        applyUpdate(room, message.update)
+        // The reply to our sync step 1 carries everything the writer has that the server lacks.
+        if (message.type === 'sync-step-2' && resend !== undefined && drops === dropped) {
+          const awaited = resend
+          resend = undefined
+          for (const acknowledge of awaited) acknowledge()
+        }
+        return
+      }
+      case 'awareness': {
         // S52–S53: presence carries the connection's own identity, never another's.
-        const update = guard === undefined ? received : guard.filterPresence(received, room, peer)
+        const update =
+          guard === undefined ? message.update : guard.filterPresence(message.update, room, peer)
         if (update !== undefined)
           awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer)
         return
       }
-      case MessageType.Permissions:
+      case 'permissions-request':
         // S57: a Tessera client asks what it may do; stock y-websocket clients never ask.
-        peer.send(encodePermissions(tablePermissions(canWrite, permissions)))
+        peer.send(
+          encodeMessage({
+            type: 'permissions',
+            permissions: tablePermissions(canWrite, permissions),
+          }),
+        )
         return
-      case MessageType.QueryAwareness:
-        peer.send(encodeAwareness(room.awareness, [...room.awareness.getStates().keys()]))
+      case 'query-awareness':
+        peer.send(encodeAwarenessStates(room.awareness, [...room.awareness.getStates().keys()]))
         return
-      case MessageType.Saved: {
-        const requestId = decoding.readVarUint(decoder)
+      case 'saved': {
+        const { requestId } = message
         if (incomplete?.isWaiting === true || resend !== undefined) {
           peer.send(
-            encodeNotSaved(
+            encodeMessage({
+              type: 'not-saved',
               requestId,
-              'INCOMPLETE_UPDATE',
-              `updates sent before saved(${requestId}) depend on changes the server never received; they are kept and acknowledged once those arrive: answer sync step 1 with them`,
-            ),
+              code: 'INCOMPLETE_UPDATE',
+              message: `updates sent before saved(${requestId}) depend on changes the server never received; they are kept and acknowledged once those arrive: answer sync step 1 with them`,
+            }),
           )
         }
         const acknowledge = (): void => {
           room.afterDurable((error) => {
             peer.send(
-              error === undefined
-                ? encodeSaved(requestId)
-                : encodeNotSaved(requestId, error.code, error.message),
+              encodeMessage(
+                error === undefined
+                  ? { type: 'saved', requestId }
+                  : { type: 'not-saved', requestId, code: error.code, message: error.message },
+              ),
             )
           })
         }
@@ -195,49 +212,32 @@ export function serveConnection(
         else incomplete.defer(acknowledge)
         return
       }
-      default:
+      case 'permission-denied':
+      case 'not-saved':
+      case 'error':
+      case 'permissions':
         throw new TesseraError(
           'PROTOCOL_ERROR',
-          `unknown message type ${type}; expected 0 (sync), 1 (awareness), 3, 100 or 103`,
+          `a client may not send "${message.type}" messages; send sync (0), awareness (1), 3, 100 or 103`,
         )
     }
   }
 
-  const handleSync = (room: Room, decoder: decoding.Decoder): void => {
-    const step = decoding.readVarUint(decoder)
-    const payload = decoding.readVarUint8Array(decoder)
-    if (step === SyncStep1) {
-      Y.decodeStateVector(payload)
-      // The reply carries the whole state the peer lacks, so it must wait until that state is
-      // committed (persist, then send); meanwhile broadcasts skip this peer.
-      syncRepliesPending++
-      const reply = (error?: TesseraError): void => {
-        if (error !== undefined) return
-        if (room.hasUncommitted()) {
-          room.afterDurable(reply)
-          return
-        }
-        syncRepliesPending--
-        const encoder = encoding.createEncoder()
-        encoding.writeVarUint(encoder, MessageType.Sync)
-        encoding.writeVarUint(encoder, SyncStep2)
-        encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(room.doc, payload))
-        peer.send(encoding.toUint8Array(encoder))
+  const replySyncStep2 = (room: Room, stateVector: Uint8Array): void => {
+    Y.decodeStateVector(stateVector)
+    // The reply carries the whole state the peer lacks, so it must wait until that state is
+    // committed (persist, then send); meanwhile broadcasts skip this peer.
+    syncRepliesPending++
+    const reply = (error?: TesseraError): void => {
+      if (error !== undefined) return
+      if (room.hasUncommitted()) {
+        room.afterDurable(reply)
+        return
       }
-      room.afterDurable(reply)
-      return
+      syncRepliesPending--
+      peer.send(encodeSyncStep2(room.doc, stateVector))
     }
-    if (step !== SyncStep2 && step !== SyncUpdate) {
-      throw new TesseraError('PROTOCOL_ERROR', `unknown sync message type ${step}`)
-    }
-    const dropped = drops
-    applyUpdate(room, payload)
-    // The reply to our sync step 1 carries everything the writer has that the server lacks.
-    if (step === SyncStep2 && resend !== undefined && drops === dropped) {
-      const awaited = resend
-      resend = undefined
-      for (const acknowledge of awaited) acknowledge()
-    }
+    room.afterDurable(reply)
   }
 
   const applyUpdate = (room: Room, update: Uint8Array): void => {
@@ -247,7 +247,13 @@ export function serveConnection(
     metrics.updatesReceived.inc()
     if (!canWrite) {
       metrics.error('FORBIDDEN')
-      peer.send(encodeErrorNotice('FORBIDDEN', `table "${room.name}" is read-only for you`))
+      peer.send(
+        encodeMessage({
+          type: 'error',
+          code: 'FORBIDDEN',
+          message: `table "${room.name}" is read-only for you`,
+        }),
+      )
       return
     }
     // S30–S33: what the schema or the permissions do not allow is undone in the same
@@ -262,7 +268,9 @@ export function serveConnection(
     violations.forEach((violation, index) => {
       metrics.error(violation.code)
       if (index < maxNoticesPerUpdate)
-        peer.send(encodeErrorNotice(violation.code, violation.message))
+        peer.send(
+          encodeMessage({ type: 'error', code: violation.code, message: violation.message }),
+        )
     })
   }
 
@@ -299,7 +307,7 @@ export function serveConnection(
     if (isClosing) return
     const limited = limits.receive(data.byteLength, current !== undefined)
     if (limited !== undefined) {
-      refuse(limited, closeCodeOf(limited))
+      refuse(limited, closeCodeOf(limited.code))
       return
     }
     if (!isBinary) {
@@ -354,7 +362,7 @@ export function serveConnection(
         error instanceof TesseraError
           ? error
           : new TesseraError('STORAGE_FAILURE', String(error), { cause: error })
-      refuse(refused, closeCodeOf(refused))
+      refuse(refused, closeCodeOf(refused.code))
     },
   )
 
@@ -378,17 +386,13 @@ export function serveConnection(
 
   /** Asks for what the server lacks: any y-websocket client answers with sync step 2. */
   const sendSyncStep1 = (room: Room): void => {
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, MessageType.Sync)
-    encoding.writeVarUint(encoder, SyncStep1)
-    encoding.writeVarUint8Array(encoder, Y.encodeStateVector(room.doc))
-    peer.send(encoding.toUint8Array(encoder))
+    peer.send(encodeSyncStep1(room.doc))
   }
 
   /** y-websocket's greeting: the server's state vector, then the current awareness states. */
   const greet = (loaded: Room): void => {
     sendSyncStep1(loaded)
     const states = [...loaded.awareness.getStates().keys()]
-    if (states.length > 0) peer.send(encodeAwareness(loaded.awareness, states))
+    if (states.length > 0) peer.send(encodeAwarenessStates(loaded.awareness, states))
   }
 }

@@ -2,8 +2,14 @@
 // them to the store in groups, and only then broadcasts them (docs/protocol.md §3).
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import * as encoding from 'lib0/encoding'
-import { createTable, MessageType, TesseraError, type Store, type Table } from '../src/index.js'
+import {
+  createTable,
+  encodeAwarenessStates,
+  encodeMessage,
+  TesseraError,
+  type Store,
+  type Table,
+} from '../src/index.js'
 import type { Metrics } from './metrics.js'
 
 /** A connection as a room sees it. */
@@ -85,29 +91,6 @@ const newBatch = (): Batch => ({
 const mergeAll = (updates: Uint8Array[]): Uint8Array =>
   updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
 
-/** Encodes a y-protocols sync update message: varUint(0) varUint(2) varUint8Array(update). */
-export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Sync)
-  encoding.writeVarUint(encoder, 2)
-  encoding.writeVarUint8Array(encoder, update)
-  return encoding.toUint8Array(encoder)
-}
-
-/** Encodes an awareness message carrying the given clients' states. */
-export function encodeAwareness(
-  awareness: awarenessProtocol.Awareness,
-  clients: readonly number[],
-): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Awareness)
-  encoding.writeVarUint8Array(
-    encoder,
-    awarenessProtocol.encodeAwarenessUpdate(awareness, [...clients]),
-  )
-  return encoding.toUint8Array(encoder)
-}
-
 /**
  * Loads a table from the store into a new room.
  * @throws STORAGE_FAILURE when the store fails or holds bytes that are not Yjs updates
@@ -166,7 +149,7 @@ function createRoom(
   }
 
   const broadcast = (update: Uint8Array, batch: Batch): void => {
-    const message = encodeSyncUpdate(update)
+    const message = encodeMessage({ type: 'sync-update', update })
     // One origin already has the update (unless the server corrected it); several get the
     // merged update back (harmless: applying an update twice changes nothing), so it is
     // encoded once.
@@ -256,7 +239,7 @@ function createRoom(
         for (const id of [...added, ...updated]) peer.awarenessIds.add(id)
         for (const id of removed) peer.awarenessIds.delete(id)
       }
-      const message = encodeAwareness(awareness, [...added, ...updated, ...removed])
+      const message = encodeAwarenessStates(awareness, [...added, ...updated, ...removed])
       for (const other of peers) if (other !== peer) other.send(message)
     },
   )

@@ -3,13 +3,13 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { TesseraError } from '../../src/index.js'
+import { closeCodeOf, TesseraError } from '../../src/index.js'
 import { checkAccess } from '../access.js'
 import type { AccessControl } from '../access/access-control.js'
 import type { AuditLog } from '../access/audit-log.js'
 import { createConnectionGuard } from '../access/connection-guard.js'
 import { canWriteAnything } from '../access/rules.js'
-import { closeCodeOf, closeSocket } from '../close.js'
+import { closeSocket } from '../close.js'
 import { serveConnection, type Session } from '../connection.js'
 import { createLimits } from '../limits.js'
 import type { Metrics } from '../metrics.js'
@@ -73,7 +73,7 @@ export function createUpgrades(
     const admitted = limits.admit(request.socket.remoteAddress ?? 'unknown')
     if (admitted instanceof TesseraError) {
       metrics.error(admitted.code)
-      closeSocket(socket, closeCodeOf(admitted), admitted.message)
+      closeSocket(socket, closeCodeOf(admitted.code), admitted.message)
       return
     }
     alive.add(socket)
@@ -95,7 +95,7 @@ export function createUpgrades(
       clearInterval(heartbeat)
       for (const socket of wss.clients) {
         const error = new TesseraError('CLOSED', 'the server is shutting down; reconnect later')
-        closeSocket(socket, closeCodeOf(error), error.message)
+        closeSocket(socket, closeCodeOf(error.code), error.message)
       }
       wss.close()
     },
