@@ -66,6 +66,7 @@ export function createMemoryTransportPair(
           send(message) {
             self.buffered += message.byteLength
             enqueue({ to: other().base, from: self, kind: 'message', message: message.slice() })
+            return true
           },
           close(code, reason) {
             enqueue({ to: other().base, from: self, kind: 'close', close: { code, reason } })

@@ -5,8 +5,8 @@ import type { Transport, TransportClose, TransportEvents } from './transport.js'
 
 /** The operations of the host's connection (a socket, a channel) that the base drives. */
 export interface TransportChannel {
-  /** Hands one message to the host; called only while open. */
-  send(message: Uint8Array): void
+  /** Hands one message to the host; called only while open. False: the host refused it. */
+  send(message: Uint8Array): boolean
   /** Starts the host's close; called once, with a reason that fits a close frame. */
   close(code: number, reason: string): void
   /** Bytes the host holds that the other end has not taken yet. */
@@ -30,7 +30,7 @@ type Handlers = { [E in keyof TransportEvents]: Set<TransportEvents[E]> }
  * Builds the Transport of an adapter over `channel`; `isOpen` tells whether the host's
  * connection is open already (a server's accepted socket) or still connecting.
  * @example
- * const base = createTransportBase({ send, close, get bufferedBytes() { return 0 } }, { isOpen: true })
+ * const base = createTransportBase({ send, close, bufferedBytes: 0 }, { isOpen: true })
  * socket.onmessage = (event) => base.received(new Uint8Array(event.data))
  */
 export function createTransportBase(
@@ -55,9 +55,7 @@ export function createTransportBase(
       return channel.bufferedBytes
     },
     send(message) {
-      if (state !== 'open') return false
-      channel.send(message)
-      return true
+      return state === 'open' && channel.send(message)
     },
     close(code, reason) {
       if (state === 'closed') return
