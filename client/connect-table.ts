@@ -1,86 +1,29 @@
-// The composition root of the client: a Table synced through a y-websocket provider, with the
-// saved acknowledgement, presence, undo, conflict reports and (optionally) an IndexedDB copy.
+// The composition root of the client: a Table kept in sync by sync sessions (sync-session.ts)
+// over WebSocket transports that a reconnect loop dials (reconnect.ts), with the saved
+// acknowledgement, presence, undo, conflict reports and (optionally) an IndexedDB copy.
 import * as Y from 'yjs'
-import { WebsocketProvider } from 'y-websocket'
-import * as decoding from 'lib0/decoding'
-import {
-  closeMeaningOf,
-  createConflicts,
-  createTable,
-  decodeMessage,
-  encodeMessage,
-  errorCodes,
-  MessageType,
-  TesseraError,
-  type Conflicts,
-  type ErrorCode,
-  type Table,
-  type TablePermissions,
-} from '../src/index.js'
+import { Awareness } from 'y-protocols/awareness'
+import { createConflicts, createTable, TesseraError, type TablePermissions } from '../src/index.js'
+import { openWebSocketTransport } from './adapters/websocket-transport.js'
+import type { Connection, ConnectionEvents, ConnectionStatus } from './connection-api.js'
 import { createCrossTab, type CrossTab } from './cross-tab.js'
 import { createEmitter } from './emitter.js'
+import { createNotices } from './notices.js'
 import { createOfflineStore, type OfflineStore } from './offline-store.js'
-import { checkOptions, type ConnectTableOptions } from './options.js'
-import { guardFor, isReadOnly } from './permissions.js'
-import { anonymousUser, createPresence, type Presence } from './presence.js'
+import { checkOptions, type ConnectTableOptions, type Settings } from './options.js'
+import { anonymousUser, createPresence } from './presence.js'
+import { createReconnector } from './reconnect.js'
 import { createReverter } from './revert.js'
 import { createSavedTracker } from './saved.js'
-import { createUndo, type Undo } from './undo.js'
+import { startSyncSession, type SessionParts } from './sync-session.js'
+import { createUndo } from './undo.js'
+import { waitUntil } from './waits.js'
 
-/** Where the connection stands: a socket opening, open, in sync with the server, or none. */
-export type ConnectionStatus = 'connecting' | 'connected' | 'synced' | 'offline'
+export type { Connection, ConnectionStatus } from './connection-api.js'
 
-/** One table attached to a server (and, with `offline`, to IndexedDB). */
-export interface Connection {
-  /** The synced table: read and edit it at once, online or not. */
-  readonly table: Table
-  readonly name: string
-  readonly status: ConnectionStatus
-  /** Local changes not yet acknowledged as durable by the server (S43). */
-  readonly unsaved: number
-  /** False after `disconnect()`: the connection stays offline until `connect()`. */
-  readonly isOnline: boolean
-  readonly presence: Presence
-  /**
-   * What this connection may do with the table, as the server last said (S57); undefined until
-   * the first connection. Edits it does not allow throw FORBIDDEN before touching the doc (S58).
-   */
-  readonly permissions: TablePermissions | undefined
-  /** Conflict reports: local cell writes lost to concurrent remote ones (S40). */
-  readonly conflicts: Conflicts
-  /** Undo/redo of this client's own edits (S44). */
-  readonly history: Undo
-  undo(): boolean
-  redo(): boolean
-  /** Resolves once the local copy (IndexedDB) is loaded; at once without `offline`. */
-  whenLoaded(): Promise<void>
-  /** Resolves once in sync with the server. @throws CLOSED, or the close reason's code */
-  whenSynced(): Promise<void>
-  /** Resolves once `unsaved` is 0. @throws CLOSED when closed before */
-  whenSaved(): Promise<void>
-  /** Resolves once every change so far is committed to IndexedDB (at once without `offline`). */
-  whenStored(): Promise<void>
-  /** Goes back online after `disconnect()`. */
-  connect(): void
-  /** Goes offline on purpose: edits stay local (and in IndexedDB) until `connect()`. */
-  disconnect(): void
-  on(event: 'status', handler: (status: ConnectionStatus) => void): () => void
-  on(event: 'unsaved', handler: (unsaved: number) => void): () => void
-  /** The server announced this connection's permissions (on every connect). */
-  on(event: 'permissions', handler: (permissions: TablePermissions) => void): () => void
-  /** Background failures: refused writes, failed saves, a server that closed the connection. */
-  on(event: 'error', handler: (error: TesseraError) => void): () => void
-  close(): Promise<void>
-}
-
-type Events = {
-  status: (status: ConnectionStatus) => void
-  unsaved: (unsaved: number) => void
-  permissions: (permissions: TablePermissions) => void
-  error: (error: TesseraError) => void
-  /** Internal: rejects pending waits on close. */
-  closed: () => void
-}
+const roomUrl = (settings: Settings): string =>
+  `${settings.url}/${settings.table}` +
+  (settings.token === undefined ? '' : `?token=${encodeURIComponent(settings.token)}`)
 
 /**
  * Connects a table: returns at once with a usable Table that syncs in the background.
@@ -93,7 +36,7 @@ type Events = {
 export function connectTable(options: ConnectTableOptions): Connection {
   const settings = checkOptions(options)
   const doc = new Y.Doc()
-  const emitter = createEmitter<Events>((error) => {
+  const emitter = createEmitter<ConnectionEvents>((error) => {
     // A throwing app handler is the app's bug: surface it as the host's uncaught error.
     setTimeout(() => {
       throw error
@@ -112,127 +55,109 @@ export function connectTable(options: ConnectTableOptions): Connection {
   const table = createTable({ doc, name: settings.table })
   const store: OfflineStore | undefined =
     settings.storeName === undefined ? undefined : createOfflineStore(settings.storeName, doc)
+  const awareness = new Awareness(doc)
+  /** The origin of what the server sends (and of reverts): never sent back. */
+  const origin = { sync: settings.table }
   let crossTab: CrossTab | undefined
   let status: ConnectionStatus = 'offline'
   let closed = false
   const ownClients = new Set([doc.clientID])
-  let permissions: TablePermissions | undefined
   /** A local edit since the doc was created (the table's own metadata comes before it). */
   let hasEdited = false
 
-  const provider = new WebsocketProvider(settings.url, settings.table, doc, {
-    connect: false,
-    disableBc: true,
-    params: settings.token === undefined ? {} : { token: settings.token },
-    maxBackoffTime: settings.maxBackoffMs,
-    WebSocketPolyfill: settings.WebSocket as unknown as typeof WebSocket,
-    // S60: the close code says whether reconnecting can help (docs/protocol.md §6).
-    shouldReconnect: (event) => closeMeaningOf(event.code)?.isRetryable ?? true,
-  })
-  const send = (bytes: Uint8Array): boolean => {
-    const ws = provider.ws
-    if (!provider.wsconnected || ws === null || ws.readyState !== 1) return false
-    ws.send(bytes)
-    return true
+  let wantsOnline = settings.connect
+  /** S60: a close that retrying cannot fix; online again only by `connect()`. */
+  const stop = (error: TesseraError): void => {
+    wantsOnline = false
+    emitter.emit('stopped', error)
   }
-  const reverter = createReverter(doc, provider, send, (count, notice) => {
-    if (count === 0) return
-    report(
-      new TesseraError(
-        'FORBIDDEN',
-        `${notice}: ${count} local change${count === 1 ? '' : 's'} the server refused ` +
-          `went back to the server's state; ask for write access to edit this table`,
-      ),
-    )
-  })
-  const saved = createSavedTracker(send, (unsaved) => {
-    if (store !== undefined) store.saveUnsaved(unsaved).catch(reportUnknown)
-    emitter.emit('unsaved', unsaved)
-  })
-
   const setStatus = (next: ConnectionStatus): void => {
     if (next === status) return
     status = next
     emitter.emit('status', next)
   }
+  const link = createReconnector({
+    dial: () => openWebSocketTransport(roomUrl(settings), settings.WebSocket),
+    maxBackoffMs: settings.maxBackoffMs,
+    onOpen: (transport) => startSyncSession(transport, parts),
+    onStatus: setStatus,
+    onServerClose(close, meaning, isRetrying) {
+      if (meaning === undefined) return
+      const next = isRetrying ? 'reconnecting' : 'not reconnecting: fix the cause, then connect()'
+      const error = new TesseraError(
+        meaning.code,
+        `the server closed the connection (${close.code}: ${close.reason}); ${next}`,
+        { details: { closeCode: close.code, isRetrying } },
+      )
+      report(error)
+      if (!isRetrying) stop(error)
+    },
+    onDialError(cause) {
+      const error = new TesseraError(
+        'INVALID_ARGUMENT',
+        `connectTable: cannot open a WebSocket to ${settings.url}: ${String(cause)}`,
+        { cause },
+      )
+      report(error)
+      stop(error)
+    },
+  })
+  const reverter = createReverter(
+    doc,
+    origin,
+    (message) => link.send(message),
+    (count, notice) => {
+      if (count === 0) return
+      report(
+        new TesseraError(
+          'FORBIDDEN',
+          `${notice}: ${count} local change${count === 1 ? '' : 's'} the server refused ` +
+            `went back to the server's state; ask for write access to edit this table`,
+        ),
+      )
+    },
+  )
+  const saved = createSavedTracker(
+    (message) => link.send(message),
+    (unsaved) => {
+      if (store !== undefined) store.saveUnsaved(unsaved).catch(reportUnknown)
+      emitter.emit('unsaved', unsaved)
+    },
+  )
+  const notices = createNotices({
+    table,
+    tableName: settings.table,
+    reverter,
+    mayHoldRefused: () => hasEdited || store !== undefined,
+    report,
+    onPermissions: (permissions: TablePermissions) => {
+      emitter.emit('permissions', permissions)
+    },
+  })
+  const parts: SessionParts = {
+    doc,
+    awareness,
+    origin,
+    saved,
+    reverter,
+    onSynced: () => {
+      link.synced()
+    },
+    onNotice: (notice) => {
+      notices.handle(notice)
+    },
+    onError: report,
+  }
 
-  // Tessera's own messages (docs/protocol.md §3–4).
-  const onTesseraMessage = (_e: unknown, decoder: { arr: Uint8Array }): void => {
-    try {
-      const message = decodeMessage(decoder.arr)
-      if (message?.type === 'saved') saved.acknowledge(message.requestId)
-      else if (message?.type === 'not-saved')
-        report(
-          new TesseraError(toCode(message.code), `the server could not save: ${message.message}`),
-        )
-      else if (message?.type === 'permissions') {
-        permissions = message.permissions
-        table.setWriteGuard(guardFor(settings.table, permissions))
-        emitter.emit('permissions', permissions)
-      } else if (
-        message?.type === 'error' &&
-        permissions !== undefined &&
-        isReadOnly(permissions)
-      ) {
-        // S59: the server kept nothing of what we sent; the local copy goes back to its state.
-        // Without one, all that was refused is the metadata every fresh doc writes: nothing to
-        // revert, and no copy of the server's state to keep (an offline copy may hold anything).
-        if (hasEdited || store !== undefined) reverter.onRefused(message.message)
-      } else if (message?.type === 'error')
-        report(new TesseraError(toCode(message.code), message.message))
-    } catch (error) {
-      reportUnknown(error)
-    }
-  }
-  for (const type of [
-    MessageType.Saved,
-    MessageType.NotSaved,
-    MessageType.Error,
-    MessageType.Permissions,
-  ])
-    provider.messageHandlers[type] = onTesseraMessage
-  const syncHandler = provider.messageHandlers[MessageType.Sync]!
-  provider.messageHandlers[MessageType.Sync] = (encoder, decoder, p, emitSynced, type) => {
-    const isStep1 = decoder.arr[decoder.pos] === 0
-    const peek = decoding.createDecoder(decoder.arr)
-    peek.pos = decoder.pos
-    const step = decoding.readVarUint(peek)
-    const payload = decoding.readVarUint8Array(peek)
-    syncHandler(encoder, decoder, p, emitSynced, type)
-    reverter.onServerSync(step, payload)
-    // Our step-2 reply (everything the server lacks) is sent when this handler returns; a saved
-    // request sent after it covers every change made so far.
-    if (isStep1)
-      queueMicrotask(() => {
-        saved.request()
-      })
-  }
-  provider.on('status', ({ status: next }) => {
-    // Sent before the provider's sync step 1, so the answer precedes any refusal notice (S57).
-    if (next === 'connected') send(encodeMessage({ type: 'permissions-request' }))
-    if (next === 'connecting' || next === 'connected') setStatus(next)
-  })
-  provider.on('sync', (isSynced) => {
-    if (isSynced) setStatus('synced')
-  })
-  provider.on('connection-close', (event) => {
-    saved.reset()
-    reverter.reset()
-    setStatus('offline')
-    const code = event === null ? undefined : closeMeaningOf(event.code)?.code
-    if (code !== undefined) {
-      report(new TesseraError(code, `the server closed the connection: ${event?.reason ?? ''}`))
-    }
-  })
   doc.on('update', (_update: Uint8Array, _origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
     ownClients.add(doc.clientID)
-    if (!tr.local || tr.origin === provider) return
+    if (!tr.local || tr.origin === origin) return
     hasEdited = true
     saved.countChange()
   })
 
   const presence = createPresence(
-    provider.awareness,
+    awareness,
     settings.table,
     settings.user ?? anonymousUser(doc.clientID),
     reportUnknown,
@@ -247,7 +172,6 @@ export function connectTable(options: ConnectTableOptions): Connection {
       crossTab = createCrossTab(settings.storeName!, doc)
     }
   })()
-  let wantsOnline = settings.connect
   whenLoaded
     .then(() => {
       if (closed) return
@@ -255,41 +179,11 @@ export function connectTable(options: ConnectTableOptions): Connection {
       for (const column of settings.columns) {
         if (table.getColumn(column.name) === undefined) table.addColumn(column)
       }
-      if (wantsOnline) provider.connect()
+      if (wantsOnline) link.connect()
     })
     .catch(reportUnknown)
 
-  const waitFor = (ready: () => boolean, event: 'status' | 'unsaved'): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (closed) reject(new TesseraError('CLOSED', 'the connection is closed'))
-      else if (ready()) resolve()
-      else {
-        const stops = [
-          emitter.on(event, () => {
-            if (!ready()) return
-            stops.forEach((stop) => {
-              stop()
-            })
-            resolve()
-          }),
-          emitter.on('error', (error) => {
-            if (!['UNAUTHORIZED', 'FORBIDDEN', 'TABLE_NOT_FOUND'].includes(error.code)) return
-            stops.forEach((stop) => {
-              stop()
-            })
-            reject(error)
-          }),
-          emitter.on('closed', () => {
-            stops.forEach((stop) => {
-              stop()
-            })
-            reject(new TesseraError('CLOSED', 'the connection was closed before it was ready'))
-          }),
-        ]
-      }
-    })
-
-  const connection: Connection = {
+  return {
     table,
     name: settings.table,
     get status() {
@@ -303,15 +197,15 @@ export function connectTable(options: ConnectTableOptions): Connection {
     },
     presence,
     get permissions() {
-      return permissions
+      return notices.permissions
     },
     conflicts,
     history,
     undo: () => history.undo(),
     redo: () => history.redo(),
     whenLoaded: () => whenLoaded,
-    whenSynced: () => waitFor(() => status === 'synced', 'status'),
-    whenSaved: () => waitFor(() => saved.unsaved === 0, 'unsaved'),
+    whenSynced: () => waitUntil(emitter, () => status === 'synced', 'status', closed),
+    whenSaved: () => waitUntil(emitter, () => saved.unsaved === 0, 'unsaved', closed),
     whenStored: async () => {
       await store?.whenStored()
     },
@@ -320,16 +214,15 @@ export function connectTable(options: ConnectTableOptions): Connection {
       wantsOnline = true
       whenLoaded
         .then(() => {
-          provider.connect()
+          if (wantsOnline && !closed) link.connect()
         })
         .catch(reportUnknown)
     },
     disconnect() {
       wantsOnline = false
-      provider.disconnect()
-      setStatus('offline')
+      link.disconnect()
     },
-    on: (event: keyof Events, handler: Events[keyof Events]) => {
+    on: (event: keyof ConnectionEvents, handler: ConnectionEvents[keyof ConnectionEvents]) => {
       if (!['status', 'unsaved', 'permissions', 'error'].includes(event)) {
         throw new TesseraError(
           'INVALID_ARGUMENT',
@@ -343,9 +236,8 @@ export function connectTable(options: ConnectTableOptions): Connection {
       closed = true
       emitter.emit('closed')
       wantsOnline = false
-      provider.awareness.setLocalState(null)
-      provider.destroy()
-      setStatus('offline')
+      awareness.setLocalState(null)
+      link.disconnect()
       crossTab?.close()
       presence.destroy()
       history.destroy()
@@ -358,9 +250,4 @@ export function connectTable(options: ConnectTableOptions): Connection {
       emitter.clear()
     },
   }
-  return connection
-}
-
-function toCode(code: string): ErrorCode {
-  return (errorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : 'PROTOCOL_ERROR'
 }
