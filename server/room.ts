@@ -143,7 +143,9 @@ function createRoom(
       for (const id of removed) from.awarenessIds.delete(id)
     }
     const message = encodeAwarenessStates(awareness, [...added, ...updated, ...removed])
-    for (const other of peers) if (other !== from) other.send(message)
+    // S62: the sender gets its own presence back too, as from the y-websocket server: a stock
+    // provider alone on a table hears nothing else, and its watchdog closes after 30 s of silence.
+    for (const peer of peers) peer.send(message)
   }
 
   const release = (): void => {
