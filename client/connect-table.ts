@@ -1,29 +1,51 @@
-// The composition root of the client: a Table kept in sync by sync sessions (sync-session.ts)
-// over WebSocket transports that a reconnect loop dials (reconnect.ts), with the saved
-// acknowledgement, presence, undo, conflict reports and (optionally) an IndexedDB copy.
+// The composition root of the client: a Table kept in sync with the server (table-sync.ts),
+// with presence, undo, conflict reports and (optionally) an IndexedDB copy, behind the SDK
+// surface of a Connection (connection-api.ts).
 import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
-import { createConflicts, createTable, TesseraError, type TablePermissions } from '../src/index.js'
-import { openWebSocketTransport } from './adapters/websocket-transport.js'
-import type { Connection, ConnectionEvents, ConnectionStatus } from './connection-api.js'
-import { createCrossTab, type CrossTab } from './cross-tab.js'
-import { createEmitter } from './emitter.js'
-import { createNotices } from './notices.js'
-import { createOfflineStore, type OfflineStore } from './offline-store.js'
+import {
+  createConflicts,
+  createTable,
+  TesseraError,
+  type Conflicts,
+  type Table,
+} from '../src/index.js'
+import type { Connection, ConnectionEvents } from './connection-api.js'
+import { createEmitter, type Emitter } from './emitter.js'
+import { openLocalCopy, type LocalCopy } from './local-copy.js'
 import { checkOptions, type ConnectTableOptions, type Settings } from './options.js'
-import { anonymousUser, createPresence } from './presence.js'
-import { createReconnector } from './reconnect.js'
-import { createReverter } from './revert.js'
-import { createSavedTracker } from './saved.js'
-import { startSyncSession, type SessionParts } from './sync-session.js'
-import { createUndo } from './undo.js'
+import { anonymousUser, createPresence, type Presence } from './presence.js'
+import { createTableSync, type TableSync } from './table-sync.js'
+import { createUndo, type Undo } from './undo.js'
 import { waitUntil } from './waits.js'
 
 export type { Connection, ConnectionStatus } from './connection-api.js'
 
-const roomUrl = (settings: Settings): string =>
-  `${settings.url}/${settings.table}` +
-  (settings.token === undefined ? '' : `?token=${encodeURIComponent(settings.token)}`)
+const publicEvents = ['status', 'unsaved', 'permissions', 'error']
+
+const createConnectionEmitter = (): Emitter<ConnectionEvents> =>
+  createEmitter<ConnectionEvents>((error) => {
+    // A throwing app handler is the app's bug: surface it as the host's uncaught error.
+    setTimeout(() => {
+      throw error
+    })
+  })
+
+/** What a connection is made of: the surface below only reads and closes it. */
+interface Parts {
+  readonly settings: Settings
+  readonly doc: Y.Doc
+  readonly emitter: Emitter<ConnectionEvents>
+  readonly table: Table
+  readonly copy: LocalCopy
+  readonly awareness: Awareness
+  readonly sync: TableSync
+  readonly presence: Presence
+  readonly history: Undo
+  readonly conflicts: Conflicts
+  readonly whenLoaded: Promise<void>
+  readonly reportUnknown: (cause: unknown) => void
+}
 
 /**
  * Connects a table: returns at once with a usable Table that syncs in the background.
@@ -36,12 +58,7 @@ const roomUrl = (settings: Settings): string =>
 export function connectTable(options: ConnectTableOptions): Connection {
   const settings = checkOptions(options)
   const doc = new Y.Doc()
-  const emitter = createEmitter<ConnectionEvents>((error) => {
-    // A throwing app handler is the app's bug: surface it as the host's uncaught error.
-    setTimeout(() => {
-      throw error
-    })
-  })
+  const emitter = createConnectionEmitter()
   const report = (error: TesseraError): void => {
     emitter.emit('error', error)
   }
@@ -53,125 +70,54 @@ export function connectTable(options: ConnectTableOptions): Connection {
     )
   }
   const table = createTable({ doc, name: settings.table })
-  const store: OfflineStore | undefined =
-    settings.storeName === undefined ? undefined : createOfflineStore(settings.storeName, doc)
+  const copy = openLocalCopy(settings.storeName, doc, reportUnknown)
   const awareness = new Awareness(doc)
-  /** The origin of what the server sends (and of reverts): never sent back. */
-  const origin = { sync: settings.table }
-  let crossTab: CrossTab | undefined
-  let status: ConnectionStatus = 'offline'
-  let closed = false
-  const ownClients = new Set([doc.clientID])
-  /** A local edit since the doc was created (the table's own metadata comes before it). */
-  let hasEdited = false
-
-  let wantsOnline = settings.connect
-  /** S60: a close that retrying cannot fix; online again only by `connect()`. */
-  const stop = (error: TesseraError): void => {
-    wantsOnline = false
-    emitter.emit('stopped', error)
-  }
-  const setStatus = (next: ConnectionStatus): void => {
-    if (next === status) return
-    status = next
-    emitter.emit('status', next)
-  }
-  const link = createReconnector({
-    dial: () => openWebSocketTransport(roomUrl(settings), settings.WebSocket),
-    maxBackoffMs: settings.maxBackoffMs,
-    onOpen: (transport) => startSyncSession(transport, parts),
-    onStatus: setStatus,
-    onServerClose(close, meaning, isRetrying) {
-      if (meaning === undefined) return
-      const next = isRetrying ? 'reconnecting' : 'not reconnecting: fix the cause, then connect()'
-      const error = new TesseraError(
-        meaning.code,
-        `the server closed the connection (${close.code}: ${close.reason}); ${next}`,
-        { details: { closeCode: close.code, isRetrying } },
-      )
-      report(error)
-      if (!isRetrying) stop(error)
-    },
-    onDialError(cause) {
-      const error = new TesseraError(
-        'INVALID_ARGUMENT',
-        `connectTable: cannot open a WebSocket to ${settings.url}: ${String(cause)}`,
-        { cause },
-      )
-      report(error)
-      stop(error)
-    },
-  })
-  const reverter = createReverter(
+  const sync = createTableSync({
     doc,
-    origin,
-    (message) => link.send(message),
-    (count, notice) => {
-      if (count === 0) return
-      report(
-        new TesseraError(
-          'FORBIDDEN',
-          `${notice}: ${count} local change${count === 1 ? '' : 's'} the server refused ` +
-            `went back to the server's state; ask for write access to edit this table`,
-        ),
-      )
-    },
-  )
-  const saved = createSavedTracker(
-    (message) => link.send(message),
-    (unsaved) => {
-      if (store !== undefined) store.saveUnsaved(unsaved).catch(reportUnknown)
-      emitter.emit('unsaved', unsaved)
-    },
-  )
-  const notices = createNotices({
     table,
-    tableName: settings.table,
-    reverter,
-    mayHoldRefused: () => hasEdited || store !== undefined,
+    awareness,
+    settings,
+    emitter,
+    hasOfflineCopy: copy.isKept,
     report,
-    onPermissions: (permissions: TablePermissions) => {
-      emitter.emit('permissions', permissions)
+    onUnsaved: (unsaved) => {
+      copy.saveUnsaved(unsaved)
     },
   })
-  const parts: SessionParts = {
+  const ownClients = new Set([doc.clientID])
+  doc.on('update', () => ownClients.add(doc.clientID))
+  const user = settings.user ?? anonymousUser(doc.clientID)
+  const whenLoaded = copy.whenLoaded.then((unsaved) => {
+    sync.restoreUnsaved(unsaved)
+  })
+  return createConnection({
+    settings,
     doc,
+    emitter,
+    table,
+    copy,
     awareness,
-    origin,
-    saved,
-    reverter,
-    onSynced: () => {
-      link.synced()
-    },
-    onNotice: (notice) => {
-      notices.handle(notice)
-    },
-    onError: report,
-  }
-
-  doc.on('update', (_update: Uint8Array, _origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
-    ownClients.add(doc.clientID)
-    if (!tr.local || tr.origin === origin) return
-    hasEdited = true
-    saved.countChange()
-  })
-
-  const presence = createPresence(
-    awareness,
-    settings.table,
-    settings.user ?? anonymousUser(doc.clientID),
+    sync,
+    presence: createPresence(awareness, settings.table, user, reportUnknown),
+    history: createUndo(table, settings.undo, reportUnknown),
+    conflicts: createConflicts(table, { isOwnClient: (id) => ownClients.has(id) }),
+    whenLoaded,
     reportUnknown,
-  )
-  const history = createUndo(table, settings.undo, reportUnknown)
-  const conflicts = createConflicts(table, { isOwnClient: (id) => ownClients.has(id) })
+  })
+}
 
-  const whenLoaded: Promise<void> = (async () => {
-    if (store !== undefined) {
-      await store.whenLoaded
-      saved.restore(await store.loadUnsaved())
-      crossTab = createCrossTab(settings.storeName!, doc)
-    }
-  })()
+/** The SDK surface over `parts`; goes online once the local copy is loaded. */
+function createConnection(parts: Parts): Connection {
+  const { settings, emitter, table, sync, history, whenLoaded, reportUnknown } = parts
+  let closed = false
+  const dialWhenLoaded = (): void => {
+    whenLoaded
+      .then(() => {
+        if (!closed) sync.dial()
+      })
+      .catch(reportUnknown)
+  }
+  sync.setOnline(settings.connect)
   whenLoaded
     .then(() => {
       if (closed) return
@@ -179,7 +125,7 @@ export function connectTable(options: ConnectTableOptions): Connection {
       for (const column of settings.columns) {
         if (table.getColumn(column.name) === undefined) table.addColumn(column)
       }
-      if (wantsOnline) link.connect()
+      sync.dial()
     })
     .catch(reportUnknown)
 
@@ -187,46 +133,39 @@ export function connectTable(options: ConnectTableOptions): Connection {
     table,
     name: settings.table,
     get status() {
-      return status
+      return sync.status
     },
     get unsaved() {
-      return saved.unsaved
+      return sync.unsaved
     },
     get isOnline() {
-      return wantsOnline
+      return sync.isOnline
     },
-    presence,
+    presence: parts.presence,
     get permissions() {
-      return notices.permissions
+      return sync.permissions
     },
-    conflicts,
+    conflicts: parts.conflicts,
     history,
     undo: () => history.undo(),
     redo: () => history.redo(),
     whenLoaded: () => whenLoaded,
-    whenSynced: () => waitUntil(emitter, () => status === 'synced', 'status', closed),
-    whenSaved: () => waitUntil(emitter, () => saved.unsaved === 0, 'unsaved', closed),
-    whenStored: async () => {
-      await store?.whenStored()
-    },
+    whenSynced: () => waitUntil(emitter, () => sync.status === 'synced', 'status', closed),
+    whenSaved: () => waitUntil(emitter, () => sync.unsaved === 0, 'unsaved', closed),
+    whenStored: () => parts.copy.whenStored(),
     connect() {
-      if (closed || wantsOnline) return
-      wantsOnline = true
-      whenLoaded
-        .then(() => {
-          if (wantsOnline && !closed) link.connect()
-        })
-        .catch(reportUnknown)
+      if (closed || sync.isOnline) return
+      sync.setOnline(true)
+      dialWhenLoaded()
     },
     disconnect() {
-      wantsOnline = false
-      link.disconnect()
+      sync.setOnline(false)
     },
     on: (event: keyof ConnectionEvents, handler: ConnectionEvents[keyof ConnectionEvents]) => {
-      if (!['status', 'unsaved', 'permissions', 'error'].includes(event)) {
+      if (!publicEvents.includes(event)) {
         throw new TesseraError(
           'INVALID_ARGUMENT',
-          `connection.on: unknown event "${event}"; expected status, unsaved, permissions or error`,
+          `connection.on: unknown event "${event}"; expected ${publicEvents.join(', ')}`,
         )
       }
       return emitter.on(event, handler)
@@ -235,18 +174,14 @@ export function connectTable(options: ConnectTableOptions): Connection {
       if (closed) return
       closed = true
       emitter.emit('closed')
-      wantsOnline = false
-      awareness.setLocalState(null)
-      link.disconnect()
-      crossTab?.close()
-      presence.destroy()
+      parts.awareness.setLocalState(null)
+      sync.setOnline(false)
+      parts.presence.destroy()
       history.destroy()
-      conflicts.destroy()
-      await whenLoaded.catch(() => undefined)
-      await store?.whenStored().catch(() => undefined)
-      await store?.destroy()
+      parts.conflicts.destroy()
+      await parts.copy.close()
       table.destroy()
-      doc.destroy()
+      parts.doc.destroy()
       emitter.clear()
     },
   }

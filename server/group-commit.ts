@@ -63,6 +63,13 @@ const newBatch = (): Batch => ({
 const mergeAll = (updates: Uint8Array[]): Uint8Array =>
   updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
 
+/** A batch's update to broadcast (none when it only kept pending ones) and the one to store. */
+const mergeBatch = (batch: Batch): { update: Uint8Array | undefined; stored: Uint8Array } => {
+  const update = batch.updates.length > 0 ? mergeAll(batch.updates) : undefined
+  const stored = batch.kept.length === 0 ? update! : mergeAll([...batch.updates, ...batch.kept])
+  return { update, stored }
+}
+
 /**
  * Creates the group commit of table `name` over `doc`. `broadcast` gets each committed batch's
  * merged update (never the kept ones); `onBroken` the first storage failure, after which every
@@ -107,8 +114,7 @@ export function createGroupCommit(
   }
 
   const append = async (batch: Batch): Promise<void> => {
-    const update = batch.updates.length > 0 ? mergeAll(batch.updates) : undefined
-    const stored = batch.kept.length === 0 ? update! : mergeAll([...batch.updates, ...batch.kept])
+    const { update, stored } = mergeBatch(batch)
     const stopTimer = metrics.persistSeconds.startTimer()
     seq = await store.append(name, [stored])
     stopTimer()

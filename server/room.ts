@@ -10,7 +10,12 @@ import {
   TesseraError,
   type Table,
 } from '../src/index.js'
-import { createGroupCommit, type CommitContext, type DurableCallback } from './group-commit.js'
+import {
+  createGroupCommit,
+  type CommitContext,
+  type CommittedBatch,
+  type DurableCallback,
+} from './group-commit.js'
 
 /** A connection's sync session as a room sees it. */
 export interface Peer {
@@ -67,6 +72,22 @@ export interface RoomContext extends CommitContext {
 
 const loading = Symbol('load')
 
+/** Sends a committed update to the peers that lack it; returns how many got it. */
+function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: CommittedBatch): number {
+  const message = encodeMessage({ type: 'sync-update', update })
+  // One origin already has the update (unless the server corrected it); several get the merged
+  // update back (harmless: applying an update twice changes nothing), so it is encoded once.
+  const skip =
+    batch.origins.size === 1 && !batch.isEchoed ? batch.origins.values().next().value : undefined
+  let sent = 0
+  for (const peer of peers) {
+    if (peer === skip || peer.isAwaitingSyncReply) continue
+    peer.send(message)
+    sent++
+  }
+  return sent
+}
+
 /**
  * Loads a table from the store into a new room.
  * @throws STORAGE_FAILURE when the store fails or holds bytes that are not Yjs updates
@@ -109,21 +130,7 @@ function createRoom(
 
   const commits = createGroupCommit(name, doc, context, log, {
     broadcast(update, batch) {
-      const message = encodeMessage({ type: 'sync-update', update })
-      // One origin already has the update (unless the server corrected it); several get the
-      // merged update back (harmless: applying an update twice changes nothing), so it is
-      // encoded once.
-      const skip =
-        batch.origins.size === 1 && !batch.isEchoed
-          ? batch.origins.values().next().value
-          : undefined
-      let sent = 0
-      for (const peer of peers) {
-        if (peer === skip || peer.isAwaitingSyncReply) continue
-        peer.send(message)
-        sent++
-      }
-      metrics.updatesBroadcast.inc(sent)
+      metrics.updatesBroadcast.inc(broadcast(peers, update, batch))
     },
     onBroken(error) {
       context.onBroken(room, error)

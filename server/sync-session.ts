@@ -49,8 +49,25 @@ export interface SyncSession {
   end(): void
 }
 
-/** Longest delay setTimeout takes (about 24.8 days); longer expiries re-arm the timer. */
+/** Longest delay setTimeout takes (about 24.8 days); longer waits re-arm the timer. */
 const maxTimerMs = 2 ** 31 - 1
+
+/** Runs `run` at `atMs` (ms since 1970; never when undefined); returns the cancel function. */
+function atTime(atMs: number | undefined, run: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const arm = (): void => {
+    if (atMs === undefined) return
+    const remainingMs = atMs - Date.now()
+    timer =
+      remainingMs > maxTimerMs
+        ? setTimeout(arm, maxTimerMs)
+        : setTimeout(run, Math.max(0, remainingMs))
+  }
+  arm()
+  return () => {
+    clearTimeout(timer)
+  }
+}
 
 /**
  * Joins `grant.room` and greets the client as the y-websocket server does: the server's state
@@ -64,7 +81,6 @@ export function openSyncSession(
   const { room, guard } = grant
   const permissions = grant.permissions ?? allowEverything
   let syncRepliesPending = 0
-  let expiryTimer: ReturnType<typeof setTimeout> | undefined
   let hasEnded = false
   const peer: Peer = {
     awarenessIds: new Set(),
@@ -108,26 +124,12 @@ export function openSyncSession(
     if (update !== undefined) awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer)
   }
 
-  /** S51: a connection lives no longer than its token; the client reconnects with a new one. */
-  const armExpiry = (): void => {
-    const expiresAtMs = guard?.expiresAtMs
-    if (expiresAtMs === undefined || hasEnded) return
-    const remainingMs = expiresAtMs - Date.now()
-    if (remainingMs > maxTimerMs) {
-      expiryTimer = setTimeout(armExpiry, maxTimerMs)
-      return
-    }
-    expiryTimer = setTimeout(
-      () => {
-        context.metrics.error('UNAUTHORIZED')
-        peer.close(CloseCode.Unauthorized, 'the token expired; reconnect with a new token')
-      },
-      Math.max(0, remainingMs),
-    )
-  }
-
   room.join(peer)
-  armExpiry()
+  // S51: a connection lives no longer than its token; the client reconnects with a new one.
+  const cancelExpiry = atTime(guard?.expiresAtMs, () => {
+    context.metrics.error('UNAUTHORIZED')
+    peer.close(CloseCode.Unauthorized, 'the token expired; reconnect with a new token')
+  })
   peer.send(encodeSyncStep1(room.doc))
   const states = [...room.awareness.getStates().keys()]
   if (states.length > 0) peer.send(encodeAwarenessStates(room.awareness, states))
@@ -171,7 +173,7 @@ export function openSyncSession(
     end() {
       if (hasEnded) return
       hasEnded = true
-      clearTimeout(expiryTimer)
+      cancelExpiry()
       updates.dispose()
       room.leave(peer)
     },
