@@ -111,7 +111,8 @@ export function createReconnector(options: ReconnectOptions): Reconnector {
       heard()
       watchTimer = setInterval(watch, watchEveryMs)
       options.onStatus('connected')
-      session = options.onOpen(next)
+      // A status handler may have closed it already.
+      if (next === transport) session = options.onOpen(next)
     }
     next.on('open', opened)
     next.on('message', heard)
