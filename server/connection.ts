@@ -25,6 +25,7 @@ import { encodeAwareness, type Peer, type Room } from './room.js'
 import { closeCodeOf, closeSocket } from './close.js'
 import { checkUpdate } from './update-check.js'
 import {
+  canIntegrate,
   createIncompleteTracker,
   dropIfOverflowing,
   isIntegrated,
@@ -41,7 +42,7 @@ export interface Session {
   room: Room
   /** False for a read-only connection: its updates are refused with a FORBIDDEN notice. */
   canWrite: boolean
-  /** What a writer may change (docs/semantics.md S32–S33); default: everything. */
+  /** What a writer may change (docs/semantics.md S80–S87); default: everything. */
   permissions?: WritePermissions
   /** Token expiry, presence stamping and audit (docs/security.md); default: none. */
   guard?: ConnectionGuard
@@ -250,16 +251,20 @@ export function serveConnection(
       peer.send(encodeErrorNotice('FORBIDDEN', `table "${room.name}" is read-only for you`))
       return
     }
-    // S30–S33: what the schema or the permissions do not allow is undone in the same
+    const isPartial = hasPartialRights(permissions)
+    // S34: a partial-rights writer's update is applied whole or not at all.
+    if (isPartial && !canIntegrate(room.doc, shape)) {
+      askAgain(room)
+      return
+    }
+    // S80–S87: what the schema or the permissions do not allow is undone in the same
     // transaction; the writer needs the correction too, so the batch is echoed to it.
-    const before = hasPartialRights(permissions) ? pendingStateOf(room.doc) : undefined
-    const applied = applyChecked(room.doc, update, peer, permissions)
+    const before = isPartial ? pendingStateOf(room.doc) : undefined
+    const applied = applyChecked(room.doc, update, peer, permissions, { tableName: room.name })
     guard?.onApplied(room, applied)
     if (applied.isIncomplete) keepIncomplete(room, update, before)
-    const { violations } = applied
-    if (violations.length === 0) return
-    room.echoToOrigins()
-    violations.forEach((violation, index) => {
+    if (applied.isCorrected) room.echoToOrigins()
+    applied.violations.forEach((violation, index) => {
       metrics.error(violation.code)
       if (index < maxNoticesPerUpdate)
         peer.send(encodeErrorNotice(violation.code, violation.message))
@@ -279,19 +284,25 @@ export function serveConnection(
     const needs = needsOf(update)
     // Another connection's pending content makes every update look incomplete.
     if (isIntegrated(room.doc, needs)) return
-    metrics.error('INCOMPLETE_UPDATE')
     if (before !== undefined) {
       // S34: waiting content is checked under the rights of whoever completes it; a writer with
       // partial rights could get past its rules, so its waiting part is dropped and asked again.
       restorePendingState(room.doc, before)
-      drops++
-      if (resend === undefined) sendSyncStep1(room)
-      resend ??= []
+      askAgain(room)
       return
     }
+    metrics.error('INCOMPLETE_UPDATE')
     room.keep(update)
     incomplete ??= createIncompleteTracker(room.doc)
     if (incomplete.add(needs)) sendSyncStep1(room)
+  }
+
+  /** S34: drops what a partial-rights writer sent that would wait, and asks for it again. */
+  const askAgain = (room: Room): void => {
+    metrics.error('INCOMPLETE_UPDATE')
+    drops++
+    if (resend === undefined) sendSyncStep1(room)
+    resend ??= []
   }
 
   socket.on('message', (data: Buffer, isBinary: boolean) => {

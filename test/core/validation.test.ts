@@ -94,14 +94,18 @@ describe('server-side validation', () => {
     expect(client.getRow(id)).toEqual({ id, title: 'a' })
   })
 
-  it('S32: a schema change without the admin permission is reverted field by field', () => {
+  it('S83: a schema change without the admin permission is reverted field by field', () => {
     const { server, client, send } = setup({ ...allowEverything, canChangeSchema: false })
     const result = send((table) => {
       table.renameColumn('title', 'name')
       table.setColumnType('priority', 'string')
       table.addColumn({ name: 'extra', type: 'json' })
     })
-    expect(result.violations.map((violation) => violation.code)).toEqual(['FORBIDDEN'])
+    expect(result.violations.map((violation) => violation.code)).toEqual([
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ])
     for (const table of [server, client]) {
       expect(table.columns().map((column) => [column.name, column.type])).toEqual([
         ['title', 'string'],
@@ -110,7 +114,7 @@ describe('server-side validation', () => {
     }
   })
 
-  it('S33: forbidden inserts are removed and forbidden deletes restored with their cells', () => {
+  it('S84: forbidden inserts are removed and forbidden deletes restored with their cells', () => {
     const { server, client, send } = setup({
       ...allowEverything,
       canInsertRows: false,
@@ -128,8 +132,8 @@ describe('server-side validation', () => {
       violation.message.replace(/^row \S+: /, ''),
     )
     expect(messages.sort()).toEqual([
-      'deleting rows is not allowed; it was restored',
-      'inserting rows is not allowed; it was removed',
+      'deleting rows needs the delete permission; it was restored',
+      'inserting rows needs the insert permission; it was removed',
     ])
     for (const table of [server, client]) {
       expect(table.listRows()).toEqual([
@@ -139,7 +143,7 @@ describe('server-side validation', () => {
     }
   })
 
-  it('S33: forbidden cell edits are put back to their previous values', () => {
+  it('S85: forbidden cell edits are put back to their previous values', () => {
     const { server, client, send } = setup({ ...allowEverything, canUpdateRows: false })
     const id = server.insertRow({ title: 'a' })
     server.setCell(id, 'priority', 1)

@@ -1,0 +1,156 @@
+// The server's check of what an update changed in row values (docs/semantics.md S84, S86): each
+// touched row key is compared before and after, the difference is judged as an insert, delete,
+// replace or rewrite, and what the writer may not do is put back in the same transaction.
+import type { ColumnId, RowId } from './ids.js'
+import { isStoredRow, splitCellKey, type StoredRow } from './layout.js'
+import { isPosition } from './row-order.js'
+import type { CheckContext } from './schema-check.js'
+import { fitsType, readCell, type ColumnType } from './schema.js'
+import { changedKeys, isSameValue, valueBefore } from './transaction-diff.js'
+import type { Violation } from './validation.js'
+
+/** Column id to its type, or 'removed' for a removed column or one of no known type. */
+export type ColumnTypes = ReadonlyMap<string, ColumnType | 'removed'>
+
+const asRow = (value: unknown): StoredRow | undefined => (isStoredRow(value) ? value : undefined)
+
+/** S86: the violation for a cell that does not fit, and what it was stored as. */
+export function cellViolation(
+  rowId: RowId,
+  columnId: ColumnId,
+  type: ColumnType | 'removed' | undefined,
+  value: unknown,
+): Violation {
+  const message =
+    type === undefined || type === 'removed'
+      ? `row ${rowId}: column ${JSON.stringify(columnId)} does not exist (or was removed); the write was dropped`
+      : `row ${rowId}: column ${JSON.stringify(columnId)} expects a ${type}; ${JSON.stringify(value) ?? 'undefined'} was stored as ${JSON.stringify(readCell(type, value))}`
+  return { code: 'SCHEMA_VIOLATION', rowId, columnId, message }
+}
+
+/** S86: a row value with its cells fitted to their columns and a valid position. */
+function correctRow(
+  context: CheckContext,
+  id: RowId,
+  row: StoredRow,
+  types: ColumnTypes,
+): StoredRow {
+  const cells: Record<string, unknown> = {}
+  let isChanged = false
+  for (const [columnId, value] of Object.entries(row.c)) {
+    const type = types.get(columnId)
+    if (type !== undefined && type !== 'removed' && fitsType(type, value)) {
+      cells[columnId] = value
+      continue
+    }
+    isChanged = true
+    if (type !== undefined && type !== 'removed') cells[columnId] = readCell(type, value)
+    context.result.violations.push(cellViolation(id, columnId as ColumnId, type, value))
+  }
+  const position = isPosition(row.p) ? row.p : 'a0'
+  if (!isChanged && position === row.p) return row
+  const corrected = { i: row.i, p: position, c: cells }
+  context.maps.rows.set(id, corrected)
+  return corrected
+}
+
+const forbidden = (rowId: RowId, message: string): Violation => ({
+  code: 'FORBIDDEN',
+  rowId,
+  message: `row ${rowId}: ${message}`,
+})
+
+/** Puts a row back as it was, with the overrides of its incarnation that the update changed. */
+function restoreRow(context: CheckContext, id: RowId, before: unknown, cellKeys: string[]): void {
+  const { maps, transaction } = context
+  if (before === undefined) maps.rows.delete(id)
+  else maps.rows.set(id, before as StoredRow)
+  const row = asRow(before)
+  if (row === undefined) return
+  for (const key of cellKeys) {
+    const previous = valueBefore(transaction, maps.cells, key)
+    if (!Array.isArray(previous) || previous[0] !== row.i) continue
+    if (!isSameValue(previous, maps.cells.get(key)))
+      maps.cells.set(key, previous as [number, unknown])
+  }
+}
+
+/** The columns whose cell, and whether the position, differ between two values of one row. */
+function rewriteOf(
+  before: StoredRow,
+  after: StoredRow,
+): { columns: Set<ColumnId>; isMoved: boolean } {
+  const columns = new Set<ColumnId>()
+  for (const key of new Set([...Object.keys(before.c), ...Object.keys(after.c)])) {
+    if (!isSameValue(before.c[key], after.c[key])) columns.add(key as ColumnId)
+  }
+  return { columns, isMoved: before.p !== after.p }
+}
+
+/**
+ * S84: judges every row key the transaction touched. Returns the rows inserted by it (their
+ * overrides are part of the insert).
+ */
+export function checkRows(context: CheckContext, types: ColumnTypes): Set<RowId> {
+  const { maps, transaction, permissions, result } = context
+  const cellKeysOf = new Map<string, string[]>()
+  for (const key of changedKeys(transaction, maps.cells)) {
+    const [rowId] = splitCellKey(key)
+    const keys = cellKeysOf.get(rowId) ?? []
+    cellKeysOf.set(rowId, [...keys, key])
+  }
+  const inserted = new Set<RowId>()
+  for (const key of changedKeys(transaction, maps.rows)) {
+    const id = key as RowId
+    const before: unknown = valueBefore(transaction, maps.rows, id)
+    const after: unknown = maps.rows.get(id)
+    if (isSameValue(before, after)) continue
+    const beforeRow = asRow(before)
+    let afterRow = asRow(after)
+    if (after !== undefined && afterRow === undefined) {
+      // A value that is not a row counts as deleting the key.
+      maps.rows.delete(id)
+      result.violations.push({
+        code: 'SCHEMA_VIOLATION',
+        rowId: id,
+        message: `row ${id}: not a row value; it was removed`,
+      })
+    }
+    const cellKeys = cellKeysOf.get(id) ?? []
+    if (beforeRow === undefined && afterRow === undefined) continue
+    if (beforeRow !== undefined && afterRow?.i === beforeRow.i) {
+      if (!permissions.canUpdateRows) {
+        restoreRow(context, id, before, cellKeys)
+        result.violations.push(
+          forbidden(id, 'rewriting a row needs the update permission; it was restored'),
+        )
+        continue
+      }
+      afterRow = correctRow(context, id, afterRow, types)
+      const { columns, isMoved } = rewriteOf(beforeRow, afterRow)
+      if (columns.size > 0) result.updated.set(id, columns)
+      if (isMoved) result.moved.push(id)
+      continue
+    }
+    if (beforeRow !== undefined && !permissions.canDeleteRows) {
+      restoreRow(context, id, before, cellKeys)
+      result.violations.push(
+        forbidden(id, 'deleting rows needs the delete permission; it was restored'),
+      )
+      continue
+    }
+    if (beforeRow !== undefined) result.deleted.push(id)
+    if (afterRow === undefined) continue
+    if (!permissions.canInsertRows) {
+      maps.rows.delete(id)
+      result.violations.push(
+        forbidden(id, 'inserting rows needs the insert permission; it was removed'),
+      )
+      continue
+    }
+    correctRow(context, id, afterRow, types)
+    result.inserted.push(id)
+    inserted.add(id)
+  }
+  return inserted
+}
