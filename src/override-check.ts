@@ -1,5 +1,5 @@
 // The server's check of what an update changed in cell and position overrides (docs/semantics.md
-// S85, S86): an override counts only while it names its row's current incarnation, so each
+// S85, S30, S31): an override counts only while it names its row's current incarnation, so each
 // touched key is judged by whether the cell (or position) that readers see changed.
 import type { ColumnId, RowId } from './ids.js'
 import { isStoredRow, parseCellKey, positionColumn } from './layout.js'
@@ -11,7 +11,7 @@ import { changedKeys, isSameValue, valueBefore } from './transaction-diff.js'
 
 type Verdict = 'keep' | 'delete' | 'restore'
 
-/** Records a change readers see in a row that existed before the update (S87). */
+/** Records a change readers see in a row that existed before the update (S86). */
 function recordChange(context: CheckContext, rowId: RowId, columnId: ColumnId): void {
   const { result } = context
   if (columnId === positionColumn) {
@@ -22,7 +22,7 @@ function recordChange(context: CheckContext, rowId: RowId, columnId: ColumnId): 
   result.updated.set(rowId, columns.add(columnId))
 }
 
-/** S86: whether a live override's value fits its column; corrects a value of the wrong type. */
+/** S30, S31: whether a live override's value fits its column; corrects a value of the wrong type. */
 function checkValue(
   context: CheckContext,
   key: string,
@@ -63,15 +63,12 @@ function judge(
     if (!live.mayWrite) return 'restore'
     return checkValue(context, key, cell, after as [number, unknown], types) ? 'keep' : 'delete'
   }
-  if (after !== undefined) {
-    // S85: an edit of a row's other life (deleted or replaced first) is dropped silently.
-    context.result.isCorrected = true
-    if (!isOverride(after)) {
-      context.result.violations.push({
-        code: 'SCHEMA_VIOLATION',
-        message: `cell ${JSON.stringify(key)}: not an override [incarnation, value]; it was removed`,
-      })
-    }
+  // S85: an edit of a row's other life (deleted or replaced first) is dropped silently.
+  if (after !== undefined && !isOverride(after)) {
+    context.result.violations.push({
+      code: 'SCHEMA_VIOLATION',
+      message: `cell ${JSON.stringify(key)}: not an override [incarnation, value]; it was removed`,
+    })
   }
   return live.before && !live.mayWrite ? 'restore' : 'delete'
 }

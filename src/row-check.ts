@@ -1,4 +1,4 @@
-// The server's check of what an update changed in row values (docs/semantics.md S84, S86): each
+// The server's check of what an update changed in row values (docs/semantics.md S84, S30, S31): each
 // touched row key is compared before and after, the difference is judged as an insert, delete,
 // replace or rewrite, and what the writer may not do is put back in the same transaction.
 import type { ColumnId, RowId } from './ids.js'
@@ -14,7 +14,7 @@ export type ColumnTypes = ReadonlyMap<string, ColumnType | 'removed'>
 
 const asRow = (value: unknown): StoredRow | undefined => (isStoredRow(value) ? value : undefined)
 
-/** S86: the violation for a cell that does not fit, and what it was stored as. */
+/** S30, S31: the violation for a cell that does not fit, and what it was stored as. */
 export function cellViolation(
   rowId: RowId,
   columnId: ColumnId,
@@ -28,7 +28,7 @@ export function cellViolation(
   return { code: 'SCHEMA_VIOLATION', rowId, columnId, message }
 }
 
-/** S86: a row value with its cells fitted to their columns and a valid position. */
+/** S30, S31: a row value with its cells fitted to their columns and a valid position. */
 function correctRow(
   context: CheckContext,
   id: RowId,
@@ -48,6 +48,13 @@ function correctRow(
     context.result.violations.push(cellViolation(id, columnId as ColumnId, type, value))
   }
   const position = isPosition(row.p) ? row.p : 'a0'
+  if (position !== row.p) {
+    context.result.violations.push({
+      code: 'SCHEMA_VIOLATION',
+      rowId: id,
+      message: `row ${id}: position ${JSON.stringify(row.p)} is not a fractional index; it was stored as "a0"`,
+    })
+  }
   if (!isChanged && position === row.p) return row
   const corrected = { i: row.i, p: position, c: cells }
   context.maps.rows.set(id, corrected)
@@ -69,7 +76,7 @@ function restoreRow(context: CheckContext, id: RowId, before: unknown, cellKeys:
   if (row === undefined) return
   for (const key of cellKeys) {
     const previous = valueBefore(transaction, maps.cells, key)
-    if (!Array.isArray(previous) || previous[0] !== row.i) continue
+    if (!Array.isArray(previous) || previous.length !== 2 || previous[0] !== row.i) continue
     if (!isSameValue(previous, maps.cells.get(key)))
       maps.cells.set(key, previous as [number, unknown])
   }
@@ -87,17 +94,67 @@ function rewriteOf(
   return { columns, isMoved: before.p !== after.p }
 }
 
+/** S84: judges one row key whose value changed; returns true when it is an accepted insert. */
+function judgeRow(
+  context: CheckContext,
+  id: RowId,
+  [before, after]: [unknown, unknown],
+  types: ColumnTypes,
+  cellKeys: string[],
+): boolean {
+  const { maps, permissions, result } = context
+  const beforeRow = asRow(before)
+  const afterRow = asRow(after)
+  if (after !== undefined && afterRow === undefined) {
+    // S31: a value that is not a row counts as deleting the key.
+    maps.rows.delete(id)
+    result.violations.push({
+      code: 'SCHEMA_VIOLATION',
+      rowId: id,
+      message: `row ${id}: not a row value; it was removed`,
+    })
+  }
+  if (beforeRow === undefined && afterRow === undefined) return false
+  const refuse = (message: string): false => {
+    restoreRow(context, id, before, cellKeys)
+    result.violations.push(forbidden(id, message))
+    return false
+  }
+  if (beforeRow !== undefined && afterRow?.i === beforeRow.i) {
+    if (!permissions.canUpdateRows)
+      return refuse('rewriting a row needs the update permission; it was restored')
+    const { columns, isMoved } = rewriteOf(beforeRow, correctRow(context, id, afterRow, types))
+    if (columns.size > 0) result.updated.set(id, columns)
+    if (isMoved) result.moved.push(id)
+    return false
+  }
+  if (beforeRow !== undefined && !permissions.canDeleteRows)
+    return refuse('deleting rows needs the delete permission; it was restored')
+  if (beforeRow !== undefined) result.deleted.push(id)
+  if (afterRow === undefined) return false
+  if (!permissions.canInsertRows) {
+    // With the delete right, the old row stays deleted: only the new one is refused.
+    maps.rows.delete(id)
+    result.violations.push(
+      forbidden(id, 'inserting rows needs the insert permission; it was removed'),
+    )
+    return false
+  }
+  correctRow(context, id, afterRow, types)
+  result.inserted.push(id)
+  return true
+}
+
 /**
  * S84: judges every row key the transaction touched. Returns the rows inserted by it (their
  * overrides are part of the insert).
  */
 export function checkRows(context: CheckContext, types: ColumnTypes): Set<RowId> {
-  const { maps, transaction, permissions, result } = context
+  const { maps, transaction } = context
   const cellKeysOf = new Map<string, string[]>()
   for (const key of changedKeys(transaction, maps.cells)) {
     const [rowId] = splitCellKey(key)
-    const keys = cellKeysOf.get(rowId) ?? []
-    cellKeysOf.set(rowId, [...keys, key])
+    cellKeysOf.set(rowId, [...(cellKeysOf.get(rowId) ?? []), key])
   }
   const inserted = new Set<RowId>()
   for (const key of changedKeys(transaction, maps.rows)) {
@@ -105,52 +162,7 @@ export function checkRows(context: CheckContext, types: ColumnTypes): Set<RowId>
     const before: unknown = valueBefore(transaction, maps.rows, id)
     const after: unknown = maps.rows.get(id)
     if (isSameValue(before, after)) continue
-    const beforeRow = asRow(before)
-    let afterRow = asRow(after)
-    if (after !== undefined && afterRow === undefined) {
-      // A value that is not a row counts as deleting the key.
-      maps.rows.delete(id)
-      result.violations.push({
-        code: 'SCHEMA_VIOLATION',
-        rowId: id,
-        message: `row ${id}: not a row value; it was removed`,
-      })
-    }
-    const cellKeys = cellKeysOf.get(id) ?? []
-    if (beforeRow === undefined && afterRow === undefined) continue
-    if (beforeRow !== undefined && afterRow?.i === beforeRow.i) {
-      if (!permissions.canUpdateRows) {
-        restoreRow(context, id, before, cellKeys)
-        result.violations.push(
-          forbidden(id, 'rewriting a row needs the update permission; it was restored'),
-        )
-        continue
-      }
-      afterRow = correctRow(context, id, afterRow, types)
-      const { columns, isMoved } = rewriteOf(beforeRow, afterRow)
-      if (columns.size > 0) result.updated.set(id, columns)
-      if (isMoved) result.moved.push(id)
-      continue
-    }
-    if (beforeRow !== undefined && !permissions.canDeleteRows) {
-      restoreRow(context, id, before, cellKeys)
-      result.violations.push(
-        forbidden(id, 'deleting rows needs the delete permission; it was restored'),
-      )
-      continue
-    }
-    if (beforeRow !== undefined) result.deleted.push(id)
-    if (afterRow === undefined) continue
-    if (!permissions.canInsertRows) {
-      maps.rows.delete(id)
-      result.violations.push(
-        forbidden(id, 'inserting rows needs the insert permission; it was removed'),
-      )
-      continue
-    }
-    correctRow(context, id, afterRow, types)
-    result.inserted.push(id)
-    inserted.add(id)
+    if (judgeRow(context, id, [before, after], types, cellKeysOf.get(id) ?? [])) inserted.add(id)
   }
   return inserted
 }

@@ -73,9 +73,13 @@ export function checkMeta(context: CheckContext): void {
     const before = valueBefore(transaction, maps.meta, key)
     let after: unknown = maps.meta.get(key)
     if (isType(after)) {
-      // A nested type is not a metadata value: it counts as deleting the key.
+      // S31: a nested type is not a metadata value; it counts as deleting the key.
       maps.meta.delete(key)
       after = undefined
+      context.result.violations.push({
+        code: 'SCHEMA_VIOLATION',
+        message: `metadata "${key}": a Yjs type is not a metadata value; it was removed`,
+      })
     }
     if (isSameValue(before, after)) continue
     if (isMetaChangeAllowed(context, key, before, after)) continue
@@ -122,6 +126,18 @@ function changedColumns(context: CheckContext): Set<string> {
   return ids
 }
 
+/** S31: a Yjs type in a column's field counts as deleting the field (an admin's too). */
+function removeTypeFields(context: CheckContext, id: string, column: Y.Map<unknown>): void {
+  for (const [field, value] of column.entries()) {
+    if (!isType(value)) continue
+    column.delete(field)
+    context.result.violations.push({
+      code: 'SCHEMA_VIOLATION',
+      message: `column "${id}": field "${field}" holds a Yjs type, not a value; it was removed`,
+    })
+  }
+}
+
 /**
  * Writes the column entry back as it was before the transaction. A deleted column map cannot
  * come back to life in Yjs: a new one is written with its fields (a Yjs type, which cannot be
@@ -159,6 +175,7 @@ export function checkColumns(context: CheckContext): boolean {
       fieldsBefore(transaction, beforeValue as Y.Map<unknown>),
     )
     const afterValue: unknown = maps.columns.get(id)
+    if (afterValue instanceof Y.Map) removeTypeFields(context, id, afterValue as Y.Map<unknown>)
     const after = entryOf(afterValue, () => new Map((afterValue as Y.Map<unknown>).entries()))
     if (isSameEntry(before, after)) continue
     if (permissions.canChangeSchema && after.kind === 'column') {

@@ -33,13 +33,12 @@ export interface AppliedUpdate {
   inserted: RowId[]
   updated: Map<RowId, Set<ColumnId>>
   deleted: RowId[]
-  /** Rows of an earlier update whose position changed (S87). */
+  /** Rows of an earlier update whose position changed (S86). */
   moved: RowId[]
   schemaChanged: boolean
   /**
-   * True when the server changed the update's effect (every violation, and edits dropped
-   * silently because their row was deleted or replaced first, S85): the writer needs the
-   * correction too.
+   * True when the checks wrote or deleted anything (every violation, and edits dropped silently
+   * because their row was deleted or replaced first, S85): the writer needs the correction too.
    */
   isCorrected: boolean
   /**
@@ -101,6 +100,7 @@ export function applyChecked(
       tableName: options.tableName,
       result,
     }
+    const written = writtenBy(transaction)
     // S81 first: what it removes is then seen by the key checks as deleted.
     removeStrays(context)
     checkMeta(context)
@@ -108,9 +108,17 @@ export function applyChecked(
     const types = columnTypesById(maps)
     const inserted = checkRows(context, types)
     checkOverrides(context, types, inserted)
+    // Any write or deletion made by the checks is a correction the writer lacks.
+    result.isCorrected = result.violations.length > 0 || writtenBy(transaction) !== written
   }, origin)
-  result.isCorrected ||= result.violations.length > 0
   return result
+}
+
+/** A count that grows with every item the transaction creates or deletes on this replica. */
+function writtenBy(transaction: Y.Transaction): number {
+  let deleted = 0
+  for (const ranges of transaction.deleteSet.clients.values()) deleted += ranges.length
+  return deleted + Y.getState(transaction.doc.store, transaction.doc.clientID)
 }
 
 function columnTypesById(maps: TableMaps): ColumnTypes {

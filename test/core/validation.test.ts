@@ -157,6 +157,36 @@ describe('server-side validation', () => {
     expect(server.getRow(id)).toEqual({ id, title: 'a', priority: 1 })
   })
 
+  it('S80: an update is judged by the values it leaves, however many times it wrote a key', () => {
+    const { server, send } = setup({
+      ...allowEverything,
+      canUpdateRows: false,
+      canDeleteRows: false,
+    })
+    const id = server.insertRow({ title: 'a' })
+    const inc = (server.doc.getMap('rows').get(id) as { i: number }).i
+    const result = send((table) => {
+      const rows = table.doc.getMap('rows')
+      // Written twice: only the last value counts (an insert); written and deleted: no change.
+      rows.set('n', { i: 1, p: 'a5', c: { title: 'first' } })
+      rows.set('n', { i: 2, p: 'a6', c: { title: 'second' } })
+      rows.set('gone', { i: 3, p: 'a7', c: {} })
+      rows.delete('gone')
+      // Rewritten and then put back to its value: no change either.
+      rows.set(id, { i: inc, p: 'zz', c: { title: 'changed' } })
+      rows.set(id, {
+        i: inc,
+        p: (server.doc.getMap('rows').get(id) as { p: string }).p,
+        c: { title: 'a' },
+      })
+    })
+    expect(result.violations).toEqual([])
+    expect(result.inserted).toEqual(['n'])
+    expect(server.getRow('n')).toEqual({ id: 'n', title: 'second', priority: 0 })
+    expect(server.getRow(id)).toEqual({ id, title: 'a', priority: 0 })
+    expect(server.doc.getMap('rows').has('gone')).toBe(false)
+  })
+
   it('reports what an accepted update did, for the audit log', () => {
     const { server, client, send } = setup()
     const id = server.insertRow({ title: 'a' })

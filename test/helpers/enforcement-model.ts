@@ -159,6 +159,11 @@ function columnTypes(columns: Map<string, Column>): Map<string, ColumnType | und
   return types
 }
 
+const withoutTypes = (column: Column & { kind: 'column' }): Column => ({
+  kind: 'column',
+  fields: new Map([...column.fields].filter(([, value]) => value !== TYPE)),
+})
+
 /** S82: may the metadata key go from `before` to `after`? */
 function metaAllowed(
   key: string,
@@ -295,7 +300,8 @@ export function expectState(
   for (const id of union(before.columns, after.columns)) {
     const b = before.columns.get(id)
     const a = after.columns.get(id)
-    const value = rights.admin && a?.kind === 'column' ? a : b
+    // S31: a Yjs type in a field counts as deleting it.
+    const value = rights.admin && a?.kind === 'column' ? withoutTypes(a) : b
     if (value !== undefined) columns.set(id, value)
   }
   const types = columnTypes(columns)

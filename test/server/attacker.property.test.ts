@@ -147,61 +147,66 @@ describe('the server against raw Yjs operations', () => {
 
   for (const rights of rightsNames) {
     describe(`a connection with ${rights} rights`, () => {
-      it(`S80: the server keeps exactly what ${rights} rights allow of any raw change, and others see only that`, async () => {
-        // One server for the whole property: each run writes its own table.
-        const server = await startRightsServer()
-        const expected = new Map<string, RawState>()
-        const property = fc.asyncProperty(attack, async ({ hasName, rounds }) => {
-          const table = `t${runs++}`
-          await createBase(server, table, hasName)
-          const token = await rightsToken(rights)
-          const observer = connectAs(server, table, await rightsToken('read'))
-          await observer.whenSynced()
-          let state = readRawState(observer.doc)
-          if (rights === 'none') {
-            const refused = connectAs(server, table, token)
-            expect((await refused.whenClosed()).code).toBe(4403)
-            expected.set(table, state)
-            observer.close()
-            return
-          }
-          const attacker = connectAs(server, table, token)
-          await attacker.whenSynced()
-          const make = valueMaker(`M${table}`, table)
-          for (const { ops, isSplit } of rounds) {
-            observer.received = []
-            // An admin's waiting content keeps Yjs's own behaviour (protocol.md §3): not split.
-            sendRound(attacker, ops, isSplit && rights !== 'admin' && rights !== 'read', make)
-            // The writer's own copy shows the raw effect of its operations (before any correction).
-            const after = readRawState(attacker.doc)
-            await saved(attacker)
-            await saved(observer)
-            state = rights === 'read' ? state : expectState(state, after, rightsOf[rights], table)
-            const seen = readRawState(observer.doc)
-            expect(stateJson(seen)).toEqual(stateJson(state))
-            if (rights !== 'read')
-              expect(stateJson(readRawState(attacker.doc))).toEqual(stateJson(state))
-            // Nothing refused left the server: every marker it sent is in the kept state.
-            const kept = markersIn(state, `M${table}`)
-            for (const marker of markersIn(after, `M${table}`)) {
-              if (!kept.has(marker)) expect(bytesContain(observer.received, marker)).toBe(false)
+      it(
+        'S80: the server keeps exactly what ' +
+          rights +
+          ' rights allow of any raw change, and others see only that',
+        async () => {
+          // One server for the whole property: each run writes its own table.
+          const server = await startRightsServer()
+          const expected = new Map<string, RawState>()
+          const property = fc.asyncProperty(attack, async ({ hasName, rounds }) => {
+            const table = `t${runs++}`
+            await createBase(server, table, hasName)
+            const token = await rightsToken(rights)
+            const observer = connectAs(server, table, await rightsToken('read'))
+            await observer.whenSynced()
+            let state = readRawState(observer.doc)
+            if (rights === 'none') {
+              const refused = connectAs(server, table, token)
+              expect((await refused.whenClosed()).code).toBe(4403)
+              expected.set(table, state)
+              observer.close()
+              return
             }
+            const attacker = connectAs(server, table, token)
+            await attacker.whenSynced()
+            const make = valueMaker(`M${table}`, table)
+            for (const { ops, isSplit } of rounds) {
+              observer.received = []
+              // An admin's waiting content keeps Yjs's own behaviour (protocol.md §3): not split.
+              sendRound(attacker, ops, isSplit && rights !== 'admin' && rights !== 'read', make)
+              // The writer's own copy shows the raw effect of its operations (before any correction).
+              const after = readRawState(attacker.doc)
+              await saved(attacker)
+              await saved(observer)
+              state = rights === 'read' ? state : expectState(state, after, rightsOf[rights], table)
+              const seen = readRawState(observer.doc)
+              expect(stateJson(seen)).toEqual(stateJson(state))
+              if (rights !== 'read')
+                expect(stateJson(readRawState(attacker.doc))).toEqual(stateJson(state))
+              // Nothing refused left the server: every marker it sent is in the kept state.
+              const kept = markersIn(state, `M${table}`)
+              for (const marker of markersIn(after, `M${table}`)) {
+                if (!kept.has(marker)) expect(bytesContain(observer.received, marker)).toBe(false)
+              }
+            }
+            const stored = await storedDoc(server, table)
+            expect(stateJson(readRawState(stored.doc))).toEqual(stateJson(state))
+            expected.set(table, state)
+            attacker.close()
+            observer.close()
+          })
+          await fc.assert(property, { numRuns })
+          // A restart loads exactly what was kept, for every run.
+          await server.close()
+          const restarted = await startRightsServer({ dbPath: server.dbPath })
+          for (const [table, state] of expected) {
+            const { doc } = await storedDoc(restarted, table)
+            expect(stateJson(readRawState(doc)), table).toEqual(stateJson(state))
           }
-          const stored = await storedDoc(server, table)
-          expect(stateJson(readRawState(stored.doc))).toEqual(stateJson(state))
-          expected.set(table, state)
-          attacker.close()
-          observer.close()
-        })
-        await fc.assert(property, { numRuns })
-        // A restart loads exactly what was kept, for every run.
-        await server.close()
-        const restarted = await startRightsServer({ dbPath: server.dbPath })
-        for (const [table, state] of expected) {
-          const { doc } = await storedDoc(restarted, table)
-          expect(stateJson(readRawState(doc)), table).toEqual(stateJson(state))
-        }
-      })
+        },
+      )
     })
   }
 })

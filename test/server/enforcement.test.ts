@@ -119,23 +119,26 @@ describe('schema and metadata without admin', () => {
 
 describe('rows rewritten under their own incarnation', () => {
   for (const rights of ['insert', 'delete'] as const) {
-    it(`S84: a writer with only ${rights} rights cannot rewrite an existing row's value`, async () => {
-      const context = await setup(rights)
-      const result = await run(context, (doc) => {
-        const { i } = rowOf(doc, 'r1')
-        doc.getMap('rows').set('r1', { i, p: 'zz', c: { title: 'MARKER-ROW', priority: 9 } })
-      })
-      expectRefused(context, result, 'MARKER-ROW')
-      const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/history', {
-        token: await rightsToken('read'),
-      })
-      expect(history.body.entries.map((entry: { action: string }) => entry.action)).toEqual([
-        'insert',
-      ])
-    })
+    it(
+      'S84: a writer with only ' + rights + " rights cannot rewrite an existing row's value",
+      async () => {
+        const context = await setup(rights)
+        const result = await run(context, (doc) => {
+          const { i } = rowOf(doc, 'r1')
+          doc.getMap('rows').set('r1', { i, p: 'zz', c: { title: 'MARKER-ROW', priority: 9 } })
+        })
+        expectRefused(context, result, 'MARKER-ROW')
+        const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/history', {
+          token: await rightsToken('read'),
+        })
+        expect(history.body.entries.map((entry: { action: string }) => entry.action)).toEqual([
+          'insert',
+        ])
+      },
+    )
   }
 
-  it('S84, S86, S87: an update-only rewrite is corrected to the schema, drops unknown columns and is audited', async () => {
+  it('S31: an update-only rewrite is corrected to the schema, drops unknown columns for good, and is audited', async () => {
     const context = await setup('update')
     const result = await run(context, (doc) => {
       const { i, p } = rowOf(doc, 'r1')
@@ -184,7 +187,7 @@ describe('rows rewritten under their own incarnation', () => {
     ])
   })
 
-  it('S87: a move is an accepted change to a row, so it is in the audit log', async () => {
+  it('S86: a move is an accepted change to a row, so it is in the audit log', async () => {
     const context = await setup('update')
     const result = await run(context, (doc) => {
       const { i } = rowOf(doc, 'r1')
@@ -198,6 +201,66 @@ describe('rows rewritten under their own incarnation', () => {
       'insert',
       'move',
     ])
+  })
+})
+
+describe('what is reported and what is kept', () => {
+  it('S87: the allowed part of an update is kept and broadcast, the refused part reported and nowhere else', async () => {
+    const context = await setup('update')
+    const result = await run(context, (doc) => {
+      const { i } = rowOf(doc, 'r1')
+      doc.getMap('cells').set('r1\u0000title', [i, 'MARKER-KEPT'])
+      doc.getMap('rows').set('r9', { i: 5, p: 'a5', c: { title: 'MARKER-INSERT' } })
+      doc.getMap('rows').delete('r2')
+    })
+    const { attacker, observer } = context
+    expect(attacker.notices.map((notice) => notice.code)).toEqual(['FORBIDDEN', 'FORBIDDEN'])
+    expect(attacker.notices.map((notice) => notice.message).join('\n')).toMatch(
+      /row r9: inserting rows needs the insert permission[^]*row r2: deleting rows needs the delete permission/,
+    )
+    const expected = {
+      rows: [
+        { id: 'r1', title: 'MARKER-KEPT', priority: 1 },
+        { id: 'r2', title: 'second', priority: 2 },
+      ],
+    }
+    for (const state of [result.stored, tableJson(observer.doc), tableJson(attacker.doc)]) {
+      expect(state).toMatchObject(expected)
+    }
+    expect(bytesContain(observer.received, 'MARKER-KEPT')).toBe(true)
+    expect(bytesContain(observer.received, 'MARKER-INSERT')).toBe(false)
+    expect(bytesContain(result.storedBytes, 'MARKER-INSERT')).toBe(false)
+  })
+
+  it('S82: an admin may rename the table but not set another data-format version', async () => {
+    const context = await setup('admin')
+    const result = await run(context, (doc) => {
+      doc.getMap('meta').set('formatVersion', 99)
+      doc.getMap('meta').set('name', 'renamed')
+    })
+    expect(context.attacker.notices.map((notice) => notice.code)).toEqual(['SCHEMA_VIOLATION'])
+    expect(result.stored).toMatchObject({ name: 'renamed' })
+    const { doc } = await storedDoc(result.restarted, 'todos')
+    expect(doc.getMap('meta').get('formatVersion')).toBe(1)
+  })
+
+  it('S83: an admin may change columns but not delete a column entry', async () => {
+    const context = await setup('admin')
+    const result = await run(context, (doc) => {
+      ;(doc.getMap('columns').get('title') as Y.Map<unknown>).set('name', 'label')
+      doc.getMap('columns').delete('priority')
+    })
+    expect(context.attacker.notices.map((notice) => notice.code)).toEqual(['SCHEMA_VIOLATION'])
+    expect(result.stored).toMatchObject({
+      columns: [
+        { id: 'title', name: 'label' },
+        { id: 'priority', name: 'priority' },
+      ],
+      rows: [
+        { id: 'r1', label: 'first', priority: 1 },
+        { id: 'r2', label: 'second', priority: 2 },
+      ],
+    })
   })
 })
 
