@@ -22,6 +22,7 @@ import { tablePermissions } from './access/rules.js'
 import type { ConnectionLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
 import { encodeAwareness, type Peer, type Room } from './room.js'
+import { answersFor, type SyncAnswers } from './answer-budget.js'
 import { closeCodeOf, closeSocket } from './close.js'
 import { checkUpdate } from './update-check.js'
 import {
@@ -94,11 +95,12 @@ export function serveConnection(
   let resend: (() => void)[] | undefined
   let drops = 0
 
-  let syncRepliesPending = 0
+  // S88: this connection's sync answers, merged and budgeted by the bytes they make us send.
+  let answers: SyncAnswers | undefined
   const peer: Peer = {
     awarenessIds: new Set(),
     get isAwaitingSyncReply() {
-      return syncRepliesPending > 0
+      return answers?.isPending === true
     },
     send(message) {
       if (socket.readyState !== socket.OPEN) return
@@ -208,24 +210,7 @@ export function serveConnection(
     const step = decoding.readVarUint(decoder)
     const payload = decoding.readVarUint8Array(decoder)
     if (step === SyncStep1) {
-      Y.decodeStateVector(payload)
-      // The reply carries the whole state the peer lacks, so it must wait until that state is
-      // committed (persist, then send); meanwhile broadcasts skip this peer.
-      syncRepliesPending++
-      const reply = (error?: TesseraError): void => {
-        if (error !== undefined) return
-        if (room.hasUncommitted()) {
-          room.afterDurable(reply)
-          return
-        }
-        syncRepliesPending--
-        const encoder = encoding.createEncoder()
-        encoding.writeVarUint(encoder, MessageType.Sync)
-        encoding.writeVarUint(encoder, SyncStep2)
-        encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(room.doc, payload))
-        peer.send(encoding.toUint8Array(encoder))
-      }
-      room.afterDurable(reply)
+      answers?.request(Y.decodeStateVector(payload))
       return
     }
     if (step !== SyncStep2 && step !== SyncUpdate) {
@@ -335,6 +320,7 @@ export function serveConnection(
     isClosing = true
     clearTimeout(expiryTimer)
     incomplete?.dispose()
+    answers?.dispose()
     current?.leave(peer)
   })
 
@@ -355,6 +341,14 @@ export function serveConnection(
       guard = given
       armExpiry()
       current = loaded
+      answers = answersFor(loaded, limits.answerBudget, {
+        send: (message) => {
+          peer.send(message)
+        },
+        onDelayed: () => {
+          metrics.syncAnswersDelayed.inc()
+        },
+      })
       loaded.join(peer)
       greet(loaded)
       for (const data of queued.splice(0)) handle(data)

@@ -32,7 +32,7 @@ export type { Store, StoredTable } from './ports/store.js'
 export { createMemoryStore } from './ports/memory-store.js'
 export { applyChecked, allowEverything } from './validation.js'
 export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
-export { parseQuery, operatorsByType } from './query.js'
+export { parseQuery, operatorsByType, maxQueryDepth } from './query.js'
 export type {
   Query,
   Where,

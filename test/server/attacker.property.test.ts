@@ -206,6 +206,8 @@ describe('the server against raw Yjs operations', () => {
             expect(stateJson(readRawState(doc)), table).toEqual(stateJson(state))
           }
         },
+        // A second per run, and at least the default: long local runs need more than 60 s.
+        Math.max(60_000, numRuns * 1000),
       )
     })
   }
