@@ -154,7 +154,9 @@ export function checkRows(context: CheckContext, types: ColumnTypes): Set<RowId>
   const cellKeysOf = new Map<string, string[]>()
   for (const key of changedKeys(transaction, maps.cells)) {
     const [rowId] = splitCellKey(key)
-    cellKeysOf.set(rowId, [...(cellKeysOf.get(rowId) ?? []), key])
+    const keys = cellKeysOf.get(rowId)
+    if (keys === undefined) cellKeysOf.set(rowId, [key])
+    else keys.push(key)
   }
   const inserted = new Set<RowId>()
   for (const key of changedKeys(transaction, maps.rows)) {
