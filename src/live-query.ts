@@ -12,6 +12,7 @@ import type { Row, Table } from './table.js'
 import {
   applyDiff,
   diffWindows,
+  sameValue,
   type DiffSource,
   type LiveQueryDiff,
   type WindowChanges,
@@ -171,7 +172,12 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
     const previousError = error
     build()
     const changes = diffWindows(previous, currentRows())
-    if (isEmpty(changes) && previousTotal === live.total && previousError === error) return
+    if (
+      isEmpty(changes) &&
+      previousTotal === live.total &&
+      previousError?.message === error?.message
+    )
+      return
     emit(changes, live.total, source, origin)
   }
 
@@ -198,7 +204,11 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
     const isFew = touches.length <= 32
     if (!isFew) for (const touch of touches) touch.oldRank = rankOf(touch.before as Entry)
     const removedRanks: number[] = []
+    // The rows as subscribers last saw them, to tell which changed cells show a new value.
+    const shown = new Map<RowId, Row>()
     for (const touch of touches) {
+      const cached = rowCache.get(touch.id)
+      if (cached !== undefined) shown.set(touch.id, cached)
       rowCache.delete(touch.id)
       if (touch.before === undefined) continue
       const rank = index.delete(touch.before as Entry)
@@ -233,8 +243,15 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
       changedColumns: (id) => {
         const columns = change.updated.get(id)
         if (columns === undefined) return []
+        // A cell written with the value it showed is no change (S21, S25). Rows the window
+        // shows are always cached; an uncached one was never seen, so every write counts.
+        const before = shown.get(id)
+        const after = before === undefined ? undefined : rowOf(id)
         const names: string[] = []
-        for (const [columnId, name] of visibleColumns) if (columns.has(columnId)) names.push(name)
+        for (const [columnId, name] of visibleColumns) {
+          if (!columns.has(columnId)) continue
+          if (before === undefined || !sameValue(before[name], after![name])) names.push(name)
+        }
         return names
       },
     })

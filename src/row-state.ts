@@ -143,6 +143,7 @@ export function createRowStates(maps: TableMaps): RowStates {
         if (key === null) continue
         const [rowId, columnId] = splitCellKey(key)
         withOverrides.add(rowId)
+        if (!isReplaced(transaction, maps.cells, key)) continue
         let columns = cellColumns.get(rowId)
         if (columns === undefined) cellColumns.set(rowId, (columns = new Set()))
         if (columnId !== positionColumn) columns.add(columnId)
@@ -188,4 +189,19 @@ export function createRowStates(maps: TableMaps): RowStates {
 function changedKeys(transaction: Y.Transaction, type: object): ReadonlySet<string | null> {
   for (const [changedType, keys] of transaction.changed) if (changedType === type) return keys
   return new Set()
+}
+
+/**
+ * False when the key still holds the value it held before the transaction: its winning Yjs item
+ * is older than the transaction and alive. That is the case of a concurrent write that arrives
+ * and loses (S2): Yjs lists the key as changed, but no reader sees a difference (S17).
+ */
+function isReplaced(
+  transaction: Y.Transaction,
+  type: { readonly _map: ReadonlyMap<string, Y.Item> },
+  key: string,
+): boolean {
+  const item = type._map.get(key)
+  if (item === undefined || item.deleted) return true
+  return item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)
 }

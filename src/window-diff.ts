@@ -102,7 +102,8 @@ export function changedColumns(before: Row, after: Row): string[] {
   return [...names].filter((name) => !sameValue(before[name], after[name]))
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
+/** True when two cell values are equal (json values by content, object key order ignored). */
+export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
   return canonicalJson(a as CellValue) === canonicalJson(b as CellValue)
