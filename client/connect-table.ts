@@ -6,16 +6,18 @@ import * as decoding from 'lib0/decoding'
 import {
   createConflicts,
   createTable,
-  decodeTesseraMessage,
-  encodePermissionsRequest,
-  errorCodes,
-  MessageType,
   TesseraError,
   type Conflicts,
   type ErrorCode,
   type Table,
-  type TablePermissions,
 } from '../src/index.js'
+import {
+  decodeTesseraMessage,
+  encodePermissionsRequest,
+  errorCodes,
+  MessageType,
+  type TablePermissions,
+} from '../src/internal.js'
 import { createCrossTab, type CrossTab } from './cross-tab.js'
 import { createEmitter } from './emitter.js'
 import { createOfflineStore, type OfflineStore } from './offline-store.js'

@@ -3,7 +3,7 @@
 // key where the local copy differs is overwritten from it in one local, unsent transaction.
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import { MessageType, remoteContent } from '../src/index.js'
+import { MessageType, remoteContent } from '../src/internal.js'
 
 /** The revert machinery of one connection (called by connect-table.ts). */
 export interface Reverter {

@@ -1,7 +1,8 @@
 // Closing a WebSocket: the close code each error maps to (docs/errors.md) and a reason cut to
 // what a close frame can carry.
 import type { WebSocket } from 'ws'
-import { CloseCode, type TesseraError } from '../src/index.js'
+import type { TesseraError } from '../src/index.js'
+import { CloseCode } from '../src/internal.js'
 
 /** Closes with a reason cut to the 123 bytes a close frame allows. */
 export function closeSocket(socket: WebSocket, code: number, reason: string): void {

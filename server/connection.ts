@@ -5,6 +5,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { WebSocket } from 'ws'
+import { TesseraError } from '../src/index.js'
 import {
   allowEverything,
   applyChecked,
@@ -14,9 +15,8 @@ import {
   encodePermissions,
   encodeSaved,
   MessageType,
-  TesseraError,
   type WritePermissions,
-} from '../src/index.js'
+} from '../src/internal.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
 import { tablePermissions } from './access/rules.js'
 import type { ConnectionLimits } from './limits.js'

@@ -3,7 +3,8 @@
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as encoding from 'lib0/encoding'
-import { createTable, MessageType, TesseraError, type Store, type Table } from '../src/index.js'
+import { createTable, TesseraError, type Store, type Table } from '../src/index.js'
+import { MessageType } from '../src/internal.js'
 import type { Metrics } from './metrics.js'
 
 /** A connection as a room sees it. */

@@ -11,7 +11,7 @@ import {
   type StoredOverride,
 } from './layout.js'
 import { readCell, type CellValue } from './schema.js'
-import type { Table } from './table.js'
+import type { Table } from './table-api.js'
 
 /** One lost local write: the cell, the value this replica wrote, and the value that replaced it. */
 export interface Conflict {

@@ -1,19 +1,29 @@
 // The table's public types: what `createTable` returns and takes. Kept apart from the
-// implementation in table.ts, which re-exports them.
+// implementation in table.ts; the query folder never imports this file (it reads a table
+// through its own QuerySource), so the table can use queries without an import cycle.
 import type * as Y from 'yjs'
-import type { ColumnInput, Placement } from './columns.js'
 import type { RowId } from './ids.js'
-import type { LiveQuery } from './live-query.js'
-import type { Query } from './query.js'
-import type { TableChange } from './row-state.js'
+import type { LiveQuery } from './query/live-query.js'
+import type { Query } from './query/query.js'
+import type { Row, RowInput, TableChange } from './row.js'
 import type { Position } from './row-order.js'
 import type { CellInput, CellValue, Column, ColumnType } from './schema.js'
 
-/** A row as the API reads it: its id and one value per visible column, keyed by column name. */
-export type Row = { readonly id: RowId } & { readonly [column: string]: CellValue }
+/** What `addColumn` takes. */
+export interface ColumnInput {
+  name: string
+  type: ColumnType
+  /** Value of cells never set; default null. */
+  default?: CellInput
+  /** A stable id; default: the name, or the name with a random suffix when that id was used before. */
+  id?: string
+}
 
-/** Cells to write, keyed by column name. An `id` key names the row (for inserts). */
-export type RowInput = { readonly [column: string]: CellInput }
+/** Where to place a column or a row: before or after another one (default: at the end). */
+export interface Placement<T = string> {
+  before?: T
+  after?: T
+}
 
 export interface TableOptions {
   /** The document to wrap (one that a provider syncs); default: a new Y.Doc. */

@@ -1,23 +1,22 @@
 // A live query: a query's result kept up to date from the table's change events, one diff per
-// transaction, at a cost of O(touched rows × log n): an ordered index of the matching rows, no rescan.
-import { notifyAll } from './notify.js'
-import { TesseraError, isTesseraError } from './errors.js'
-import type { ColumnId, RowId } from './ids.js'
-import { createOrderedIndex, type OrderedIndex } from './ordered-index.js'
-import { parseQuery, type ParsedQuery, type Query } from './query.js'
-import { matchesCondition, projectRow, sortValuesOf } from './query-match.js'
-import type { TableChange } from './row-state.js'
-import { idOfSortCode, sortCode, sortCodePrefix } from './sort-code.js'
-import type { Row, Table } from './table.js'
+// transaction, at a cost of O(touched rows × log n) (matching-rows.ts), plus its window of rows.
+import { notifyAll } from '../notify.js'
+import { TesseraError, isTesseraError } from '../errors.js'
+import type { ColumnId } from '../ids.js'
+import type { Row, TableChange } from '../row.js'
+import type { Column } from '../schema.js'
+import { createMatchingRows, type QuerySource } from './matching-rows.js'
+import { parseQuery } from './parse-query.js'
+import type { ParsedQuery, Query } from './query.js'
 import {
-  applyDiff,
   diffWindows,
   sameValue,
   type DiffSource,
   type LiveQueryDiff,
   type WindowChanges,
 } from './window-diff.js'
-import { windowChanges, type Touch } from './window-ranks.js'
+import { windowChanges } from './window-ranks.js'
+import { createWindowRows } from './window-rows.js'
 
 /** The slice of the result a live query shows: `limit` rows from `offset` (no limit: all). */
 export interface QueryWindow {
@@ -42,15 +41,6 @@ export interface LiveQuery {
   dispose(): void
 }
 
-/** A matching row in the ordered index: its sort code (sort values, then manual order, then id). */
-type Entry = string
-
-const compare = (a: Entry, b: Entry): number => (a < b ? -1 : a > b ? 1 : 0)
-
-/** An index of sort codes, from codes already sorted. */
-const codeIndex = (sorted: Entry[] = []): OrderedIndex<Entry> =>
-  createOrderedIndex(compare, sorted, { sorted: true, prefix: sortCodePrefix })
-
 /**
  * Runs `query` on `table` and keeps the result up to date. Prefer `table.liveQuery(query)`.
  * @example
@@ -58,127 +48,44 @@ const codeIndex = (sorted: Entry[] = []): OrderedIndex<Entry> =>
  * const stop = q.subscribe((diff) => render(diff.rows))
  * @throws INVALID_QUERY when the query does not fit the table's current schema
  */
-export function createLiveQuery(table: Table, query: Query): LiveQuery {
+export function createLiveQuery(table: QuerySource, query: Query): LiveQuery {
   let parsed: ParsedQuery = parseQuery(query, table.columns())
   // A copy, so a caller reusing its query object cannot change what a later re-parse (S22, S23)
   // sees; the query was just checked, so it is plain data (a Date operand becomes its ISO text).
   const input = JSON.parse(JSON.stringify(query)) as Query
   let error: TesseraError | undefined
-  let window = { offset: parsed.offset, limit: parsed.limit }
-  const entries = new Map<RowId, Entry>()
-  const rowCache = new Map<RowId, Row>()
-  let rowsCache: Row[] | undefined
+  const matching = createMatchingRows(table)
+  const view = createWindowRows(matching, table, { offset: parsed.offset, limit: parsed.limit })
   let visibleColumns = new Map<ColumnId, string>()
   const handlers = new Set<(diff: LiveQueryDiff) => void>()
 
-  let index = codeIndex()
-
-  const rankOf = (entry: Entry | undefined): number =>
-    entry === undefined ? -1 : index.indexOf(entry)
-
-  // Rows read while handling the current change: a row entering the window is read once, not twice.
-  const justRead = new Map<RowId, Row>()
-
-  const readEntry = (id: RowId, isChange = false): Entry | undefined => {
-    const row = table.getRow(id)
-    if (row === undefined || !matchesCondition(parsed.where, row)) return undefined
-    if (isChange) justRead.set(id, row)
-    return sortCode(parsed.orderBy, sortValuesOf(parsed.orderBy, row), table.getPosition(id)!, id)
-  }
-
-  const rowOf = (id: RowId): Row => {
-    let row = rowCache.get(id)
-    if (row === undefined) {
-      row = projectRow(parsed.select, justRead.get(id) ?? table.getRow(id)!)
-      rowCache.set(id, row)
-    }
-    return row
-  }
-
-  const end = (): number => (window.limit === undefined ? Infinity : window.offset + window.limit)
-
-  const currentRows = (): Row[] =>
-    (rowsCache ??= index
-      .slice(window.offset, Math.min(end(), index.size))
-      .map((entry) => rowOf(idOfSortCode(entry))))
-
   /** Evaluates from scratch: at creation and after a schema change (S22, S23). */
   const build = (): void => {
-    entries.clear()
-    rowCache.clear()
-    rowsCache = undefined
-    index = codeIndex()
-    try {
-      parsed = parseQuery(input, table.columns())
-      error = undefined
-    } catch (caught) {
-      if (!isTesseraError(caught, 'INVALID_QUERY')) throw caught
-      error = new TesseraError(
-        'INVALID_QUERY',
-        `live query: ${caught.message}; the schema changed under the query, which shows no rows until it fits again`,
-        { cause: caught, details: caught.details },
-      )
+    matching.clear()
+    const next = parseAgain(input, table)
+    if (next instanceof TesseraError) {
+      error = next
+      view.reset(undefined)
       return
     }
-    const matching: Entry[] = []
-    for (const id of table.rowIds()) {
-      const entry = readEntry(id)
-      if (entry === undefined) continue
-      matching.push(entry)
-      entries.set(id, entry)
-    }
-    // The default sort compares strings by code unit, the order of sort codes, without a callback.
-    index = codeIndex(matching.sort())
-    visibleColumns = new Map()
-    for (const column of table.columns()) {
-      if (parsed.select === undefined || parsed.select.includes(column.name))
-        visibleColumns.set(column.id, column.name)
-    }
+    parsed = next
+    error = undefined
+    view.reset(parsed.select)
+    matching.reset(parsed)
+    visibleColumns = visibleColumnsOf(table.columns(), parsed.select)
   }
 
-  const emit = (
-    changes: WindowChanges,
-    total: number,
-    source: DiffSource,
-    origin: unknown,
-  ): void => {
-    for (const { id } of changes.removed) rowCache.delete(id)
+  const emit = (changes: WindowChanges, source: DiffSource, origin: unknown): void => {
     if (handlers.size === 0) return
-    // Built field by field: an object spread here costs more than the rest of the diff.
-    const diff: LiveQueryDiff = {
-      added: changes.added,
-      removed: changes.removed,
-      updated: changes.updated,
-      moved: changes.moved,
-      rows: currentRows(),
-      total,
-      source,
-      origin,
-      error,
-    }
-    notifyAll(handlers, diff)
+    notifyAll(handlers, diffOf(changes, view.rows(), live.total, source, origin, error))
   }
-
-  const isEmpty = (changes: WindowChanges): boolean =>
-    changes.added.length +
-      changes.removed.length +
-      changes.moved.length +
-      changes.updated.length ===
-    0
 
   const rebuild = (source: DiffSource, origin: unknown): void => {
-    const previous = currentRows()
-    const previousTotal = live.total
-    const previousError = error
+    const [previous, previousTotal, previousError] = [view.rows(), live.total, error]
     build()
-    const changes = diffWindows(previous, currentRows())
-    if (
-      isEmpty(changes) &&
-      previousTotal === live.total &&
-      previousError?.message === error?.message
-    )
-      return
-    emit(changes, live.total, source, origin)
+    const changes = diffWindows(previous, view.rows())
+    const isSame = previousTotal === live.total && previousError?.message === error?.message
+    if (!isEmpty(changes) || !isSame) emit(changes, source, origin)
   }
 
   const onChange = (change: TableChange): void => {
@@ -187,80 +94,27 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
       return
     }
     if (error !== undefined) return
-    const touches: Touch[] = []
-    const seen = new Set<RowId>()
-    const touch = (id: RowId): void => {
-      if (seen.has(id)) return
-      seen.add(id)
-      touches.push({ id, before: entries.get(id), oldRank: -1, newRank: -1 })
-    }
-    change.added.forEach(touch)
-    change.deleted.forEach(touch)
-    for (const id of change.updated.keys()) touch(id)
-    change.moved.forEach(touch)
-    const previousSize = index.size
-    // Few touched rows: take the ranks from delete and insert themselves and correct them for
-    // each other (O(k²) with k small). Many: search each one again (O(k log n)).
-    const isFew = touches.length <= 32
-    if (!isFew) for (const touch of touches) touch.oldRank = rankOf(touch.before as Entry)
-    const removedRanks: number[] = []
-    // The rows as subscribers last saw them, to tell which changed cells show a new value.
-    const shown = new Map<RowId, Row>()
-    for (const touch of touches) {
-      const cached = rowCache.get(touch.id)
-      if (cached !== undefined) shown.set(touch.id, cached)
-      rowCache.delete(touch.id)
-      if (touch.before === undefined) continue
-      const rank = index.delete(touch.before as Entry)
-      if (isFew) touch.oldRank = originalRank(rank, removedRanks)
-    }
-    const inserted: [Touch, Entry][] = []
-    for (const touch of touches) {
-      const after = readEntry(touch.id, true)
-      if (after === undefined) {
-        // Rows that stay are overwritten below: one map write instead of a delete and a set.
-        if (touch.before !== undefined) entries.delete(touch.id)
-        continue
-      }
-      touch.newRank = index.insert(after)
-      entries.set(touch.id, after)
-      inserted.push([touch, after])
-    }
-    inserted.forEach(([touch, after], position) => {
-      if (!isFew) touch.newRank = index.indexOf(after)
-      else {
-        for (let later = position + 1; later < inserted.length; later++)
-          if (compare(inserted[later]![1], after) < 0) touch.newRank++
-      }
-    })
+    const previousSize = matching.size
+    const touches = matching.apply(change, view.read)
+    // The rows as subscribers last saw them, to tell which written cells show a new value.
+    const shown = view.forget(touches.map(({ id }) => id))
     const changes = windowChanges({
       touches,
-      window: { start: window.offset, end: end() },
+      window: { start: view.bounds.offset, end: view.end() },
       previousSize,
-      size: index.size,
-      idAt: (rank) => idOfSortCode(index.at(rank)!),
-      rowOf,
+      size: matching.size,
+      idAt: (rank) => matching.idAt(rank),
+      rowOf: (id) => view.rowOf(id),
       changedColumns: (id) => {
-        const columns = change.updated.get(id)
-        if (columns === undefined) return []
-        // A cell written with the value it showed is no change (S21, S25). Rows the window
-        // shows are always cached; an uncached one was never seen, so every write counts.
-        const before = shown.get(id)
-        const after = before === undefined ? undefined : rowOf(id)
-        const names: string[] = []
-        for (const [columnId, name] of visibleColumns) {
-          if (!columns.has(columnId)) continue
-          if (before === undefined || !sameValue(before[name], after![name])) names.push(name)
-        }
-        return names
+        const written = change.updated.get(id)
+        if (written === undefined) return []
+        return shownChanges(written, visibleColumns, shown.get(id), () => view.rowOf(id))
       },
     })
-    justRead.clear()
-    // Nothing visible changed, so the materialized rows stay what subscribers last saw (S25).
-    if (isEmpty(changes) && previousSize === index.size) return
-    // The diff turns the rows subscribers saw into the new ones: O(window), no index reads.
-    if (rowsCache !== undefined) rowsCache = applyDiff(rowsCache, changes)
-    emit(changes, index.size, change.source, change.origin)
+    // Nothing visible changed, so the rows stay what subscribers last saw (S21, S25).
+    const isQuiet = isEmpty(changes) && previousSize === matching.size
+    view.update(isQuiet ? undefined : changes)
+    if (!isQuiet) emit(changes, change.source, change.origin)
   }
 
   let stopListening: (() => void) | undefined = table.on('change', onChange)
@@ -268,16 +122,16 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
 
   const live: LiveQuery = {
     get rows() {
-      return error === undefined ? currentRows() : []
+      return error === undefined ? view.rows() : []
     },
     get total() {
-      return error === undefined ? index.size : 0
+      return error === undefined ? matching.size : 0
     },
     get error() {
       return error
     },
     get window() {
-      return { ...window }
+      return { ...view.bounds }
     },
     subscribe(handler) {
       if (typeof handler !== 'function') {
@@ -285,7 +139,7 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
       }
       handlers.add(handler)
       // Diffs are relative to these rows: materialize them before the first change can land.
-      currentRows()
+      view.rows()
       return () => {
         handlers.delete(handler)
       }
@@ -297,23 +151,79 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
           'setWindow: this live query was disposed; create a new one',
         )
       }
-      const checked = checkWindow(next)
-      const previous = currentRows()
-      window = checked
-      rowsCache = undefined
-      rowCache.clear()
-      const changes = diffWindows(previous, currentRows())
-      if (!isEmpty(changes)) emit(changes, live.total, 'window', undefined)
+      const changes = view.move(checkWindow(next))
+      if (!isEmpty(changes)) emit(changes, 'window', undefined)
     },
     dispose() {
       stopListening?.()
       stopListening = undefined
-      rowsCache = currentRows()
+      view.rows()
       handlers.clear()
     },
   }
   return live
 }
+
+/** A diff, built field by field: an object spread here costs more than the rest of the diff. */
+function diffOf(
+  changes: WindowChanges,
+  rows: readonly Row[],
+  total: number,
+  source: DiffSource,
+  origin: unknown,
+  error: TesseraError | undefined,
+): LiveQueryDiff {
+  const { added, removed, updated, moved } = changes
+  return { added, removed, updated, moved, rows, total, source, origin, error }
+}
+
+/** The ids and names of the columns a result row carries. */
+function visibleColumnsOf(
+  columns: readonly Column[],
+  select: readonly string[] | undefined,
+): Map<ColumnId, string> {
+  const visible = new Map<ColumnId, string>()
+  for (const column of columns)
+    if (select === undefined || select.includes(column.name)) visible.set(column.id, column.name)
+  return visible
+}
+
+/** The query checked again against the current schema, or the error that puts it on hold (S22). */
+function parseAgain(input: Query, table: QuerySource): ParsedQuery | TesseraError {
+  try {
+    return parseQuery(input, table.columns())
+  } catch (caught) {
+    if (!isTesseraError(caught, 'INVALID_QUERY')) throw caught
+    return new TesseraError(
+      'INVALID_QUERY',
+      `live query: ${caught.message}; the schema changed under the query, which shows no rows until it fits again`,
+      { cause: caught, details: caught.details },
+    )
+  }
+}
+
+/**
+ * The names of the visible columns among `written` whose value changed (S21, S25): a cell
+ * written with the value it showed is no change. A row that was never materialized was never
+ * seen, so every write to it counts.
+ */
+function shownChanges(
+  written: ReadonlySet<ColumnId>,
+  visibleColumns: ReadonlyMap<ColumnId, string>,
+  before: Row | undefined,
+  after: () => Row,
+): string[] {
+  const names: string[] = []
+  for (const [columnId, name] of visibleColumns) {
+    if (!written.has(columnId)) continue
+    if (before === undefined || !sameValue(before[name], after()[name])) names.push(name)
+  }
+  return names
+}
+
+const isEmpty = (changes: WindowChanges): boolean =>
+  changes.added.length + changes.removed.length + changes.moved.length + changes.updated.length ===
+  0
 
 function checkWindow(window: unknown): { offset: number; limit: number | undefined } {
   if (typeof window !== 'object' || window === null) {
@@ -342,19 +252,4 @@ function checkWindow(window: unknown): { offset: number; limit: number | undefin
     }
   }
   return { offset: offset as number, limit: limit as number | undefined }
-}
-
-/**
- * The rank an entry had before earlier deletions: `rank` is its index once the entries at the
- * sorted original ranks `removed` are gone. Records it in `removed`.
- */
-function originalRank(rank: number, removed: number[]): number {
-  let original = rank
-  let position = 0
-  while (position < removed.length && removed[position]! <= original) {
-    original++
-    position++
-  }
-  removed.splice(position, 0, original)
-  return original
 }

@@ -5,14 +5,13 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   applyDiff,
-  evaluateQuery,
-  parseQuery,
   type LiveQueryDiff,
   type Query,
   type Row,
   type RowInput,
   type Table,
 } from '../../src/index.js'
+import { evaluateQuery, parseQuery } from '../../src/internal.js'
 import { createNetwork } from '../helpers/replicas.js'
 
 const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS) || 40

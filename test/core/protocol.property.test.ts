@@ -2,14 +2,14 @@
 // PROTOCOL_ERROR, and does nothing else (STYLE 2.5.7).
 import { fc, test } from '@fast-check/vitest'
 import { expect } from 'vitest'
+import { isTesseraError } from '../../src/index.js'
 import {
   decodeTesseraMessage,
   encodeErrorNotice,
   encodeNotSaved,
   encodeSaved,
   errorCodes,
-  isTesseraError,
-} from '../../src/index.js'
+} from '../../src/internal.js'
 
 const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS || 500)
 

@@ -3,7 +3,7 @@
 import WebSocket from 'ws'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import { MessageType } from '../../src/index.js'
+import { MessageType } from '../../src/internal.js'
 
 export type ProbeResult =
   { kind: 'answered'; ms: number } | { kind: 'closed'; code: number; ms: number }

@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { WebsocketProvider } from 'y-websocket'
-import { decodeTesseraMessage, MessageType } from '../../src/index.js'
+import { decodeTesseraMessage, MessageType } from '../../src/internal.js'
 import { waitFor } from './wait-for.js'
 
 export interface SyncClient {
