@@ -45,6 +45,7 @@ export interface Columns extends SchemaMethods {
   invalidate(): void
 }
 
+/** The schema of the table in `maps`, read once and again after each schema change. */
 export function createColumns(maps: TableMaps): Columns {
   let cache: Schema | undefined
   const lastKnown: LastKnown = new Map()

@@ -30,6 +30,7 @@ export interface Conflict {
   readonly at: number
 }
 
+/** Options of createConflicts. */
 export interface ConflictsOptions {
   /** Which Yjs client ids are this replica's own; default: the doc's current client id. */
   isOwnClient?: (clientId: number) => boolean

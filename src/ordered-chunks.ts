@@ -7,10 +7,12 @@ export interface Chunk<T> {
   prefixes: Float64Array
 }
 
-// Chunks hold fewer than 2 * chunkSize entries. Small chunks keep the memmove of an insert or
-// delete (entries and prefixes after it) and the search inside one chunk within a few cache
-// lines; the price is a longer chunk list, which only splits and merges rebuild. 128 measured
-// best at a million rows among 64, 128, 256 and 512 (docs/benchmarks.md, live queries).
+/**
+ * Chunks hold fewer than 2 * chunkSize entries. Small chunks keep the memmove of an insert or
+ * delete (entries and prefixes after it) and the search inside one chunk within a few cache
+ * lines; the price is a longer chunk list, which only splits and merges rebuild. 128 measured
+ * best at a million rows among 64, 128, 256 and 512 (docs/benchmarks.md, live queries).
+ */
 export const chunkSize = 128
 
 /** The chunks, and what the search reads besides them. */
@@ -127,6 +129,7 @@ export interface ChunkSearch<T> {
   lowerBound(chunk: Chunk<T>, entry: T): number
 }
 
+/** The search over `chunks` under `compare`, comparing key prefixes first. */
 export function createChunkSearch<T>(
   chunks: Chunks<T>,
   compare: (a: T, b: T) => number,

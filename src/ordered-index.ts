@@ -67,6 +67,7 @@ export function stringPrefix<T>(text: (entry: T) => string): KeyPrefix<T> {
 const unitAt = (code: string, index: number): number =>
   index < code.length ? code.charCodeAt(index) : 0
 
+/** How createOrderedIndex treats its initial entries and compares keys. */
 export interface OrderedIndexOptions<T> {
   /** The initial entries already are in `compare`'s order. */
   readonly sorted?: boolean

@@ -20,6 +20,7 @@ export interface RowPlacement {
   moveTo(state: RowState, position: Position): void
 }
 
+/** Row placement over the table's maps and row states. */
 export function createRowPlacement(maps: TableMaps, states: RowStates): RowPlacement {
   /** Positions for `count` rows placed as asked, repairing a tie between the neighbours. */
   const placeRows = (

@@ -14,6 +14,7 @@ export type RowReader = Pick<
   'getRow' | 'hasRow' | 'getCell' | 'getPosition' | 'rowIds' | 'listRows'
 >
 
+/** The read methods over the table's maps, row states and columns. */
 export function createRowReader(maps: TableMaps, states: RowStates, columns: Columns): RowReader {
   /**
    * What one cell shows (S14, S15). `hasOverrides` false skips the lookup of an override: most

@@ -32,9 +32,11 @@ export interface RowState {
 
 const positionPrefix = stringPrefix((state: RowState) => state.position)
 
+/** The manual order: by position, then by row id (S5). */
 export const compareRowStates = (a: RowState, b: RowState): number =>
   comparePositions(a.position, b.position) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
+/** The states of a table's live rows, kept in step with its doc. */
 export interface RowStates {
   get(id: RowId): RowState | undefined
   /** The state of a live row; `where` names the caller. @throws ROW_NOT_FOUND */
@@ -60,6 +62,7 @@ export interface RowStates {
   ): TableChange | undefined
 }
 
+/** Reads every row's state from `maps` (the hot path of opening a table). */
 export function createRowStates(maps: TableMaps): RowStates {
   const states = new Map<RowId, RowState>()
   let order: OrderedIndex<RowState> | undefined

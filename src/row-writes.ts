@@ -39,6 +39,7 @@ export interface RowWriteContext {
 
 type Stored = Record<ColumnId, CellValue>
 
+/** The row write methods over the parts of one table. */
 export function createRowWrites(context: RowWriteContext): RowWrites {
   return {
     insertRow: (cells, options) => insertRow(context, cells, options),

@@ -54,6 +54,7 @@ const codeIndex = (sorted: Entry[] = []): OrderedIndex<Entry> =>
 // (O(k²) with k small). Many: each is searched again (O(k log n)).
 const fewTouches = 32
 
+/** The matching rows of `source`; empty until `reset` gives them a query. */
 export function createMatchingRows(source: QuerySource): MatchingRows {
   let query: ParsedQuery | undefined
   const entries = new Map<RowId, Entry>()

@@ -12,6 +12,7 @@ export interface WindowBounds {
   readonly limit: number | undefined
 }
 
+/** The rows of one live query's window. */
 export interface WindowRows {
   readonly bounds: WindowBounds
   /** The rank after the window's last row (Infinity without a limit). */
@@ -32,6 +33,7 @@ export interface WindowRows {
   move(bounds: WindowBounds): WindowChanges
 }
 
+/** The window `initial` over `matching`; rows are read from `source` when first shown. */
 export function createWindowRows(
   matching: MatchingRows,
   source: QuerySource,
