@@ -25,7 +25,10 @@ export interface WindowRows {
   readonly read: Map<RowId, Row>
   /** Forgets everything read, for a query evaluated from scratch with this `select`. */
   reset(select: readonly string[] | undefined): void
-  /** Forgets the rows of `ids` and returns those that were shown (S25 compares against them). */
+  /**
+   * Forgets the rows of `ids`, which a change touched, and returns those that were shown (S25
+   * compares against them). Every row of the window is cached while its rows are materialized.
+   */
   forget(ids: Iterable<RowId>): Map<RowId, Row>
   /** Turns the rows into the new ones with the diff of a change. */
   update(changes: WindowChanges | undefined): void
@@ -44,6 +47,8 @@ export function createWindowRows(
   const cache = new Map<RowId, Row>()
   let current: Row[] | undefined
   const read = new Map<RowId, Row>()
+  // The touched rows as they were shown, between forget and update.
+  const shown = new Map<RowId, Row>()
 
   const rowOf = (id: RowId): Row => {
     let row = cache.get(id)
@@ -70,7 +75,7 @@ export function createWindowRows(
       current = undefined
     },
     forget(ids) {
-      const shown = new Map<RowId, Row>()
+      shown.clear()
       for (const id of ids) {
         const cached = cache.get(id)
         if (cached === undefined) continue
@@ -81,6 +86,11 @@ export function createWindowRows(
     },
     update(changes) {
       read.clear()
+      for (const { id } of changes?.removed ?? []) shown.delete(id)
+      // A touched row that stays and was not read again shows no new value (its written cells,
+      // if any, are not visible): the row shown before is still the row shown.
+      for (const [id, row] of shown) if (!cache.has(id)) cache.set(id, row)
+      shown.clear()
       if (changes === undefined) return
       for (const { id } of changes.removed) cache.delete(id)
       if (current !== undefined) current = applyDiff(current, changes)
