@@ -1,5 +1,6 @@
 // The public API of the core (`tessera`): an explicit list. Isomorphic (no DOM, no Node APIs);
-// its only packages are yjs, lib0 and fractional-indexing. client/ and server/ also use internal.ts.
+// its packages are yjs, lib0, y-protocols and fractional-indexing. client/ and server/ also use
+// internal.ts.
 export { createTable } from './table.js'
 export type {
   Table,

@@ -3,15 +3,21 @@
 export { errorCodes } from './errors.js'
 export {
   MessageType,
-  CloseCode,
-  encodeSaved,
-  encodeNotSaved,
-  encodeErrorNotice,
-  encodePermissions,
-  encodePermissionsRequest,
-  decodeTesseraMessage,
-} from './protocol.js'
-export type { TablePermissions, TesseraMessage } from './protocol.js'
+  encodeMessage,
+  decodeMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeAwarenessStates,
+} from './wire/messages.js'
+export type { WireMessage, WireMessageType } from './wire/messages.js'
+export type { TablePermissions } from './wire/permissions.js'
+export { CloseCode, closeCodeOf, closeMeaningOf, cutCloseReason } from './wire/close-codes.js'
+export type { CloseMeaning } from './wire/close-codes.js'
+export type { Transport, TransportClose, TransportEvents } from './ports/transport.js'
+export { createTransportBase } from './ports/transport-base.js'
+export type { TransportBase, TransportChannel } from './ports/transport-base.js'
+export { createMemoryTransportPair } from './ports/memory-transport.js'
+export type { MemoryTransportPair, MemoryTransportOptions } from './ports/memory-transport.js'
 export { remoteContent } from './row-state.js'
 export { applyChecked, allowEverything } from './validation.js'
 export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createTable, TesseraError, type WriteKind } from '../../src/index.js'
-import { decodeTesseraMessage, encodePermissions } from '../../src/internal.js'
+import { decodeMessage, encodeMessage } from '../../src/internal.js'
 
 describe('table.setWriteGuard', () => {
   it('S58: every write method asks the guard for its kind before touching the doc', () => {
@@ -65,7 +65,7 @@ describe('table.setWriteGuard', () => {
       canDeleteRows: false,
       canAdminister: true,
     }
-    expect(decodeTesseraMessage(encodePermissions(permissions))).toEqual({
+    expect(decodeMessage(encodeMessage({ type: 'permissions', permissions }))).toEqual({
       type: 'permissions',
       permissions,
     })
