@@ -23,6 +23,8 @@ export interface Peer {
    * reply (computed after the commit) already carries what they would send.
    */
   readonly isAwaitingSyncReply: boolean
+  /** A window connection (docs/protocol.md §8): it never gets the table's updates. */
+  readonly isWindowOnly?: boolean
 }
 
 export interface Room {
@@ -76,7 +78,7 @@ function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: Committe
     batch.origins.size === 1 && !batch.isEchoed ? batch.origins.values().next().value : undefined
   let sent = 0
   for (const peer of peers) {
-    if (peer === skip || peer.isAwaitingSyncReply) continue
+    if (peer === skip || peer.isAwaitingSyncReply || peer.isWindowOnly === true) continue
     peer.send(message)
     sent++
   }

@@ -20,6 +20,13 @@ import { createIncomingUpdates } from './incoming-updates.js'
 import type { Metrics } from './metrics.js'
 import type { Peer, Room } from './room.js'
 import type { UpdateBudget } from './update-check.js'
+import { roomWindowsOf } from './windows/room-windows.js'
+import {
+  defaultWindowOptions,
+  openWindowSession,
+  type WindowOptions,
+  type WindowSession,
+} from './windows/window-session.js'
 
 /** What a connection serves once access is checked and the room is loaded. */
 export interface SessionGrant {
@@ -30,6 +37,13 @@ export interface SessionGrant {
   permissions?: WritePermissions
   /** Token expiry, presence stamping and audit (docs/security.md); default: none. */
   guard?: ConnectionGuard
+  /**
+   * A window connection (`?mode=window`, docs/protocol.md §8): it gets window messages instead
+   * of the table's updates, and no sync greeting. Default false.
+   */
+  isWindowOnly?: boolean
+  /** Limits of a window connection; default defaultWindowOptions. */
+  windowOptions?: WindowOptions
 }
 
 /** How a session reaches its connection. */
@@ -48,6 +62,15 @@ export interface SyncSession {
   /** The connection closed: leaves the room and stops the timers. Idempotent. */
   end(): void
 }
+
+/** The error for a message that only one kind of connection may send. */
+const windowOnly = (what: string): TesseraError =>
+  new TesseraError(
+    'PROTOCOL_ERROR',
+    what.startsWith('window')
+      ? `"${what}" needs a window connection: connect with ?mode=window`
+      : `a window connection does not sync the whole table; "${what}" is not allowed on it`,
+  )
 
 /** Longest delay setTimeout takes (about 24.8 days); longer waits re-arm the timer. */
 const maxTimerMs = 2 ** 31 - 1
@@ -80,8 +103,10 @@ export function openSyncSession(
 ): SyncSession {
   const { room, guard } = grant
   const permissions = grant.permissions ?? allowEverything
+  const isWindowOnly = grant.isWindowOnly === true
   let hasEnded = false
   const peer: Peer = {
+    isWindowOnly,
     awarenessIds: new Set(),
     get isAwaitingSyncReply() {
       return answers.isPending
@@ -124,7 +149,17 @@ export function openSyncSession(
     context.metrics.error('UNAUTHORIZED')
     peer.close(CloseCode.Unauthorized, 'the token expired; reconnect with a new token')
   })
-  peer.send(encodeSyncStep1(room.doc))
+  let windows: WindowSession | undefined
+  if (isWindowOnly) {
+    const options = grant.windowOptions ?? defaultWindowOptions
+    windows = openWindowSession(
+      roomWindowsOf(room, options),
+      (bytes) => {
+        peer.send(bytes)
+      },
+      options,
+    )
+  } else peer.send(encodeSyncStep1(room.doc))
   const states = [...room.awareness.getStates().keys()]
   if (states.length > 0) peer.send(encodeAwarenessStates(room.awareness, states))
 
@@ -133,7 +168,14 @@ export function openSyncSession(
       if (hasEnded) return
       switch (message.type) {
         case 'sync-step-1':
+          if (windows !== undefined) throw windowOnly('sync step 1')
           answers.request(Y.decodeStateVector(message.stateVector))
+          return
+        case 'window-open':
+        case 'window-move':
+        case 'window-close':
+          if (windows === undefined) throw windowOnly(message.type)
+          windows.receive(message)
           return
         case 'sync-step-2':
         case 'sync-update':
@@ -158,6 +200,10 @@ export function openSyncSession(
         case 'not-saved':
         case 'error':
         case 'permissions':
+        case 'window-schema':
+        case 'window-rows':
+        case 'window-diff':
+        case 'window-error':
           throw new TesseraError(
             'PROTOCOL_ERROR',
             `a client may not send "${message.type}" messages; send sync (0), awareness (1), 3, 100 or 103`,
@@ -168,6 +214,7 @@ export function openSyncSession(
       if (hasEnded) return
       hasEnded = true
       cancelExpiry()
+      windows?.end()
       answers.dispose()
       updates.dispose()
       room.leave(peer)

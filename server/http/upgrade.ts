@@ -59,6 +59,10 @@ export function createUpgrades(
 
   const open = async (request: IncomingMessage): Promise<SessionGrant> => {
     const table = tableNameFromPath(request.url)
+    const mode = new URL(request.url ?? '/', 'http://localhost').searchParams.get('mode')
+    if (mode !== null && mode !== 'window') {
+      throw new TesseraError('INVALID_ARGUMENT', `unknown mode "${mode}"; use ?mode=window or none`)
+    }
     const { caller, access } = await checkAccess(security.control, request, table, 'read')
     const room = await rooms.acquire(table, {
       canCreate: options.canCreateTables && access.canAdminister,
@@ -69,7 +73,13 @@ export function createUpgrades(
       metrics,
     })
     // S50: a connection that may change nothing has its document updates dropped unseen.
-    return { room, canWrite: canWriteAnything(access), permissions: access, guard }
+    return {
+      room,
+      canWrite: canWriteAnything(access),
+      permissions: access,
+      guard,
+      isWindowOnly: mode === 'window',
+    }
   }
 
   const accept = (socket: WebSocket, request: IncomingMessage): void => {
