@@ -49,6 +49,26 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Rules and checks, and the ports, know nothing of HTTP, adapters or how options are read
+    // (docs/architecture.md, "Server").
+    files: ['server/access/**/*.ts', 'server/ports/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '**/client/**',
+            '../../src/!(index.js)',
+            '../http/*',
+            '../adapters/*',
+            '../options.js',
+            '../create-server.js',
+          ],
+        },
+      ],
+    },
+  },
   { files: ['server/main.ts', 'test/**/*.ts'], rules: { 'no-console': 'off' } },
   {
     files: ['test/**/*.ts', '*.config.ts', '*.config.js'],

@@ -1,7 +1,7 @@
 // Reads `tessera serve` options from the command line, the environment and a JSON config file
 // (in that order of precedence). Pure: argv, env and the file reader are passed in.
 import { TesseraError } from '../src/index.js'
-import { readTokenCommand, type TokenCommand } from './access/token-command.js'
+import { readTokenCommand, type TokenCommand } from './token-command.js'
 import type { TokenOptions } from './access/tokens.js'
 import type { ServerOptions } from './options.js'
 

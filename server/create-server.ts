@@ -7,14 +7,19 @@ import { fileURLToPath } from 'node:url'
 import type { Express, Router } from 'express'
 import type { Registry } from 'prom-client'
 import { TesseraError, type Store } from '../src/index.js'
+import { createSqliteAuditLog } from './adapters/sqlite-audit-log.js'
 import { createSqliteStore } from './adapters/sqlite-store.js'
 import { checkExposure, createSecurity } from './access/security.js'
 import { createApp } from './http/app.js'
+import { createAuthRoutes } from './http/auth-routes.js'
+import { createHistoryRoutes } from './http/history-routes.js'
 import { createQueryRoutes } from './http/query-routes.js'
-import { createTablesRoutes, createUseTable, type RoutesContext } from './http/tables-routes.js'
+import { createTablesRoutes } from './http/tables-routes.js'
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
+import { createUseTable, type RoutesContext } from './http/use-table.js'
 import { createMetrics } from './metrics.js'
 import { parseServerOptions, type ServerOptions } from './options.js'
+import { createMemoryAuditLog } from './ports/memory-audit-log.js'
 import { createRooms } from './rooms.js'
 
 /** A running (or mountable) Tessera server. */
@@ -80,12 +85,17 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
       options.onError?.(error)
     },
   })
-  const security = createSecurity(options)
+  // A custom store has no file to keep the audit log beside; its log lives in memory.
+  const auditLog =
+    options.store === undefined
+      ? createSqliteAuditLog({ path: options.dbPath })
+      : createMemoryAuditLog()
+  const security = createSecurity(options, auditLog)
   const context: RoutesContext = { rooms, store, options, ...security }
   const useTable = createUseTable(context)
   const tableRouters: Router[] = [
     createTablesRoutes(context, useTable),
-    security.historyRoutes(useTable),
+    createHistoryRoutes(security.audit, useTable),
     createQueryRoutes(useTable),
   ]
   const app = createApp({
@@ -95,7 +105,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     maxMessageBytes: options.maxMessageBytes,
     staticDir: options.staticDir,
     tableRouters,
-    authRouter: security.authRouter,
+    authRouter: createAuthRoutes(security.control, options.devLogin),
   })
   const upgrades = createUpgrades(rooms, metrics, options, security)
 
@@ -123,6 +133,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     await stopped
     await rooms.close()
     security.close()
+    await auditLog.close()
     await store.close()
     logger.info('tessera stopped; every table was flushed')
   }

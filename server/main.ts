@@ -3,9 +3,9 @@
 // its URL, and on SIGINT/SIGTERM flushes every table and closes cleanly.
 import { readFileSync } from 'node:fs'
 import { isTesseraError } from '../src/index.js'
-import { signTokenCommand } from './access/token-command.js'
 import { readCliOptions, usage } from './cli-options.js'
 import { createServer } from './create-server.js'
+import { signTokenCommand } from './token-command.js'
 
 const fail = (error: unknown): never => {
   console.error(isTesseraError(error) ? `tessera: ${error.message}` : error)

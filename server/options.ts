@@ -4,13 +4,7 @@ import type { IncomingMessage } from 'node:http'
 import { TesseraError, type Store } from '../src/index.js'
 import { parseRules, type Rules } from './access/rules.js'
 import { createTokenVerifier, type TokenOptions } from './access/tokens.js'
-
-/** Where the server reports what it does; `main.ts` passes the console. Library code never logs. */
-export interface Logger {
-  info(message: string): void
-  warn(message: string): void
-  error(message: string, error?: unknown): void
-}
+import { silentLogger, type Logger } from './logger.js'
 
 /** What `authenticate` resolves to: anything the app uses to identify the caller. */
 export type User = unknown
@@ -94,8 +88,6 @@ export type ResolvedServerOptions = Required<
   Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError' | 'auth'> & {
     logger: Logger
   }
-
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
 export const defaultOptions = {
   host: '127.0.0.1',
@@ -230,5 +222,5 @@ export function parseServerOptions(
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   )
-  return { ...defaultOptions, staticDir: defaultStaticDir, logger: silent, ...defined }
+  return { ...defaultOptions, staticDir: defaultStaticDir, logger: silentLogger, ...defined }
 }

@@ -2,7 +2,7 @@
 // them all on shutdown. Knows nothing about sockets or HTTP.
 import { TesseraError, type Store } from '../src/index.js'
 import type { Metrics } from './metrics.js'
-import type { Logger } from './options.js'
+import type { Logger } from './logger.js'
 import { loadRoom, type Room, type RoomContext } from './room.js'
 
 export interface Rooms {

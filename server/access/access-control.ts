@@ -2,9 +2,8 @@
 // table (the config's rules, or a custom `authorize` hook). Knows nothing about rooms or sockets.
 import type { IncomingMessage } from 'node:http'
 import { TesseraError } from '../../src/index.js'
-import type { ResolvedServerOptions } from '../options.js'
-import { accessFor, type Access } from './rules.js'
-import { createTokenVerifier, type TokenVerifier, type User } from './tokens.js'
+import { accessFor, type Access, type Rules } from './rules.js'
+import { createTokenVerifier, type TokenOptions, type TokenVerifier, type User } from './tokens.js'
 
 /** The caller of one request or connection. */
 export interface Caller {
@@ -62,10 +61,18 @@ const none: Access = {
   canAdminister: false,
 }
 
+/** The server options access control reads (docs/security.md). */
+export interface AccessControlOptions {
+  auth?: TokenOptions | undefined
+  rules: Rules
+  authenticate?: ((request: IncomingMessage) => unknown) | undefined
+  authorize?:
+    | ((user: unknown, table: string, access: 'read' | 'write') => boolean | Promise<boolean>)
+    | undefined
+}
+
 /** Builds the access control of a server from its resolved options. */
-export function createAccessControl(
-  options: Pick<ResolvedServerOptions, 'auth' | 'rules' | 'authenticate' | 'authorize'>,
-): AccessControl {
+export function createAccessControl(options: AccessControlOptions): AccessControl {
   const verifier = options.auth === undefined ? undefined : createTokenVerifier(options.auth)
   const { authenticate, authorize, rules } = options
   const isAuthEnabled = verifier !== undefined || authenticate !== undefined

@@ -4,7 +4,7 @@ import type { AppliedUpdate } from '../../src/index.js'
 import type { Metrics } from '../metrics.js'
 import type { Peer, Room } from '../room.js'
 import { callerId, type Caller } from './access-control.js'
-import type { AuditLog } from './audit-log.js'
+import type { Audit } from './audit.js'
 import { stampPresence } from './presence.js'
 
 /** The access hooks of one connection (called by server/connection.ts). */
@@ -20,7 +20,7 @@ export interface ConnectionGuard {
 /** Builds the guard of a connection opened by `caller`. */
 export function createConnectionGuard(
   caller: Caller,
-  context: { isAuthEnabled: boolean; audit: AuditLog; metrics: Metrics; now?: () => number },
+  context: { isAuthEnabled: boolean; audit: Audit; metrics: Metrics; now?: () => number },
 ): ConnectionGuard {
   const userId = callerId(caller)
   const now = context.now ?? Date.now
@@ -45,7 +45,7 @@ export function createConnectionGuard(
       const atMs = now()
       room.afterDurable((error) => {
         // An update that could not be stored was not accepted: its writer got notSaved.
-        if (error === undefined) context.audit.record(room.name, userId, applied, atMs)
+        if (error === undefined) void context.audit.record(room.name, userId, applied, atMs)
       })
     },
   }

@@ -8,7 +8,7 @@ import {
   type LiveQueryDiff,
   type Query,
 } from '../../src/index.js'
-import type { UseTable } from './tables-routes.js'
+import type { UseTable } from './use-table.js'
 
 const keepAliveMs = 15_000
 

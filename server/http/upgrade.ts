@@ -4,9 +4,9 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { TesseraError } from '../../src/index.js'
-import { checkAccess } from '../access.js'
 import type { AccessControl } from '../access/access-control.js'
-import type { AuditLog } from '../access/audit-log.js'
+import type { Audit } from '../access/audit.js'
+import { checkAccess } from '../access/check-access.js'
 import { createConnectionGuard } from '../access/connection-guard.js'
 import { canWriteAnything } from '../access/rules.js'
 import { closeCodeOf, closeSocket } from '../close.js'
@@ -33,7 +33,7 @@ export function createUpgrades(
   rooms: Rooms,
   metrics: Metrics,
   options: ResolvedServerOptions,
-  security: { control: AccessControl; audit: AuditLog },
+  security: { control: AccessControl; audit: Audit },
 ): Upgrades {
   const wss = new WebSocketServer({
     noServer: true,

@@ -1,9 +1,9 @@
 // The one access check of the server: every WebSocket upgrade and every REST call identifies its
 // caller and checks the operation against the table's rules (docs/security.md) before anything else.
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import { TesseraError } from '../src/index.js'
-import type { AccessControl, Caller } from './access/access-control.js'
-import type { Access } from './access/rules.js'
+import type { IncomingMessage } from 'node:http'
+import { TesseraError } from '../../src/index.js'
+import type { AccessControl, Caller } from './access-control.js'
+import type { Access } from './rules.js'
 
 /**
  * What a call does to a table: `read` it, `insert`/`update`/`delete` rows, `admin` (create the
@@ -79,29 +79,4 @@ export async function checkAccess(
     throw refusal(control, caller, table, access.canRead ? operation : 'read')
   }
   return { caller, access }
-}
-
-/**
- * S51 for REST streams (SSE): a response still open when the caller's token expires gets an
- * `error` event with UNAUTHORIZED and is ended. Returns the function that cancels the timer.
- */
-export function endStreamAtExpiry(grant: Grant, response: ServerResponse | undefined): () => void {
-  const expiresAtMs = grant.caller.user?.expiresAtMs
-  if (expiresAtMs === undefined || response === undefined) return () => undefined
-  const timer = setTimeout(
-    () => {
-      if (!response.headersSent || response.writableEnded) return
-      const data = {
-        code: 'UNAUTHORIZED',
-        message: 'the token expired; reconnect with a new token',
-      }
-      response.end(`event: error\ndata: ${JSON.stringify(data)}\n\n`)
-    },
-    // Past about 24.8 days setTimeout fires at once; a stream that long re-authenticates anyway.
-    Math.min(Math.max(0, expiresAtMs - Date.now()), 2 ** 31 - 1),
-  )
-  timer.unref()
-  return () => {
-    clearTimeout(timer)
-  }
 }

@@ -1,8 +1,7 @@
 // `tessera token`: mints a signed token for testing and scripts, with the server's secret (from
 // --secret, TESSERA_AUTH_SECRET or the config file's auth section). Pure: no I/O but the reader.
-import { TesseraError } from '../../src/index.js'
-import type { ServerOptions } from '../options.js'
-import { createTokenVerifier, type TokenOptions } from './tokens.js'
+import { TesseraError } from '../src/index.js'
+import { createTokenVerifier, type TokenOptions } from './access/tokens.js'
 
 /** A parsed `tessera token` command. */
 export interface TokenCommand {
@@ -23,7 +22,7 @@ const flags = ['--sub', '--name', '--roles', '--expires-in', '--secret', '--conf
 export function readTokenCommand(
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
-  readConfig: (path: string) => ServerOptions,
+  readConfig: (path: string) => { auth?: TokenOptions | undefined },
 ): TokenCommand {
   const values = new Map<string, string>()
   for (let index = 0; index < args.length; index++) {

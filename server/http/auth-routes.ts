@@ -1,48 +1,13 @@
-// REST routes of access control: a row's audit history (under /tables) and, under /auth, who the
-// caller is and the opt-in dev login that signs a token for any name and roles (demos only).
+// The REST routes under /auth: who the caller is, and the opt-in dev login that signs a token
+// for any name and roles (demos only; docs/security.md).
 import express, { type Router } from 'express'
-import { TesseraError, type Table } from '../../src/index.js'
-import type { UseTable } from '../http/tables-routes.js'
-import type { AccessControl } from './access-control.js'
-import type { AuditEntry, AuditLog } from './audit-log.js'
+import { TesseraError } from '../../src/index.js'
+import type { AccessControl } from '../access/access-control.js'
 
 /** How long a dev-login token lives. */
 const devTokenSeconds = 8 * 60 * 60
 
 const namePattern = /^[\p{L}\p{N}_.@ -]{1,64}$/u
-
-/** Shows column ids as the names they have now (removed columns keep their id). */
-const withColumnNames = (table: Table, entry: AuditEntry) => {
-  const names = new Map(table.columns().map((column) => [column.id as string, column.name]))
-  return {
-    action: entry.action,
-    columns: entry.columns.map((id) => names.get(id) ?? id),
-    userId: entry.userId,
-    at: new Date(entry.atMs).toISOString(),
-  }
-}
-
-/** `GET /tables/:table/rows/:id/history`: the row's audit entries, oldest first; needs read access. */
-export function createHistoryRoutes(audit: AuditLog, useTable: UseTable): Router {
-  const router = express.Router()
-  router.get('/:table/rows/:id/history', async (request, response) => {
-    const limitText = request.query.limit
-    const limit = limitText === undefined ? 1000 : Number(limitText)
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) {
-      throw new TesseraError(
-        'INVALID_ARGUMENT',
-        `limit must be an integer from 1 to 10000, got ${JSON.stringify(limitText)}`,
-      )
-    }
-    const entries = await useTable(request, request.params.table, 'read', (table, room) =>
-      audit
-        .history(room.name, request.params.id, limit)
-        .map((entry) => withColumnNames(table, entry)),
-    )
-    response.json({ rowId: request.params.id, entries })
-  })
-  return router
-}
 
 /** `/auth/me` and, when `isDevLoginEnabled`, `POST /auth/dev-login { name, roles }`. */
 export function createAuthRoutes(control: AccessControl, isDevLoginEnabled: boolean): Router {
