@@ -6,8 +6,10 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { WebSocket } from 'ws'
 import {
-  allowEverything,
+  allPermissions,
   applyChecked,
+  canWriteAnything,
+  canWriteEverything,
   CloseCode,
   encodeErrorNotice,
   encodeNotSaved,
@@ -15,10 +17,9 @@ import {
   encodeSaved,
   MessageType,
   TesseraError,
-  type WritePermissions,
+  type TablePermissions,
 } from '../src/index.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
-import { tablePermissions } from './access/rules.js'
 import type { ConnectionLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
 import { encodeAwareness, type Peer, type Room } from './room.js'
@@ -29,7 +30,6 @@ import {
   dropIfOverflowing,
   isIntegrated,
   needsOf,
-  hasPartialRights,
   pendingStateOf,
   restorePendingState,
   type IncompleteTracker,
@@ -39,10 +39,11 @@ import {
 /** What a connection serves once access is checked and the room is loaded. */
 export interface Session {
   room: Room
-  /** False for a read-only connection: its updates are refused with a FORBIDDEN notice. */
-  canWrite: boolean
-  /** What a writer may change (docs/semantics.md S32–S33); default: everything. */
-  permissions?: WritePermissions
+  /**
+   * What the connection may do (docs/semantics.md S32–S33, S50): without a write right its
+   * updates are refused with a FORBIDDEN notice. Default: everything.
+   */
+  permissions?: TablePermissions
   /** Token expiry, presence stamping and audit (docs/security.md); default: none. */
   guard?: ConnectionGuard
 }
@@ -81,8 +82,7 @@ export function serveConnection(
   const { metrics, limits } = context
   const queued: Buffer[] = []
   let current: Room | undefined
-  let canWrite = false
-  let permissions = allowEverything
+  let permissions = allPermissions
   let guard: ConnectionGuard | undefined
   let expiryTimer: NodeJS.Timeout | undefined
   let isClosing = false
@@ -165,7 +165,7 @@ export function serveConnection(
       }
       case MessageType.Permissions:
         // S57: a Tessera client asks what it may do; stock y-websocket clients never ask.
-        peer.send(encodePermissions(tablePermissions(canWrite, permissions)))
+        peer.send(encodePermissions(permissions))
         return
       case MessageType.QueryAwareness:
         peer.send(encodeAwareness(room.awareness, [...room.awareness.getStates().keys()]))
@@ -245,14 +245,14 @@ export function serveConnection(
     const shape = checkUpdate(update, limits.budget)
     if (shape.structs === 0 && shape.deleteRanges === 0) return
     metrics.updatesReceived.inc()
-    if (!canWrite) {
+    if (!canWriteAnything(permissions)) {
       metrics.error('FORBIDDEN')
       peer.send(encodeErrorNotice('FORBIDDEN', `table "${room.name}" is read-only for you`))
       return
     }
     // S30–S33: what the schema or the permissions do not allow is undone in the same
     // transaction; the writer needs the correction too, so the batch is echoed to it.
-    const before = hasPartialRights(permissions) ? pendingStateOf(room.doc) : undefined
+    const before = canWriteEverything(permissions) ? undefined : pendingStateOf(room.doc)
     const applied = applyChecked(room.doc, update, peer, permissions)
     guard?.onApplied(room, applied)
     if (applied.isIncomplete) keepIncomplete(room, update, before)
@@ -328,7 +328,7 @@ export function serveConnection(
   })
 
   session.then(
-    ({ room: loaded, canWrite: isWritable, permissions: granted, guard: given }) => {
+    ({ room: loaded, permissions: granted, guard: given }) => {
       limits.opened()
       if (socket.readyState !== socket.OPEN) return
       if (loaded.peers.size >= context.maxConnectionsPerTable) {
@@ -339,8 +339,7 @@ export function serveConnection(
         )
         return
       }
-      canWrite = isWritable
-      permissions = granted ?? allowEverything
+      permissions = granted ?? allPermissions
       guard = given
       armExpiry()
       current = loaded

@@ -24,14 +24,27 @@ export {
 export type { TesseraMessage } from './protocol.js'
 export { encodePermissions, encodePermissionsRequest } from './protocol.js'
 export { remoteContent } from './row-state.js'
-export type { TablePermissions } from './protocol.js'
 export type { WriteKind, WriteGuard } from './table.js'
 export { createConflicts } from './conflicts.js'
 export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
 export type { Store, StoredTable } from './ports/store.js'
 export { createMemoryStore } from './ports/memory-store.js'
-export { applyChecked, allowEverything } from './validation.js'
-export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
+export { applyChecked } from './validation.js'
+export type { Violation, AppliedUpdate } from './validation.js'
+export {
+  rights,
+  rightKeys,
+  grant,
+  allPermissions,
+  noPermissions,
+  allows,
+  canWriteAnything,
+  canWriteEverything,
+  rightsOf,
+  isSamePermissions,
+  verbOf,
+} from './permissions.js'
+export type { Right, Operation, TablePermissions } from './permissions.js'
 export { parseQuery, operatorsByType } from './query.js'
 export type {
   Query,

@@ -3,6 +3,7 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { TesseraError, type ErrorCode } from './errors.js'
+import { rightKeys, rights, type TablePermissions } from './permissions.js'
 
 /** The first varUint of every message. 0–3 are y-websocket's; 100+ are Tessera's (docs/protocol.md §3). */
 export const MessageType = {
@@ -61,23 +62,7 @@ export function encodeErrorNotice(code: ErrorCode, message: string): Uint8Array 
   return encoding.toUint8Array(encoder)
 }
 
-/** What a connection may do with its table (docs/protocol.md §5, docs/semantics.md S57). */
-export interface TablePermissions {
-  readonly canRead: boolean
-  readonly canInsertRows: boolean
-  readonly canUpdateRows: boolean
-  readonly canDeleteRows: boolean
-  /** Change the schema (add, rename, retype, move or remove columns). */
-  readonly canAdminister: boolean
-}
-
-const permissionBits = [
-  'canRead',
-  'canInsertRows',
-  'canUpdateRows',
-  'canDeleteRows',
-  'canAdminister',
-] as const
+const permissionBits = rights.map((right) => rightKeys[right])
 
 /** The request a client sends: `varUint(103)`. */
 export function encodePermissionsRequest(): Uint8Array {

@@ -12,16 +12,9 @@ import {
   tableMaps,
   type TableMaps,
 } from './layout.js'
+import type { TablePermissions } from './permissions.js'
 import { isPosition } from './row-order.js'
 import { columnTypes, fitsType, readCell, type ColumnType } from './schema.js'
-
-/** What a writer may do to a table's rows and schema. */
-export interface WritePermissions {
-  canInsertRows: boolean
-  canUpdateRows: boolean
-  canDeleteRows: boolean
-  canChangeSchema: boolean
-}
 
 /** Something an update tried that was undone; sent back to the writer. */
 export interface Violation {
@@ -45,13 +38,6 @@ export interface AppliedUpdate {
   isIncomplete: boolean
 }
 
-export const allowEverything: WritePermissions = {
-  canInsertRows: true,
-  canUpdateRows: true,
-  canDeleteRows: true,
-  canChangeSchema: true,
-}
-
 type MapItem = Y.Item & { content: { getContent(): unknown[] } }
 const itemOf = (map: Y.Map<unknown>, key: string): MapItem | undefined =>
   (map as unknown as { _map: Map<string, MapItem> })._map.get(key)
@@ -65,7 +51,7 @@ export function applyChecked(
   doc: Y.Doc,
   update: Uint8Array,
   origin: unknown,
-  permissions: WritePermissions,
+  permissions: TablePermissions,
 ): AppliedUpdate {
   const maps = tableMaps(doc)
   const columnsBefore = snapshotColumns(maps)
@@ -172,7 +158,7 @@ function checkCell(
   maps: TableMaps,
   key: string,
   types: ReadonlyMap<string, ColumnType | 'removed'>,
-  permissions: WritePermissions,
+  permissions: TablePermissions,
   result: AppliedUpdate,
 ): void {
   const [rowId, columnId] = splitCellKey(key)
@@ -285,7 +271,7 @@ function checkSchema(
   transaction: Y.Transaction,
   maps: TableMaps,
   before: Map<string, ColumnFields>,
-  permissions: WritePermissions,
+  permissions: TablePermissions,
   violations: Violation[],
 ): boolean {
   let changed = false
@@ -293,7 +279,7 @@ function checkSchema(
     const parent: unknown = type._item?.parent
     if ((type as unknown) === maps.columns || parent === maps.columns) changed = true
   }
-  if (!changed || permissions.canChangeSchema) return changed
+  if (!changed || permissions.canAdminister) return changed
   maps.columns.forEach((fields, id) => {
     const previous = before.get(id)
     if (!(fields instanceof Y.Map) || previous === undefined) {

@@ -1,8 +1,14 @@
 // Who a request is (a verified token, or a custom `authenticate` hook) and what it may do with a
 // table (the config's rules, or a custom `authorize` hook). Knows nothing about rooms or sockets.
 import type { IncomingMessage } from 'node:http'
-import { TesseraError } from '../../src/index.js'
-import { accessFor, type Access, type Rules } from './rules.js'
+import {
+  allPermissions,
+  grant,
+  noPermissions,
+  TesseraError,
+  type TablePermissions,
+} from '../../src/index.js'
+import { accessFor, parseRules, type Rules } from './rules.js'
 import { createTokenVerifier, type TokenOptions, type TokenVerifier, type User } from './tokens.js'
 
 /** The caller of one request or connection. */
@@ -22,7 +28,7 @@ export interface AccessControl {
   /** @throws UNAUTHORIZED for a token that is expired, badly signed or malformed */
   identify(request: IncomingMessage): Promise<Caller>
   /** What `caller` may do with `table`. */
-  accessFor(caller: Caller, table: string): Promise<Access>
+  accessFor(caller: Caller, table: string): Promise<TablePermissions>
 }
 
 /** The user id written to the audit log and stamped on presence: null for anonymous callers. */
@@ -44,23 +50,6 @@ export function tokenOf(request: IncomingMessage): string | undefined {
   return query ?? undefined
 }
 
-const full: Access = {
-  canRead: true,
-  canInsertRows: true,
-  canUpdateRows: true,
-  canDeleteRows: true,
-  canChangeSchema: true,
-  canAdminister: true,
-}
-const none: Access = {
-  canRead: false,
-  canInsertRows: false,
-  canUpdateRows: false,
-  canDeleteRows: false,
-  canChangeSchema: false,
-  canAdminister: false,
-}
-
 /** The server options access control reads (docs/security.md). */
 export interface AccessControlOptions {
   auth?: TokenOptions | undefined
@@ -74,7 +63,8 @@ export interface AccessControlOptions {
 /** Builds the access control of a server from its resolved options. */
 export function createAccessControl(options: AccessControlOptions): AccessControl {
   const verifier = options.auth === undefined ? undefined : createTokenVerifier(options.auth)
-  const { authenticate, authorize, rules } = options
+  const { authenticate, authorize } = options
+  const rules = parseRules(options.rules)
   const isAuthEnabled = verifier !== undefined || authenticate !== undefined
   return {
     isAuthEnabled,
@@ -101,8 +91,8 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
         return accessFor(rules, table, caller.user, verifier !== undefined)
       }
       const who = authenticate === undefined ? caller.user : caller.appUser
-      if (await authorize(who, table, 'write')) return full
-      return (await authorize(who, table, 'read')) ? { ...none, canRead: true } : none
+      if (await authorize(who, table, 'write')) return allPermissions
+      return (await authorize(who, table, 'read')) ? grant(['read']) : noPermissions
     },
   }
 }

@@ -1,38 +1,19 @@
 // The one access check of the server: every WebSocket upgrade and every REST call identifies its
 // caller and checks the operation against the table's rules (docs/security.md) before anything else.
 import type { IncomingMessage } from 'node:http'
-import { TesseraError } from '../../src/index.js'
+import {
+  allows,
+  TesseraError,
+  verbOf,
+  type Operation,
+  type TablePermissions,
+} from '../../src/index.js'
 import type { AccessControl, Caller } from './access-control.js'
-import type { Access } from './rules.js'
-
-/**
- * What a call does to a table: `read` it, `insert`/`update`/`delete` rows, `admin` (create the
- * table, change its schema), or `write` (any row change; the route checks which one).
- */
-export type Operation = 'read' | 'write' | 'insert' | 'update' | 'delete' | 'admin'
 
 /** Who the caller is and what it may do with one table. */
 export interface Grant {
   caller: Caller
-  access: Access
-}
-
-/** True when `access` allows `operation`. */
-export function allows(access: Access, operation: Operation): boolean {
-  switch (operation) {
-    case 'read':
-      return access.canRead
-    case 'insert':
-      return access.canInsertRows
-    case 'update':
-      return access.canUpdateRows
-    case 'delete':
-      return access.canDeleteRows
-    case 'admin':
-      return access.canAdminister
-    case 'write':
-      return access.canInsertRows || access.canUpdateRows || access.canDeleteRows
-  }
+  permissions: TablePermissions
 }
 
 /** The error for a refused operation: UNAUTHORIZED without credentials, FORBIDDEN with them. */
@@ -42,24 +23,14 @@ export function refusal(
   table: string,
   operation: Operation,
 ): TesseraError {
-  const what =
-    operation === 'admin'
-      ? 'administer (create it or change its schema)'
-      : operation === 'write'
-        ? 'write'
-        : operation === 'read'
-          ? 'read'
-          : `${operation} rows of`
+  const what = `${verbOf(operation)} table "${table}"`
   if (control.isAuthEnabled && caller.user === null && caller.appUser === undefined) {
     return new TesseraError(
       'UNAUTHORIZED',
-      `table "${table}" needs a token to ${what} it: pass one as ?token= or Authorization: Bearer`,
+      `a token is needed to ${what}: pass one as ?token= or Authorization: Bearer`,
     )
   }
-  return new TesseraError(
-    'FORBIDDEN',
-    `you may not ${what} table "${table}"; ask for a role that may`,
-  )
+  return new TesseraError('FORBIDDEN', `you may not ${what}; ask for a role that may`)
 }
 
 /**
@@ -74,9 +45,9 @@ export async function checkAccess(
   operation: Operation,
 ): Promise<Grant> {
   const caller = await control.identify(request)
-  const access = await control.accessFor(caller, table)
-  if (!access.canRead || !allows(access, operation)) {
-    throw refusal(control, caller, table, access.canRead ? operation : 'read')
+  const permissions = await control.accessFor(caller, table)
+  if (!permissions.canRead || !allows(permissions, operation)) {
+    throw refusal(control, caller, table, permissions.canRead ? operation : 'read')
   }
-  return { caller, access }
+  return { caller, permissions }
 }

@@ -1,9 +1,16 @@
 // The REST API under /tables (docs/rest.md): tables, schema and row CRUD on the same Table the
 // WebSocket clients edit. A write answers only once it is committed to the store.
 import express, { type Request, type Router } from 'express'
-import { TesseraError, type ColumnInput, type RowInput, type Table } from '../../src/index.js'
+import {
+  allows,
+  TesseraError,
+  type ColumnInput,
+  type Operation,
+  type RowInput,
+  type Table,
+} from '../../src/index.js'
 import type { AccessControl } from '../access/access-control.js'
-import { allows, refusal, type Grant, type Operation } from '../access/check-access.js'
+import { refusal, type Grant } from '../access/check-access.js'
 import type { RoutesContext, UseTable } from './use-table.js'
 
 /** @throws UNAUTHORIZED or FORBIDDEN when the grant does not allow `operation` */
@@ -13,7 +20,7 @@ const requireOperation = (
   operation: Operation,
   control: AccessControl,
 ): void => {
-  if (!allows(grant.access, operation)) throw refusal(control, grant.caller, table, operation)
+  if (!allows(grant.permissions, operation)) throw refusal(control, grant.caller, table, operation)
 }
 
 const objectBody = (request: Request, where: string): Record<string, unknown> => {

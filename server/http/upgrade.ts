@@ -8,7 +8,6 @@ import type { AccessControl } from '../access/access-control.js'
 import type { Audit } from '../access/audit.js'
 import { checkAccess } from '../access/check-access.js'
 import { createConnectionGuard } from '../access/connection-guard.js'
-import { canWriteAnything } from '../access/rules.js'
 import { closeCodeOf, closeSocket } from '../close.js'
 import { serveConnection, type Session } from '../connection.js'
 import { createLimits } from '../limits.js'
@@ -56,9 +55,9 @@ export function createUpgrades(
 
   const open = async (request: IncomingMessage): Promise<Session> => {
     const table = tableNameFromPath(request.url)
-    const { caller, access } = await checkAccess(security.control, request, table, 'read')
+    const { caller, permissions } = await checkAccess(security.control, request, table, 'read')
     const room = await rooms.acquire(table, {
-      canCreate: options.canCreateTables && access.canAdminister,
+      canCreate: options.canCreateTables && permissions.canAdminister,
     })
     const guard = createConnectionGuard(caller, {
       isAuthEnabled: security.control.isAuthEnabled,
@@ -66,7 +65,7 @@ export function createUpgrades(
       metrics,
     })
     // S50: a connection that may change nothing has its document updates dropped unseen.
-    return { room, canWrite: canWriteAnything(access), permissions: access, guard }
+    return { room, permissions, guard }
   }
 
   const accept = (socket: WebSocket, request: IncomingMessage): void => {

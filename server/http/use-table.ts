@@ -1,10 +1,10 @@
 // `useTable`: how every REST route reaches a table. It checks the caller's access first, holds
 // the room loaded while the route runs, and records a write in the audit log once it is durable.
 import type { Request, Response } from 'express'
-import type { Store, Table, TableChange } from '../../src/index.js'
+import type { Operation, Store, Table, TableChange } from '../../src/index.js'
 import { callerId, type AccessControl } from '../access/access-control.js'
 import type { Audit } from '../access/audit.js'
-import { checkAccess, type Grant, type Operation } from '../access/check-access.js'
+import { checkAccess, type Grant } from '../access/check-access.js'
 import type { ResolvedServerOptions } from '../options.js'
 import type { Room } from '../room.js'
 import type { Rooms } from '../rooms.js'

@@ -67,7 +67,7 @@ describe('rules', () => {
       canInsertRows: true,
       canUpdateRows: true,
       canDeleteRows: false,
-      canChangeSchema: false,
+      canAdminister: false,
     })
     expect(accessFor(rules, 'todos', user('admin'), true)).toMatchObject({
       canDeleteRows: true,
@@ -82,13 +82,16 @@ describe('rules', () => {
   })
 
   it('defaults to authenticated read/write and admin schema when auth is on, everything when off', () => {
-    expect(accessFor({}, 't', null, true).canRead).toBe(false)
-    expect(accessFor({}, 't', user(), true)).toMatchObject({
+    expect(accessFor(new Map(), 't', null, true).canRead).toBe(false)
+    expect(accessFor(new Map(), 't', user(), true)).toMatchObject({
       canRead: true,
       canInsertRows: true,
-      canChangeSchema: false,
+      canAdminister: false,
     })
-    expect(accessFor({}, 't', null, false)).toMatchObject({ canRead: true, canAdminister: true })
+    expect(accessFor(new Map(), 't', null, false)).toMatchObject({
+      canRead: true,
+      canAdminister: true,
+    })
   })
 
   it('refuses a malformed rules section naming the path', () => {

@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import * as Y from 'yjs'
 import { expect, it, onTestFinished } from 'vitest'
-import { applyChecked, allowEverything, createTable } from '../../src/index.js'
+import { allPermissions, applyChecked, createTable } from '../../src/index.js'
 import { createAudit } from '../../server/access/audit.js'
 import { createSqliteAuditLog } from '../../server/adapters/sqlite-audit-log.js'
 import { silentLogger } from '../../server/logger.js'
@@ -52,7 +52,7 @@ it('S54: the recorder keeps who inserted, updated (which cells) and deleted a ro
     await audit.record(
       'todos',
       userId,
-      applyChecked(server.doc, update, userId, allowEverything),
+      applyChecked(server.doc, update, userId, allPermissions),
       atMs,
     )
   }
