@@ -89,6 +89,7 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'inte
         ['maxMessagesPerSecond', 'max-messages-per-second'],
         ['maxBytesPerSecond', 'max-bytes-per-second'],
         ['maxBufferedBytes', 'max-buffered-bytes'],
+        ['maxPresenceBytes', 'max-presence-bytes'],
         ['maxConnectionsPerIp', 'max-connections-per-ip'],
         ['maxPendingConnections', 'max-pending-connections'],
         ['maxPendingBytes', 'max-pending-bytes'],

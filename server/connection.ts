@@ -22,7 +22,7 @@ import {
 import type { ConnectionGuard } from './access/connection-guard.js'
 import type { ConnectionLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
-import { encodeAwareness, type Peer, type Room } from './room.js'
+import { encodeAwarenessChunks, type Peer, type Room } from './room.js'
 import { closeCodeOf, closeSocket } from './close.js'
 import { checkUpdate } from './update-check.js'
 import {
@@ -61,6 +61,9 @@ export interface ConnectionContext {
   /** Rates, send buffer and update budget of this connection (server/limits.ts). */
   limits: ConnectionLimits
 }
+
+/** About how many bytes of presence one greeting message carries. */
+const presenceChunkBytes = 64 * 1024
 
 /** How long a slow reader's close frame may wait before its socket is destroyed. */
 const slowCloseGraceMs = 1000
@@ -104,6 +107,17 @@ export function serveConnection(
       // A peer that stops reading would make the server buffer every broadcast for it.
       if (limits.isSlow(socket.bufferedAmount)) {
         closeSlow()
+        return
+      }
+      metrics.bytesSent.inc(message.byteLength)
+      socket.send(message)
+    },
+    sendPresence(message) {
+      if (socket.readyState !== socket.OPEN) return
+      // S72: presence is lossy (clients renew their state every 15 s), so a filling buffer
+      // drops it instead of closing the reader as slow.
+      if (!limits.canSendPresence(socket.bufferedAmount, message.byteLength)) {
+        metrics.presenceDropped.inc()
         return
       }
       metrics.bytesSent.inc(message.byteLength)
@@ -168,7 +182,7 @@ export function serveConnection(
         peer.send(encodePermissions(permissions))
         return
       case MessageType.QueryAwareness:
-        peer.send(encodeAwareness(room.awareness, [...room.awareness.getStates().keys()]))
+        sendAllPresence(room)
         return
       case MessageType.Saved: {
         const requestId = decoding.readVarUint(decoder)
@@ -384,10 +398,16 @@ export function serveConnection(
     peer.send(encoding.toUint8Array(encoder))
   }
 
+  /** Every presence state of the room, in chunks that stop when the buffer fills (S72). */
+  const sendAllPresence = (room: Room): void => {
+    const states = [...room.awareness.getStates().keys()]
+    for (const message of encodeAwarenessChunks(room.awareness, states, presenceChunkBytes))
+      peer.sendPresence(message)
+  }
+
   /** y-websocket's greeting: the server's state vector, then the current awareness states. */
   const greet = (loaded: Room): void => {
     sendSyncStep1(loaded)
-    const states = [...loaded.awareness.getStates().keys()]
-    if (states.length > 0) peer.send(encodeAwareness(loaded.awareness, states))
+    sendAllPresence(loaded)
   }
 }

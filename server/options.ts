@@ -68,6 +68,12 @@ export interface ServerOptions {
   maxBytesPerSecond?: number
   /** Unsent bytes a connection may hold before it is closed as a slow reader; default 8 MiB (4408). */
   maxBufferedBytes?: number
+  /**
+   * Largest presence (awareness) state relayed, in bytes of its JSON; default 4 KiB. A larger
+   * state is dropped and its sender gets a MESSAGE_TOO_LARGE notice (S71). At most a quarter
+   * of maxBufferedBytes.
+   */
+  maxPresenceBytes?: number
   /** Most open connections from one IP address; default 1,000. More: 4429. */
   maxConnectionsPerIp?: number
   /** Most connections still opening (authenticating, loading) at once; default 1,000. More: 4429. */
@@ -109,6 +115,7 @@ export const defaultOptions = {
   maxMessagesPerSecond: 1000,
   maxBytesPerSecond: 32 * 1024 * 1024,
   maxBufferedBytes: 8 * 1024 * 1024,
+  maxPresenceBytes: 4 * 1024,
   maxConnectionsPerIp: 1000,
   maxPendingConnections: 1000,
   maxPendingBytes: 1024 * 1024,
@@ -156,6 +163,7 @@ const checks: Record<keyof ServerOptions, Check> = {
   maxMessagesPerSecond: integer(1),
   maxBytesPerSecond: integer(1024),
   maxBufferedBytes: integer(1024),
+  maxPresenceBytes: integer(64),
   maxConnectionsPerIp: integer(1),
   maxPendingConnections: integer(1),
   maxPendingBytes: integer(1024),
@@ -222,5 +230,17 @@ export function parseServerOptions(
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   )
-  return { ...defaultOptions, staticDir: defaultStaticDir, logger: silentLogger, ...defined }
+  const resolved = {
+    ...defaultOptions,
+    staticDir: defaultStaticDir,
+    logger: silentLogger,
+    ...defined,
+  }
+  if (resolved.maxPresenceBytes > resolved.maxBufferedBytes / 4) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `createServer: option maxPresenceBytes (${resolved.maxPresenceBytes}) must be at most a quarter of maxBufferedBytes (${resolved.maxBufferedBytes}); lower it or raise maxBufferedBytes`,
+    )
+  }
+  return resolved
 }

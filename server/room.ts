@@ -9,6 +9,8 @@ import type { Metrics } from './metrics.js'
 /** A connection as a room sees it. */
 export interface Peer {
   send(message: Uint8Array): void
+  /** Sends presence, which is dropped while the connection's send buffer fills up (S72). */
+  sendPresence(message: Uint8Array): void
   close(code: number, reason: string): void
   /** Awareness client ids this connection announced (removed when it leaves). */
   readonly awarenessIds: Set<number>
@@ -106,6 +108,32 @@ export function encodeAwareness(
     awarenessProtocol.encodeAwarenessUpdate(awareness, [...clients]),
   )
   return encoding.toUint8Array(encoder)
+}
+
+/**
+ * Encodes the given clients' states as awareness messages of about `maxBytes` each (one state
+ * may be larger), so that a greeting to a new connection can stop when its buffer fills (S72).
+ */
+export function encodeAwarenessChunks(
+  awareness: awarenessProtocol.Awareness,
+  clients: readonly number[],
+  maxBytes: number,
+): Uint8Array[] {
+  const messages: Uint8Array[] = []
+  let chunk: number[] = []
+  let bytes = 0
+  for (const client of clients) {
+    const size = JSON.stringify(awareness.getStates().get(client) ?? null).length
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      messages.push(encodeAwareness(awareness, chunk))
+      chunk = []
+      bytes = 0
+    }
+    chunk.push(client)
+    bytes += size
+  }
+  if (chunk.length > 0) messages.push(encodeAwareness(awareness, chunk))
+  return messages
 }
 
 /**
@@ -257,7 +285,7 @@ function createRoom(
         for (const id of removed) peer.awarenessIds.delete(id)
       }
       const message = encodeAwareness(awareness, [...added, ...updated, ...removed])
-      for (const other of peers) if (other !== peer) other.send(message)
+      for (const other of peers) if (other !== peer) other.sendPresence(message)
     },
   )
 

@@ -1,10 +1,11 @@
 // What access control adds to one WebSocket connection once it is open: the token's expiry,
-// presence stamped with the caller's identity, and the audit record of each accepted update.
-import type { AppliedUpdate } from '../../src/index.js'
+// presence stamped with the caller's identity and held to its size, and the audit of updates.
+import { encodeErrorNotice, type AppliedUpdate } from '../../src/index.js'
 import type { Metrics } from '../metrics.js'
 import type { Peer, Room } from '../room.js'
 import { callerId, type Caller } from './access-control.js'
 import type { Audit } from './audit.js'
+import type { PresenceOwners } from './presence-owners.js'
 import { stampPresence } from './presence.js'
 
 /** The access hooks of one connection (called by server/connection.ts). */
@@ -17,11 +18,45 @@ export interface ConnectionGuard {
   onApplied(room: Room, applied: AppliedUpdate): void
 }
 
+/** What every connection's guard shares. */
+export interface GuardContext {
+  isAuthEnabled: boolean
+  audit: Audit
+  metrics: Metrics
+  /** Which user each awareness client id belongs to (S70). */
+  presenceOwners: PresenceOwners
+  /** The largest presence state relayed, in bytes (S71). */
+  maxPresenceBytes: number
+  now?: () => number
+}
+
+/**
+ * S53, S70: whether `peer`, acting as `identity` (a verified user id, or null), may publish the
+ * presence of `clientId` in `room`. An id bound to another user is refused; one held by another
+ * open connection is refused unless both are the same user (a reconnect the server has not
+ * noticed yet), which hands it over.
+ */
+function admitPresence(
+  owners: PresenceOwners,
+  room: Room,
+  peer: Peer,
+  identity: string | null,
+  clientId: number,
+): boolean {
+  const owner = owners.ownerOf(room.name, clientId)
+  if (owner !== undefined && owner !== identity) return false
+  const holder = [...room.peers].find((other) => other !== peer && other.awarenessIds.has(clientId))
+  if (holder !== undefined) {
+    if (identity === null || owner !== identity) return false
+    // The older connection no longer removes this state when it leaves.
+    holder.awarenessIds.delete(clientId)
+  }
+  if (identity !== null) owners.bind(room.name, clientId, identity)
+  return true
+}
+
 /** Builds the guard of a connection opened by `caller`. */
-export function createConnectionGuard(
-  caller: Caller,
-  context: { isAuthEnabled: boolean; audit: Audit; metrics: Metrics; now?: () => number },
-): ConnectionGuard {
+export function createConnectionGuard(caller: Caller, context: GuardContext): ConnectionGuard {
   const userId = callerId(caller)
   const now = context.now ?? Date.now
   const stampedUser = !context.isAuthEnabled
@@ -29,15 +64,27 @@ export function createConnectionGuard(
     : userId === null
       ? null
       : { id: userId, name: caller.user?.name ?? userId }
+  const identity = stampedUser?.id ?? null
+  const { metrics, maxPresenceBytes } = context
   return {
     expiresAtMs: caller.user?.expiresAtMs,
     filterPresence(update, room, peer) {
       const result = stampPresence(update, {
         user: stampedUser,
-        isOwnedElsewhere: (clientId) =>
-          [...room.peers].some((other) => other !== peer && other.awarenessIds.has(clientId)),
+        maxStateBytes: maxPresenceBytes,
+        admit: (clientId) => admitPresence(context.presenceOwners, room, peer, identity, clientId),
+        clockOf: (clientId) => room.awareness.meta.get(clientId)?.clock ?? 0,
       })
-      if (result.dropped > 0) context.metrics.error('FORBIDDEN')
+      if (result.dropped > 0) metrics.error('FORBIDDEN')
+      for (const { clientId, bytes } of result.oversized) {
+        metrics.error('MESSAGE_TOO_LARGE')
+        peer.send(
+          encodeErrorNotice(
+            'MESSAGE_TOO_LARGE',
+            `the presence state of client ${clientId} is ${bytes} bytes; the server relays at most ${maxPresenceBytes} (option maxPresenceBytes): keep presence to user, colour and selection`,
+          ),
+        )
+      }
       return result.update
     },
     onApplied(room, applied) {

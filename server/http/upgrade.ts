@@ -8,6 +8,7 @@ import type { AccessControl } from '../access/access-control.js'
 import type { Audit } from '../access/audit.js'
 import { checkAccess } from '../access/check-access.js'
 import { createConnectionGuard } from '../access/connection-guard.js'
+import { createPresenceOwners } from '../access/presence-owners.js'
 import { closeCodeOf, closeSocket } from '../close.js'
 import { serveConnection, type Session } from '../connection.js'
 import { createLimits } from '../limits.js'
@@ -40,6 +41,7 @@ export function createUpgrades(
     perMessageDeflate: false,
   })
   const limits = createLimits(options, metrics.registry)
+  const presenceOwners = createPresenceOwners()
   const alive = new WeakSet<WebSocket>()
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
@@ -63,6 +65,8 @@ export function createUpgrades(
       isAuthEnabled: security.control.isAuthEnabled,
       audit: security.audit,
       metrics,
+      presenceOwners,
+      maxPresenceBytes: options.maxPresenceBytes,
     })
     // S50: a connection that may change nothing has its document updates dropped unseen.
     return { room, permissions, guard }
