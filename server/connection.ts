@@ -20,6 +20,7 @@ import {
   type TablePermissions,
 } from '../src/index.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
+import type { GrantChange } from './access/live-grants.js'
 import type { ConnectionLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
 import { encodeAwarenessChunks, type Peer, type Room } from './room.js'
@@ -47,9 +48,6 @@ export interface Session {
   /** Token expiry, presence stamping and audit (docs/security.md); default: none. */
   guard?: ConnectionGuard
 }
-
-/** Longest delay setTimeout takes (about 24.8 days); longer expiries re-arm the timer. */
-const maxTimerMs = 2 ** 31 - 1
 
 /** Most correction notices sent for one update (the rest are only counted). */
 const maxNoticesPerUpdate = 10
@@ -87,7 +85,9 @@ export function serveConnection(
   let current: Room | undefined
   let permissions = allPermissions
   let guard: ConnectionGuard | undefined
-  let expiryTimer: NodeJS.Timeout | undefined
+  let stopWatching: (() => void) | undefined
+  // A Tessera client asks for its permissions; only it is told when they change (S76).
+  let hasAskedPermissions = false
   let isClosing = false
   // This connection's updates that Yjs keeps pending, and the saved requests waiting for them.
   let incomplete: IncompleteTracker | undefined
@@ -179,6 +179,7 @@ export function serveConnection(
       }
       case MessageType.Permissions:
         // S57: a Tessera client asks what it may do; stock y-websocket clients never ask.
+        hasAskedPermissions = true
         peer.send(encodePermissions(permissions))
         return
       case MessageType.QueryAwareness:
@@ -336,7 +337,7 @@ export function serveConnection(
     metrics.connections.dec()
     limits.closed()
     isClosing = true
-    clearTimeout(expiryTimer)
+    stopWatching?.()
     incomplete?.dispose()
     current?.leave(peer)
   })
@@ -355,7 +356,7 @@ export function serveConnection(
       }
       permissions = granted ?? allPermissions
       guard = given
-      armExpiry()
+      stopWatching = guard?.watch(onGrantChange)
       current = loaded
       loaded.join(peer)
       greet(loaded)
@@ -371,22 +372,17 @@ export function serveConnection(
     },
   )
 
-  /** S51: a connection lives no longer than its token; the client reconnects with a new one. */
-  const armExpiry = (): void => {
-    const expiresAtMs = guard?.expiresAtMs
-    if (expiresAtMs === undefined || isClosing) return
-    const remainingMs = expiresAtMs - Date.now()
-    if (remainingMs > maxTimerMs) {
-      expiryTimer = setTimeout(armExpiry, maxTimerMs)
+  /**
+   * S51, S75, S76: an expired or revoked token, or withdrawn read, closes the connection; new
+   * permissions apply to the next update, and a Tessera client is told.
+   */
+  const onGrantChange = (change: GrantChange): void => {
+    if (change.type === 'end') {
+      refuse(change.error, closeCodeOf(change.error))
       return
     }
-    expiryTimer = setTimeout(
-      () => {
-        metrics.error('UNAUTHORIZED')
-        peer.close(CloseCode.Unauthorized, 'the token expired; reconnect with a new token')
-      },
-      Math.max(0, remainingMs),
-    )
+    permissions = change.permissions
+    if (hasAskedPermissions) peer.send(encodePermissions(permissions))
   }
 
   /** Asks for what the server lacks: any y-websocket client answers with sync step 2. */

@@ -52,6 +52,13 @@ export interface ServerOptions {
   auth?: TokenOptions
   /** Per-table access rules (docs/security.md); default: none, so the default rule applies to every table. */
   rules?: Rules
+  /**
+   * A JSON file holding the rules instead (same shape as `rules`): read at start and watched,
+   * so a change applies to new and open connections without a restart (S76).
+   */
+  rulesPath?: string
+  /** Roles that may revoke anyone's tokens (`POST /auth/revocations`); default `["admin"]`. */
+  adminRoles?: readonly string[]
   /** Keep audit log entries this long; default 90 days. */
   auditRetentionMs?: number
   /** Allow listening on a non-loopback host without auth (and dev login there); default false. */
@@ -89,9 +96,12 @@ export interface ServerOptions {
 
 /** Options with every default filled in. */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth'>
+  Omit<
+    ServerOptions,
+    'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rulesPath'
+  >
 > &
-  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError' | 'auth'> & {
+  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError' | 'auth' | 'rulesPath'> & {
     logger: Logger
   }
 
@@ -107,6 +117,7 @@ export const defaultOptions = {
   idleUnloadMs: 30_000,
   canCreateTables: true,
   rules: {},
+  adminRoles: ['admin'],
   auditRetentionMs: 90 * 24 * 60 * 60 * 1000,
   isInsecure: false,
   devLogin: false,
@@ -155,6 +166,11 @@ const checks: Record<keyof ServerOptions, Check> = {
       checkAuth(value)
     }),
   rules: (value) => checkThrows(() => parseRules(value)),
+  rulesPath: text,
+  adminRoles: (value) =>
+    Array.isArray(value) && value.every((role) => typeof role === 'string' && role !== '')
+      ? undefined
+      : 'a list of role names',
   auditRetentionMs: integer(1),
   isInsecure: flag,
   devLogin: flag,
@@ -226,6 +242,12 @@ export function parseServerOptions(
         `createServer: option ${key} must be ${expected}, got ${key === 'auth' ? 'something else (not shown: it holds the secret)' : (JSON.stringify(value) ?? typeof value)}`,
       )
     }
+  }
+  if (options.rules !== undefined && options.rulesPath !== undefined) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      'createServer: rules and rulesPath exclude each other: give the rules inline or as a file',
+    )
   }
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),

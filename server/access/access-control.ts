@@ -8,7 +8,7 @@ import {
   TesseraError,
   type TablePermissions,
 } from '../../src/index.js'
-import { accessFor, parseRules, type Rules } from './rules.js'
+import { accessFor, parseRules, type RuleSet, type Rules } from './rules.js'
 import { createTokenVerifier, type TokenOptions, type TokenVerifier, type User } from './tokens.js'
 
 /** The caller of one request or connection. */
@@ -25,11 +25,18 @@ export interface AccessControl {
   readonly isAuthEnabled: boolean
   /** The token verifier (and signer) when `auth` is configured. */
   readonly verifier: TokenVerifier | undefined
-  /** @throws UNAUTHORIZED for a token that is expired, badly signed or malformed */
+  /** @throws UNAUTHORIZED for a token that is expired, revoked, badly signed or malformed */
   identify(request: IncomingMessage): Promise<Caller>
   /** What `caller` may do with `table`. */
   accessFor(caller: Caller, table: string): Promise<TablePermissions>
+  /** The error for a caller whose token was revoked since it was identified (S75), if it was. */
+  revocationOf(caller: Caller): TesseraError | undefined
+  /** Replaces the rules (a reload of the rules file, S76); later checks use the new ones. */
+  setRules(rules: RuleSet): void
 }
+
+const revoked = (): TesseraError =>
+  new TesseraError('UNAUTHORIZED', 'the token was revoked; sign in again for a new one')
 
 /** The user id written to the audit log and stamped on presence: null for anonymous callers. */
 export function callerId(caller: Caller): string | null {
@@ -60,11 +67,19 @@ export interface AccessControlOptions {
     | undefined
 }
 
-/** Builds the access control of a server from its resolved options. */
-export function createAccessControl(options: AccessControlOptions): AccessControl {
+/**
+ * Builds the access control of a server from its resolved options; `isRevoked` says which
+ * verified tokens were revoked (default: none).
+ */
+export function createAccessControl(
+  options: AccessControlOptions,
+  isRevoked: (user: User) => boolean = () => false,
+): AccessControl {
   const verifier = options.auth === undefined ? undefined : createTokenVerifier(options.auth)
   const { authenticate, authorize } = options
-  const rules = parseRules(options.rules)
+  let rules = parseRules(options.rules)
+  const revocationOf = (caller: Caller): TesseraError | undefined =>
+    caller.user !== null && isRevoked(caller.user) ? revoked() : undefined
   const isAuthEnabled = verifier !== undefined || authenticate !== undefined
   return {
     isAuthEnabled,
@@ -75,6 +90,7 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
       // expired token learns it now instead of silently acting as `public`.
       const user =
         verifier === undefined || token === undefined ? null : await verifier.verify(token)
+      if (user !== null && isRevoked(user)) throw revoked()
       let appUser: unknown
       try {
         appUser = authenticate === undefined ? undefined : await authenticate(request)
@@ -93,6 +109,10 @@ export function createAccessControl(options: AccessControlOptions): AccessContro
       const who = authenticate === undefined ? caller.user : caller.appUser
       if (await authorize(who, table, 'write')) return allPermissions
       return (await authorize(who, table, 'read')) ? grant(['read']) : noPermissions
+    },
+    revocationOf,
+    setRules(next) {
+      rules = next
     },
   }
 }

@@ -3,15 +3,21 @@
 import { encodeErrorNotice, type AppliedUpdate } from '../../src/index.js'
 import type { Metrics } from '../metrics.js'
 import type { Peer, Room } from '../room.js'
-import { callerId, type Caller } from './access-control.js'
+import { callerId } from './access-control.js'
 import type { Audit } from './audit.js'
+import type { Grant } from './check-access.js'
+import type { GrantChange, LiveGrants } from './live-grants.js'
 import type { PresenceOwners } from './presence-owners.js'
 import { stampPresence } from './presence.js'
 
 /** The access hooks of one connection (called by server/connection.ts). */
 export interface ConnectionGuard {
-  /** When the token expires (ms since 1970): the connection is closed with 4401 then (S51). */
-  readonly expiresAtMs: number | undefined
+  /**
+   * Calls `onChange` when the connection's permissions change (S76) and, once, when they end:
+   * the token expired (S51) or was revoked (S75), or reading was withdrawn (S76); the
+   * connection then closes with the error's close code. Returns the function that stops.
+   */
+  watch(onChange: (change: GrantChange) => void): () => void
   /** The awareness update to apply instead of `update`; undefined drops it. */
   filterPresence(update: Uint8Array, room: Room, peer: Peer): Uint8Array | undefined
   /** Records what an accepted update did, once it is durable (S54). */
@@ -27,6 +33,8 @@ export interface GuardContext {
   presenceOwners: PresenceOwners
   /** The largest presence state relayed, in bytes (S71). */
   maxPresenceBytes: number
+  /** Where open grants are watched for expiry, revocation and rule changes. */
+  liveGrants: LiveGrants
   now?: () => number
 }
 
@@ -55,8 +63,13 @@ function admitPresence(
   return true
 }
 
-/** Builds the guard of a connection opened by `caller`. */
-export function createConnectionGuard(caller: Caller, context: GuardContext): ConnectionGuard {
+/** Builds the guard of a connection to `table` opened with `grant`. */
+export function createConnectionGuard(
+  grant: Grant,
+  table: string,
+  context: GuardContext,
+): ConnectionGuard {
+  const { caller } = grant
   const userId = callerId(caller)
   const now = context.now ?? Date.now
   const stampedUser = !context.isAuthEnabled
@@ -67,7 +80,7 @@ export function createConnectionGuard(caller: Caller, context: GuardContext): Co
   const identity = stampedUser?.id ?? null
   const { metrics, maxPresenceBytes } = context
   return {
-    expiresAtMs: caller.user?.expiresAtMs,
+    watch: (onChange) => context.liveGrants.watch(grant, table, onChange),
     filterPresence(update, room, peer) {
       const result = stampPresence(update, {
         user: stampedUser,

@@ -1,14 +1,18 @@
 // Assembles a server's access control: the secure-by-default binding check (S55), token
-// verification and rules, and the audit of accepted changes. Storage comes in through ports.
+// verification, revocation and rules, the open grants they reach, and the audit of accepted
+// changes. Storage comes in through ports.
 import { TesseraError } from '../../src/index.js'
 import type { Logger } from '../logger.js'
 import type { AuditLog } from '../ports/audit-log.js'
+import type { RevocationList } from '../ports/revocation-list.js'
 import {
   createAccessControl,
   type AccessControl,
   type AccessControlOptions,
 } from './access-control.js'
 import { createAudit, type Audit } from './audit.js'
+import { createLiveGrants, type LiveGrants } from './live-grants.js'
+import { loadRevocations, type Revocations } from './revocations.js'
 
 /** The options access control reads (a part of the server's resolved options). */
 export interface SecurityOptions extends AccessControlOptions {
@@ -24,8 +28,17 @@ export interface SecurityOptions extends AccessControlOptions {
 export interface Security {
   readonly control: AccessControl
   readonly audit: Audit
-  /** Stops background work (pruning). The ports are closed by whoever opened them. */
+  readonly revocations: Revocations
+  /** The open connections and streams, checked again on each revocation or rules change. */
+  readonly liveGrants: LiveGrants
+  /** Stops background work (pruning, polling). The ports are closed by whoever opened them. */
   close(): void
+}
+
+/** Where access control keeps what it stores. */
+export interface SecurityPorts {
+  auditLog: AuditLog
+  revocationList: RevocationList
 }
 
 /** True for names and addresses only this machine can reach. */
@@ -61,11 +74,24 @@ export function checkExposure(options: SecurityOptions, isListening: boolean): v
   }
 }
 
-/** Builds the access control and the audit over `auditLog`, and says how the server is exposed. */
-export function createSecurity(options: SecurityOptions, auditLog: AuditLog): Security {
-  const control = createAccessControl(options)
+/**
+ * Builds the access control over the ports, and says how the server is exposed.
+ * @throws STORAGE_FAILURE when the revocation list cannot be read
+ */
+export async function createSecurity(
+  options: SecurityOptions,
+  ports: SecurityPorts,
+): Promise<Security> {
   const { logger } = options
-  const audit = createAudit(auditLog, {
+  const revocations = await loadRevocations(ports.revocationList, {
+    logger,
+    onError: options.onError,
+  })
+  const control = createAccessControl(options, (user) => revocations.isRevoked(user))
+  const liveGrants = createLiveGrants(control, { logger })
+  // S75: a revocation made here, by the CLI or by another server reaches open connections.
+  revocations.subscribe(() => void liveGrants.revalidate())
+  const audit = createAudit(ports.auditLog, {
     retentionMs: options.auditRetentionMs,
     logger,
     onError: options.onError,
@@ -81,8 +107,11 @@ export function createSecurity(options: SecurityOptions, auditLog: AuditLog): Se
   return {
     control,
     audit,
-    close: () => {
+    revocations,
+    liveGrants,
+    close() {
       audit.close()
+      revocations.close()
     },
   }
 }

@@ -1,17 +1,32 @@
-// The REST routes under /auth: who the caller is, and the opt-in dev login that signs a token
-// for any name and roles (demos only; docs/security.md).
+// The REST routes under /auth: who the caller is, revoking tokens, and the opt-in dev login that
+// signs a token for any name and roles (demos only; docs/security.md).
 import express, { type Router } from 'express'
 import { TesseraError } from '../../src/index.js'
 import type { AccessControl } from '../access/access-control.js'
+import type { Revocations } from '../access/revocations.js'
+import { createRevocationRoutes } from './revocation-routes.js'
 
 /** How long a dev-login token lives. */
 const devTokenSeconds = 8 * 60 * 60
 
 const namePattern = /^[\p{L}\p{N}_.@ -]{1,64}$/u
 
-/** `/auth/me` and, when `isDevLoginEnabled`, `POST /auth/dev-login { name, roles }`. */
-export function createAuthRoutes(control: AccessControl, isDevLoginEnabled: boolean): Router {
+/** What the /auth routes need besides access control. */
+export interface AuthRoutesOptions {
+  /** Serve `POST /auth/dev-login` (demos only). */
+  isDevLoginEnabled: boolean
+  revocations: Revocations
+  /** Roles that may revoke anyone's tokens. */
+  adminRoles: readonly string[]
+}
+
+/**
+ * `/auth/me`, the revocation routes and, when `isDevLoginEnabled`, `POST /auth/dev-login
+ * { name, roles }`.
+ */
+export function createAuthRoutes(control: AccessControl, options: AuthRoutesOptions): Router {
   const router = express.Router()
+  router.use(createRevocationRoutes(control, options.revocations, options.adminRoles))
   router.get('/me', async (request, response) => {
     const { user } = await control.identify(request)
     if (user === null) {
@@ -22,7 +37,7 @@ export function createAuthRoutes(control: AccessControl, isDevLoginEnabled: bool
     }
     response.json({ id: user.id, name: user.name, roles: user.roles })
   })
-  if (!isDevLoginEnabled || control.verifier === undefined) return router
+  if (!options.isDevLoginEnabled || control.verifier === undefined) return router
   const { verifier } = control
   router.post('/dev-login', async (request, response) => {
     const body = request.body as { name?: unknown; roles?: unknown } | undefined

@@ -8,6 +8,7 @@ import type { AccessControl } from '../access/access-control.js'
 import type { Audit } from '../access/audit.js'
 import { checkAccess } from '../access/check-access.js'
 import { createConnectionGuard } from '../access/connection-guard.js'
+import type { LiveGrants } from '../access/live-grants.js'
 import { createPresenceOwners } from '../access/presence-owners.js'
 import { closeCodeOf, closeSocket } from '../close.js'
 import { serveConnection, type Session } from '../connection.js'
@@ -33,7 +34,7 @@ export function createUpgrades(
   rooms: Rooms,
   metrics: Metrics,
   options: ResolvedServerOptions,
-  security: { control: AccessControl; audit: Audit },
+  security: { control: AccessControl; audit: Audit; liveGrants: LiveGrants },
 ): Upgrades {
   const wss = new WebSocketServer({
     noServer: true,
@@ -57,16 +58,18 @@ export function createUpgrades(
 
   const open = async (request: IncomingMessage): Promise<Session> => {
     const table = tableNameFromPath(request.url)
-    const { caller, permissions } = await checkAccess(security.control, request, table, 'read')
+    const grant = await checkAccess(security.control, request, table, 'read')
+    const { permissions } = grant
     const room = await rooms.acquire(table, {
       canCreate: options.canCreateTables && permissions.canAdminister,
     })
-    const guard = createConnectionGuard(caller, {
+    const guard = createConnectionGuard(grant, table, {
       isAuthEnabled: security.control.isAuthEnabled,
       audit: security.audit,
       metrics,
       presenceOwners,
       maxPresenceBytes: options.maxPresenceBytes,
+      liveGrants: security.liveGrants,
     })
     // S50: a connection that may change nothing has its document updates dropped unseen.
     return { room, permissions, guard }

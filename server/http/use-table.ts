@@ -1,10 +1,11 @@
 // `useTable`: how every REST route reaches a table. It checks the caller's access first, holds
 // the room loaded while the route runs, and records a write in the audit log once it is durable.
 import type { Request, Response } from 'express'
-import type { Operation, Store, Table, TableChange } from '../../src/index.js'
+import type { Operation, Store, Table, TableChange, TesseraError } from '../../src/index.js'
 import { callerId, type AccessControl } from '../access/access-control.js'
 import type { Audit } from '../access/audit.js'
 import { checkAccess, type Grant } from '../access/check-access.js'
+import type { LiveGrants } from '../access/live-grants.js'
 import type { ResolvedServerOptions } from '../options.js'
 import type { Room } from '../room.js'
 import type { Rooms } from '../rooms.js'
@@ -19,6 +20,8 @@ export interface RoutesContext {
   control: AccessControl
   /** Where accepted writes are recorded. */
   audit: Audit
+  /** Where open streams are watched for expiry, revocation and rule changes. */
+  liveGrants: LiveGrants
 }
 
 /**
@@ -35,22 +38,24 @@ export type UseTable = <T>(
 
 /** Creates `useTable` for the route modules. */
 export function createUseTable(
-  context: Pick<RoutesContext, 'rooms' | 'control' | 'audit'>,
+  context: Pick<RoutesContext, 'rooms' | 'control' | 'audit' | 'liveGrants'>,
 ): UseTable {
   return async (request, table, operation, body, canCreate = false) => {
     const name = checkTableName(table)
     const grant = await checkAccess(context.control, request, name, operation)
     const room = await context.rooms.acquire(name, { canCreate })
     const release = room.hold()
-    const stopExpiry = endStreamAtExpiry(grant, request.res)
+    const stopWatching = context.liveGrants.watch(grant, name, (change) => {
+      if (change.type === 'end') endStream(request.res, change.error)
+    })
     const changes: TableChange[] = []
     const tableOfRoom = room.table()
     // Bodies write synchronously: the changes seen while one runs are its own.
-    const stopWatching =
+    const stopRecording =
       operation === 'read' ? undefined : tableOfRoom.on('change', (change) => changes.push(change))
     try {
       const pending = body(tableOfRoom, room, grant)
-      stopWatching?.()
+      stopRecording?.()
       const result = await pending
       if (operation !== 'read') {
         await room.flushed()
@@ -67,34 +72,19 @@ export function createUseTable(
       }
       return result
     } finally {
-      stopWatching?.()
-      stopExpiry()
+      stopRecording?.()
+      stopWatching()
       release()
     }
   }
 }
 
 /**
- * S51 for REST streams (SSE): a response still open when the caller's token expires gets an
- * `error` event with UNAUTHORIZED and is ended. Returns the function that cancels the timer.
+ * S51, S75, S76 for REST streams (SSE): a response still open when the caller's grant ends
+ * (token expired or revoked, read withdrawn) gets an `error` event with the code and is ended.
  */
-function endStreamAtExpiry(grant: Grant, response: Response | undefined): () => void {
-  const expiresAtMs = grant.caller.user?.expiresAtMs
-  if (expiresAtMs === undefined || response === undefined) return () => undefined
-  const timer = setTimeout(
-    () => {
-      if (!response.headersSent || response.writableEnded) return
-      const data = {
-        code: 'UNAUTHORIZED',
-        message: 'the token expired; reconnect with a new token',
-      }
-      response.end(`event: error\ndata: ${JSON.stringify(data)}\n\n`)
-    },
-    // Past about 24.8 days setTimeout fires at once; a stream that long re-authenticates anyway.
-    Math.min(Math.max(0, expiresAtMs - Date.now()), 2 ** 31 - 1),
-  )
-  timer.unref()
-  return () => {
-    clearTimeout(timer)
-  }
+function endStream(response: Response | undefined, error: TesseraError): void {
+  if (response === undefined || !response.headersSent || response.writableEnded) return
+  const data = { code: error.code, message: error.message }
+  response.end(`event: error\ndata: ${JSON.stringify(data)}\n\n`)
 }
