@@ -169,7 +169,16 @@ export function parseQuery(query: unknown, columns: readonly QueryColumn[]): Par
 
 type Resolve = (name: string, path: string) => QueryColumn
 
-function parseWhere(where: unknown, path: string, resolve: Resolve): Condition {
+/** How deep `and`, `or` and `not` may nest (S77): deeper queries are refused, not run. */
+const maxWhereDepth = 32
+
+function parseWhere(where: unknown, path: string, resolve: Resolve, depth = 0): Condition {
+  if (depth > maxWhereDepth) {
+    fail(
+      'where',
+      `filters nest deeper than ${maxWhereDepth} levels of and/or/not; flatten the query`,
+    )
+  }
   if (!isPlainObject(where))
     fail(path, `expected an object of column filters, got ${describe(where)}`)
   const conditions: Condition[] = []
@@ -179,11 +188,11 @@ function parseWhere(where: unknown, path: string, resolve: Resolve): Condition {
       if (!Array.isArray(value))
         fail(keyPath, `expected an array of filters, got ${describe(value)}`)
       const parts = (value as unknown[]).map((item, index) =>
-        parseWhere(item, `${keyPath}[${index}]`, resolve),
+        parseWhere(item, `${keyPath}[${index}]`, resolve, depth + 1),
       )
       conditions.push({ kind: key, conditions: parts })
     } else if (key === 'not') {
-      conditions.push({ kind: 'not', condition: parseWhere(value, keyPath, resolve) })
+      conditions.push({ kind: 'not', condition: parseWhere(value, keyPath, resolve, depth + 1) })
     } else {
       conditions.push(...parseTests(resolve(key, keyPath), value, keyPath))
     }

@@ -124,3 +124,27 @@ describe('REST queries', () => {
     await stream.cancel().catch(() => undefined)
   })
 })
+
+describe('S77: a query nested too deeply', () => {
+  it('S77: is INVALID_QUERY (400), not a server failure, over REST', async () => {
+    const server = await setup()
+    // Written as text: JSON.stringify itself would overflow the stack on this.
+    const depth = 20_000
+    const body = `{"where":${'{"not":'.repeat(depth)}{"priority":{"gt":1}}${'}'.repeat(depth)}}`
+    const response = await fetch(`${server.url}/tables/tasks/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    })
+    const answer = (await response.json()) as { error: { code: string; message: string } }
+    expect(response.status).toBe(400)
+    expect(answer.error.code).toBe('INVALID_QUERY')
+    expect(answer.error.message).toMatch(/nest/)
+    const shallow = await fetch(`${server.url}/tables/tasks/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ where: { not: { not: { priority: { gt: 1 } } } } }),
+    })
+    expect(shallow.status).toBe(200)
+  })
+})
