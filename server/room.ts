@@ -111,32 +111,6 @@ export function encodeAwareness(
 }
 
 /**
- * Encodes the given clients' states as awareness messages of about `maxBytes` each (one state
- * may be larger), so that a greeting to a new connection can stop when its buffer fills (S72).
- */
-export function encodeAwarenessChunks(
-  awareness: awarenessProtocol.Awareness,
-  clients: readonly number[],
-  maxBytes: number,
-): Uint8Array[] {
-  const messages: Uint8Array[] = []
-  let chunk: number[] = []
-  let bytes = 0
-  for (const client of clients) {
-    const size = JSON.stringify(awareness.getStates().get(client) ?? null).length
-    if (chunk.length > 0 && bytes + size > maxBytes) {
-      messages.push(encodeAwareness(awareness, chunk))
-      chunk = []
-      bytes = 0
-    }
-    chunk.push(client)
-    bytes += size
-  }
-  if (chunk.length > 0) messages.push(encodeAwareness(awareness, chunk))
-  return messages
-}
-
-/**
  * Loads a table from the store into a new room.
  * @throws STORAGE_FAILURE when the store fails or holds bytes that are not Yjs updates
  */
