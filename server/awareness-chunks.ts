@@ -1,7 +1,7 @@
 // Presence for a connection that joins: the room's awareness states split into messages of a
 // bounded size, so that sending them can stop once the connection's buffer fills (S72).
 import type * as awarenessProtocol from 'y-protocols/awareness'
-import { encodeAwareness } from './room.js'
+import { encodeAwarenessStates } from '../src/index.js'
 
 /**
  * Encodes the given clients' states as awareness messages of about `maxBytes` each (one state
@@ -18,13 +18,13 @@ export function encodeAwarenessChunks(
   for (const client of clients) {
     const size = JSON.stringify(awareness.getStates().get(client) ?? null).length
     if (chunk.length > 0 && bytes + size > maxBytes) {
-      messages.push(encodeAwareness(awareness, chunk))
+      messages.push(encodeAwarenessStates(awareness, chunk))
       chunk = []
       bytes = 0
     }
     chunk.push(client)
     bytes += size
   }
-  if (chunk.length > 0) messages.push(encodeAwareness(awareness, chunk))
+  if (chunk.length > 0) messages.push(encodeAwarenessStates(awareness, chunk))
   return messages
 }

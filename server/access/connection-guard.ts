@@ -1,6 +1,6 @@
 // What access control adds to one WebSocket connection once it is open: the token's expiry,
 // presence stamped with the caller's identity and held to its size, and the audit of updates.
-import { encodeErrorNotice, type AppliedUpdate } from '../../src/index.js'
+import { encodeMessage, type AppliedUpdate } from '../../src/index.js'
 import type { Metrics } from '../metrics.js'
 import type { Peer, Room } from '../room.js'
 import { callerId } from './access-control.js'
@@ -91,12 +91,8 @@ export function createConnectionGuard(
       if (result.dropped > 0) metrics.error('FORBIDDEN')
       for (const { clientId, bytes } of result.oversized) {
         metrics.error('MESSAGE_TOO_LARGE')
-        peer.send(
-          encodeErrorNotice(
-            'MESSAGE_TOO_LARGE',
-            `the presence state of client ${clientId} is ${bytes} bytes; the server relays at most ${maxPresenceBytes} (option maxPresenceBytes): keep presence to user, colour and selection`,
-          ),
-        )
+        const message = `the presence state of client ${clientId} is ${bytes} bytes; the server relays at most ${maxPresenceBytes} (option maxPresenceBytes): keep presence to user, colour and selection`
+        peer.send(encodeMessage({ type: 'error', code: 'MESSAGE_TOO_LARGE', message }))
       }
       return result.update
     },

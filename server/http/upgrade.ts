@@ -3,19 +3,26 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { TesseraError } from '../../src/index.js'
+import {
+  CloseCode,
+  closeCodeOf,
+  cutCloseReason,
+  TesseraError,
+  type Transport,
+} from '../../src/index.js'
 import type { AccessControl } from '../access/access-control.js'
 import type { Audit } from '../access/audit.js'
 import { checkAccess } from '../access/check-access.js'
 import { createConnectionGuard } from '../access/connection-guard.js'
 import type { LiveGrants } from '../access/live-grants.js'
 import { createPresenceOwners } from '../access/presence-owners.js'
-import { closeCodeOf, closeSocket } from '../close.js'
-import { serveConnection, type Session } from '../connection.js'
+import { createWsTransport } from '../adapters/ws-transport.js'
+import { serveConnection } from '../connection.js'
 import { createLimits } from '../limits.js'
 import type { Metrics } from '../metrics.js'
 import type { ResolvedServerOptions } from '../options.js'
 import type { Rooms } from '../rooms.js'
+import type { SessionGrant } from '../sync-session.js'
 import { tableNameFromPath } from '../table-name.js'
 
 /** Handles the `upgrade` event of an http server. */
@@ -44,6 +51,7 @@ export function createUpgrades(
   const limits = createLimits(options, metrics.registry)
   const presenceOwners = createPresenceOwners()
   const alive = new WeakSet<WebSocket>()
+  const transports = new Set<Transport>()
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
       if (!alive.has(socket)) {
@@ -56,7 +64,7 @@ export function createUpgrades(
   }, heartbeatMs)
   heartbeat.unref()
 
-  const open = async (request: IncomingMessage): Promise<Session> => {
+  const open = async (request: IncomingMessage): Promise<SessionGrant> => {
     const table = tableNameFromPath(request.url)
     const grant = await checkAccess(security.control, request, table, 'read')
     const { permissions } = grant
@@ -79,12 +87,20 @@ export function createUpgrades(
     const admitted = limits.admit(request.socket.remoteAddress ?? 'unknown')
     if (admitted instanceof TesseraError) {
       metrics.error(admitted.code)
-      closeSocket(socket, closeCodeOf(admitted), admitted.message)
+      socket.close(closeCodeOf(admitted.code), cutCloseReason(admitted.message))
       return
     }
     alive.add(socket)
     socket.on('pong', () => alive.add(socket))
-    serveConnection(socket, open(request), {
+    const transport = createWsTransport(socket, {
+      isSlow: (bufferedBytes) => admitted.isSlow(bufferedBytes),
+      onRefused: (error) => {
+        metrics.error(error.code)
+      },
+    })
+    transports.add(transport)
+    transport.on('close', () => transports.delete(transport))
+    serveConnection(transport, open(request), {
       metrics,
       maxConnectionsPerTable: options.maxConnectionsPerTable,
       limits: admitted,
@@ -99,9 +115,8 @@ export function createUpgrades(
     },
     close() {
       clearInterval(heartbeat)
-      for (const socket of wss.clients) {
-        const error = new TesseraError('CLOSED', 'the server is shutting down; reconnect later')
-        closeSocket(socket, closeCodeOf(error), error.message)
+      for (const transport of [...transports]) {
+        transport.close(CloseCode.GoingAway, 'the server is shutting down; reconnect later')
       }
       wss.close()
     },

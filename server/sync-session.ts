@@ -1,0 +1,195 @@
+// One connection's sync session with one room: the greeting, message dispatch, sync replies
+// that wait for durability, presence, and permissions that change or end while it is open.
+// Sends and closes through a link; knows nothing about sockets or transports (docs/protocol.md §7).
+import * as Y from 'yjs'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import {
+  allPermissions,
+  closeCodeOf,
+  encodeAwarenessStates,
+  encodeMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  TesseraError,
+  type TablePermissions,
+  type WireMessage,
+} from '../src/index.js'
+import type { ConnectionGuard } from './access/connection-guard.js'
+import type { GrantChange } from './access/live-grants.js'
+import { encodeAwarenessChunks } from './awareness-chunks.js'
+import { createIncomingUpdates } from './incoming-updates.js'
+import type { Metrics } from './metrics.js'
+import type { Peer, Room } from './room.js'
+import type { UpdateBudget } from './update-check.js'
+
+/** What a connection serves once access is checked and the room is loaded. */
+export interface SessionGrant {
+  room: Room
+  /**
+   * What the connection may do (docs/semantics.md S32–S33, S50): without a write right its
+   * updates are refused with a FORBIDDEN notice. Default: everything.
+   */
+  permissions?: TablePermissions
+  /** Expiry, revocation and rule changes, presence stamping and audit (docs/security.md). */
+  guard?: ConnectionGuard
+}
+
+/** How a session reaches its connection. */
+export interface SessionLink {
+  send(message: Uint8Array): void
+  /** Sends presence, dropped while the connection's send buffer fills up (S72). */
+  sendPresence(message: Uint8Array): void
+  close(code: number, reason: string): void
+}
+
+/** A sync session: joined to its room from the start until `end`. */
+export interface SyncSession {
+  /**
+   * Handles one message from the client.
+   * @throws TesseraError to close the connection with (closeCodeOf its code)
+   */
+  receive(message: WireMessage): void
+  /** The connection closed: leaves the room and stops the timers. Idempotent. */
+  end(): void
+}
+
+/** About how many bytes of presence one greeting message carries. */
+const presenceChunkBytes = 64 * 1024
+
+/**
+ * Joins `grant.room` and greets the client as the y-websocket server does: the server's state
+ * vector (sync step 1), then the current awareness states.
+ */
+export function openSyncSession(
+  grant: SessionGrant,
+  link: SessionLink,
+  context: { metrics: Metrics; budget: UpdateBudget },
+): SyncSession {
+  const { room, guard } = grant
+  let permissions = grant.permissions ?? allPermissions
+  // A Tessera client asks for its permissions; only it is told when they change (S76).
+  let hasAskedPermissions = false
+  let syncRepliesPending = 0
+  let hasEnded = false
+  const peer: Peer = {
+    awarenessIds: new Set(),
+    get isAwaitingSyncReply() {
+      return syncRepliesPending > 0
+    },
+    send: (message) => {
+      link.send(message)
+    },
+    sendPresence: (message) => {
+      link.sendPresence(message)
+    },
+    close: (code, reason) => {
+      link.close(code, reason)
+    },
+  }
+  const rights = {
+    get permissions() {
+      return permissions
+    },
+    guard,
+  }
+  const updates = createIncomingUpdates(room, peer, rights, context)
+
+  const replySyncStep2 = (stateVector: Uint8Array): void => {
+    Y.decodeStateVector(stateVector)
+    // The reply carries the whole state the peer lacks, so it must wait until that state is
+    // committed (persist, then send); meanwhile broadcasts skip this peer.
+    syncRepliesPending++
+    const reply = (error?: TesseraError): void => {
+      if (error !== undefined || hasEnded) return
+      if (room.hasUncommitted()) {
+        room.afterDurable(reply)
+        return
+      }
+      syncRepliesPending--
+      peer.send(encodeSyncStep2(room.doc, stateVector))
+    }
+    room.afterDurable(reply)
+  }
+
+  const receivePresence = (received: Uint8Array): void => {
+    // S52–S53, S70–S71: presence carries the connection's own identity, never another's.
+    const update = guard === undefined ? received : guard.filterPresence(received, room, peer)
+    if (update === undefined) return
+    awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer)
+    // S62: the sender hears its presence back, with its own clocks, which it ignores; the
+    // room's clocks (S70) would make it send its state again, and again.
+    peer.sendPresence(encodeMessage({ type: 'awareness', update: received }))
+  }
+
+  /** The room's presence but this connection's own, in chunks that stop when its buffer fills. */
+  const sendPresenceOfOthers = (isAnswer: boolean): void => {
+    const others = [...room.awareness.getStates().keys()].filter((id) => !peer.awarenessIds.has(id))
+    const chunks = encodeAwarenessChunks(room.awareness, others, presenceChunkBytes)
+    // An answer to queryAwareness is sent even when empty: it is how a client probes (S62).
+    if (chunks.length === 0 && isAnswer) chunks.push(encodeAwarenessStates(room.awareness, []))
+    for (const message of chunks) peer.sendPresence(message)
+  }
+
+  /**
+   * S51, S75, S76: an expired or revoked token, or withdrawn read, closes the connection; new
+   * permissions apply to the next update, and a Tessera client is told.
+   */
+  const onGrantChange = (change: GrantChange): void => {
+    if (change.type === 'end') {
+      context.metrics.error(change.error.code)
+      peer.close(closeCodeOf(change.error.code), change.error.message)
+      return
+    }
+    permissions = change.permissions
+    if (hasAskedPermissions) peer.send(encodeMessage({ type: 'permissions', permissions }))
+  }
+
+  room.join(peer)
+  const stopWatching = guard?.watch(onGrantChange)
+  peer.send(encodeSyncStep1(room.doc))
+  sendPresenceOfOthers(false)
+
+  return {
+    receive(message) {
+      if (hasEnded) return
+      switch (message.type) {
+        case 'sync-step-1':
+          replySyncStep2(message.stateVector)
+          return
+        case 'sync-step-2':
+        case 'sync-update':
+          updates.receive(message.update, message.type === 'sync-step-2')
+          return
+        case 'awareness':
+          receivePresence(message.update)
+          return
+        case 'query-awareness':
+          sendPresenceOfOthers(true)
+          return
+        case 'permissions-request':
+          // S57: a Tessera client asks what it may do; stock y-websocket clients never ask.
+          hasAskedPermissions = true
+          peer.send(encodeMessage({ type: 'permissions', permissions }))
+          return
+        case 'saved':
+          updates.requestSaved(message.requestId)
+          return
+        case 'permission-denied':
+        case 'not-saved':
+        case 'error':
+        case 'permissions':
+          throw new TesseraError(
+            'PROTOCOL_ERROR',
+            `a client may not send "${message.type}" messages; send sync (0), awareness (1), 3, 100 or 103`,
+          )
+      }
+    },
+    end() {
+      if (hasEnded) return
+      hasEnded = true
+      stopWatching?.()
+      updates.dispose()
+      room.leave(peer)
+    },
+  }
+}
