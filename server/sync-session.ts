@@ -9,13 +9,13 @@ import {
   encodeAwarenessStates,
   encodeMessage,
   encodeSyncStep1,
-  encodeSyncStep2,
   TesseraError,
   type TablePermissions,
   type WireMessage,
 } from '../src/index.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
 import type { GrantChange } from './access/live-grants.js'
+import { answersFor, type AnswerBudgetOptions } from './answer-budget.js'
 import { encodeAwarenessChunks } from './awareness-chunks.js'
 import { createIncomingUpdates } from './incoming-updates.js'
 import type { Metrics } from './metrics.js'
@@ -26,7 +26,7 @@ import type { UpdateBudget } from './update-check.js'
 export interface SessionGrant {
   room: Room
   /**
-   * What the connection may do (docs/semantics.md S32–S33, S50): without a write right its
+   * What the connection may do (docs/semantics.md S50, S80–S87): without a write right its
    * updates are refused with a FORBIDDEN notice. Default: everything.
    */
   permissions?: TablePermissions
@@ -63,18 +63,17 @@ const presenceChunkBytes = 64 * 1024
 export function openSyncSession(
   grant: SessionGrant,
   link: SessionLink,
-  context: { metrics: Metrics; budget: UpdateBudget },
+  context: { metrics: Metrics; budget: UpdateBudget; answerBudget: AnswerBudgetOptions },
 ): SyncSession {
   const { room, guard } = grant
   let permissions = grant.permissions ?? allPermissions
   // A Tessera client asks for its permissions; only it is told when they change (S76).
   let hasAskedPermissions = false
-  let syncRepliesPending = 0
   let hasEnded = false
   const peer: Peer = {
     awarenessIds: new Set(),
     get isAwaitingSyncReply() {
-      return syncRepliesPending > 0
+      return answers.isPending
     },
     send: (message) => {
       link.send(message)
@@ -94,22 +93,17 @@ export function openSyncSession(
   }
   const updates = createIncomingUpdates(room, peer, rights, context)
 
-  const replySyncStep2 = (stateVector: Uint8Array): void => {
-    Y.decodeStateVector(stateVector)
-    // The reply carries the whole state the peer lacks, so it must wait until that state is
-    // committed (persist, then send); meanwhile broadcasts skip this peer.
-    syncRepliesPending++
-    const reply = (error?: TesseraError): void => {
-      if (error !== undefined || hasEnded) return
-      if (room.hasUncommitted()) {
-        room.afterDurable(reply)
-        return
-      }
-      syncRepliesPending--
-      peer.send(encodeSyncStep2(room.doc, stateVector))
-    }
-    room.afterDurable(reply)
-  }
+  // S88: sync answers wait until what they carry is committed (persist, then send), merge while
+  // one is pending, and are budgeted by the bytes they make the server send; meanwhile
+  // broadcasts skip this peer, as the answer carries them.
+  const answers = answersFor(room, context.answerBudget, {
+    send: (message) => {
+      peer.send(message)
+    },
+    onDelayed: () => {
+      context.metrics.syncAnswersDelayed.inc()
+    },
+  })
 
   const receivePresence = (received: Uint8Array): void => {
     // S52–S53, S70–S71: presence carries the connection's own identity, never another's.
@@ -154,7 +148,7 @@ export function openSyncSession(
       if (hasEnded) return
       switch (message.type) {
         case 'sync-step-1':
-          replySyncStep2(message.stateVector)
+          answers.request(Y.decodeStateVector(message.stateVector))
           return
         case 'sync-step-2':
         case 'sync-update':
@@ -188,6 +182,7 @@ export function openSyncSession(
       if (hasEnded) return
       hasEnded = true
       stopWatching?.()
+      answers.dispose()
       updates.dispose()
       room.leave(peer)
     },

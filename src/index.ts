@@ -51,7 +51,7 @@ export {
   verbOf,
 } from './permissions.js'
 export type { Right, Operation, TablePermissions } from './permissions.js'
-export { parseQuery, operatorsByType } from './query.js'
+export { parseQuery, operatorsByType, maxQueryDepth } from './query.js'
 export type {
   Query,
   Where,

@@ -125,6 +125,9 @@ export interface QueryColumn {
 
 const queryKeys = ['where', 'orderBy', 'limit', 'offset', 'select']
 
+/** Deepest nesting of `and`, `or` and `not` in a query's `where` (S89). */
+export const maxQueryDepth = 32
+
 /**
  * Checks a query against the table's columns and returns its parsed form.
  * The row id can be used as a string column named `id`.
@@ -169,15 +172,10 @@ export function parseQuery(query: unknown, columns: readonly QueryColumn[]): Par
 
 type Resolve = (name: string, path: string) => QueryColumn
 
-/** How deep `and`, `or` and `not` may nest (S77): deeper queries are refused, not run. */
-const maxWhereDepth = 32
-
 function parseWhere(where: unknown, path: string, resolve: Resolve, depth = 0): Condition {
-  if (depth > maxWhereDepth) {
-    fail(
-      'where',
-      `filters nest deeper than ${maxWhereDepth} levels of and/or/not; flatten the query`,
-    )
+  // S89: a bound, so a hostile query cannot exhaust the stack of whoever parses it.
+  if (depth > maxQueryDepth) {
+    fail(path, `and, or and not nest deeper than ${maxQueryDepth} levels; flatten the query`)
   }
   if (!isPlainObject(where))
     fail(path, `expected an object of column filters, got ${describe(where)}`)

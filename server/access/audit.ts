@@ -9,6 +9,8 @@ export interface RowChanges {
   readonly inserted: readonly string[]
   readonly updated: ReadonlyMap<string, ReadonlySet<string>>
   readonly deleted: readonly string[]
+  /** Rows whose position changed (a move); default none. */
+  readonly moved?: readonly string[]
 }
 
 /** The server's side of the audit log. */
@@ -35,7 +37,7 @@ export interface AuditOptions {
 
 const pruneEveryMs = 60 * 60 * 1000
 
-/** The records of one change: deletes, then inserts, then updates with their column ids. */
+/** The records of one change: deletes, inserts, updates with their column ids, then moves. */
 export function auditRecordsOf(
   table: string,
   userId: string | null,
@@ -54,6 +56,7 @@ export function auditRecordsOf(
     ...changes.deleted.map((id) => record(id, 'delete')),
     ...changes.inserted.map((id) => record(id, 'insert')),
     ...[...changes.updated].map(([id, columns]) => record(id, 'update', [...columns])),
+    ...(changes.moved ?? []).map((id) => record(id, 'move')),
   ]
 }
 

@@ -5,8 +5,8 @@
 export interface AuditRecord {
   readonly table: string
   readonly rowId: string
-  readonly action: 'insert' | 'update' | 'delete'
-  /** Column ids of the cells an update wrote (empty for insert and delete). */
+  readonly action: 'insert' | 'update' | 'delete' | 'move'
+  /** Column ids of the cells an update wrote (empty for the other actions). */
   readonly columns: readonly string[]
   /** The writer's user id; null when the caller is anonymous or auth is off. */
   readonly userId: string | null
