@@ -1,6 +1,8 @@
 // A window client's own edits that the server has not acknowledged as durable: each one's Yjs
 // update (sent again on every connection until acknowledged) and what it does to rows (so the
-// window shows it at once). Knows saved(n) acknowledgements, not sockets or IndexedDB.
+// window shows it at once). Acknowledged edits stay laid over the window until the server's next
+// window message (sent after the acknowledgement, so it holds them); knows saved(n)
+// acknowledgements, not sockets or IndexedDB.
 import type { CellValue, RowId } from '../../src/index.js'
 import { encodeMessage, type ItemId } from '../../src/internal.js'
 
@@ -34,7 +36,10 @@ export interface PendingEdit {
 
 /** The unacknowledged edits, in the order they were made. */
 export interface PendingEdits {
+  /** The acknowledged edits the window may not show yet, then the unacknowledged ones. */
   readonly list: readonly PendingEdit[]
+  /** The unacknowledged edits (what the offline copy must keep). */
+  readonly unsaved: readonly PendingEdit[]
   /** Records an edit (sent now when a connection is open). */
   add(update: Uint8Array, edits: readonly RowEdit[]): PendingEdit
   /** Puts back edits kept from an earlier session (the offline copy). */
@@ -43,6 +48,11 @@ export interface PendingEdits {
   resend(): void
   /** Handles saved(n): forgets what it covers; true when something was forgotten. */
   acknowledge(requestId: number): boolean
+  /**
+   * A window message arrived: the acknowledged edits are in what the server sends from now on
+   * (its window messages and acknowledgements leave in the order they are made).
+   */
+  answered(): void
   /** The connection closed: its requests will never be answered. */
   reset(): void
 }
@@ -53,6 +63,7 @@ export function createPendingEdits(
   onChange: (list: readonly PendingEdit[]) => void,
 ): PendingEdits {
   let list: PendingEdit[] = []
+  let settled: PendingEdit[] = []
   let nextSeq = 1
   let nextRequest = 1
   // requestId -> the last seq it covers.
@@ -77,6 +88,9 @@ export function createPendingEdits(
 
   return {
     get list() {
+      return settled.length === 0 ? list : [...settled, ...list]
+    },
+    get unsaved() {
       return list
     },
     add(update, edits) {
@@ -102,9 +116,13 @@ export function createPendingEdits(
       for (const id of requests.keys()) if (id <= requestId) requests.delete(id)
       const kept = list.filter((edit) => edit.seq > covered)
       if (kept.length === list.length) return false
+      settled = [...settled, ...list.filter((edit) => edit.seq <= covered)]
       list = kept
       onChange(list)
       return true
+    },
+    answered() {
+      settled = []
     },
     reset() {
       requests.clear()

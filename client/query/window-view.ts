@@ -110,7 +110,7 @@ export function shownRows(
       }
     }
   }
-  const asRow = (row: LiveRow): Row => ({ ...row.values, id: row.id })
+  const asRow = (row: LiveRow): Row => ({ id: row.id, ...row.values })
   if (query === undefined) return { rows: [...live.values()].map(asRow), total: answer.head.total }
   return arrange(
     answer,
