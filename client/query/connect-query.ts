@@ -49,6 +49,13 @@ export interface QueryConnection extends WindowWrites {
   whenLoaded(): Promise<void>
   /** Resolves once every edit made so far is durable on the server. @throws CLOSED */
   whenSaved(): Promise<void>
+  /**
+   * Goes offline on purpose: the window keeps its rows, edits of them stay pending (shown at
+   * once, S138) and are sent on `connect()`.
+   */
+  disconnect(): void
+  /** Goes back online after `disconnect()` or a close that stopped the reconnecting. */
+  connect(): void
   /** Stops: closes the connection; unsaved edits are lost. */
   close(): void
 }
@@ -72,6 +79,8 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
   let error: TesseraError | undefined
   let status: ConnectionStatus = 'offline'
   let isClosed = false
+  /** A window message arrived while a saved request was unanswered (see receive). */
+  let hasAnswerWaiting = false
   const events = createEmitter<{
     diff: (diff: LiveQueryDiff) => void
     error: (error: TesseraError) => void
@@ -88,6 +97,7 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
   )
   const state = createWindowState(settings.query, pending)
   const refresh = (source: LiveQueryDiff['source']): void => {
+    hasAnswerWaiting = false
     const diff = state.refresh(source)
     if (diff !== undefined) events.emit('diff', diff)
     events.emit('change')
@@ -118,7 +128,10 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
         pending.answered()
         error = undefined
         link.synced()
-        refresh(wasLoaded ? 'remote' : 'window')
+        // The acknowledgement of a commit follows its window messages: until it arrives, the
+        // answer may hold edits still laid over it (S138), so the view waits for it.
+        if (!wasLoaded || !pending.isAwaitingSaved) refresh(wasLoaded ? 'remote' : 'window')
+        else hasAnswerWaiting = true
         return
       }
       case 'window-error':
@@ -127,7 +140,8 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
         events.emit('change')
         return
       case 'saved':
-        if (pending.acknowledge(message.requestId)) events.emit('change')
+        pending.acknowledge(message.requestId)
+        if (!pending.isAwaitingSaved || !hasAnswerWaiting) refresh('remote')
         return
       case 'not-saved':
         report(
@@ -179,6 +193,7 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
       transport.on('close', () => {
         for (const stop of stops) stop()
         pending.reset()
+        if (hasAnswerWaiting) refresh('remote')
       }),
     )
     transport.send(encodeMessage({ type: 'permissions-request' }))
@@ -280,6 +295,12 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
                 'the query connection stopped before its edits were saved',
               ),
       ),
+    disconnect() {
+      link.disconnect()
+    },
+    connect() {
+      if (!isClosed) link.connect()
+    },
     close() {
       if (isClosed) return
       isClosed = true

@@ -1,8 +1,7 @@
 // A window client's own edits that the server has not acknowledged as durable: each one's Yjs
 // update (sent again on every connection until acknowledged) and what it does to rows (so the
-// window shows it at once). Acknowledged edits stay laid over the window until the server's next
-// window message (sent after the acknowledgement, so it holds them); knows saved(n)
-// acknowledgements, not sockets or IndexedDB.
+// window shows it at once). The items of acknowledged edits are kept for the next writes until
+// the server's next window message, which names them; knows saved(n), not sockets or IndexedDB.
 import type { CellValue, RowId } from '../../src/index.js'
 import { encodeMessage, type ItemId } from '../../src/internal.js'
 
@@ -36,10 +35,19 @@ export interface PendingEdit {
 
 /** The unacknowledged edits, in the order they were made. */
 export interface PendingEdits {
-  /** The acknowledged edits the window may not show yet, then the unacknowledged ones. */
+  /**
+   * The edits whose items the next writes must name: the acknowledged ones the server's window
+   * messages may not name yet, then the unacknowledged ones.
+   */
   readonly list: readonly PendingEdit[]
-  /** The unacknowledged edits (what the offline copy must keep). */
+  /**
+   * The unacknowledged edits: what the window lays over the server's answer (S138) and the
+   * offline copy must keep. An acknowledged edit is in the answer already: the server sends a
+   * window's message for a commit before the acknowledgement of that commit.
+   */
   readonly unsaved: readonly PendingEdit[]
+  /** True while a saved request sent on the open connection is unanswered. */
+  readonly isAwaitingSaved: boolean
   /** Records an edit (sent now when a connection is open). */
   add(update: Uint8Array, edits: readonly RowEdit[]): PendingEdit
   /** Puts back edits kept from an earlier session (the offline copy). */
@@ -49,8 +57,8 @@ export interface PendingEdits {
   /** Handles saved(n): forgets what it covers; true when something was forgotten. */
   acknowledge(requestId: number): boolean
   /**
-   * A window message arrived: the acknowledged edits are in what the server sends from now on
-   * (its window messages and acknowledgements leave in the order they are made).
+   * A window message arrived: it names the items of every acknowledged edit (a window message
+   * sent after saved(n) reflects everything n covers), so their own items are not needed.
    */
   answered(): void
   /** The connection closed: its requests will never be answered. */
@@ -92,6 +100,9 @@ export function createPendingEdits(
     },
     get unsaved() {
       return list
+    },
+    get isAwaitingSaved() {
+      return requests.size > 0
     },
     add(update, edits) {
       const edit: PendingEdit = { seq: nextSeq++, update, edits }

@@ -60,9 +60,8 @@ export function createWindowState(
 
   const manualOrder = (draft: readonly PendingEdit[]): ManualOrder | undefined => {
     if (answer === undefined || parsed === undefined || parsed.orderBy.length > 0) return undefined
-    const list = edits(draft)
-    const at = positions(list)
-    const shown = shownRows(answer, parsed, list).rows
+    const at = positions(edits(draft))
+    const shown = shownRows(answer, parsed, [...pending.unsaved, ...draft]).rows
     const { head } = answer
     return {
       rows: shown.map((row) => ({ id: row.id, position: at.get(row.id)! })),
@@ -97,7 +96,7 @@ export function createWindowState(
     },
     refresh(source) {
       if (answer === undefined) return undefined
-      const next = shownRows(answer, parsed, pending.list)
+      const next = shownRows(answer, parsed, pending.unsaved)
       const changes = diffWindows(rows, next.rows)
       const isSame =
         changes.added.length + changes.removed.length + changes.updated.length === 0 &&

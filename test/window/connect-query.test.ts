@@ -128,6 +128,21 @@ describe('connectQuery', () => {
     await waitFor(() => q.rows[0]?.title === full.table.getRow(id)?.title)
   })
 
+  it('S138: a row a window client inserts outside its window counts once in the total, before and after its acknowledgement', async () => {
+    const server = await startServer()
+    const table = uniqueTable()
+    await seeded(server.url, table, 16)
+    const q = windowOf({ url: server.url, table, limit: 8 })
+    await q.whenLoaded()
+    const totals: number[] = []
+    q.subscribe((diff) => totals.push(diff.total))
+    q.insertRow({ title: 'appended', priority: 9 })
+    expect(q.total).toBe(17)
+    await q.whenSaved()
+    expect(q.total).toBe(17)
+    expect(totals.every((total) => total === 17)).toBe(true)
+  })
+
   it('S136: refuses locally an edit of a row the window does not hold, and a value its column refuses', async () => {
     const server = await startServer()
     const table = uniqueTable()
