@@ -17,6 +17,12 @@ export interface ConnectQueryOptions {
   offset?: number
   /** How many rows the window shows: 1 to the server's maximum (1,000 by default); default 50. */
   limit?: number
+  /**
+   * Keep the window's rows and unsaved edits in IndexedDB (default false): a reload shows them
+   * before any network answer and sends the edits. `{ name }` chooses the database (default
+   * `tessera-window:<url>/<table>:<query>`).
+   */
+  offline?: boolean | { name?: string }
   /** The WebSocket class; default `globalThis.WebSocket` (pass `ws`'s in Node 20). */
   WebSocket?: WebSocketClass
   /** The longest wait between reconnect attempts (exponential backoff); default 2500 ms. */
@@ -28,13 +34,25 @@ export interface QuerySettings {
   readonly roomUrl: string
   readonly url: string
   readonly query: Pick<Query, 'where' | 'orderBy'>
+  /** The IndexedDB database of the offline copy; undefined without one. */
+  readonly storeName: string | undefined
   readonly offset: number
   readonly limit: number
   readonly WebSocket: WebSocketClass
   readonly maxBackoffMs: number
 }
 
-const known = ['url', 'table', 'token', 'query', 'offset', 'limit', 'WebSocket', 'maxBackoffMs']
+const known = [
+  'url',
+  'table',
+  'token',
+  'query',
+  'offset',
+  'limit',
+  'offline',
+  'WebSocket',
+  'maxBackoffMs',
+]
 
 const fail = (message: string): never => {
   throw new TesseraError('INVALID_ARGUMENT', `connectQuery: ${message}`)
@@ -54,7 +72,7 @@ export function checkQueryOptions(options: ConnectQueryOptions): QuerySettings {
   const unknownKey = Object.keys(options).find((key) => !known.includes(key))
   if (unknownKey !== undefined)
     fail(`unknown option "${unknownKey}"; expected one of ${known.join(', ')}`)
-  const { url, table, token, query = {}, offset = 0, limit = 50 } = options
+  const { url, table, token, query = {}, offset = 0, limit = 50, offline = false } = options
   if (typeof url !== 'string' || !/^(wss?|https?):\/\/[^/]+/.test(url))
     fail(`url must be a ws://, wss://, http:// or https:// URL, got ${JSON.stringify(url)}`)
   if (typeof table !== 'string' || !tableNamePattern.test(table))
@@ -68,6 +86,11 @@ export function checkQueryOptions(options: ConnectQueryOptions): QuerySettings {
       `query.${extra} is not taken; a window query has where and orderBy (offset and limit are options)`,
     )
   checkWindow(offset, limit, 'connectQuery')
+  if (
+    typeof offline !== 'boolean' &&
+    (typeof offline !== 'object' || (offline as unknown) === null)
+  )
+    fail('offline must be true, false or { name }')
   const WebSocketClass =
     options.WebSocket ?? (globalThis as { WebSocket?: WebSocketClass }).WebSocket
   if (typeof WebSocketClass !== 'function')
@@ -77,10 +100,17 @@ export function checkQueryOptions(options: ConnectQueryOptions): QuerySettings {
     fail('maxBackoffMs must be a positive number of milliseconds')
   const trimmed = url.replace(/\/+$/, '').replace(/^http/, 'ws')
   const params = `?mode=window${token === undefined ? '' : `&token=${encodeURIComponent(token)}`}`
+  const storeName =
+    offline === false
+      ? undefined
+      : offline === true || offline.name === undefined
+        ? `tessera-window:${trimmed}/${table}:${JSON.stringify(query)}`
+        : offline.name
   return {
     roomUrl: `${trimmed}/${table}${params}`,
     url: trimmed,
     query,
+    storeName,
     offset,
     limit,
     WebSocket: WebSocketClass!,

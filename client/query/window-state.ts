@@ -18,6 +18,10 @@ export interface WindowState {
   readonly rows: readonly Row[]
   readonly total: number
   readonly columns: readonly Column[] | undefined
+  /** The last schema message's columns. */
+  readonly schema: readonly WindowColumn[] | undefined
+  /** The server's answer as last received (or restored from the offline copy). */
+  readonly answer: WindowAnswer | undefined
   /** The server answered for the window asked last. */
   readonly isLoaded: boolean
   setSchema(columns: readonly WindowColumn[]): void
@@ -79,6 +83,12 @@ export function createWindowState(
     },
     get columns() {
       return columns
+    },
+    get schema() {
+      return schema
+    },
+    get answer() {
+      return answer
     },
     get isLoaded() {
       return answer?.head.offset === asked.offset && answer.head.limit === asked.limit

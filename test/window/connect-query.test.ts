@@ -29,9 +29,7 @@ async function seeded(url: string, table: string, count: number): Promise<Connec
 
 function windowOf(options: Omit<ConnectQueryOptions, 'WebSocket'>) {
   const q = connectQuery({ ...options, WebSocket })
-  onTestFinished(() => {
-    q.close()
-  })
+  onTestFinished(() => q.close())
   return q
 }
 

@@ -161,9 +161,7 @@ describe('partial sync merge', () => {
               WebSocket: recordingWebSocket(record),
               maxBackoffMs: 200,
             })
-            onTestFinished(() => {
-              window.close()
-            })
+            onTestFinished(() => window.close())
             return window
           })
           await Promise.all(opened.map((window) => window.whenLoaded()))
@@ -196,7 +194,7 @@ describe('partial sync merge', () => {
             )
           }
           await Promise.all([first, second, late].map((replica) => replica.close()))
-          for (const window of opened) window.close()
+          await Promise.all(opened.map((window) => window.close()))
           expect(late.table.listRows()).toEqual(reference.listRows())
         }),
         { numRuns, endOnFailure: true },
