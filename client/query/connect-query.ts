@@ -5,6 +5,7 @@ import { TesseraError, type Column, type LiveQueryDiff, type Row } from '../../s
 import { decodeMessage, type TablePermissions } from '../../src/internal.js'
 import { openIndexedDbCopy } from '../adapters/indexeddb-window-copy.js'
 import { openWebSocketTransport } from '../adapters/websocket-transport.js'
+import { createEmitter } from '../emitter.js'
 import { createReconnector, type ConnectionStatus } from '../reconnect.js'
 import { checkQueryOptions, checkWindow, type ConnectQueryOptions } from './query-options.js'
 import { createWindowClient } from './window-client.js'
@@ -28,8 +29,12 @@ export interface QueryConnection extends WindowWrites {
   readonly error: TesseraError | undefined
   /** Calls `handler` with one diff per change of the rows or total. */
   subscribe(handler: (diff: LiveQueryDiff) => void): () => void
-  /** Errors the server reports (refused or corrected writes, window errors, closes). */
-  onError(handler: (error: TesseraError) => void): () => void
+  /**
+   * `status` when the connection's status changes, `unsaved` when the unsaved count does, and
+   * `error` for what the server reports (refused or corrected writes, window errors, closes)
+   * and background failures (the offline copy). Returns the function that unsubscribes.
+   */
+  on<E extends keyof QueryEvents>(event: E, handler: QueryEvents[E]): () => void
   /** Shows another slice of the result; rows arrive with a diff whose source is "window". */
   setWindow(window: { offset: number; limit: number }): void
   /**
@@ -47,6 +52,13 @@ export interface QueryConnection extends WindowWrites {
   connect(): void
   /** Closes the connection and the offline copy; unsaved edits stay in the copy, if kept. */
   close(): Promise<void>
+}
+
+/** The events of a QueryConnection. */
+export type QueryEvents = {
+  status: (status: ConnectionStatus) => void
+  unsaved: (unsaved: number) => void
+  error: (error: TesseraError) => void
 }
 
 /** A 32-bit Yjs client id for this window client's items: a new one per connectQuery. */
@@ -145,6 +157,18 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
     })
 
   const { state, pending } = client
+  const events = createEmitter<QueryEvents>(() => undefined)
+  let shown: { status: ConnectionStatus; unsaved: number } = { status, unsaved: 0 }
+  client.events.on('error', (error) => {
+    events.emit('error', error)
+  })
+  client.events.on('change', () => {
+    const next = { status, unsaved: pending.unsaved.length }
+    const last = shown
+    shown = next
+    if (next.status !== last.status) events.emit('status', next.status)
+    if (next.unsaved !== last.unsaved) events.emit('unsaved', next.unsaved)
+  })
   return {
     ...client.writes,
     get rows() {
@@ -172,7 +196,7 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
       return client.error
     },
     subscribe: (handler) => client.events.on('diff', handler),
-    onError: (handler) => client.events.on('error', handler),
+    on: (event, handler) => events.on(event, handler),
     setWindow(next) {
       checkWindow(next?.offset, next?.limit, 'setWindow')
       client.setWindow(next.offset, next.limit, (bytes) => link.send(bytes))
@@ -206,6 +230,7 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
       client.events.emit('change')
       await copy.close()
       client.events.clear()
+      events.clear()
     },
   }
 }
