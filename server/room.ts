@@ -132,6 +132,8 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
     count: stored.updates.length,
     bytes: stored.updateBytes,
     isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
+    atMs: stored.atMs,
+    seq: stored.seq,
   })
 }
 
@@ -139,7 +141,7 @@ function createRoom(
   name: string,
   doc: Y.Doc,
   context: RoomContext,
-  log: { count: number; bytes: number; isEmpty: boolean },
+  log: { count: number; bytes: number; isEmpty: boolean; atMs: number; seq: number },
 ): Room {
   const { store, metrics } = context
   const awareness = new awarenessProtocol.Awareness(doc)
@@ -151,7 +153,8 @@ function createRoom(
   let inFlight: Batch | undefined
   let isScheduled = false
   let broken: TesseraError | undefined
-  let seq = 0
+  let seq = log.seq
+  let lastAtMs = log.atMs
 
   const hasOpen = (): boolean => open.updates.length > 0 || open.kept.length > 0
   const schedule = (): void => {
@@ -188,7 +191,8 @@ function createRoom(
   // Y.encodeStateAsUpdate includes what Yjs keeps pending (structs and deletions waiting for
   // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
   const compact = async (): Promise<void> => {
-    await store.compact(name, Y.encodeStateAsUpdate(doc), seq)
+    await store.compact(name, Y.encodeStateAsUpdate(doc), seq, { atMs: lastAtMs })
+    await store.trim(name, seq)
     log.count = 0
     log.bytes = 0
     metrics.compactions.inc()
@@ -204,7 +208,9 @@ function createRoom(
         const stored =
           batch.kept.length === 0 ? update! : mergeAll([...batch.updates, ...batch.kept])
         const stopTimer = metrics.persistSeconds.startTimer()
-        seq = await store.append(name, [stored])
+        // Times never decrease within a table, so a time names a prefix of its log.
+        lastAtMs = Math.max(Date.now(), lastAtMs)
+        seq = await store.append(name, [{ update: stored, atMs: lastAtMs, author: null }])
         stopTimer()
         metrics.updatesPersisted.inc(batch.updates.length + batch.kept.length)
         metrics.bytesPersisted.inc(stored.byteLength)

@@ -28,7 +28,14 @@ export type { TablePermissions } from './protocol.js'
 export type { WriteKind, WriteGuard } from './table.js'
 export { createConflicts } from './conflicts.js'
 export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
-export type { Store, StoredTable } from './ports/store.js'
+export type {
+  Store,
+  StoredTable,
+  NewUpdate,
+  LoggedUpdate,
+  SnapshotInfo,
+  CompactOptions,
+} from './ports/store.js'
 export { createMemoryStore } from './ports/memory-store.js'
 export { applyChecked, allowEverything } from './validation.js'
 export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
