@@ -34,6 +34,7 @@ export function closeCodeOf(error: TesseraError): number {
     case 'COLUMN_NOT_FOUND':
     case 'PROTOCOL_ERROR':
     case 'INCOMPLETE_UPDATE':
+    case 'HISTORY_UNAVAILABLE':
       return CloseCode.ProtocolError
   }
 }

@@ -99,6 +99,9 @@ export function serveConnection(
     get isAwaitingSyncReply() {
       return syncRepliesPending > 0
     },
+    get author() {
+      return guard?.author ?? null
+    },
     send(message) {
       if (socket.readyState !== socket.OPEN) return
       // A peer that stops reading would make the server buffer every broadcast for it.

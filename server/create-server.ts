@@ -74,6 +74,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     logger,
     compactAfterUpdates: options.compactAfterUpdates,
     compactAfterBytes: options.compactAfterBytes,
+    historyRetentionMs: options.historyRetentionMs,
     idleUnloadMs: options.idleUnloadMs,
     onStorageFailure: (table, error) => {
       logger.error(`table "${table}": storing updates failed; its connections were closed`, error)

@@ -42,6 +42,8 @@ export interface ServerOptions {
   compactAfterUpdates?: number
   /** Compact a table's log when it holds this many bytes; default 8 MiB. */
   compactAfterBytes?: number
+  /** Keep each table's history (every update with its time and author) this long; default 30 days; 0 keeps none (docs/history.md). */
+  historyRetentionMs?: number
   /** Unload a table this long after its last connection left; default 30,000 ms. */
   idleUnloadMs?: number
   /** Open unknown tables (y-websocket behaviour, default true); false answers 4404 / 404. */
@@ -106,6 +108,7 @@ export const defaultOptions = {
   maxConnectionsPerTable: 10_000,
   compactAfterUpdates: 1000,
   compactAfterBytes: 8 * 1024 * 1024,
+  historyRetentionMs: 30 * 24 * 60 * 60 * 1000,
   idleUnloadMs: 30_000,
   canCreateTables: true,
   rules: {},
@@ -143,6 +146,7 @@ const checks: Record<keyof ServerOptions, Check> = {
   maxConnectionsPerTable: integer(1),
   compactAfterUpdates: integer(1),
   compactAfterBytes: integer(1),
+  historyRetentionMs: integer(0),
   idleUnloadMs: integer(0),
   canCreateTables: flag,
   staticDir: (value) => (value === false ? undefined : text(value)),

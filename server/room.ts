@@ -5,6 +5,7 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as encoding from 'lib0/encoding'
 import { createTable, MessageType, TesseraError, type Store, type Table } from '../src/index.js'
 import type { Metrics } from './metrics.js'
+import { compactWithHistory, logEntriesOf, type AuthoredUpdate } from './room-history.js'
 
 /** A connection as a room sees it. */
 export interface Peer {
@@ -17,6 +18,8 @@ export interface Peer {
    * reply (computed after the commit) already carries what they would send.
    */
   readonly isAwaitingSyncReply: boolean
+  /** Who this connection's updates are from in the table's history (a user id, or null). */
+  readonly author: string | null
 }
 
 /** Called once everything applied before the call is durable; with the error when it is not. */
@@ -31,6 +34,8 @@ export interface Room {
   table(): Table
   /** True when the table holds nothing: no update was ever stored or applied. */
   isEmpty(): boolean
+  /** Runs `edit`; the updates it makes are kept in history as written by `author`. */
+  writeAs<T>(author: string | null, edit: () => T): T
   join(peer: Peer): void
   leave(peer: Peer): void
   /** Keeps the room loaded (REST requests, live streams); returns the release function. */
@@ -58,6 +63,8 @@ export interface RoomContext {
   metrics: Metrics
   compactAfterUpdates: number
   compactAfterBytes: number
+  /** Keep history this long (ms); 0 keeps none (docs/history.md). */
+  historyRetentionMs: number
   /** The room has no peer and no hold left. */
   onIdle(room: Room): void
   /** A room failed to store updates: it closed its peers and must be dropped. */
@@ -65,7 +72,7 @@ export interface RoomContext {
 }
 
 interface Batch {
-  updates: Uint8Array[]
+  updates: AuthoredUpdate[]
   /** Updates Yjs keeps pending: stored, never broadcast. */
   kept: Uint8Array[]
   origins: Set<unknown>
@@ -81,9 +88,6 @@ const newBatch = (): Batch => ({
   isEchoed: false,
   callbacks: [],
 })
-
-const mergeAll = (updates: Uint8Array[]): Uint8Array =>
-  updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
 
 /** Encodes a y-protocols sync update message: varUint(0) varUint(2) varUint8Array(update). */
 export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
@@ -184,15 +188,22 @@ function createRoom(
     metrics.updatesBroadcast.inc(sent)
   }
 
-  const compactIfDue = async (): Promise<void> => {
-    if (log.count < context.compactAfterUpdates && log.bytes < context.compactAfterBytes) return
-    await compact()
-  }
+  const isCompactionDue = (): boolean =>
+    log.count >= context.compactAfterUpdates || log.bytes >= context.compactAfterBytes
   // Y.encodeStateAsUpdate includes what Yjs keeps pending (structs and deletions waiting for
   // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
-  const compact = async (): Promise<void> => {
-    await store.compact(name, Y.encodeStateAsUpdate(doc), seq, { atMs: lastAtMs })
-    await store.trim(name, seq)
+  // It is encoded when nothing is applied beyond entry `seq`, so it is the state at that entry.
+  const compact = async (state: Uint8Array, upTo: number, atMs: number): Promise<void> => {
+    await compactWithHistory(
+      store,
+      name,
+      { state, seq: upTo, atMs },
+      {
+        logBytesSinceNewest: log.bytes,
+        retentionMs: context.historyRetentionMs,
+        nowMs: Date.now(),
+      },
+    )
     log.count = 0
     log.bytes = 0
     metrics.compactions.inc()
@@ -203,23 +214,28 @@ function createRoom(
     open = newBatch()
     inFlight = batch
     try {
+      let snapshot: { state: Uint8Array; seq: number; atMs: number } | undefined
       if (batch.updates.length > 0 || batch.kept.length > 0) {
-        const update = batch.updates.length > 0 ? mergeAll(batch.updates) : undefined
-        const stored =
-          batch.kept.length === 0 ? update! : mergeAll([...batch.updates, ...batch.kept])
-        const stopTimer = metrics.persistSeconds.startTimer()
         // Times never decrease within a table, so a time names a prefix of its log.
         lastAtMs = Math.max(Date.now(), lastAtMs)
-        seq = await store.append(name, [{ update: stored, atMs: lastAtMs, author: null }])
+        const entries = logEntriesOf(batch.updates, batch.kept, lastAtMs)
+        const bytes = entries.reduce((sum, entry) => sum + entry.update.byteLength, 0)
+        log.count += entries.length
+        log.bytes += bytes
+        const state = isCompactionDue() ? Y.encodeStateAsUpdate(doc) : undefined
+        const stopTimer = metrics.persistSeconds.startTimer()
+        seq = await store.append(name, entries)
         stopTimer()
+        if (state !== undefined) snapshot = { state, seq, atMs: lastAtMs }
         metrics.updatesPersisted.inc(batch.updates.length + batch.kept.length)
-        metrics.bytesPersisted.inc(stored.byteLength)
-        log.count++
-        log.bytes += stored.byteLength
+        metrics.bytesPersisted.inc(bytes)
         log.isEmpty = false
-        if (update !== undefined) broadcast(update, batch)
+        if (batch.updates.length > 0) {
+          const updates = batch.updates.map((applied) => applied.update)
+          broadcast(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), batch)
+        }
       }
-      await compactIfDue()
+      if (snapshot !== undefined) await compact(snapshot.state, snapshot.seq, snapshot.atMs)
       // Callbacks may join while the commit or the compaction is awaited, or while they run.
       for (let callback = batch.callbacks.shift(); callback; callback = batch.callbacks.shift()) {
         callback()
@@ -243,10 +259,12 @@ function createRoom(
     context.onBroken(room, broken)
   }
 
+  let author: string | null = null
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === loading) return
     log.isEmpty = false
-    open.updates.push(update)
+    const peer = peers.has(origin as Peer) ? (origin as Peer) : undefined
+    open.updates.push({ update, author: peer === undefined ? author : peer.author })
     open.origins.add(origin)
     schedule()
   })
@@ -282,6 +300,15 @@ function createRoom(
     },
     table: () => (table ??= createTable({ doc })),
     isEmpty: () => log.isEmpty,
+    writeAs(writer, edit) {
+      const outer = author
+      author = writer
+      try {
+        return edit()
+      } finally {
+        author = outer
+      }
+    },
     join(peer) {
       peers.add(peer)
       holds++
@@ -326,7 +353,7 @@ function createRoom(
     async close() {
       try {
         await room.flushed()
-        if (log.count > 0) await compact()
+        if (log.count > 0) await compact(Y.encodeStateAsUpdate(doc), seq, lastAtMs)
       } finally {
         table?.destroy()
         awareness.destroy()

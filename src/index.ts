@@ -37,6 +37,10 @@ export type {
   CompactOptions,
 } from './ports/store.js'
 export { createMemoryStore } from './ports/memory-store.js'
+export { loadDocAt, replayStart, forEachLogged, historyStartMs } from './history.js'
+export type { ReplayStart } from './history.js'
+export { planCompaction } from './history-retention.js'
+export type { CompactionInput, CompactionPlan } from './history-retention.js'
 export { applyChecked, allowEverything } from './validation.js'
 export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
 export { parseQuery, operatorsByType } from './query.js'

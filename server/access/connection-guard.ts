@@ -11,6 +11,8 @@ import { stampPresence } from './presence.js'
 export interface ConnectionGuard {
   /** When the token expires (ms since 1970): the connection is closed with 4401 then (S51). */
   readonly expiresAtMs: number | undefined
+  /** The caller's user id: the author of its updates in the table's history (null: anonymous). */
+  readonly author: string | null
   /** The awareness update to apply instead of `update`; undefined drops it. */
   filterPresence(update: Uint8Array, room: Room, peer: Peer): Uint8Array | undefined
   /** Records what an accepted update did, once it is durable (S54). */
@@ -31,6 +33,7 @@ export function createConnectionGuard(
       : { id: userId, name: caller.user?.name ?? userId }
   return {
     expiresAtMs: caller.user?.expiresAtMs,
+    author: userId,
     filterPresence(update, room, peer) {
       const result = stampPresence(update, {
         user: stampedUser,

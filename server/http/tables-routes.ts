@@ -61,7 +61,7 @@ export function createUseTable(context: RoutesContext): UseTable {
     const stopWatching =
       operation === 'read' ? undefined : tableOfRoom.on('change', (change) => changes.push(change))
     try {
-      const pending = body(tableOfRoom, room, grant)
+      const pending = room.writeAs(callerId(grant.caller), () => body(tableOfRoom, room, grant))
       stopWatching?.()
       const result = await pending
       if (operation !== 'read') {
