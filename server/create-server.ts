@@ -10,7 +10,9 @@ import { TesseraError, type Store } from '../src/index.js'
 import { createSqliteStore } from './adapters/sqlite-store.js'
 import { checkExposure, createSecurity } from './access/security.js'
 import { createApp } from './http/app.js'
+import { createHistoryRoutes } from './http/history-routes.js'
 import { createQueryRoutes } from './http/query-routes.js'
+import { createRestoreRoutes } from './http/restore-routes.js'
 import { createTablesRoutes, createUseTable, type RoutesContext } from './http/tables-routes.js'
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
 import { createMetrics } from './metrics.js'
@@ -85,6 +87,8 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   const context: RoutesContext = { rooms, store, options, ...security }
   const useTable = createUseTable(context)
   const tableRouters: Router[] = [
+    createHistoryRoutes(store, useTable),
+    createRestoreRoutes(store, useTable, security.control),
     createTablesRoutes(context, useTable),
     security.historyRoutes(useTable),
     createQueryRoutes(useTable),

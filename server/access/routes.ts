@@ -22,10 +22,10 @@ const withColumnNames = (table: Table, entry: AuditEntry) => {
   }
 }
 
-/** `GET /tables/:table/rows/:id/history`: the row's audit entries, oldest first; needs read access. */
+/** `GET /tables/:table/rows/:id/audit`: the row's audit entries, oldest first; needs read access. */
 export function createHistoryRoutes(audit: AuditLog, useTable: UseTable): Router {
   const router = express.Router()
-  router.get('/:table/rows/:id/history', async (request, response) => {
+  router.get('/:table/rows/:id/audit', async (request, response) => {
     const limitText = request.query.limit
     const limit = limitText === undefined ? 1000 : Number(limitText)
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) {

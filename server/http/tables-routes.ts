@@ -23,6 +23,7 @@ import type { Room } from '../room.js'
 import type { Rooms } from '../rooms.js'
 import type { Store } from '../../src/index.js'
 import { checkTableName } from '../table-name.js'
+import { integerParam } from './params.js'
 
 /** What the routes need from the server. */
 export interface RoutesContext {
@@ -117,18 +118,6 @@ const objectBody = (request: Request, where: string): Record<string, unknown> =>
     )
   }
   return body as Record<string, unknown>
-}
-
-const integerParam = (value: unknown, name: string, fallback: number): number => {
-  if (value === undefined) return fallback
-  const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < 0) {
-    throw new TesseraError(
-      'INVALID_ARGUMENT',
-      `${name} must be an integer >= 0, got ${JSON.stringify(value)}`,
-    )
-  }
-  return number
 }
 
 const schemaOf = (name: string, table: Table): object => ({
