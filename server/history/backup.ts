@@ -1,7 +1,7 @@
 // Backups of a SQLite store file while the server runs, and point-in-time recovery from them
 // (docs/operations.md). Uses SQLite's online backup API, never a file copy.
-import { existsSync, renameSync, rmSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import { copyHistoryUntil, TesseraError } from '../../src/index.js'
 import { createSqliteStore } from '../adapters/sqlite-store.js'
@@ -26,7 +26,7 @@ const storageFailure = (what: string, cause: unknown): TesseraError =>
  * Copies the database at `dbPath` into `file` with SQLite's backup API, consistently, while
  * other processes (a running server) keep reading and writing it: the copy is one read
  * transaction, so it holds every commit made before it started and none after. The copy is
- * written to `<file>.partial` and renamed into place when complete.
+ * written to `<file>.partial` (its folder is created) and renamed into place when complete.
  * @throws INVALID_ARGUMENT when `file` is the database itself
  * @throws STORAGE_FAILURE when the database cannot be read or the file cannot be written
  */
@@ -46,6 +46,7 @@ export async function backupDatabase(dbPath: string, file: string): Promise<Back
   const partial = `${file}.partial`
   removeDatabase(partial)
   try {
+    mkdirSync(dirname(file), { recursive: true })
     // A step of every page: copied in one go under one read transaction. Smaller steps would
     // restart whenever the server commits in between, and might never finish.
     const result = await db.backup(partial, { progress: ({ totalPages }) => totalPages + 1 })
