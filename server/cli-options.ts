@@ -45,6 +45,12 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: Kind }[] = [
     kind: 'integer',
   },
   {
+    key: 'maxImportBytes',
+    flag: '--max-import-bytes',
+    env: 'TESSERA_MAX_IMPORT_BYTES',
+    kind: 'integer',
+  },
+  {
     key: 'maxConnectionsPerTable',
     flag: '--max-connections-per-table',
     env: 'TESSERA_MAX_CONNECTIONS_PER_TABLE',

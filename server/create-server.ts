@@ -10,6 +10,9 @@ import { TesseraError, type Store } from '../src/index.js'
 import { createSqliteStore } from './adapters/sqlite-store.js'
 import { checkExposure, createSecurity } from './access/security.js'
 import { createApp } from './http/app.js'
+import { createExportRoute } from './csv/export-route.js'
+import { createImportJobs } from './csv/import-jobs.js'
+import { createImportRoutes } from './csv/import-routes.js'
 import { createHistoryRoutes } from './http/history-routes.js'
 import { createQueryRoutes } from './http/query-routes.js'
 import { createRestoreRoutes } from './http/restore-routes.js'
@@ -86,9 +89,17 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   const security = createSecurity(options)
   const context: RoutesContext = { rooms, store, options, ...security }
   const useTable = createUseTable(context)
+  const importJobs = createImportJobs()
   const tableRouters: Router[] = [
     createHistoryRoutes(store, useTable),
     createRestoreRoutes(store, useTable, security.control),
+    createExportRoute(store, useTable),
+    createImportRoutes({
+      useTable,
+      control: security.control,
+      jobs: importJobs,
+      maxImportBytes: options.maxImportBytes,
+    }),
     createTablesRoutes(context, useTable),
     security.historyRoutes(useTable),
     createQueryRoutes(useTable),
@@ -128,6 +139,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     await stopped
     await rooms.close()
     security.close()
+    importJobs.close()
     await store.close()
     logger.info('tessera stopped; every table was flushed')
   }

@@ -36,6 +36,8 @@ export interface ServerOptions {
   sqliteSynchronous?: 'full' | 'normal'
   /** Largest WebSocket message or REST body accepted; default 16 MiB. */
   maxMessageBytes?: number
+  /** Largest CSV a `POST /tables/:table/import` reads (docs/csv.md); default 64 MiB. More: 413. */
+  maxImportBytes?: number
   /** Most connections on one table; default 10,000. More are closed with 4429. */
   maxConnectionsPerTable?: number
   /** Compact a table's log when it holds this many updates; default 1,000. */
@@ -105,6 +107,7 @@ export const defaultOptions = {
   dbPath: './data/tessera.db',
   sqliteSynchronous: 'normal',
   maxMessageBytes: 16 * 1024 * 1024,
+  maxImportBytes: 64 * 1024 * 1024,
   maxConnectionsPerTable: 10_000,
   compactAfterUpdates: 1000,
   compactAfterBytes: 8 * 1024 * 1024,
@@ -143,6 +146,7 @@ const checks: Record<keyof ServerOptions, Check> = {
   sqliteSynchronous: (value) =>
     value === 'full' || value === 'normal' ? undefined : '"full" or "normal"',
   maxMessageBytes: integer(1024),
+  maxImportBytes: integer(1),
   maxConnectionsPerTable: integer(1),
   compactAfterUpdates: integer(1),
   compactAfterBytes: integer(1),

@@ -46,6 +46,14 @@ export { diffColumns } from './column-diff.js'
 export type { ColumnChange } from './column-diff.js'
 export { restoreFrom, restoreOperations } from './restore.js'
 export { copyHistoryUntil } from './history-copy.js'
+export {
+  encodeCsvField,
+  encodeCsvRecord,
+  formatCsvCell,
+  parseCsvCell,
+  inferColumnType,
+} from './csv-values.js'
+export type { CsvCell } from './csv-values.js'
 export type { CopiedTable } from './history-copy.js'
 export type { RestoreScope, RestoreSummary } from './restore.js'
 export type { CompactionInput, CompactionPlan } from './history-retention.js'
