@@ -30,7 +30,9 @@ export function formatCsvCell(type: ColumnType, value: CellValue): string | null
       return typeof value === 'string' ? value : JSON.stringify(value)
     case 'number':
     case 'boolean':
-      return String(value)
+      return typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : JSON.stringify(value)
     case 'json':
       return JSON.stringify(value)
   }

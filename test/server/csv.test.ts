@@ -143,7 +143,7 @@ describe('CSV import', () => {
     const csv = 'title,score,active,when\r\na,1,yes,2026-01-01\r\nb,2.5,no,\r\n'
     const unknown = await importCsv(server, 'items', csv)
     expect(unknown.status).toBe(400)
-    expect(String((unknown.body.error as { message: string }).message)).toMatch(
+    expect((unknown.body.error as { message: string }).message).toMatch(
       /no column "score", "active", "when".*createColumns=true/,
     )
     const created = await importCsv(server, 'items', csv, '?createColumns=true')
@@ -156,7 +156,7 @@ describe('CSV import', () => {
     expect(schema.map((column) => column.name)).toContain('when')
     const unclosed = await importCsv(server, 'items', 'title\r\n"never closed\r\n')
     expect(unclosed.status).toBe(400)
-    expect(String((unclosed.body.error as { message: string }).message)).toMatch(/not CSV.*Quote/)
+    expect((unclosed.body.error as { message: string }).message).toMatch(/not CSV.*Quote/)
     const json = await fetch(`${server.url}/tables/items/import`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
