@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'csv-parse/sync'
 import { call } from '../helpers/auth.js'
 import { startServer, type TestServer } from '../helpers/start-server.js'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { runCli } from '../helpers/cli.js'
 import { iso, markTime } from '../helpers/history.js'
+import { tempDir } from '../helpers/temp-dir.js'
 
 const columns = [
   { name: 'title', type: 'string' },
@@ -200,5 +204,33 @@ describe('CSV import', () => {
     expect(percents).toEqual([...percents].sort((a, b) => a - b))
     const badJob = await fetch(`${server.url}/tables/items/import/progress?job=${'x'.repeat(65)}`)
     expect(badJob.status).toBe(400)
+  })
+
+  it('S111: tessera import shows its progress, and exits 1 listing the bad lines of a refused import', async () => {
+    const server = await startServer()
+    await createTable(server)
+    const file = join(tempDir(), 'items.csv')
+    writeFileSync(
+      file,
+      `title,amount\r\n${Array.from({ length: 2000 }, (_, n) => `r${n},${n}`).join('\r\n')}\r\n`,
+    )
+    const imported = await runCli(['import', file, '--table', 'items', '--url', server.url])
+    expect(imported.code).toBe(0)
+    expect(imported.stdout).toMatch(/2000 inserted, 0 updated/)
+    expect(imported.stderr).toMatch(/100%/)
+    writeFileSync(file, 'title,amount\r\nok,1\r\nbad,$3\r\n')
+    const refused = await runCli(['import', file, '--table', 'items', '--url', server.url])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/line 3: column "amount" expects a number/)
+    const unknown = await runCli([
+      'export',
+      '--table',
+      'items',
+      '--url',
+      server.url,
+      '--bogus',
+      'x',
+    ])
+    expect(unknown.stderr).toMatch(/unknown option --bogus/)
   })
 })

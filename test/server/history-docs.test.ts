@@ -88,3 +88,28 @@ it('S108 S109: the backup and restore commands of docs/operations.md run as writ
   expect(code).toBe(0)
   expect(output).toMatch(/restored 1 table\(s\) into restored\/pitr\.db, as of/)
 })
+
+it('S110 S111: the CLI commands of docs/csv.md run as written and print what it says', async () => {
+  const { server, cwd } = await serverInFolder()
+  const columns = [
+    { name: 'title', type: 'string' },
+    { name: 'done', type: 'boolean', default: false },
+  ]
+  await call(server, 'POST', '/tables', { body: { name: 'todos', columns } })
+  await call(server, 'POST', '/tables/todos/rows', {
+    body: [{ title: 'a' }, { title: 'b, with a comma', done: true }, { title: 'c' }],
+  })
+  const blocks = shellBlocks('csv.md', 'CLI')
+  const { code, output } = await runScript(toScript(blocks, server.url), cwd, {
+    TESSERA_URL: server.url,
+  })
+  expect(output).not.toMatch(/expected:/)
+  expect(code).toBe(0)
+  expect(readFileSync(join(cwd, 'open.csv'), 'utf8').split('\r\n')).toHaveLength(4)
+  const copy = await call(server, 'GET', '/tables/todos_copy/rows')
+  expect(copy.body.rows.map((row: { title: string }) => row.title)).toEqual([
+    'a',
+    'b, with a comma',
+    'c',
+  ])
+})
