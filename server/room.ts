@@ -1,13 +1,24 @@
-// One room: the server's live copy of one table plus its connections. Applies updates, commits
-// them to the store in groups, and only then broadcasts them (docs/protocol.md §3).
+// One room: the server's live copy of one table plus the sessions of its connections. Applies
+// updates, commits them in groups (group-commit.ts), and only then broadcasts them to the
+// sessions (docs/protocol.md §7). Knows peers, not sockets.
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import * as encoding from 'lib0/encoding'
-import { createTable, MessageType, TesseraError, type Store, type Table } from '../src/index.js'
-import type { Metrics } from './metrics.js'
-import { compactWithHistory, logEntriesOf, type AuthoredUpdate } from './room-history.js'
+import {
+  createTable,
+  encodeAwarenessStates,
+  encodeMessage,
+  TesseraError,
+  type Table,
+} from '../src/index.js'
+import {
+  createGroupCommit,
+  type CommitContext,
+  type CommitLog,
+  type CommittedBatch,
+  type DurableCallback,
+} from './group-commit.js'
 
-/** A connection as a room sees it. */
+/** A connection's sync session as a room sees it. */
 export interface Peer {
   send(message: Uint8Array): void
   close(code: number, reason: string): void
@@ -21,9 +32,6 @@ export interface Peer {
   /** Who this connection's updates are from in the table's history (a user id, or null). */
   readonly author: string | null
 }
-
-/** Called once everything applied before the call is durable; with the error when it is not. */
-export type DurableCallback = (error?: TesseraError) => void
 
 export interface Room {
   readonly name: string
@@ -58,58 +66,31 @@ export interface Room {
   close(): Promise<void>
 }
 
-export interface RoomContext {
-  store: Store
-  metrics: Metrics
-  compactAfterUpdates: number
-  compactAfterBytes: number
-  /** Keep history this long (ms); 0 keeps none (docs/history.md). */
-  historyRetentionMs: number
+export type { DurableCallback } from './group-commit.js'
+
+export interface RoomContext extends CommitContext {
   /** The room has no peer and no hold left. */
   onIdle(room: Room): void
   /** A room failed to store updates: it closed its peers and must be dropped. */
   onBroken(room: Room, error: TesseraError): void
 }
 
-interface Batch {
-  updates: AuthoredUpdate[]
-  /** Updates Yjs keeps pending: stored, never broadcast. */
-  kept: Uint8Array[]
-  origins: Set<unknown>
-  isEchoed: boolean
-  callbacks: DurableCallback[]
-}
-
 const loading = Symbol('load')
-const newBatch = (): Batch => ({
-  updates: [],
-  kept: [],
-  origins: new Set(),
-  isEchoed: false,
-  callbacks: [],
-})
 
-/** Encodes a y-protocols sync update message: varUint(0) varUint(2) varUint8Array(update). */
-export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Sync)
-  encoding.writeVarUint(encoder, 2)
-  encoding.writeVarUint8Array(encoder, update)
-  return encoding.toUint8Array(encoder)
-}
-
-/** Encodes an awareness message carrying the given clients' states. */
-export function encodeAwareness(
-  awareness: awarenessProtocol.Awareness,
-  clients: readonly number[],
-): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Awareness)
-  encoding.writeVarUint8Array(
-    encoder,
-    awarenessProtocol.encodeAwarenessUpdate(awareness, [...clients]),
-  )
-  return encoding.toUint8Array(encoder)
+/** Sends a committed update to the peers that lack it; returns how many got it. */
+function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: CommittedBatch): number {
+  const message = encodeMessage({ type: 'sync-update', update })
+  // One origin already has the update (unless the server corrected it); several get the merged
+  // update back (harmless: applying an update twice changes nothing), so it is encoded once.
+  const skip =
+    batch.origins.size === 1 && !batch.isEchoed ? batch.origins.values().next().value : undefined
+  let sent = 0
+  for (const peer of peers) {
+    if (peer === skip || peer.isAwaitingSyncReply) continue
+    peer.send(message)
+    sent++
+  }
+  return sent
 }
 
 /**
@@ -141,149 +122,44 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
   })
 }
 
-function createRoom(
-  name: string,
-  doc: Y.Doc,
-  context: RoomContext,
-  log: { count: number; bytes: number; isEmpty: boolean; atMs: number; seq: number },
-): Room {
-  const { store, metrics } = context
+function createRoom(name: string, doc: Y.Doc, context: RoomContext, log: CommitLog): Room {
+  const { metrics } = context
   const awareness = new awarenessProtocol.Awareness(doc)
   awareness.setLocalState(null)
   const peers = new Set<Peer>()
   let table: Table | undefined
   let holds = 0
-  let open = newBatch()
-  let inFlight: Batch | undefined
-  let isScheduled = false
-  let broken: TesseraError | undefined
-  let seq = log.seq
-  let lastAtMs = log.atMs
 
-  const hasOpen = (): boolean => open.updates.length > 0 || open.kept.length > 0
-  const schedule = (): void => {
-    if (isScheduled || inFlight !== undefined) return
-    isScheduled = true
-    // setImmediate runs after the I/O poll phase, so every message read in that phase
-    // (from every connection) joins one group commit.
-    setImmediate(() => {
-      isScheduled = false
-      void flush()
-    })
-  }
+  const commits = createGroupCommit(name, doc, context, log, {
+    broadcast(update, batch) {
+      metrics.updatesBroadcast.inc(broadcast(peers, update, batch))
+    },
+    onBroken(error) {
+      context.onBroken(room, error)
+    },
+  })
 
-  const broadcast = (update: Uint8Array, batch: Batch): void => {
-    const message = encodeSyncUpdate(update)
-    // One origin already has the update (unless the server corrected it); several get the
-    // merged update back (harmless: applying an update twice changes nothing), so it is
-    // encoded once.
-    const skip =
-      batch.origins.size === 1 && !batch.isEchoed ? batch.origins.values().next().value : undefined
-    let sent = 0
-    for (const peer of peers) {
-      if (peer === skip || peer.isAwaitingSyncReply) continue
-      peer.send(message)
-      sent++
-    }
-    metrics.updatesBroadcast.inc(sent)
-  }
-
-  const isCompactionDue = (): boolean =>
-    log.count >= context.compactAfterUpdates || log.bytes >= context.compactAfterBytes
-  // Y.encodeStateAsUpdate includes what Yjs keeps pending (structs and deletions waiting for
-  // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
-  // It is encoded when nothing is applied beyond entry `seq`, so it is the state at that entry.
-  const compact = async (state: Uint8Array, upTo: number, atMs: number): Promise<void> => {
-    await compactWithHistory(
-      store,
-      name,
-      { state, seq: upTo, atMs },
-      {
-        logBytesSinceNewest: log.bytes,
-        retentionMs: context.historyRetentionMs,
-        nowMs: Date.now(),
-      },
-    )
-    log.count = 0
-    log.bytes = 0
-    metrics.compactions.inc()
-  }
-
-  const flush = async (): Promise<void> => {
-    const batch = open
-    open = newBatch()
-    inFlight = batch
-    try {
-      let snapshot: { state: Uint8Array; seq: number; atMs: number } | undefined
-      if (batch.updates.length > 0 || batch.kept.length > 0) {
-        // Times never decrease within a table, so a time names a prefix of its log.
-        lastAtMs = Math.max(Date.now(), lastAtMs)
-        const entries = logEntriesOf(batch.updates, batch.kept, lastAtMs)
-        const bytes = entries.reduce((sum, entry) => sum + entry.update.byteLength, 0)
-        log.count += entries.length
-        log.bytes += bytes
-        const state = isCompactionDue() ? Y.encodeStateAsUpdate(doc) : undefined
-        const stopTimer = metrics.persistSeconds.startTimer()
-        seq = await store.append(name, entries)
-        stopTimer()
-        if (state !== undefined) snapshot = { state, seq, atMs: lastAtMs }
-        metrics.updatesPersisted.inc(batch.updates.length + batch.kept.length)
-        metrics.bytesPersisted.inc(bytes)
-        log.isEmpty = false
-        if (batch.updates.length > 0) {
-          const updates = batch.updates.map((applied) => applied.update)
-          broadcast(updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), batch)
-        }
-      }
-      if (snapshot !== undefined) await compact(snapshot.state, snapshot.seq, snapshot.atMs)
-      // Callbacks may join while the commit or the compaction is awaited, or while they run.
-      for (let callback = batch.callbacks.shift(); callback; callback = batch.callbacks.shift()) {
-        callback()
-      }
-    } catch (error) {
-      fail(error, batch)
-    } finally {
-      inFlight = undefined
-    }
-    if (broken === undefined && (hasOpen() || open.callbacks.length > 0)) schedule()
-  }
-
-  const fail = (error: unknown, batch: Batch): void => {
-    broken =
-      error instanceof TesseraError
-        ? error
-        : new TesseraError('STORAGE_FAILURE', `table "${name}": ${String(error)}`, { cause: error })
-    metrics.error('STORAGE_FAILURE')
-    for (const callback of [...batch.callbacks, ...open.callbacks]) callback(broken)
-    open = newBatch()
-    context.onBroken(room, broken)
-  }
-
+  // The author of REST writes (and restores, imports) made inside `writeAs`.
   let author: string | null = null
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === loading) return
-    log.isEmpty = false
     const peer = peers.has(origin as Peer) ? (origin as Peer) : undefined
-    open.updates.push({ update, author: peer === undefined ? author : peer.author })
-    open.origins.add(origin)
-    schedule()
+    commits.add(update, origin, peer === undefined ? author : peer.author)
+  })
+  awareness.on('update', (changes: AwarenessChanges, origin: unknown) => {
+    relayPresence(changes, origin as Peer | undefined)
   })
 
-  awareness.on(
-    'update',
-    (
-      { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-      origin: unknown,
-    ) => {
-      const peer = origin as Peer | undefined
-      if (peer !== undefined && peers.has(peer)) {
-        for (const id of [...added, ...updated]) peer.awarenessIds.add(id)
-        for (const id of removed) peer.awarenessIds.delete(id)
-      }
-      const message = encodeAwareness(awareness, [...added, ...updated, ...removed])
-      for (const other of peers) if (other !== peer) other.send(message)
-    },
-  )
+  const relayPresence = ({ added, updated, removed }: AwarenessChanges, from?: Peer): void => {
+    if (from !== undefined && peers.has(from)) {
+      for (const id of [...added, ...updated]) from.awarenessIds.add(id)
+      for (const id of removed) from.awarenessIds.delete(id)
+    }
+    const message = encodeAwarenessStates(awareness, [...added, ...updated, ...removed])
+    // S62: the sender gets its own presence back too, as from the y-websocket server: a stock
+    // provider alone on a table hears nothing else, and its watchdog closes after 30 s of silence.
+    for (const peer of peers) peer.send(message)
+  }
 
   const release = (): void => {
     holds--
@@ -328,32 +204,26 @@ function createRoom(
         isHeld = false
       }
     },
-    keep(update) {
-      log.isEmpty = false
-      open.kept.push(update)
-      schedule()
+    keep: (update) => {
+      commits.keep(update)
     },
-    hasUncommitted: hasOpen,
-    echoToOrigins() {
-      open.isEchoed = true
+    hasUncommitted: () => commits.hasUncommitted(),
+    echoToOrigins: () => {
+      commits.echoToOrigins()
     },
-    afterDurable(callback) {
-      if (broken !== undefined) callback(broken)
-      else if (hasOpen()) open.callbacks.push(callback)
-      else if (inFlight !== undefined) inFlight.callbacks.push(callback)
-      else callback()
+    afterDurable: (callback) => {
+      commits.afterDurable(callback)
     },
     flushed: () =>
       new Promise((resolve, reject) => {
-        room.afterDurable((error) => {
+        commits.afterDurable((error) => {
           if (error === undefined) resolve()
           else reject(error)
         })
       }),
     async close() {
       try {
-        await room.flushed()
-        if (log.count > 0) await compact(Y.encodeStateAsUpdate(doc), seq, lastAtMs)
+        await commits.close()
       } finally {
         table?.destroy()
         awareness.destroy()
@@ -362,4 +232,10 @@ function createRoom(
     },
   }
   return room
+}
+
+interface AwarenessChanges {
+  added: number[]
+  updated: number[]
+  removed: number[]
 }
