@@ -4,7 +4,16 @@ import tseslint from 'typescript-eslint'
 const nodeOnly = ['ws', 'express', 'better-sqlite3', 'node:*', 'fs', 'path', 'http', 'net', 'os']
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'docs/api/**', 'data/**', 'client/demo/dist/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      'docs/api/**',
+      'data/**',
+      'client/demo/dist/**',
+      'test/fixtures/formats/**',
+    ],
+  },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {

@@ -16,6 +16,7 @@ import {
   type StoredRow,
 } from './layout.js'
 import { createLiveQuery } from './live-query.js'
+import { removedColumnsOf, restoreColumnIn, runMigration, schemaVersionOf } from './migrations.js'
 import { parseQuery } from './query.js'
 import { evaluateQuery } from './query-match.js'
 import {
@@ -216,6 +217,16 @@ export function createTable(options: TableOptions = {}): Table {
         columns.setDefault(name, value)
       })
     },
+    removedColumns: () => removedColumnsOf(maps),
+    restoreColumn: (column) => {
+      schemaEdit('restoreColumn', () => {
+        restoreColumnIn(table, maps, column)
+      })
+    },
+    get schemaVersion() {
+      return schemaVersionOf(maps)
+    },
+    migrate: (version, change) => runMigration(table, maps, version, change),
     moveColumn: (name, placement) => {
       schemaEdit('moveColumn', () => {
         columns.move(name, placement)
