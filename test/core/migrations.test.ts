@@ -14,7 +14,8 @@ const sync = (a: Y.Doc, b: Y.Doc): void => {
 const addPriority = (table: Table): void => {
   table.addColumn({ id: 'priority', name: 'priority', type: 'number', default: 0 })
   for (const row of table.listRows()) {
-    if (String(row.title).endsWith('!')) table.setCell(row.id, 'priority', 3)
+    if (typeof row.title === 'string' && row.title.endsWith('!'))
+      table.setCell(row.id, 'priority', 3)
   }
 }
 
