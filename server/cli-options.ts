@@ -104,6 +104,8 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: Kind }[] = [
       ['maxConnectionsPerIp', 'max-connections-per-ip'],
       ['maxPendingConnections', 'max-pending-connections'],
       ['maxPendingBytes', 'max-pending-bytes'],
+      ['syncAnswerBytesPerSecond', 'sync-answer-bytes-per-second'],
+      ['syncAnswerBurstBytes', 'sync-answer-burst-bytes'],
     ] as const
   ).map(([key, name]) => ({
     key,
