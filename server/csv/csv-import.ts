@@ -39,12 +39,9 @@ export async function readCsvRecords(
   input: Readable,
   options: { maxBytes: number; onBytes: (bytes: number) => void },
 ): Promise<CsvRecord[]> {
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    info: true,
-    cast: (value, context): Field => (value === '' && context.quoting ? quotedEmpty : value),
-  })
+  // No `cast` hook: csv-parse runs ten times slower with one. Quoted empty fields are told apart
+  // from the record's raw text instead, only for records that have an empty field.
+  const parser = parse({ bom: true, relax_column_count: true, info: true, raw: true })
   let bytes = 0
   let overflow: TesseraError | undefined
   input.on('data', (chunk: Buffer) => {
@@ -67,14 +64,15 @@ export async function readCsvRecords(
   const records: CsvRecord[] = []
   let lastLine = 0
   try {
-    for await (const { record, info } of input.pipe(parser) as AsyncIterable<{
-      record: Field[]
+    for await (const { record, info, raw } of input.pipe(parser) as AsyncIterable<{
+      record: string[]
       info: { lines: number }
+      raw: string
     }>) {
       const line = lastLine + 1
       lastLine = info.lines
       if (record.length === 1 && record[0] === '') continue
-      records.push({ line, fields: record })
+      records.push({ line, fields: record.includes('') ? markQuotedEmpty(record, raw) : record })
     }
   } catch (cause) {
     if (overflow !== undefined) {
@@ -87,6 +85,28 @@ export async function readCsvRecords(
     })
   }
   return records
+}
+
+/**
+ * The record with its `""` fields marked: a field whose raw text is two double quotes. The raw
+ * text was already parsed by csv-parse, so only field starts and quoted spans are followed here.
+ */
+function markQuotedEmpty(record: readonly string[], raw: string): Field[] {
+  const fields: Field[] = [...record]
+  let index = 0
+  let start = 0
+  let isQuoted = false
+  for (let at = 0; at <= raw.length; at++) {
+    const char = raw[at]
+    if (char === '"') isQuoted = !isQuoted
+    else if (!isQuoted && (char === ',' || char === '\r' || char === '\n' || char === undefined)) {
+      if (raw.slice(start, at) === '""' && record[index] === '') fields[index] = quotedEmpty
+      index++
+      start = at + 1
+      if (char !== ',') break
+    }
+  }
+  return fields
 }
 
 /** Resolves once the stream has ended or was closed. */

@@ -1,0 +1,230 @@
+// A table's past, measured on a real server over SQLite: CSV import and export of 100,000 rows
+// (beside a JSON bulk insert of the same rows), answering `?at=` on a table with 100,000 updates
+// of history (beside replaying the whole log), and the storage the retention costs.
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import * as Y from 'yjs'
+import { expect, it } from 'vitest'
+import { createTable, loadDocAt, type Store } from '../../src/index.js'
+import { createServer, createSqliteStore } from '../../server/index.js'
+import { compactWithHistory } from '../../server/room-history.js'
+import { tempDir } from '../helpers/temp-dir.js'
+import { median, report, time } from './report.js'
+
+const csvRows = Number(process.env.TESSERA_BENCH_CSV_ROWS || 100_000)
+const historyUpdates = Number(process.env.TESSERA_BENCH_HISTORY_UPDATES || 100_000)
+const tableRows = Number(process.env.TESSERA_BENCH_HISTORY_ROWS || 1000)
+const seconds = (ms: number): string => (ms / 1000).toFixed(2)
+const columns = [
+  { name: 'title', type: 'string' },
+  { name: 'amount', type: 'number' },
+  { name: 'done', type: 'boolean' },
+  { name: 'due', type: 'date' },
+  { name: 'note', type: 'string' },
+]
+
+const startServer = (dbPath: string) =>
+  createServer({ host: '127.0.0.1', port: 0, dbPath, staticDir: false, maxImportBytes: 1 << 30 })
+
+const timed = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
+  const start = performance.now()
+  const result = await run()
+  return [result, performance.now() - start]
+}
+
+it('CSV: import and export 100,000 rows', async () => {
+  const server = await startServer(join(tempDir(), 'csv.db'))
+  const url = server.url!
+  for (const name of ['csv', 'json']) {
+    await fetch(`${url}/tables`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, columns }),
+    })
+  }
+  const rows = Array.from({ length: csvRows }, (_, n) => ({
+    title: `row ${n}, "quoted"`,
+    amount: n * 1.5,
+    done: n % 3 === 0,
+    due: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
+    note: n % 10 === 0 ? '' : `note ${n}`,
+  }))
+  const csv =
+    'title,amount,done,due,note\r\n' +
+    rows
+      .map(
+        (row) =>
+          `"${row.title.replaceAll('"', '""')}",${row.amount},${row.done},${row.due},${row.note}`,
+      )
+      .join('\r\n')
+  const [imported, importMs] = await timed(async () => {
+    const response = await fetch(`${url}/tables/csv/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: csv,
+    })
+    return (await response.json()) as { inserted: number }
+  })
+  expect(imported.inserted).toBe(csvRows)
+  const [inserted, jsonMs] = await timed(async () => {
+    const response = await fetch(`${url}/tables/json/rows`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(rows),
+    })
+    return (await response.json()) as { rows: unknown[] }
+  })
+  expect(inserted.rows).toHaveLength(csvRows)
+  const [exported, exportMs] = await timed(async () =>
+    (await fetch(`${url}/tables/csv/export.csv`)).text(),
+  )
+  expect(exported.split('\r\n')).toHaveLength(csvRows + 2)
+  const [page, pageMs] = await timed(async () =>
+    (await fetch(`${url}/tables/json/rows?limit=${csvRows}`)).json(),
+  )
+  expect((page as { rows: unknown[] }).rows).toHaveLength(csvRows)
+  await server.close()
+  report(
+    'history-csv',
+    `CSV, ${csvRows.toLocaleString('en')} rows × 5 columns`,
+    ['measure', 'time (s)', 'size (MB)', 'beside it, same run (s)'],
+    [
+      [
+        'import (POST text/csv, one transaction, stored)',
+        seconds(importMs),
+        (csv.length / 1e6).toFixed(1),
+        `JSON bulk insert ${seconds(jsonMs)}`,
+      ],
+      [
+        'export (GET export.csv, streamed)',
+        seconds(exportMs),
+        (exported.length / 1e6).toFixed(1),
+        `JSON rows page ${seconds(pageMs)}`,
+      ],
+    ],
+  )
+}, 600_000)
+
+/** Writes `updates` cell edits as the room would: one log entry each, compacted every 1,000. */
+async function writeHistory(store: Store, retentionMs: number, startMs: number) {
+  const doc = new Y.Doc()
+  const table = createTable({
+    doc,
+    columns: [
+      { name: 'title', type: 'string' },
+      { name: 'n', type: 'number' },
+    ],
+  })
+  const ids = table.insertRows(
+    Array.from({ length: tableRows }, (_, n) => ({ title: `row ${n}`, n })),
+  )
+  let pending = [Y.encodeStateAsUpdate(doc)]
+  doc.on('update', (update: Uint8Array) => pending.push(update))
+  let seq = 0
+  let sinceCompaction = 0
+  for (let n = 0; n < historyUpdates; n++) {
+    table.setCell(ids[n % tableRows]!, 'n', n)
+    const atMs = startMs + n
+    seq = await store.append(
+      't',
+      pending.map((update) => ({ update, atMs, author: 'bench' })),
+    )
+    sinceCompaction += pending.reduce((sum, update) => sum + update.byteLength, 0)
+    pending = []
+    if (seq % 1000 === 0) {
+      const state = { state: Y.encodeStateAsUpdate(doc), seq, atMs }
+      await compactWithHistory(store, 't', state, {
+        logBytesSinceNewest: sinceCompaction,
+        retentionMs,
+        nowMs: atMs,
+      })
+      sinceCompaction = 0
+    }
+  }
+  return { doc, lastMs: startMs + historyUpdates - 1 }
+}
+
+const storedBytes = (path: string) => {
+  const db = new Database(path, { readonly: true })
+  const log = db
+    .prepare('SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM updates')
+    .get() as { n: number; bytes: number }
+  const snapshots = db
+    .prepare('SELECT count(*) AS n, coalesce(sum(length(data)), 0) AS bytes FROM snapshots')
+    .get() as { n: number; bytes: number }
+  db.close()
+  return { log, snapshots, total: log.bytes + snapshots.bytes }
+}
+
+it('history: answering ?at= over 100,000 updates, and the storage of the retention', async () => {
+  const dir = tempDir()
+  const startMs = Date.UTC(2026, 11, 1)
+  const kept = createSqliteStore({ path: join(dir, 'kept.db'), synchronous: 'normal' })
+  const { doc, lastMs } = await writeHistory(kept, 30 * 24 * 3600 * 1000, startMs)
+  await kept.close()
+  const none = createSqliteStore({ path: join(dir, 'none.db'), synchronous: 'normal' })
+  await writeHistory(none, 0, startMs)
+  await none.close()
+  const withHistory = storedBytes(join(dir, 'kept.db'))
+  const without = storedBytes(join(dir, 'none.db'))
+  const perThousand = (withHistory.total - without.total) / (historyUpdates / 1000)
+
+  const server = await createServer({
+    host: '127.0.0.1',
+    port: 0,
+    dbPath: join(dir, 'kept.db'),
+    staticDir: false,
+  })
+  const answer = async (atMs: number) => {
+    const samples: number[] = []
+    for (let run = 0; run < 5; run++) {
+      const [body, ms] = await timed(async () =>
+        (
+          await fetch(`${server.url!}/tables/t/rows?at=${new Date(atMs).toISOString()}&limit=1`)
+        ).json(),
+      )
+      expect((body as { total: number }).total).toBe(tableRows)
+      samples.push(ms)
+    }
+    return median(samples)
+  }
+  const middle = Math.floor(historyUpdates / 2) + 499
+  const times: [string, number][] = [
+    ['the first update', startMs],
+    [`update ${middle.toLocaleString('en')} (between checkpoints)`, startMs + middle],
+    ['the last update', lastMs],
+  ]
+  const answers: string[][] = []
+  for (const [label, atMs] of times) answers.push([label, (await answer(atMs)).toFixed(0)])
+  await server.close()
+  const store = createSqliteStore({ path: join(dir, 'kept.db'), readonly: true })
+  const log = await store.readLog('t', 0, historyUpdates + 10)
+  const replayMs = time(() => {
+    const replica = new Y.Doc()
+    replica.transact(() => {
+      for (const entry of log) Y.applyUpdate(replica, entry.update)
+    })
+  })
+  const nearest = await loadDocAt(store, 't', lastMs)
+  expect(createTable({ doc: nearest.doc }).toJSON()).toEqual(createTable({ doc }).toJSON())
+  await store.close()
+  report(
+    'history-at',
+    `History: ${historyUpdates.toLocaleString('en')} cell updates of a ${tableRows.toLocaleString('en')}-row table, compacted every 1,000`,
+    ['measure', 'value'],
+    [
+      ...answers.map(([label, ms]) => [`GET /rows?at= ${label} (median of 5, ms)`, ms]),
+      ['replaying the whole log in one transaction, for comparison (ms)', replayMs.toFixed(0)],
+      [
+        'log entries / snapshots kept, 30-day retention',
+        `${withHistory.log.n} / ${withHistory.snapshots.n}`,
+      ],
+      [
+        'stored bytes, 30-day retention (log + snapshots)',
+        `${(withHistory.log.bytes / 1e6).toFixed(2)} MB + ${(withHistory.snapshots.bytes / 1e6).toFixed(2)} MB`,
+      ],
+      ['stored bytes, retention 0', `${(without.total / 1e6).toFixed(2)} MB`],
+      ['storage cost of the retention per 1,000 updates', `${(perThousand / 1024).toFixed(1)} KiB`],
+    ],
+  )
+}, 1_800_000)
