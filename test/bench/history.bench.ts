@@ -194,7 +194,7 @@ it('history: answering ?at= over 100,000 updates, and the storage of the retenti
     [`update ${middle.toLocaleString('en')} (between checkpoints)`, startMs + middle],
     ['the last update', lastMs],
   ]
-  const answers: string[][] = []
+  const answers: [string, string][] = []
   for (const [label, atMs] of times) answers.push([label, (await answer(atMs)).toFixed(0)])
   await server.close()
   const store = createSqliteStore({ path: join(dir, 'kept.db'), readonly: true })
