@@ -19,6 +19,8 @@ const main = async (): Promise<void> => {
   if (tool !== undefined) {
     const readFile = (path: string) => readFileSync(path, 'utf8')
     await tool(args, {
+      stdout: process.stdout,
+      stderr: process.stderr,
       env: process.env,
       readFile,
       print: (line) => {

@@ -95,7 +95,7 @@ export async function runExportCommand(args: readonly string[], io: ToolIo): Pro
   const response = await send(`${tableUrl}/export.csv?${query.toString()}`, { headers })
   if (response.statusCode !== 200) await failWith(response)
   const total = Number(response.headers['x-total-rows'])
-  const bar = createProgressBar(process.stderr)
+  const bar = createProgressBar(io.stderr)
   let rows = -1
   const counter = parse({ relax_column_count: true })
   counter.on('data', () => {
@@ -106,13 +106,13 @@ export async function runExportCommand(args: readonly string[], io: ToolIo): Pro
   response.on('data', (chunk: Buffer) => counter.write(chunk))
   response.on('end', () => counter.end())
   const out: Writable =
-    parsed.flags.out === undefined ? process.stdout : createWriteStream(parsed.flags.out)
+    parsed.flags.out === undefined ? io.stdout : createWriteStream(parsed.flags.out)
   await pipeline(response, out, { end: parsed.flags.out !== undefined })
   await counted
   bar.update(total, total, `${total}/${total} rows`)
   bar.finish()
   const summary = `tessera: exported ${total} row(s) of ${table}${parsed.flags.out === undefined ? '' : ` to ${parsed.flags.out}`}`
-  if (parsed.flags.out === undefined) process.stderr.write(`${summary}\n`)
+  if (parsed.flags.out === undefined) io.stderr.write(`${summary}\n`)
   else io.print(summary)
 }
 
@@ -123,7 +123,7 @@ export async function runImportCommand(args: readonly string[], io: ToolIo): Pro
   const file = parsed.positionals[0]!
   const size = statSync(file).size
   const job = randomUUID()
-  const bar = createProgressBar(process.stderr)
+  const bar = createProgressBar(io.stderr)
   const progress = await send(`${tableUrl}/import/progress?job=${job}`, { headers })
   if (progress.statusCode !== 200) await failWith(progress)
   progress.on('data', (chunk: Buffer) => {

@@ -1,11 +1,16 @@
 // `tessera backup <file>` and `tessera restore <backup> [--at <time>]` (docs/operations.md): they
 // open the database file themselves (SQLite's backup API), so they need no server and no token.
+import type { Writable } from 'node:stream'
 import { parseAt } from '../http/params.js'
 import { parseToolArgs, resolveDbPath, type ToolSpec } from '../tool-args.js'
 import { backupDatabase, restoreDatabase } from './backup.js'
 
 /** Where a tool command writes what it says, and how it reads files. */
 export interface ToolIo {
+  /** Where data goes (`tessera export` without --out): process.stdout in the CLI. */
+  stdout: Writable
+  /** Progress bars and notes: process.stderr in the CLI (redrawn in place on a terminal). */
+  stderr: Writable & { isTTY?: boolean }
   env: Readonly<Record<string, string | undefined>>
   readFile: (path: string) => string
   /** One line of output (stdout). */
