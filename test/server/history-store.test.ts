@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
+  copyHistoryUntil,
   createMemoryStore,
   createTable,
   isTesseraError,
@@ -149,5 +150,44 @@ describe('retention', () => {
     expect(
       planCompaction({ ...input, next: { seq: 30, atMs: 3, byteLength: 80 }, nowMs: day + 2 }),
     ).toEqual({ trimTo: 20 })
+  })
+})
+
+describe('copying history up to a time', () => {
+  it('S109: copies the base, the entries and checkpoints up to a time, and the state then', async () => {
+    const day = 24 * 60 * 60 * 1000
+    const from = createMemoryStore()
+    const doc = new Y.Doc()
+    const table = createTable({ doc, columns: [{ name: 'n', type: 'number' }] })
+    let seq = await from.append('t', [
+      { update: Y.encodeStateAsUpdate(doc), atMs: 0, author: null },
+    ])
+    const id = table.insertRow({ n: 0 })
+    for (let d = 1; d <= 40; d++) {
+      const vector = Y.encodeStateVector(doc)
+      table.setCell(id, 'n', d)
+      const update = Y.encodeStateAsUpdate(doc, vector)
+      seq = await from.append('t', [{ update, atMs: d * day, author: 'ann' }])
+      await compactWithHistory(
+        from,
+        't',
+        { state: Y.encodeStateAsUpdate(doc), seq, atMs: d * day },
+        { logBytesSinceNewest: update.byteLength, retentionMs: 10 * day, nowMs: d * day },
+      )
+    }
+    const to = createMemoryStore()
+    const copied = await copyHistoryUntil(from, to, 't', 35 * day + 1)
+    expect(copied?.seq).toBe(
+      (await from.readLog('t', 0, 1000)).find((e) => e.atMs === 35 * day)!.seq,
+    )
+    expect((await rowsAt(to, 't', 35 * day))[0]).toMatchObject({ n: 35 })
+    expect((await rowsAt(to, 't', 32 * day))[0]).toMatchObject({ n: 32 })
+    const loaded = await to.load('t')
+    expect(loaded.seq).toBe(copied!.seq)
+    expect(await copyHistoryUntil(from, createMemoryStore(), 'none', 35 * day)).toBeUndefined()
+    const tooOld = await copyHistoryUntil(from, createMemoryStore(), 't', 2 * day).catch(
+      (error: unknown) => error,
+    )
+    expect(isTesseraError(tooOld, 'HISTORY_UNAVAILABLE')).toBe(true)
   })
 })
