@@ -1,17 +1,18 @@
 // Reads `tessera serve` options from the command line, the environment and a JSON config file
 // (in that order of precedence). Pure: argv, env and the file reader are passed in.
 import { TesseraError } from '../src/index.js'
-import { readTokenCommand, type TokenCommand } from './access/token-command.js'
+import { readTokenCommand, type RevokeCommand, type TokenCommand } from './token-command.js'
 import type { TokenOptions } from './access/tokens.js'
+import { parseDuration } from './duration.js'
 import type { ServerOptions } from './options.js'
 
 type CliKey = Exclude<
   keyof ServerOptions,
-  'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rules'
+  'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rules' | 'adminRoles'
 >
 
 /** Keys only the config file sets (objects): docs/security.md. */
-const configOnlyKeys = ['auth', 'rules']
+const configOnlyKeys = ['auth', 'rules', 'adminRoles']
 
 /** Environment variables of the `auth` option (the secret stays out of argv and `ps`). */
 const authEnv = {
@@ -87,6 +88,7 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: Kind }[] = [
     kind: 'flag',
   },
   { key: 'staticDir', flag: '--static-dir', env: 'TESSERA_STATIC_DIR', kind: 'text' },
+  { key: 'rulesPath', flag: '--rules', env: 'TESSERA_RULES', kind: 'text' },
   {
     key: 'auditRetentionMs',
     flag: '--audit-retention-ms',
@@ -101,6 +103,7 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: Kind }[] = [
       ['maxMessagesPerSecond', 'max-messages-per-second'],
       ['maxBytesPerSecond', 'max-bytes-per-second'],
       ['maxBufferedBytes', 'max-buffered-bytes'],
+      ['maxPresenceBytes', 'max-presence-bytes'],
       ['maxConnectionsPerIp', 'max-connections-per-ip'],
       ['maxPendingConnections', 'max-pending-connections'],
       ['maxPendingBytes', 'max-pending-bytes'],
@@ -122,34 +125,15 @@ const placeholders: Record<Kind, string> = {
   duration: 'time',
 }
 
-const durationUnits: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-}
-
-/** Reads a duration such as `30d`, `12h`, `90m`, `45s`, `500ms` or `0` as milliseconds. */
-export function parseDuration(text: string, where: string): number {
-  const match = /^(\d+)(ms|s|m|h|d)?$/.exec(text.trim())
-  const unit = match?.[2]
-  if (match === null || (unit === undefined && match[1] !== '0')) {
-    throw new TesseraError(
-      'INVALID_ARGUMENT',
-      `${where} must be a duration such as 30d, 12h, 90m, 45s, 500ms or 0, got "${text}"`,
-    )
-  }
-  return Number(match[1]) * (unit === undefined ? 0 : durationUnits[unit]!)
-}
-
 /** The usage text of `tessera serve`. */
 export const usage = `Usage: tessera serve [options]
        tessera token --sub <user id> [--name <name>] [--roles a,b] [--expires-in <seconds>]
                      [--secret <secret> | TESSERA_AUTH_SECRET | --config <file>]
+       tessera token revoke --jti <token id> | --sub <user id>
+                     [--db <file> | TESSERA_DB | --config <file>]
 
 Options (each also from the environment variable shown, or a key of the --config JSON file):
-  --config <file>   JSON file of options (TESSERA_CONFIG); also holds "auth" and "rules"
+  --config <file>   JSON file of options (TESSERA_CONFIG); also holds "auth", "rules", "adminRoles"
 ${cliOptions.map((option) => `  ${`${option.flag} <${placeholders[option.kind]}>`.padEnd(36)}${option.key} (${option.env})`).join('\n')}
   --insecure, --dev-login           as "--insecure true", "--dev-login true"
   auth.secret, auth.issuer, auth.audience  (TESSERA_AUTH_SECRET, TESSERA_AUTH_ISSUER, TESSERA_AUTH_AUDIENCE)
@@ -170,7 +154,7 @@ const parseValue = (text: string, kind: Kind, where: string): unknown => {
 
 /** What `readCliOptions` returns. */
 export type CliCommand =
-  { command: 'help' } | { command: 'serve'; options: ServerOptions } | TokenCommand
+  { command: 'help' } | { command: 'serve'; options: ServerOptions } | TokenCommand | RevokeCommand
 
 /**
  * Reads the options of `tessera serve`: flags beat environment variables, which beat the config file.

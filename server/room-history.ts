@@ -2,7 +2,8 @@
 // log entry per run of one author's updates, dated by the server; compaction keeps checkpoints
 // and trims what is older than the retention. Knows nothing about sockets or HTTP.
 import * as Y from 'yjs'
-import { planCompaction, type NewUpdate, type Store } from '../src/index.js'
+import { type NewUpdate, type Store } from '../src/index.js'
+import { planCompaction } from '../src/internal.js'
 
 /** One applied update and who wrote it. */
 export interface AuthoredUpdate {

@@ -3,13 +3,8 @@
 // sessions (docs/protocol.md §7). Knows peers, not sockets.
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import {
-  createTable,
-  encodeAwarenessStates,
-  encodeMessage,
-  TesseraError,
-  type Table,
-} from '../src/index.js'
+import { createTable, TesseraError, type Table } from '../src/index.js'
+import { encodeAwarenessStates, encodeMessage } from '../src/internal.js'
 import {
   createGroupCommit,
   type CommitContext,
@@ -21,6 +16,8 @@ import {
 /** A connection's sync session as a room sees it. */
 export interface Peer {
   send(message: Uint8Array): void
+  /** Sends presence, which is dropped while the connection's send buffer fills up (S72). */
+  sendPresence(message: Uint8Array): void
   close(code: number, reason: string): void
   /** Awareness client ids this connection announced (removed when it leaves). */
   readonly awarenessIds: Set<number>
@@ -156,9 +153,9 @@ function createRoom(name: string, doc: Y.Doc, context: RoomContext, log: CommitL
       for (const id of removed) from.awarenessIds.delete(id)
     }
     const message = encodeAwarenessStates(awareness, [...added, ...updated, ...removed])
-    // S62: the sender gets its own presence back too, as from the y-websocket server: a stock
-    // provider alone on a table hears nothing else, and its watchdog closes after 30 s of silence.
-    for (const peer of peers) peer.send(message)
+    // The sender's session echoes its own presence itself (S62), with the sender's own clocks:
+    // this message carries the room's clocks (S70), which would make it send its state again.
+    for (const peer of peers) if (peer !== from) peer.sendPresence(message)
   }
 
   const release = (): void => {

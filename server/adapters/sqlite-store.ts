@@ -1,8 +1,5 @@
 // The Store port over better-sqlite3 in WAL mode: an append-only `updates` log per table (each
 // entry with its time and author) plus the `snapshots` compaction writes. Knows nothing about Yjs.
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
 import {
   TesseraError,
   type CompactOptions,
@@ -11,6 +8,7 @@ import {
   type Store,
   type StoredTable,
 } from '../../src/index.js'
+import { openSqlite } from './sqlite-database.js'
 import { prepareLayout } from './sqlite-layout.js'
 
 /** Options of `createSqliteStore`. */
@@ -41,20 +39,16 @@ export interface SqliteStoreOptions {
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const { path, synchronous = 'full', insideCompaction } = options
   const { readonly = false, busyTimeoutMs = 5000 } = options
-  let db: Database.Database | undefined
+  // The layout is versioned (sqlite-layout.ts), so it is created or upgraded here, not as a schema.
+  const { db, run, close } = openSqlite({ path, synchronous, readonly, busyTimeoutMs, schema: '' })
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    db = new Database(path, { readonly })
-    db.pragma('journal_mode = WAL')
-    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`)
     prepareLayout(db, path, readonly)
   } catch (cause) {
-    db?.close()
+    void close()
     if (cause instanceof TesseraError) throw cause
     throw new TesseraError(
       'STORAGE_FAILURE',
-      `cannot open the SQLite database "${path}": ${String(cause)}; check the path and its permissions`,
+      `cannot prepare the SQLite database "${path}": ${String(cause)}; check the path and its permissions`,
       { cause },
     )
   }
@@ -144,25 +138,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       update: new Uint8Array(row.data),
     }))
 
-  let isClosed = false
-  /** Runs one synchronous SQLite step as a promise, wrapping SQLite's errors. */
-  const run = <T>(where: string, body: () => T): Promise<T> => {
-    if (isClosed)
-      return Promise.reject(
-        new TesseraError('CLOSED', `${where}: the store is closed; create a new one`),
-      )
-    try {
-      return Promise.resolve(body())
-    } catch (cause) {
-      return Promise.reject(
-        new TesseraError(
-          'STORAGE_FAILURE',
-          `${where}: SQLite failed on "${path}": ${String(cause)}`,
-          { cause },
-        ),
-      )
-    }
-  }
   return {
     load: (table) => run('load', () => load(table)),
     append: (table, updates) => run('append', () => append(table, updates)),
@@ -187,12 +162,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     trim: (table, seq) => run('trim', () => trim(table, seq)),
     list: () => run('list', () => sql.list.all().map((row) => row.name)),
     delete: (table) => run('delete', () => remove(table)),
-    close() {
-      if (!isClosed) {
-        isClosed = true
-        db.close()
-      }
-      return Promise.resolve()
-    },
+    close,
   }
 }

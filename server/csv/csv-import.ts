@@ -3,14 +3,13 @@
 import type { Readable } from 'node:stream'
 import { parse } from 'csv-parse'
 import {
-  inferColumnType,
-  parseCsvCell,
   TesseraError,
   type CellValue,
   type Column,
   type ColumnInput,
   type RowInput,
 } from '../../src/index.js'
+import { inferColumnType, parseCsvCell } from '../../src/internal.js'
 
 /** A field that was `""` in the file: an empty string, where an unquoted empty field is null. */
 const quotedEmpty = Symbol('quoted empty')

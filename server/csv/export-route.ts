@@ -2,20 +2,12 @@
 // backpressure. The rows are taken in one synchronous step, so the file is one state of the table.
 import { once } from 'node:events'
 import express, { type Request, type Response, type Router } from 'express'
-import {
-  encodeCsvRecord,
-  evaluateQuery,
-  formatCsvCell,
-  parseQuery,
-  type Column,
-  type Row,
-  type Store,
-  type Table,
-} from '../../src/index.js'
+import { type Column, type Row, type Store, type Table } from '../../src/index.js'
+import { encodeCsvRecord, evaluateQuery, formatCsvCell, parseQuery } from '../../src/internal.js'
 import { createReadAt } from '../http/history-routes.js'
 import { integerParam, parseAt } from '../http/params.js'
 import { queryOf } from '../http/query-routes.js'
-import type { UseTable } from '../http/tables-routes.js'
+import type { UseTable } from '../http/use-table.js'
 
 /** Rows per chunk written to the response. */
 const chunkRows = 1000

@@ -2,9 +2,10 @@
 // import is one transaction, so one update, one history entry and one audited change.
 import express, { type Response, type Router } from 'express'
 import { TesseraError, type Table } from '../../src/index.js'
-import { allows, checkAccess, refusal, type Grant, type Operation } from '../access.js'
+import { allows, type Operation } from '../../src/internal.js'
+import { checkAccess, refusal, type Grant } from '../access/check-access.js'
 import { callerId, type AccessControl } from '../access/access-control.js'
-import type { UseTable } from '../http/tables-routes.js'
+import type { UseTable } from '../http/use-table.js'
 import { toTesseraError } from '../http/to-http-error.js'
 import { checkTableName } from '../table-name.js'
 import { planImport, readCsvRecords, type BadLine, type CsvRecord } from './csv-import.js'
@@ -50,7 +51,7 @@ const applyImport = (
   if (plan.rows.length > updates) needed.push('insert')
   if (updates > 0) needed.push('update')
   for (const operation of needed) {
-    if (!allows(grant.access, operation))
+    if (!allows(grant.permissions, operation))
       throw refusal(options.control, grant.caller, options.name, operation)
   }
   table.transact(() => {

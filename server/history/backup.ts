@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import Database from 'better-sqlite3'
-import { copyHistoryUntil, TesseraError } from '../../src/index.js'
+import { TesseraError } from '../../src/index.js'
+import { copyHistoryUntil } from '../../src/internal.js'
 import { createSqliteStore } from '../adapters/sqlite-store.js'
 
 /** What a backup or a restore wrote. */

@@ -2,20 +2,17 @@
 // table as of a time (for openTableAt), the table's log, and a row's history of cell changes.
 import express, { type Request, type Router } from 'express'
 import * as Y from 'yjs'
+import { createTable, TesseraError, type Store, type Table } from '../../src/index.js'
 import {
-  createTable,
   evaluateQuery,
   historyStartMs,
   loadDocAt,
   parseQuery,
   readRowHistory,
-  TesseraError,
   type RowHistoryEntry,
-  type Store,
-  type Table,
-} from '../../src/index.js'
+} from '../../src/internal.js'
 import { queryOf } from './query-routes.js'
-import type { UseTable } from './tables-routes.js'
+import type { UseTable } from './use-table.js'
 import { integerParam, parseAt } from './params.js'
 
 /**

@@ -1,18 +1,18 @@
 // `POST /tables/:table/restore` (docs/history.md): brings a table, some rows or one cell back to
 // their state at a time, as one new forward update that every connected client receives.
 import express, { type Router } from 'express'
+import { TesseraError, type Store } from '../../src/index.js'
 import {
+  allows,
   loadDocAt,
   restoreFrom,
   restoreOperations,
-  TesseraError,
   type RestoreScope,
-  type Store,
-} from '../../src/index.js'
-import { allows, refusal } from '../access.js'
+} from '../../src/internal.js'
+import { refusal } from '../access/check-access.js'
 import type { AccessControl } from '../access/access-control.js'
 import { parseAt } from './params.js'
-import type { UseTable } from './tables-routes.js'
+import type { UseTable } from './use-table.js'
 
 const keys = ['at', 'rows', 'cell']
 
@@ -86,7 +86,7 @@ export function createRestoreRoutes(
         isWhole ? 'admin' : 'write',
         (table, room, grant) => {
           for (const operation of isWhole ? [] : restoreOperations(table, past, scope)) {
-            if (!allows(grant.access, operation))
+            if (!allows(grant.permissions, operation))
               throw refusal(control, grant.caller, room.name, operation)
           }
           return restoreFrom(table, past, atMs, scope)

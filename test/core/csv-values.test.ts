@@ -6,7 +6,7 @@ import {
   formatCsvCell,
   inferColumnType,
   parseCsvCell,
-} from '../../src/index.js'
+} from '../../src/internal.js'
 
 describe('CSV values', () => {
   it('S110: quotes fields with commas, quotes, CR or LF, and tells an empty string from an empty cell', () => {

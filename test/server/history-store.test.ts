@@ -2,15 +2,8 @@
 // the log replayable within the retention, and trimming past it (docs/history.md).
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import {
-  copyHistoryUntil,
-  createMemoryStore,
-  createTable,
-  isTesseraError,
-  loadDocAt,
-  planCompaction,
-  type Store,
-} from '../../src/index.js'
+import { createMemoryStore, createTable, isTesseraError, type Store } from '../../src/index.js'
+import { copyHistoryUntil, loadDocAt, planCompaction } from '../../src/internal.js'
 import { createTokenVerifier } from '../../server/access/tokens.js'
 import { compactWithHistory } from '../../server/room-history.js'
 import { call, testSecret } from '../helpers/auth.js'
