@@ -65,6 +65,9 @@ export interface CompactOptions {
  * - `trim(table, seq)` drops the log entries up to `seq` and the snapshots before `seq` in one
  *   atomic step; the snapshot at `seq` stays.
  * - `load` of a table never written returns `{ updates: [], seq: 0, updateBytes: 0, atMs: 0 }`.
+ * - `append` of an empty list stores nothing and resolves to the current sequence number.
+ * - concurrent `append`s to one table get distinct, gapless sequence numbers; times are kept
+ *   to the millisecond (values of today exceed 2^31: a 64-bit column), authors as any text.
  */
 export interface Store {
   /** Reads a table's newest snapshot and the log entries after it. */
@@ -80,7 +83,10 @@ export interface Store {
   snapshots(table: string): Promise<SnapshotInfo[]>
   /** The bytes of the snapshot at `seq`; undefined when there is none. */
   readSnapshot(table: string, seq: number): Promise<Uint8Array | undefined>
-  /** Up to `limit` log entries with a sequence number above `afterSeq`, oldest first. */
+  /**
+   * Up to `limit` (a whole number >= 0) log entries with a sequence number above `afterSeq`,
+   * oldest first; entries trimmed away are not returned.
+   */
   readLog(table: string, afterSeq: number, limit: number): Promise<LoggedUpdate[]>
   /**
    * Forgets history before the snapshot at `seq`: drops log entries up to `seq` and older
@@ -89,7 +95,10 @@ export interface Store {
   trim(table: string, seq: number): Promise<boolean>
   /** Names of every table that has a snapshot or updates, sorted. */
   list(): Promise<string[]>
-  /** Deletes a table's snapshots and log. Resolves to false when it held nothing. */
+  /**
+   * Deletes a table's snapshots and log. Resolves to false when it held nothing. The table is
+   * then new: its next `append` is numbered 1.
+   */
   delete(table: string): Promise<boolean>
   /** Releases the store; later calls reject with `CLOSED`. Idempotent. */
   close(): Promise<void>
