@@ -87,12 +87,13 @@ describe('restore', () => {
   it('S107: a restore is attributed to its user, shows as a restore, and is undone by restoring again', async () => {
     const server = await startServer({ auth: { secret: testSecret } })
     const admin = await tokenFor('ada', ['admin'])
+    const rita = await tokenFor('rita', ['admin'])
     await call(server, 'POST', '/tables', { token: admin, body: { name: 'sheet', columns } })
     const { conn, mark } = await editAfterMark(server, admin)
     const edited = await markTime(server, 'sheet')
     const afterEdits = conn.table.toJSON()
     const restored = await call(server, 'POST', '/tables/sheet/restore', {
-      token: admin,
+      token: rita,
       body: { at: iso(mark) },
     })
     expect(restored.status).toBe(200)
@@ -101,14 +102,18 @@ describe('restore', () => {
       (await server.store.load('sheet')).seq - 1,
       1,
     )
-    expect(entry!.author).toBe('ada')
+    expect(entry!.author).toBe('rita')
     const history = await call(server, 'GET', '/tables/sheet/rows/r1/history', { token: admin })
     expect(history.body.entries.at(-1)).toMatchObject({
       action: 'insert',
-      userId: 'ada',
+      userId: 'rita',
       isRestore: true,
       cells: { title: 'one', points: 1 },
     })
+    // The audit log (S54) records the restore's row changes under its user too.
+    const audit = await call(server, 'GET', '/tables/sheet/rows/r1/audit', { token: admin })
+    expect(audit.body.entries.at(-1)).toMatchObject({ action: 'insert', userId: 'rita' })
+    expect(audit.body.entries.at(-2)).toMatchObject({ action: 'delete', userId: 'ada' })
     await waitFor(() => conn.table.hasRow('r1') && !conn.table.hasRow('r3'))
 
     const undone = await call(server, 'POST', '/tables/sheet/restore', {
