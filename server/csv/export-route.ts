@@ -1,6 +1,5 @@
 // `GET /tables/:table/export.csv` (docs/csv.md): the table's rows as CSV, streamed in chunks with
 // backpressure. The rows are taken in one synchronous step, so the file is one state of the table.
-import { once } from 'node:events'
 import express, { type Request, type Response, type Router } from 'express'
 import { type Column, type Row, type Store, type Table } from '../../src/index.js'
 import { encodeCsvRecord, evaluateQuery, formatCsvCell, parseQuery } from '../../src/internal.js'
@@ -31,6 +30,18 @@ const extract = (request: Request, table: Table): Extract => {
   return { columns, rows: ids.map((id) => table.getRow(id)!) }
 }
 
+/** Resolves once the response drains or closes, leaving no listener behind. */
+const drainedOrClosed = (response: Response): Promise<void> =>
+  new Promise((resolve) => {
+    const done = (): void => {
+      response.off('drain', done)
+      response.off('close', done)
+      resolve()
+    }
+    response.on('drain', done)
+    response.on('close', done)
+  })
+
 /** Writes the CSV of `extract`, waiting for the socket to drain; stops when the caller leaves. */
 async function writeCsv(response: Response, name: string, { columns, rows }: Extract) {
   response.writeHead(200, {
@@ -45,8 +56,7 @@ async function writeCsv(response: Response, name: string, { columns, rows }: Ext
       const fields = columns.map((column) => formatCsvCell(column.type, row[column.name] ?? null))
       chunk += encodeCsvRecord([row.id, ...fields])
     }
-    if (!response.write(chunk))
-      await Promise.race([once(response, 'drain'), once(response, 'close')])
+    if (!response.write(chunk)) await drainedOrClosed(response)
   }
   response.end()
 }

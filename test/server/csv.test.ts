@@ -85,6 +85,38 @@ describe('CSV export', () => {
     const missing = await exportCsv(server, '/tables/nope/export.csv')
     expect(missing.response.status).toBe(404)
   })
+
+  it('S110: a large export waits for its reader chunk by chunk and leaves no listener behind', async () => {
+    const server = await startServer()
+    await createTable(server)
+    const lines = Array.from({ length: 20_000 }, (_, n) => `r${n},row number ${n},${n}`)
+    const imported = await importCsv(server, 'items', `id,title,amount\n${lines.join('\n')}`)
+    expect(imported.body.inserted).toBe(20_000)
+    const warnings: string[] = []
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name)
+    }
+    process.on('warning', onWarning)
+    try {
+      const response = await fetch(`${server.url}/tables/items/export.csv`)
+      const reader = response.body!.getReader()
+      let bytes = 0
+      let chunks = 0
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        bytes += value.byteLength
+        chunks++
+      }
+      expect(chunks).toBeGreaterThan(10)
+      expect(bytes).toBeGreaterThan(20_000 * 20)
+      // Warnings are emitted on the next tick: let one pass before looking.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    } finally {
+      process.off('warning', onWarning)
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning')
+  })
 })
 
 describe('CSV import', () => {

@@ -1,6 +1,6 @@
-// A table's past, measured on a real server over SQLite: CSV import and export of 100,000 rows
-// (beside a JSON bulk insert of the same rows), answering `?at=` on a table with 100,000 updates
-// of history (beside replaying the whole log), and the storage the retention costs.
+// A table's past on a real server over SQLite: answering `?at=` on a table with 100,000 updates of
+// history (beside replaying the whole log and decoding the newest snapshot), and the storage the
+// retention costs per 1,000 updates.
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
@@ -12,99 +12,14 @@ import { compactWithHistory } from '../../server/room-history.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { median, report, time } from './report.js'
 
-const csvRows = Number(process.env.TESSERA_BENCH_CSV_ROWS || 100_000)
 const historyUpdates = Number(process.env.TESSERA_BENCH_HISTORY_UPDATES || 100_000)
 const tableRows = Number(process.env.TESSERA_BENCH_HISTORY_ROWS || 1000)
-const seconds = (ms: number): string => (ms / 1000).toFixed(2)
-const columns = [
-  { name: 'title', type: 'string' },
-  { name: 'amount', type: 'number' },
-  { name: 'done', type: 'boolean' },
-  { name: 'due', type: 'date' },
-  { name: 'note', type: 'string' },
-]
-
-const startServer = (dbPath: string) =>
-  createServer({ host: '127.0.0.1', port: 0, dbPath, staticDir: false, maxImportBytes: 1 << 30 })
 
 const timed = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
   const start = performance.now()
   const result = await run()
   return [result, performance.now() - start]
 }
-
-it('CSV: import and export 100,000 rows', async () => {
-  const server = await startServer(join(tempDir(), 'csv.db'))
-  const url = server.url!
-  for (const name of ['csv', 'json']) {
-    await fetch(`${url}/tables`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name, columns }),
-    })
-  }
-  const rows = Array.from({ length: csvRows }, (_, n) => ({
-    title: `row ${n}, "quoted"`,
-    amount: n * 1.5,
-    done: n % 3 === 0,
-    due: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
-    note: n % 10 === 0 ? '' : `note ${n}`,
-  }))
-  const csv =
-    'title,amount,done,due,note\r\n' +
-    rows
-      .map(
-        (row) =>
-          `"${row.title.replaceAll('"', '""')}",${row.amount},${row.done},${row.due},${row.note}`,
-      )
-      .join('\r\n')
-  const [imported, importMs] = await timed(async () => {
-    const response = await fetch(`${url}/tables/csv/import`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/csv' },
-      body: csv,
-    })
-    return (await response.json()) as { inserted: number }
-  })
-  expect(imported.inserted).toBe(csvRows)
-  const [inserted, jsonMs] = await timed(async () => {
-    const response = await fetch(`${url}/tables/json/rows`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(rows),
-    })
-    return (await response.json()) as { rows: unknown[] }
-  })
-  expect(inserted.rows).toHaveLength(csvRows)
-  const [exported, exportMs] = await timed(async () =>
-    (await fetch(`${url}/tables/csv/export.csv`)).text(),
-  )
-  expect(exported.split('\r\n')).toHaveLength(csvRows + 2)
-  const [page, pageMs] = await timed(async () =>
-    (await fetch(`${url}/tables/json/rows?limit=${csvRows}`)).json(),
-  )
-  expect((page as { rows: unknown[] }).rows).toHaveLength(csvRows)
-  await server.close()
-  report(
-    'history-csv',
-    `CSV, ${csvRows.toLocaleString('en')} rows × 5 columns`,
-    ['measure', 'time (s)', 'size (MB)', 'beside it, same run (s)'],
-    [
-      [
-        'import (POST text/csv, one transaction, stored)',
-        seconds(importMs),
-        (csv.length / 1e6).toFixed(1),
-        `JSON bulk insert ${seconds(jsonMs)}`,
-      ],
-      [
-        'export (GET export.csv, streamed)',
-        seconds(exportMs),
-        (exported.length / 1e6).toFixed(1),
-        `JSON rows page ${seconds(pageMs)}`,
-      ],
-    ],
-  )
-}, 600_000)
 
 /** Writes `updates` cell edits as the room would: one log entry each, compacted every 1,000. */
 async function writeHistory(store: Store, retentionMs: number, startMs: number) {
@@ -206,6 +121,15 @@ it('history: answering ?at= over 100,000 updates, and the storage of the retenti
       for (const entry of log) Y.applyUpdate(replica, entry.update)
     })
   })
+  const newest = (await store.snapshots('t')).at(-1)!
+  const newestBytes = (await store.readSnapshot('t', newest.seq))!
+  const decodeMs = median(
+    Array.from({ length: 5 }, () =>
+      time(() => {
+        Y.applyUpdate(new Y.Doc(), newestBytes)
+      }),
+    ),
+  )
   const nearest = await loadDocAt(store, 't', lastMs)
   expect(createTable({ doc: nearest.doc }).toJSON()).toEqual(createTable({ doc }).toJSON())
   await store.close()
@@ -216,6 +140,10 @@ it('history: answering ?at= over 100,000 updates, and the storage of the retenti
     [
       ...answers.map(([label, ms]) => [`GET /rows?at= ${label} (median of 5, ms)`, ms]),
       ['replaying the whole log in one transaction, for comparison (ms)', replayMs.toFixed(0)],
+      [
+        `decoding the newest snapshot alone (${(newestBytes.byteLength / 1e6).toFixed(2)} MB; what loading the table costs), median of 5 (ms)`,
+        decodeMs.toFixed(0),
+      ],
       [
         'log entries / snapshots kept, 30-day retention',
         `${withHistory.log.n} / ${withHistory.snapshots.n}`,
