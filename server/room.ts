@@ -8,6 +8,7 @@ import { encodeAwarenessStates, encodeMessage } from '../src/internal.js'
 import {
   createGroupCommit,
   type CommitContext,
+  type CommitLog,
   type CommittedBatch,
   type DurableCallback,
 } from './group-commit.js'
@@ -25,6 +26,8 @@ export interface Peer {
    * reply (computed after the commit) already carries what they would send.
    */
   readonly isAwaitingSyncReply: boolean
+  /** Who this connection's updates are from in the table's history (a user id, or null). */
+  readonly author: string | null
   /** A window connection (docs/protocol.md §8): it never gets the table's updates. */
   readonly isWindowOnly?: boolean
 }
@@ -38,6 +41,8 @@ export interface Room {
   table(): Table
   /** True when the table holds nothing: no update was ever stored or applied. */
   isEmpty(): boolean
+  /** Runs `edit`; the updates it makes are kept in history as written by `author`. */
+  writeAs<T>(author: string | null, edit: () => T): T
   join(peer: Peer): void
   leave(peer: Peer): void
   /** Keeps the room loaded (REST requests, live streams); returns the release function. */
@@ -111,15 +116,12 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
     count: stored.updates.length,
     bytes: stored.updateBytes,
     isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
+    atMs: stored.atMs,
+    seq: stored.seq,
   })
 }
 
-function createRoom(
-  name: string,
-  doc: Y.Doc,
-  context: RoomContext,
-  log: { count: number; bytes: number; isEmpty: boolean },
-): Room {
+function createRoom(name: string, doc: Y.Doc, context: RoomContext, log: CommitLog): Room {
   const { metrics } = context
   const awareness = new awarenessProtocol.Awareness(doc)
   awareness.setLocalState(null)
@@ -136,8 +138,12 @@ function createRoom(
     },
   })
 
+  // The author of REST writes (and restores, imports) made inside `writeAs`.
+  let author: string | null = null
   doc.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin !== loading) commits.add(update, origin)
+    if (origin === loading) return
+    const peer = peers.has(origin as Peer) ? (origin as Peer) : undefined
+    commits.add(update, origin, peer === undefined ? author : peer.author)
   })
   awareness.on('update', (changes: AwarenessChanges, origin: unknown) => {
     relayPresence(changes, origin as Peer | undefined)
@@ -169,6 +175,15 @@ function createRoom(
     },
     table: () => (table ??= createTable({ doc })),
     isEmpty: () => log.isEmpty,
+    writeAs(writer, edit) {
+      const outer = author
+      author = writer
+      try {
+        return edit()
+      } finally {
+        author = outer
+      }
+    },
     join(peer) {
       peers.add(peer)
       holds++

@@ -43,7 +43,7 @@ async function seed(dbPath: string): Promise<number> {
   }
   const update = Y.encodeStateAsUpdate(doc)
   const store = createSqliteStore({ path: dbPath })
-  await store.append(table, [update])
+  await store.append(table, [{ update, atMs: Date.now(), author: null }])
   await store.close()
   return update.byteLength
 }
