@@ -1,18 +1,18 @@
 // Partial sync on a 1,000,000-row × 10-column table (#17 item 6), in Node against a real server
 // on 127.0.0.1: opening a 50-row sorted, filtered window (cold table, cold index, warm), its bytes
 // on the wire, scrolling it by 50 rows, a window client's cell edit reaching a full replica, and
-// server heap per open window, beside opening the whole document with a plain Yjs sync client.
+// server memory per open window, beside opening the whole document with a plain Yjs sync client.
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { connectQuery, type QueryConnection } from '../../client/query/connect-query.js'
 import { createTable } from '../../src/index.js'
-import { createServer } from '../../server/index.js'
 import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
 import { decodeMessage, encodeSyncStep1 } from '../../src/internal.js'
+import { bundleEntry, startChildServer } from '../helpers/child-server.js'
 import { tempDir } from '../helpers/temp-dir.js'
-import { heapUsed, median, report } from './report.js'
+import { median, report } from './report.js'
 
 const rowCount = Number(process.env.TESSERA_BENCH_ROWS || 1_000_000)
 const table = 'big'
@@ -106,8 +106,11 @@ it('measures partial sync on a 1,000,000-row table', async () => {
   // The seeding doc stays as a full replica that already holds the table (see below).
   const { bytes: documentBytes, doc: seededDoc } = await seed(dbPath)
   progress(`seeded ${documentBytes} bytes`)
-  const server = await createServer({ host: '127.0.0.1', port: 0, dbPath, staticDir: false })
-  const url = server.url!.replace(/^http/, 'ws')
+  // The server runs in its own process: a client decoding the whole table here cannot stall it,
+  // and its memory is its own.
+  const file = await bundleEntry('server/main.ts', 'bench-window')
+  const server = await startChildServer(file, ['serve', '--port', '0', '--db', dbPath])
+  const url = server.wsUrl
   try {
     const first = counted(url)
     const coldMs = await timed(() => first.q.whenLoaded(), 'cold open')
@@ -169,10 +172,10 @@ it('measures partial sync on a 1,000,000-row table', async () => {
     }
     full.socket.close()
 
-    const before = heapUsed()
+    const before = server.rssBytes()
     const windows = Array.from({ length: 50 }, (_, index) => counted(url, 1000 + 50 * index))
     await Promise.all(windows.map(({ q }) => q.whenLoaded()))
-    const perWindow = (heapUsed() - before) / windows.length
+    const perWindow = (server.rssBytes() - before) / windows.length
     await Promise.all(windows.map(({ q }) => q.close()))
     await Promise.all([first.q.close(), deep.q.close()])
     // Last: decoding the whole table blocks this process (server included) for a long time.
@@ -188,7 +191,7 @@ it('measures partial sync on a 1,000,000-row table', async () => {
     const kb = (value: number) => `${(value / 1024).toFixed(1)} KB`
     report(
       'window-sync',
-      `Partial sync, ${rowCount.toLocaleString('en')} rows × 10 columns, window of 50 rows where done = false orderBy n desc (Node, one process)`,
+      `Partial sync, ${rowCount.toLocaleString('en')} rows × 10 columns, window of 50 rows where done = false orderBy n desc (Node; the server in its own process)`,
       ['measure', 'figure', 'note'],
       [
         ['open a window, cold table (load from SQLite + first answer)', ms(coldMs), kb(coldBytes)],
@@ -203,14 +206,10 @@ it('measures partial sync on a 1,000,000-row table', async () => {
         ['a window cell edit seen by a full replica, median of 10', ms(median(edits)), ''],
         ['open the whole document (Yjs sync client)', ms(fullMs), kb(wholeBytes)],
         ['the whole document as one update', '', kb(documentBytes)],
-        [
-          'heap per open window (50 windows, one shared index)',
-          kb(perWindow),
-          'client and server in one process',
-        ],
+        ['server RSS per open window (50 more windows, one shared index)', kb(perWindow), ''],
       ],
     )
   } finally {
-    await server.close()
+    await server.stop()
   }
 })
