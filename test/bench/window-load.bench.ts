@@ -30,7 +30,11 @@ async function seed(url: string, table: string): Promise<void> {
     conn.table.insertRows(
       Array.from({ length: size }, (_, i) => {
         const n = from + i
-        const row: Record<string, string | number | boolean> = { title: `Row ${n}`, n, done: n % 3 === 0 }
+        const row: Record<string, string | number | boolean> = {
+          title: `Row ${n}`,
+          n,
+          done: n % 3 === 0,
+        }
         for (const name of extraColumns) row[name] = `${name} ${n % 997}`
         return row
       }),
