@@ -16,6 +16,7 @@ import {
   type CommittedBatch,
   type DurableCallback,
 } from './group-commit.js'
+import { createJoinState, type JoinState, type StateVector } from './join-state.js'
 
 /** A connection's sync session as a room sees it. */
 export interface Peer {
@@ -44,6 +45,11 @@ export interface Room {
   /** Keeps the room loaded (REST requests, live streams); returns the release function. */
   hold(): () => void
   readonly holds: number
+  /**
+   * The sync answer for a replica at `stateVector`, as messages: replicas that lack most of the
+   * table share one encoding of it (S125). Call once everything applied is committed.
+   */
+  syncAnswer(stateVector: StateVector): Uint8Array[]
   /** Sends the pending batch back to the connections it came from too (they lack a correction). */
   echoToOrigins(): void
   /**
@@ -95,9 +101,19 @@ function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: Committe
 export async function loadRoom(name: string, context: RoomContext): Promise<Room> {
   const stored = await context.store.load(name)
   const doc = new Y.Doc()
+  let joins: JoinState | undefined
   try {
     doc.transact(() => {
-      if (stored.snapshot !== undefined) Y.applyUpdate(doc, stored.snapshot, loading)
+      if (stored.snapshot !== undefined) {
+        Y.applyUpdate(doc, stored.snapshot, loading)
+        // The snapshot is already the encoding joiners need: it is shared, the log follows it.
+        const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc))
+        joins = createJoinState(doc, {
+          state: stored.snapshot,
+          stateVector,
+          updates: stored.updates,
+        })
+      }
       for (const update of stored.updates) Y.applyUpdate(doc, update, loading)
     }, loading)
   } catch (cause) {
@@ -108,7 +124,7 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
       { cause },
     )
   }
-  return createRoom(name, doc, context, {
+  return createRoom(name, doc, context, joins ?? createJoinState(doc), {
     count: stored.updates.length,
     bytes: stored.updateBytes,
     isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
@@ -119,6 +135,7 @@ function createRoom(
   name: string,
   doc: Y.Doc,
   context: RoomContext,
+  joins: JoinState,
   log: { count: number; bytes: number; isEmpty: boolean },
 ): Room {
   const { metrics } = context
@@ -138,7 +155,9 @@ function createRoom(
   })
 
   doc.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin !== loading) commits.add(update, origin)
+    if (origin === loading) return
+    commits.add(update, origin)
+    joins.append(update)
   })
   awareness.on('update', (changes: AwarenessChanges, origin: unknown) => {
     relayPresence(changes, origin as Peer | undefined)
@@ -189,6 +208,7 @@ function createRoom(
         isHeld = false
       }
     },
+    syncAnswer: (stateVector) => joins.answer(stateVector),
     keep: (update) => {
       commits.keep(update)
     },

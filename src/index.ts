@@ -19,6 +19,7 @@ export {
   decodeMessage,
   encodeSyncStep1,
   encodeSyncStep2,
+  isSyncStep2,
   encodeAwarenessStates,
 } from './wire/messages.js'
 export type { WireMessage, WireMessageType } from './wire/messages.js'

@@ -7,6 +7,7 @@ import {
   CloseCode,
   closeCodeOf,
   cutCloseReason,
+  isSyncStep2,
   TesseraError,
   type Transport,
 } from '../../src/index.js'
@@ -88,6 +89,7 @@ export function createUpgrades(
     socket.on('pong', () => alive.add(socket))
     const transport = createWsTransport(socket, {
       isSlow: (bufferedBytes) => admitted.isSlow(bufferedBytes),
+      isBudgeted: isSyncStep2,
       onRefused: (error) => {
         metrics.error(error.code)
       },
