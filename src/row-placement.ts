@@ -4,7 +4,7 @@ import { TesseraError } from './errors.js'
 import type { RowId } from './ids.js'
 import { cellKey, positionColumn, type TableMaps } from './layout.js'
 import type { RowState, RowStates } from './row-state.js'
-import { positionsBetween, type Position } from './row-order.js'
+import { positionsAfter, positionsBetween, type Position } from './row-order.js'
 import type { Placement } from './columns.js'
 
 /** Placement of rows for one table; `requireRow` throws ROW_NOT_FOUND for a missing anchor. */
@@ -33,7 +33,7 @@ export function createRowPlacement(
     where: string,
   ): Position[] => {
     const anchorId = placement?.before ?? placement?.after
-    if (anchorId === undefined) return positionsBetween(states.maxPosition(), null, count)
+    if (anchorId === undefined) return positionsAfter(states.maxPosition(), count)
     if (placement?.before !== undefined && placement.after !== undefined) {
       throw new TesseraError('INVALID_ARGUMENT', `${where}: give either before or after, not both`)
     }
