@@ -22,6 +22,8 @@ const inFlight = Number(process.env.TESSERA_BENCH_IN_FLIGHT || 8)
 const pacedRate = Number(process.env.TESSERA_BENCH_PACED_RATE || 5000)
 const pacedSeconds = Number(process.env.TESSERA_BENCH_PACED_SECONDS || 4)
 const pacedPerTable = Math.ceil((pacedRate * pacedSeconds) / tableCount)
+/** A folder: the Tessera server writes a CPU profile there (and is stopped, not killed). */
+const profileDir = process.env.TESSERA_BENCH_PROFILE
 
 /** A table's first state and the single-cell updates a writer sends to it, in order. */
 interface Workload {
@@ -136,7 +138,8 @@ it('durable single-cell updates: 50 writers over 100 tables', async () => {
   const file = await bundleEntry('server/main.ts', 'bench-tessera')
   const db = join(dir, 'durable.db')
   const args = ['serve', '--port', '0', '--db', db, '--max-messages-per-second', '100000']
-  let server = await startChildServer(file, args)
+  const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+  let server = await startChildServer(file, args, {}, nodeArgs)
   const clients = await connectTables(server, 'table')
   clients.forEach((client, table) => client.sendUpdate(loads[table]!.base))
   await Promise.all(clients.map((client) => client.save()))
@@ -153,7 +156,7 @@ it('durable single-cell updates: 50 writers over 100 tables', async () => {
   for (const client of clients) client.close()
 
   // Everything acknowledged survives a kill -9: a new server on the same file has every edit.
-  await server.stop('SIGKILL')
+  await server.stop(profileDir === undefined ? 'SIGKILL' : 'SIGTERM')
   server = await startChildServer(file, args)
   let intact = 0
   for (const [index, load] of loads.entries()) {

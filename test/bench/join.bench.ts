@@ -18,7 +18,9 @@ import { connectWireClient } from './wire-client.js'
 
 const rowCount = Number(process.env.TESSERA_BENCH_JOIN_ROWS || 100_000)
 const joinerCount = Number(process.env.TESSERA_BENCH_JOINERS || 100)
-const kinds: ServerKind[] = ['tessera', 'y-websocket-server', 'hocuspocus']
+const kinds = (process.env.TESSERA_BENCH_KINDS ?? 'tessera,y-websocket-server,hocuspocus').split(
+  ',',
+) as ServerKind[]
 const table = 'big'
 
 /** The table as 10 updates of 10 % of the rows each (each under the servers' message limits). */

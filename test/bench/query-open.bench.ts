@@ -108,7 +108,7 @@ function measure(size: number): (string | number)[] {
           { name: 'done', type: 'boolean', default: false },
           { name: 'note', type: 'string' },
         ],
-      }).insertRows(rows)
+      }).insertRows(rows as never)
     }),
   })
   let window: readonly Row[] = []

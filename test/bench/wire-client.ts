@@ -28,6 +28,20 @@ export async function connectWireClient(wsUrl: string, table: string): Promise<W
   let nextRequest = 1
   const acks = new Map<number, (atMs: number) => void>()
   const replies: ((update: Uint8Array) => void)[] = []
+  const rejects = new Set<(error: Error) => void>()
+  /** A promise that also fails when the connection closes first. */
+  const untilClosed = <T>(start: (resolve: (value: T) => void) => void): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (closed !== undefined) {
+        reject(closed)
+        return
+      }
+      rejects.add(reject)
+      start((value) => {
+        rejects.delete(reject)
+        resolve(value)
+      })
+    })
   socket.on('message', (data: Buffer) => {
     bytesReceived += data.byteLength
     const message = decodeMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
@@ -36,6 +50,11 @@ export async function connectWireClient(wsUrl: string, table: string): Promise<W
       acks.delete(message.requestId)
     } else if (message.type === 'sync-step-2') replies.shift()?.(message.update)
     else if (message.type === 'not-saved') throw new Error(`not saved: ${message.message}`)
+  })
+  let closed: Error | undefined
+  socket.on('close', (code, reason) => {
+    closed = new Error(`${table}: closed with ${code} ${reason.toString()}`)
+    for (const reject of rejects) reject(closed)
   })
   socket.on('error', () => undefined)
   let isOpen = false
@@ -47,13 +66,13 @@ export async function connectWireClient(wsUrl: string, table: string): Promise<W
     },
     save() {
       const requestId = nextRequest++
-      return new Promise((resolve) => {
+      return untilClosed((resolve) => {
         acks.set(requestId, resolve)
         socket.send(encodeMessage({ type: 'saved', requestId }))
       })
     },
     sync(stateVector = emptyStateVector) {
-      return new Promise((resolve) => {
+      return untilClosed((resolve) => {
         replies.push(resolve)
         socket.send(encodeMessage({ type: 'sync-step-1', stateVector }))
       })
