@@ -3,7 +3,7 @@
 // updates applied since (docs/protocol.md §3, S125). Other answers are computed per request.
 // Knows the doc and the message encoding; not sessions or sockets.
 import * as Y from 'yjs'
-import { encodeMessage, encodeSyncStep2 } from '../src/index.js'
+import { encodeMessage, encodeSyncStep2 } from '../src/internal.js'
 
 /** A state vector: per Yjs client, the clock a replica has reached. */
 export type StateVector = ReadonlyMap<number, number>

@@ -3,7 +3,7 @@
 // not compete with the server for the CPU. Speaks y-websocket's protocol (plus Tessera's saved).
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { decodeMessage, encodeMessage } from '../../src/index.js'
+import { decodeMessage, encodeMessage } from '../../src/internal.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 export interface WireClient {

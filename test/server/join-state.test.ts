@@ -2,7 +2,8 @@
 // that lacks most of the table, the updates since as a tail, and exact answers for the others.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createTable, decodeMessage } from '../../src/index.js'
+import { createTable } from '../../src/index.js'
+import { decodeMessage } from '../../src/internal.js'
 import { createJoinState, type StateVector } from '../../server/join-state.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
