@@ -3,6 +3,7 @@
 import type * as Y from 'yjs'
 import type { ColumnId, RowId } from './ids.js'
 import type { TableMaps } from './layout.js'
+import type { RowShapes } from './row-shapes.js'
 
 /** What a writer may do to a table's rows and schema. */
 export interface WritePermissions {
@@ -45,6 +46,8 @@ export interface AppliedUpdate {
 export interface CheckContext {
   readonly transaction: Y.Transaction
   readonly maps: TableMaps
+  /** The shapes of packed rows (read only: the checks never register one). */
+  readonly shapes: RowShapes
   readonly permissions: WritePermissions
   /** The table's name: the one metadata value a writer without admin may fill in. */
   readonly tableName: string | undefined

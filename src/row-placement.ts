@@ -2,8 +2,9 @@
 // neighbours, and the repair of positions that concurrent inserts left equal (S5).
 import { TesseraError } from './errors.js'
 import type { RowId } from './ids.js'
-import { cellKey, positionColumn, type TableMaps } from './layout.js'
+import { positionColumn, type TableMaps } from './layout.js'
 import type { RowState, RowStates } from './row-state.js'
+import { writeOverride } from './stored-row.js'
 import { positionsAfter, positionsBetween, type Position } from './row-order.js'
 import type { Placement } from './table-api.js'
 
@@ -67,8 +68,8 @@ export function createRowPlacement(maps: TableMaps, states: RowStates): RowPlace
   }
 
   const moveTo = (state: RowState, position: Position): void => {
-    states.markOverridden(state.id)
-    maps.cells.set(cellKey(state.id, positionColumn), [state.inc, position])
+    states.markOverridden(state)
+    writeOverride(maps, state, positionColumn, position)
     states.setLocal(state.id, { ...state, position })
   }
 

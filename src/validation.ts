@@ -7,6 +7,8 @@ import { tableMaps, type TableMaps } from './layout.js'
 import { checkOverrides } from './override-check.js'
 import { checkRows, type ColumnTypes } from './row-check.js'
 import { remoteContent } from './row-state.js'
+import { createRowShapes } from './row-shapes.js'
+import { checkShapes } from './shape-check.js'
 import { checkColumns, checkMeta, removeStrays } from './schema-check.js'
 import { columnTypes, type ColumnType } from './schema.js'
 import type { AppliedUpdate, CheckContext, WritePermissions } from './check-types.js'
@@ -61,6 +63,7 @@ export function applyChecked(
     const context: CheckContext = {
       transaction,
       maps,
+      shapes: createRowShapes(maps),
       permissions,
       tableName: options.tableName,
       result,
@@ -70,6 +73,7 @@ export function applyChecked(
     removeStrays(context)
     checkMeta(context)
     result.schemaChanged = checkColumns(context)
+    checkShapes(context)
     const types = columnTypesById(maps)
     const inserted = checkRows(context, types)
     checkOverrides(context, types, inserted)

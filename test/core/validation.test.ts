@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { createTable, type Table } from '../../src/index.js'
 import { allowEverything, applyChecked, type WritePermissions } from '../../src/validation.js'
+import { writeRawOverride } from '../helpers/raw-cells.js'
 
 const columns = [
   { name: 'title', type: 'string' as const },
@@ -33,8 +34,7 @@ function setup(permissions: WritePermissions = allowEverything) {
 
 /** Writes a raw override as a foreign client would, bypassing the API's checks. */
 const writeRaw = (table: Table, rowId: string, columnId: string, value: unknown) => {
-  const inc = (table.doc.getMap('rows').get(rowId) as { i: number }).i
-  table.doc.getMap('cells').set(`${rowId}\u0000${columnId}`, [inc, value])
+  writeRawOverride(table.doc, rowId, columnId, value)
 }
 
 describe('server-side validation', () => {
@@ -51,7 +51,7 @@ describe('server-side validation', () => {
       'SCHEMA_VIOLATION',
     ])
     expect(result.violations[0]!.message).toMatch(/expects a number/)
-    expect(server.doc.getMap('cells').get(`${id}\u0000priority`)).toEqual([expect.any(Number), 12])
+    expect(server.getRow(id)).toEqual({ id, title: null, priority: 12 })
     expect(client.getRow(id)).toEqual({ id, title: null, priority: 12 })
   })
 
@@ -222,5 +222,30 @@ describe('server-side validation', () => {
     expect(table.rowIds()).toEqual(['weird', id])
     expect(table.insertRow({ title: 'y' }, { before: 'weird' })).toBeTypeOf('string')
     expect(table.size).toBe(3)
+  })
+
+  it('S128: a shape is kept as first written: a change or delete is put back, a malformed one removed', () => {
+    const { server, client, send } = setup()
+    let id = ''
+    expect(
+      send((table) => (id = table.insertRow({ title: 'packed', priority: 2 }))).violations,
+    ).toEqual([])
+    expect(server.getRow(id)).toEqual({ id, title: 'packed', priority: 2 })
+    const shapes = client.doc.getMap('shapes')
+    const [key] = [...shapes.keys()]
+    const changed = send(() => {
+      shapes.set(key!, ['priority', 'title'])
+      shapes.set('bogus', ['title', 'title'])
+    })
+    expect(changed.violations.map((violation) => violation.message)).toEqual([
+      expect.stringMatching(/is never changed or deleted; it was restored/),
+      expect.stringMatching(/"bogus": not a list of distinct column ids; it was removed/),
+    ])
+    expect(server.doc.getMap('shapes').get(key!)).toEqual(['title', 'priority'])
+    expect(server.doc.getMap('shapes').has('bogus')).toBe(false)
+    const deleted = send(() => shapes.delete(key!))
+    expect(deleted.violations.map((violation) => violation.code)).toEqual(['SCHEMA_VIOLATION'])
+    expect(server.getRow(id)).toEqual({ id, title: 'packed', priority: 2 })
+    expect(client.getRow(id)).toEqual({ id, title: 'packed', priority: 2 })
   })
 })
