@@ -4,13 +4,7 @@ import type { IncomingMessage } from 'node:http'
 import { TesseraError, type Store } from '../src/index.js'
 import { parseRules, type Rules } from './access/rules.js'
 import { createTokenVerifier, type TokenOptions } from './access/tokens.js'
-
-/** Where the server reports what it does; `main.ts` passes the console. Library code never logs. */
-export interface Logger {
-  info(message: string): void
-  warn(message: string): void
-  error(message: string, error?: unknown): void
-}
+import { silentLogger, type Logger } from './logger.js'
 
 /** What `authenticate` resolves to: anything the app uses to identify the caller. */
 export type User = unknown
@@ -58,6 +52,13 @@ export interface ServerOptions {
   auth?: TokenOptions
   /** Per-table access rules (docs/security.md); default: none, so the default rule applies to every table. */
   rules?: Rules
+  /**
+   * A JSON file holding the rules instead (same shape as `rules`): read at start and watched,
+   * so a change applies to new and open connections without a restart (S76).
+   */
+  rulesPath?: string
+  /** Roles that may revoke anyone's tokens (`POST /auth/revocations`); default `["admin"]`. */
+  adminRoles?: readonly string[]
   /** Keep audit log entries this long; default 90 days. */
   auditRetentionMs?: number
   /** Allow listening on a non-loopback host without auth (and dev login there); default false. */
@@ -74,6 +75,12 @@ export interface ServerOptions {
   maxBytesPerSecond?: number
   /** Unsent bytes a connection may hold before it is closed as a slow reader; default 8 MiB (4408). */
   maxBufferedBytes?: number
+  /**
+   * Largest presence (awareness) state relayed, in bytes of its JSON; default 4 KiB. A larger
+   * state is dropped and its sender gets a MESSAGE_TOO_LARGE notice (S71). At most a quarter
+   * of maxBufferedBytes.
+   */
+  maxPresenceBytes?: number
   /** Most open connections from one IP address; default 1,000. More: 4429. */
   maxConnectionsPerIp?: number
   /** Most connections still opening (authenticating, loading) at once; default 1,000. More: 4429. */
@@ -93,13 +100,14 @@ export interface ServerOptions {
 
 /** Options with every default filled in. */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth'>
+  Omit<
+    ServerOptions,
+    'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rulesPath'
+  >
 > &
-  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError' | 'auth'> & {
+  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError' | 'auth' | 'rulesPath'> & {
     logger: Logger
   }
-
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
 export const defaultOptions = {
   host: '127.0.0.1',
@@ -113,6 +121,7 @@ export const defaultOptions = {
   idleUnloadMs: 30_000,
   canCreateTables: true,
   rules: {},
+  adminRoles: ['admin'],
   auditRetentionMs: 90 * 24 * 60 * 60 * 1000,
   isInsecure: false,
   devLogin: false,
@@ -121,6 +130,7 @@ export const defaultOptions = {
   maxMessagesPerSecond: 1000,
   maxBytesPerSecond: 32 * 1024 * 1024,
   maxBufferedBytes: 8 * 1024 * 1024,
+  maxPresenceBytes: 4 * 1024,
   maxConnectionsPerIp: 1000,
   maxPendingConnections: 1000,
   maxPendingBytes: 1024 * 1024,
@@ -162,6 +172,11 @@ const checks: Record<keyof ServerOptions, Check> = {
       checkAuth(value)
     }),
   rules: (value) => checkThrows(() => parseRules(value)),
+  rulesPath: text,
+  adminRoles: (value) =>
+    Array.isArray(value) && value.every((role) => typeof role === 'string' && role !== '')
+      ? undefined
+      : 'a list of role names',
   auditRetentionMs: integer(1),
   isInsecure: flag,
   devLogin: flag,
@@ -170,6 +185,7 @@ const checks: Record<keyof ServerOptions, Check> = {
   maxMessagesPerSecond: integer(1),
   maxBytesPerSecond: integer(1024),
   maxBufferedBytes: integer(1024),
+  maxPresenceBytes: integer(64),
   maxConnectionsPerIp: integer(1),
   maxPendingConnections: integer(1),
   maxPendingBytes: integer(1024),
@@ -235,8 +251,26 @@ export function parseServerOptions(
       )
     }
   }
+  if (options.rules !== undefined && options.rulesPath !== undefined) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      'createServer: rules and rulesPath exclude each other: give the rules inline or as a file',
+    )
+  }
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   )
-  return { ...defaultOptions, staticDir: defaultStaticDir, logger: silent, ...defined }
+  const resolved = {
+    ...defaultOptions,
+    staticDir: defaultStaticDir,
+    logger: silentLogger,
+    ...defined,
+  }
+  if (resolved.maxPresenceBytes > resolved.maxBufferedBytes / 4) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `createServer: option maxPresenceBytes (${resolved.maxPresenceBytes}) must be at most a quarter of maxBufferedBytes (${resolved.maxBufferedBytes}); lower it or raise maxBufferedBytes`,
+    )
+  }
+  return resolved
 }

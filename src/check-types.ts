@@ -1,17 +1,10 @@
-// The types the server's update checks share (docs/semantics.md S80–S87): a writer's rights,
-// what a check refused, what an accepted update did, and the context of one check. Types only.
+// The types the server's update checks share (docs/semantics.md S80–S87): what a check
+// refused, what an accepted update did, and the context of one check. Types only.
 import type * as Y from 'yjs'
 import type { ColumnId, RowId } from './ids.js'
 import type { TableMaps } from './layout.js'
+import type { TablePermissions } from './permissions.js'
 import type { RowShapes } from './row-shapes.js'
-
-/** What a writer may do to a table's rows and schema. */
-export interface WritePermissions {
-  canInsertRows: boolean
-  canUpdateRows: boolean
-  canDeleteRows: boolean
-  canChangeSchema: boolean
-}
 
 /** Something an update tried that was undone; sent back to the writer. */
 export interface Violation {
@@ -48,7 +41,7 @@ export interface CheckContext {
   readonly maps: TableMaps
   /** The shapes of packed rows (read only: the checks never register one). */
   readonly shapes: RowShapes
-  readonly permissions: WritePermissions
+  readonly permissions: TablePermissions
   /** The table's name: the one metadata value a writer without admin may fill in. */
   readonly tableName: string | undefined
   readonly result: AppliedUpdate

@@ -5,7 +5,7 @@ import { expect } from 'vitest'
 import * as Y from 'yjs'
 import { createTable } from '../../src/index.js'
 import { fitsType } from '../../src/schema.js'
-import { applyChecked, allowEverything } from '../../src/internal.js'
+import { allPermissions, applyChecked } from '../../src/internal.js'
 import { storedCells, writeRawOverride, writeRawPackedRow } from '../helpers/raw-cells.js'
 
 const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS || 200)
@@ -68,7 +68,7 @@ test.prop([fc.array(write, { maxLength: 12 })], { numRuns })(
         }
       }
     })
-    applyChecked(server.doc, Y.encodeStateAsUpdate(client, vector), 'writer', allowEverything)
+    applyChecked(server.doc, Y.encodeStateAsUpdate(client, vector), 'writer', allPermissions)
     const types = new Map(server.columns().map((column) => [column.id as string, column.type]))
     for (const [column, value] of storedCells(server.doc)) {
       expect(types.has(column)).toBe(true)
