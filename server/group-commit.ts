@@ -3,6 +3,7 @@
 // Knows the store and the doc, not peers or sockets (docs/protocol.md §7).
 import * as Y from 'yjs'
 import { TesseraError, type Store } from '../src/index.js'
+import { reclaimDeadOverrides, tableMaps } from '../src/internal.js'
 import type { Metrics } from './metrics.js'
 
 /** Called once everything applied before the call is durable; with the error when it is not. */
@@ -51,6 +52,9 @@ interface Batch extends CommittedBatch {
   isEchoed: boolean
   callbacks: DurableCallback[]
 }
+
+/** The origin of the server's own deletions of dead overrides (S129). */
+const reclaiming = Symbol('tessera.reclaiming')
 
 const newBatch = (): Batch => ({
   updates: [],
@@ -133,6 +137,9 @@ export function createGroupCommit(
     try {
       if (batch.updates.length > 0 || batch.kept.length > 0) await append(batch)
       if (log.count >= context.compactAfterUpdates || log.bytes >= context.compactAfterBytes) {
+        // S129: the deletion of dead overrides is in the snapshot, and is committed and
+        // broadcast by the next flush like any update.
+        reclaimDeadOverrides(tableMaps(doc), reclaiming)
         await compact()
       }
       // Callbacks may join while the commit or the compaction is awaited, or while they run.

@@ -19,6 +19,7 @@ import type { RowShapes } from './row-shapes.js'
 import type { ChangeSource, TableChange } from './row.js'
 import { describe } from './schema.js'
 import { rowIdOfIncarnation, rowStateOf, type RowState } from './stored-row.js'
+import { valueBefore } from './transaction-diff.js'
 
 export type { RowState } from './stored-row.js'
 
@@ -222,7 +223,11 @@ function overriddenCells(
     if (key === null) continue
     const [rowId, columnId] = splitCellKey(key)
     edited.editedRows.add(rowId)
-    if (isReplaced(transaction, maps.cells, key)) add(rowId, columnId)
+    if (!isReplaced(transaction, maps.cells, key)) continue
+    // A deleted override of another life was never shown (S129 reclaims them): no change.
+    const was = maps.cells.has(key) ? undefined : valueBefore(transaction, maps.cells, key)
+    if (Array.isArray(was) && was[0] !== states.get(rowId)?.inc) continue
+    add(rowId, columnId)
   }
   for (const key of changedKeys(transaction, maps.overrides)) {
     const target = key === null ? undefined : parseOverrideKey(key)
