@@ -9,7 +9,7 @@ import { checkOverrides } from './override-check.js'
 import { checkRows, type ColumnTypes } from './row-check.js'
 import { remoteContent } from './row-state.js'
 import { createRowShapes } from './row-shapes.js'
-import { checkShapes } from './shape-check.js'
+import { checkShapeRights, checkShapes } from './shape-check.js'
 import { checkColumns, checkMeta, removeStrays } from './schema-check.js'
 import { columnTypes, type ColumnType } from './schema.js'
 import type { AppliedUpdate, CheckContext } from './check-types.js'
@@ -71,6 +71,7 @@ export function applyChecked(
     const types = columnTypesById(maps)
     const inserted = checkRows(context, types)
     checkOverrides(context, types, inserted)
+    checkShapeRights(context)
     // Any write or deletion made by the checks is a correction the writer lacks.
     result.isCorrected = result.violations.length > 0 || writtenBy(transaction) !== written
   }, origin)

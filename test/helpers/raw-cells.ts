@@ -63,3 +63,42 @@ export function storedCells(doc: Y.Doc): [string, unknown][] {
   })
   return cells
 }
+
+/**
+ * Rewrites row `rowId` in its own life and format, as a writer bypassing the API could: its
+ * cells (by column id; a packed row can only hold the columns of its shape, others are left
+ * out) and, when given, its position.
+ */
+export function rewriteRawRow(
+  doc: Y.Doc,
+  rowId: string,
+  cells: Record<string, unknown>,
+  position?: string,
+): void {
+  const maps = tableMaps(doc)
+  const value = maps.rows.get(rowId)
+  const row = decodeRow(maps, createRowShapes(maps), rowId as RowId, value)
+  if (row === undefined) throw new Error(`no row ${rowId}`)
+  const where = position ?? (row.position as string)
+  if (row.packed === undefined) {
+    maps.rows.set(rowId, { i: row.inc, p: where, c: cells })
+    return
+  }
+  const packed = row.packed.shape.ids.map((id) => cells[id])
+  maps.rows.set(rowId, [row.packed.number, row.inc, where, ...packed])
+}
+
+/**
+ * Writes rows as data format 1 stores them (`{ i, p, c }`, cells by column id), as a client of
+ * that format does: their later edits through the API stay in format 1 (S127).
+ */
+export function writeFormatOneRows(
+  doc: Y.Doc,
+  rows: readonly { id: string; position: string; cells: Record<string, unknown> }[],
+): void {
+  doc.transact(() => {
+    rows.forEach(({ id, position, cells }, index) => {
+      tableMaps(doc).rows.set(id, { i: 1000 + index, p: position, c: cells })
+    })
+  })
+}
