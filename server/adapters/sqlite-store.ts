@@ -39,7 +39,13 @@ const schema = `
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const { path, synchronous = 'full', insideCompaction } = options
   const { readonly = false, busyTimeoutMs = 5000 } = options
-  const { db, run, close } = openSqlite({ path, synchronous, readonly, busyTimeoutMs, schema })
+  const { db, run, runInTurn, close } = openSqlite({
+    path,
+    synchronous,
+    readonly,
+    busyTimeoutMs,
+    schema,
+  })
   const sql = {
     snapshot: db.prepare<[string], { seq: number; data: Buffer }>(
       'SELECT seq, data FROM snapshots WHERE table_name = ?',
@@ -92,7 +98,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   return {
     load: (table) => run('load', () => load(table)),
-    append: (table, updates) => run('append', () => append(table, updates)),
+    // The appends of every table in one turn commit together (one SQLite commit, not one each).
+    append: (table, updates) => runInTurn('append', () => append(table, updates)),
     compact: (table, snapshot, seq) =>
       run('compact', () => {
         compact(table, snapshot, seq)
