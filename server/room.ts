@@ -8,6 +8,7 @@ import { encodeAwarenessStates, encodeMessage } from '../src/internal.js'
 import {
   createGroupCommit,
   type CommitContext,
+  type CommitLog,
   type CommittedBatch,
   type DurableCallback,
 } from './group-commit.js'
@@ -26,6 +27,8 @@ export interface Peer {
    * reply (computed after the commit) already carries what they would send.
    */
   readonly isAwaitingSyncReply: boolean
+  /** Who this connection's updates are from in the table's history (a user id, or null). */
+  readonly author: string | null
 }
 
 export interface Room {
@@ -37,6 +40,8 @@ export interface Room {
   table(): Table
   /** True when the table holds nothing: no update was ever stored or applied. */
   isEmpty(): boolean
+  /** Runs `edit`; the updates it makes are kept in history as written by `author`. */
+  writeAs<T>(author: string | null, edit: () => T): T
   join(peer: Peer): void
   leave(peer: Peer): void
   /** Keeps the room loaded (REST requests, live streams); returns the release function. */
@@ -125,6 +130,8 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
     count: stored.updates.length,
     bytes: stored.updateBytes,
     isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
+    atMs: stored.atMs,
+    seq: stored.seq,
   })
 }
 
@@ -133,7 +140,7 @@ function createRoom(
   doc: Y.Doc,
   context: RoomContext,
   joins: JoinState,
-  log: { count: number; bytes: number; isEmpty: boolean },
+  log: CommitLog,
 ): Room {
   const { metrics } = context
   const awareness = new awarenessProtocol.Awareness(doc)
@@ -151,9 +158,12 @@ function createRoom(
     },
   })
 
+  // The author of REST writes (and restores, imports) made inside `writeAs`.
+  let author: string | null = null
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === loading) return
-    commits.add(update, origin)
+    const peer = peers.has(origin as Peer) ? (origin as Peer) : undefined
+    commits.add(update, origin, peer === undefined ? author : peer.author)
     joins.append(update)
   })
   awareness.on('update', (changes: AwarenessChanges, origin: unknown) => {
@@ -186,6 +196,15 @@ function createRoom(
     },
     table: () => (table ??= createTable({ doc })),
     isEmpty: () => log.isEmpty,
+    writeAs(writer, edit) {
+      const outer = author
+      author = writer
+      try {
+        return edit()
+      } finally {
+        author = outer
+      }
+    },
     join(peer) {
       peers.add(peer)
       holds++

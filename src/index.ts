@@ -24,5 +24,12 @@ export type { LiveQueryDiff, DiffSource, WindowChanges } from './query/window-di
 export { createConflicts } from './conflicts.js'
 export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
 export { createMemoryStore } from './ports/memory-store.js'
-export type { Store, StoredTable } from './ports/store.js'
+export type {
+  Store,
+  StoredTable,
+  NewUpdate,
+  LoggedUpdate,
+  SnapshotInfo,
+  CompactOptions,
+} from './ports/store.js'
 export type { Right, TablePermissions } from './permissions.js'

@@ -127,6 +127,12 @@ export function writeOverride(
   else maps.overrides.set(overrideKeyOf(state, columnId), value)
 }
 
+/** Deletes the override of one cell (or, with positionColumn, the position) of the row's life. */
+export function deleteOverride(maps: TableMaps, state: RowState, columnId: ColumnId): void {
+  if (state.shape === undefined) maps.cells.delete(cellKey(state.id, columnId))
+  else maps.overrides.delete(overrideKeyOf(state, columnId))
+}
+
 /** Deletes the overrides of the row's current life that this replica knows of. */
 export function deleteOverrides(
   maps: TableMaps,

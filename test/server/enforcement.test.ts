@@ -142,7 +142,7 @@ describe('rows rewritten under their own incarnation', () => {
           rewriteRawRow(doc, 'r1', { title: 'MARKER-ROW', priority: 9 }, 'zz')
         })
         expectRefused(context, result, 'MARKER-ROW')
-        const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/history', {
+        const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/audit', {
           token: await rightsToken('read'),
         })
         expect(history.body.entries.map((entry: { action: string }) => entry.action)).toEqual([
@@ -187,7 +187,7 @@ describe('rows rewritten under their own incarnation', () => {
     expect(added.status).toBe(201)
     const row = await call(result.restarted, 'GET', '/tables/todos/rows/r1', { token: admin })
     expect(row.body).toEqual({ id: 'r1', title: 'renamed', priority: null, later: null })
-    const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/history', {
+    const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/audit', {
       token: admin,
     })
     expect(
@@ -208,7 +208,7 @@ describe('rows rewritten under their own incarnation', () => {
       writeRawOverride(doc, 'r1', '', 'a9')
     })
     expect(result.stored).toMatchObject({ rows: [{ id: 'r2' }, { id: 'r1' }] })
-    const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/history', {
+    const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/audit', {
       token: await rightsToken('read'),
     })
     expect(history.body.entries.map((entry: { action: string }) => entry.action)).toEqual([

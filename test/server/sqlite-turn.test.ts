@@ -47,7 +47,7 @@ describe('writes of one turn', () => {
 
   it("appends of several tables in one turn each get their table's sequence numbers", async () => {
     const store = createSqliteStore({ path: join(tempDir(), 'store.db'), synchronous: 'normal' })
-    const update = new Uint8Array([0, 0])
+    const update = { update: new Uint8Array([0, 0]), atMs: 1, author: null }
     const seqs = await Promise.all(
       ['a', 'b', 'a', 'c'].map((table) => store.append(table, [update, update])),
     )
