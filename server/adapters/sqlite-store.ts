@@ -40,7 +40,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const { path, synchronous = 'full', insideCompaction } = options
   const { readonly = false, busyTimeoutMs = 5000 } = options
   // The layout is versioned (sqlite-layout.ts), so it is created or upgraded here, not as a schema.
-  const { db, run, runInTurn, close } = openSqlite({ path, synchronous, readonly, busyTimeoutMs, schema: '' })
+  const { db, run, runInTurn, close } = openSqlite({
+    path,
+    synchronous,
+    readonly,
+    busyTimeoutMs,
+    schema: '',
+  })
   try {
     prepareLayout(db, path, readonly)
   } catch (cause) {
