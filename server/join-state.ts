@@ -103,7 +103,9 @@ export function createJoinState(
       type: 'sync-update',
       update: tail.length === 1 ? tail[0]! : Y.mergeUpdates(tail),
     })
-    return [shared!.message, tailMessage]
+    // The tail goes first: Yjs keeps it pending until the encoding it follows arrives, so a
+    // client has the whole table once it applies the sync step 2 that marks it synced.
+    return [tailMessage, shared!.message]
   }
 
   return {
