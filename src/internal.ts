@@ -62,18 +62,15 @@ export type { CsvCell } from './csv-values.js'
 export { encodeMapUpdate } from './window/map-update.js'
 export type { MapSet } from './window/map-update.js'
 export {
-  storedRowOf,
-  forEachStoredRow,
-  storedCellOf,
+  createWindowLayout,
   positionOf,
-  keyRefsOf,
   rowItemIdOf,
   overrideSet,
   rowDeletes,
   rowSet,
   newIncarnation,
 } from './window/window-layout.js'
-export type { StoredRowItem, WritableRow } from './window/window-layout.js'
+export type { StoredRowItem, WindowLayout, WritableRow } from './window/window-layout.js'
 export type {
   ItemId,
   KeyRef,

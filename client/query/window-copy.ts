@@ -29,7 +29,8 @@ export interface SavedWindow {
 }
 
 /** The version written first; a copy of another version is ignored (its edits are lost). */
-const copyVersion = 1
+// 2: rows carry their override slots (data format 2 rows); no copy of version 1 was released.
+const copyVersion = 2
 
 /** Encodes a window copy. */
 export function encodeSavedWindow(saved: SavedWindow): Uint8Array {

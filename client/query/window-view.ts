@@ -164,13 +164,14 @@ export function writableRow(
 ): WritableRow | undefined {
   const served = answer?.rows.find((row) => row.id === id)
   let row:
-    | { item: ItemId; incarnation: unknown; keys: Map<string, { item: ItemId; isAlive: boolean }> }
+    | (Omit<WritableRow, 'id' | 'keys'> & { keys: Map<string, { item: ItemId; isAlive: boolean }> })
     | undefined =
     served === undefined
       ? undefined
       : {
           item: served.item,
           incarnation: served.incarnation,
+          slots: slotsOf(answer!.columns, served.slots),
           keys: new Map(served.keys.map((key) => [key.column, key])),
         }
   for (const { edits } of pending) {
@@ -178,7 +179,7 @@ export function writableRow(
       if (edit.id !== id) continue
       if (edit.kind === 'delete') row = undefined
       else if (edit.kind === 'insert')
-        row = { item: edit.item, incarnation: edit.incarnation, keys: new Map() }
+        row = { item: edit.item, incarnation: edit.incarnation, slots: undefined, keys: new Map() }
       else if (row !== undefined) {
         for (const [column, item] of Object.entries(edit.items))
           row.keys.set(column, { item, isAlive: true })
@@ -186,4 +187,13 @@ export function writableRow(
     }
   }
   return row === undefined ? undefined : { id, ...row }
+}
+
+/** A served row's override slots by column id (data format 2); undefined for format 1. */
+function slotsOf(
+  columns: readonly WindowColumn[],
+  slots: readonly number[],
+): ReadonlyMap<string, number> | undefined {
+  if (slots.length === 0) return undefined
+  return new Map(columns.map((column, at) => [column.id, slots[at] ?? 0]))
 }

@@ -9,19 +9,9 @@ import { notifyAll } from '../notify.js'
 import type { QuerySource } from '../query/matching-rows.js'
 import type { Row, TableChange } from '../row.js'
 import type { Position } from '../row-order.js'
-import { readCell, type CellValue, type Column } from '../schema.js'
+import type { CellValue, Column } from '../schema.js'
 import type { WindowRow } from '../wire/window-messages.js'
-import {
-  cellKeyParts,
-  forEachStoredRow,
-  keyRefsOf,
-  positionOf,
-  rowItemIdOf,
-  storedCellOf,
-  storedRowCursor,
-  storedRowOf,
-  type StoredRowItem,
-} from './window-layout.js'
+import { createWindowLayout, positionOf, rowItemIdOf, type StoredRowItem } from './window-layout.js'
 
 /** A table's rows as partial sync reads them. */
 export interface DocRows extends QuerySource {
@@ -51,38 +41,32 @@ export interface DocRows extends QuerySource {
 export function createDocRows(doc: Y.Doc): DocRows {
   const maps = tableMaps(doc)
   const columns = createColumns(maps)
+  const layout = createWindowLayout(maps)
   const handlers = new Set<(change: TableChange) => void>()
-  // Rows with an override key, live or not: the others' cells are all in their row value.
-  const withOverrides = new Set<RowId>()
-  for (const [key] of (maps.cells as unknown as { _map: Map<string, unknown> })._map)
-    withOverrides.add(cellKeyParts(key)[0])
   let maxPosition: Position | undefined
 
-  const readRow = (id: RowId, row: StoredRowItem, list: readonly Column[]): Row => {
-    const hasOverrides = withOverrides.has(id)
-    const values: Record<string, CellValue> = { id }
-    for (const column of list) {
-      const stored = storedCellOf(maps, id, row.stored, column.id, hasOverrides, column.default)
-      values[column.name] = readCell(column.type, stored)
-    }
+  const readRow = (row: StoredRowItem, list: readonly Column[]): Row => {
+    const values: Record<string, CellValue> = { id: row.state.id }
+    for (const column of list) values[column.name] = layout.cellOf(row, column)
     return values as Row
   }
   const columnsNamed = (names: ReadonlySet<string> | undefined): readonly Column[] =>
     names === undefined ? columns.list() : columns.list().filter(({ name }) => names.has(name))
-  const positionOfRow = (id: RowId, row: StoredRowItem): Position =>
-    positionOf(maps, id, row.stored, withOverrides.has(id))
   const raise = (position: Position): void => {
     if (maxPosition !== undefined && position > maxPosition) maxPosition = position
   }
+  const forEachStoredRow = (visit: (row: StoredRowItem) => void): void => {
+    layout.cursor()(Infinity, visit)
+  }
 
   const onTransaction = (transaction: Y.Transaction): void => {
-    const touched = touchedRows(transaction, maps, withOverrides)
+    const touched = layout.touchedRows(transaction)
     const schemaChanged = isSchemaChange(transaction, maps)
     if (schemaChanged) columns.invalidate()
     if (touched.size === 0 && !schemaChanged) return
     for (const id of touched) {
-      const row = storedRowOf(maps, id)
-      if (row !== undefined) raise(positionOfRow(id, row))
+      const row = layout.rowOf(id)
+      if (row !== undefined) raise(positionOf(row))
     }
     const updated = new Map<RowId, ReadonlySet<ColumnId>>()
     for (const id of touched) updated.set(id, new Set())
@@ -106,40 +90,39 @@ export function createDocRows(doc: Y.Doc): DocRows {
     allColumnIds: () => columns.allIds(),
     rowIds() {
       const ids: RowId[] = []
-      forEachStoredRow(maps, (id) => ids.push(id))
+      forEachStoredRow((row) => ids.push(row.state.id))
       return ids
     },
     getRow(id, names) {
-      const row = storedRowOf(maps, id)
-      return row === undefined ? undefined : readRow(id, row, columnsNamed(names))
+      const row = layout.rowOf(id)
+      return row === undefined ? undefined : readRow(row, columnsNamed(names))
     },
     getPosition(id) {
-      const row = storedRowOf(maps, id)
-      return row === undefined ? undefined : positionOfRow(id, row)
+      return layout.rowOf(id)?.state.position
     },
     forEachRow(names, visit) {
       const list = columnsNamed(names)
       let max = ''
-      forEachStoredRow(maps, (id, row) => {
-        const position = positionOfRow(id, row)
+      forEachStoredRow((row) => {
+        const position = positionOf(row)
         if (position > max) max = position
-        visit(readRow(id, row, list), position)
+        visit(readRow(row, list), position)
       })
       if (maxPosition === undefined || max > maxPosition) maxPosition = max
     },
     rowCursor(names) {
       const list = columnsNamed(names)
-      const cursor = storedRowCursor(maps)
+      const cursor = layout.cursor()
       return (count, visit) =>
-        cursor(count, (id, row) => {
-          visit(readRow(id, row, list), positionOfRow(id, row))
+        cursor(count, (row) => {
+          visit(readRow(row, list), positionOf(row))
         })
     },
     maxPosition() {
       if (maxPosition === undefined) {
         let max = ''
-        forEachStoredRow(maps, (id, row) => {
-          const position = positionOfRow(id, row)
+        forEachStoredRow((row) => {
+          const position = positionOf(row)
           if (position > max) max = position
         })
         maxPosition = max
@@ -147,16 +130,16 @@ export function createDocRows(doc: Y.Doc): DocRows {
       return maxPosition
     },
     windowRowOf(id, list) {
-      const row = storedRowOf(maps, id)
+      const row = layout.rowOf(id)
       if (row === undefined) return undefined
-      const read = readRow(id, row, list)
       return {
         id,
         item: rowItemIdOf(row),
-        incarnation: row.stored.i,
-        position: positionOfRow(id, row),
-        keys: withOverrides.has(id) ? keyRefsOf(maps, id, columns.allIds()) : [],
-        values: list.map((column) => read[column.name]),
+        incarnation: row.state.inc,
+        position: positionOf(row),
+        keys: layout.keyRefsOf(row, columns.allIds()),
+        slots: layout.slotsOf(row, list),
+        values: list.map((column) => layout.cellOf(row, column)),
       }
     },
     on(_event, handler) {
@@ -168,28 +151,6 @@ export function createDocRows(doc: Y.Doc): DocRows {
       handlers.clear()
     },
   }
-}
-
-/** The rows whose value or overrides a transaction touched (and notes which have overrides). */
-function touchedRows(
-  transaction: Y.Transaction,
-  maps: TableMaps,
-  withOverrides: Set<RowId>,
-): Set<RowId> {
-  const touched = new Set<RowId>()
-  for (const [type, keys] of transaction.changed) {
-    if ((type as unknown) === maps.rows) {
-      for (const key of keys) if (key !== null) touched.add(key as RowId)
-    } else if ((type as unknown) === maps.cells) {
-      for (const key of keys) {
-        if (key === null) continue
-        const [id] = cellKeyParts(key)
-        withOverrides.add(id)
-        touched.add(id)
-      }
-    }
-  }
-  return touched
 }
 
 /** True when a transaction changed the columns map or a column's fields. */

@@ -24,11 +24,16 @@ export interface WindowRow {
   readonly id: string
   /** The Yjs item holding the row's value. */
   readonly item: ItemId
-  /** The row's incarnation, as stored (a number in data format 1). */
+  /** The row's incarnation, as stored (a number in data format 1, a short string in format 2). */
   readonly incarnation: unknown
   readonly position: string
   /** The keys of the row's overrides that have any Yjs item, live or deleted. */
   readonly keys: readonly KeyRef[]
+  /**
+   * A packed row's (data format 2) override slot for each column of the last schema message, in
+   * its order: 1 + the cell's place in the row's shape, or 0 for a loose key. Empty in format 1.
+   */
+  readonly slots: readonly number[]
   /** One value per column of the last schema message, in its order. */
   readonly values: readonly unknown[]
 }
@@ -124,6 +129,8 @@ const writeRow = (encoder: encoding.Encoder, row: WindowRow): void => {
     writeId(encoder, key.item)
     encoding.writeVarUint(encoder, key.isAlive ? 1 : 0)
   }
+  encoding.writeVarUint(encoder, row.slots.length)
+  for (const slot of row.slots) encoding.writeVarUint(encoder, slot)
   encoding.writeVarUint(encoder, row.values.length)
   for (const value of row.values) encoding.writeAny(encoder, value as never)
 }
@@ -222,6 +229,7 @@ const readRow = (decoder: decoding.Decoder): WindowRow => ({
     item: readId(decoder),
     isAlive: decoding.readVarUint(decoder) === 1,
   })),
+  slots: readList(decoder, () => decoding.readVarUint(decoder)),
   values: readList(decoder, () => decoding.readAny(decoder) as unknown),
 })
 

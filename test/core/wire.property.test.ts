@@ -37,6 +37,7 @@ const windowRow = fc.record({
   keys: fc.array(fc.record({ column: text, item: itemId, isAlive: fc.boolean() }), {
     maxLength: 3,
   }),
+  slots: fc.array(fc.nat(127), { maxLength: 4 }),
   values: fc.array(value, { maxLength: 4 }),
 })
 const head = fc.record({ offset: count, limit: count, total: count, maxPosition: text })
