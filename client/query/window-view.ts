@@ -171,7 +171,7 @@ export function writableRow(
       : {
           item: served.item,
           incarnation: served.incarnation,
-          slots: slotsOf(answer!.columns, served.slots),
+          slots: slotsOf(answer!.columns, served),
           keys: new Map(served.keys.map((key) => [key.column, key])),
         }
   for (const { edits } of pending) {
@@ -189,11 +189,14 @@ export function writableRow(
   return row === undefined ? undefined : { id, ...row }
 }
 
-/** A served row's override slots by column id (data format 2); undefined for format 1. */
+/**
+ * A served row's override slots by column id; undefined for a row of data format 1 (its
+ * incarnation is a number; a packed row's is a string, with slots even when it has no column).
+ */
 function slotsOf(
   columns: readonly WindowColumn[],
-  slots: readonly number[],
+  row: WindowRow,
 ): ReadonlyMap<string, number> | undefined {
-  if (slots.length === 0) return undefined
-  return new Map(columns.map((column, at) => [column.id, slots[at] ?? 0]))
+  if (typeof row.incarnation !== 'string') return undefined
+  return new Map(columns.map((column, at) => [column.id, row.slots[at] ?? 0]))
 }

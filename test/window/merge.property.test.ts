@@ -1,7 +1,8 @@
 // S135 as a property: random edits by window clients and full replicas, some made offline and
 // sent on reconnect, through a real server on 127.0.0.1. Every replica ends with exactly the
 // cells a pure-Yjs merge of every update anyone made gives, and every window shows the query run
-// on that merge (S139). TESSERA_PROPERTY_RUNS sets the number of runs (default 6).
+// on that merge (S139). The table holds packed rows (data format 2) and rows of format 1 (S127).
+// TESSERA_PROPERTY_RUNS sets the number of runs (default 6).
 import fc from 'fast-check'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { WebSocket } from 'ws'
@@ -9,7 +10,7 @@ import * as Y from 'yjs'
 import type { Connection } from '../../client/index.js'
 import { connectQuery, type QueryConnection } from '../../client/query/connect-query.js'
 import { createTable, type Query, type Row } from '../../src/index.js'
-import { decodeMessage } from '../../src/internal.js'
+import { decodeMessage, positionsBetween } from '../../src/internal.js'
 import { connect, startServer, uniqueTable, waitFor } from '../client/helpers.js'
 
 const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS || 6)
@@ -62,6 +63,28 @@ interface Replicas {
   full: Connection[]
   windows: QueryConnection[]
   online: boolean[]
+}
+
+/** Adds 4 rows, first in the manual order, as a writer of data format 1 stored them (cells named, S127). */
+function seedFormatOne({ table }: Connection): void {
+  const ids = new Map(table.columns().map((column) => [column.name, column.id]))
+  // First in the manual order, so the first window holds them.
+  const first = table.rowIds()[0]
+  const positions = positionsBetween(
+    null,
+    first === undefined ? null : table.getPosition(first)!,
+    4,
+  )
+  table.doc.transact(() => {
+    positions.forEach((position, at) => {
+      const c = {
+        [ids.get('title')!]: `f${at}`,
+        [ids.get('priority')!]: at,
+        [ids.get('done')!]: at === 1,
+      }
+      table.doc.getMap('rows').set(`format1-${at}`, { i: at + 1, p: position, c })
+    })
+  })
 }
 
 /** Runs one command; clients 0-1 are full replicas, 2-3 window clients. Skips what S136 refuses. */
@@ -149,6 +172,7 @@ describe('partial sync merge', () => {
               done: i % 3 === 0,
             })),
           )
+          seedFormatOne(first)
           await first.whenSaved()
           const second = fullReplica()
           await second.whenSynced()
