@@ -128,7 +128,8 @@ export function connectTable(options: ConnectTableOptions): Connection {
   /** A local edit since the doc was created (the table's own metadata comes before it). */
   let hasEdited = false
 
-  const provider = new WebsocketProvider(settings.url, settings.table, doc, {
+  // S115: the room is the URL path, so the name travels percent-encoded (spaces, `%`, `?`).
+  const provider = new WebsocketProvider(settings.url, encodeURIComponent(settings.table), doc, {
     connect: false,
     disableBc: true,
     params: settings.token === undefined ? {} : { token: settings.token },

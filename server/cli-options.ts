@@ -111,7 +111,8 @@ Options (each also from the environment variable shown, or a key of the --config
 ${cliOptions.map((option) => `  ${`${option.flag} <${option.kind === 'integer' ? 'n' : option.kind === 'flag' ? 'true|false' : 'value'}>`.padEnd(36)}${option.key} (${option.env})`).join('\n')}
   --insecure, --dev-login           as "--insecure true", "--dev-login true"
   auth.secret, auth.issuer, auth.audience  (TESSERA_AUTH_SECRET, TESSERA_AUTH_ISSUER, TESSERA_AUTH_AUDIENCE)
-  --help            this text`
+  --help            this text
+  tessera --version prints the version`
 
 const parseValue = (text: string, kind: 'text' | 'integer' | 'flag', where: string): unknown => {
   if (kind === 'text') return text
@@ -127,7 +128,10 @@ const parseValue = (text: string, kind: 'text' | 'integer' | 'flag', where: stri
 
 /** What `readCliOptions` returns. */
 export type CliCommand =
-  { command: 'help' } | { command: 'serve'; options: ServerOptions } | TokenCommand
+  | { command: 'help' }
+  | { command: 'version' }
+  | { command: 'serve'; options: ServerOptions }
+  | TokenCommand
 
 /**
  * Reads the options of `tessera serve`: flags beat environment variables, which beat the config file.
@@ -139,6 +143,8 @@ export function readCliOptions(
   readFile: (path: string) => string,
 ): CliCommand {
   const [command, ...args] = argv
+  if (command === '--version' || command === '-v' || command === 'version')
+    return { command: 'version' }
   if (command === '--help' || command === 'help' || args.includes('--help'))
     return { command: 'help' }
   if (command === 'token') {

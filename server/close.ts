@@ -34,6 +34,7 @@ export function closeCodeOf(error: TesseraError): number {
     case 'COLUMN_NOT_FOUND':
     case 'PROTOCOL_ERROR':
     case 'INCOMPLETE_UPDATE':
+    case 'ROUTE_NOT_FOUND':
       return CloseCode.ProtocolError
   }
 }

@@ -1,9 +1,7 @@
 // The composition root of the server: store, rooms, express app, WebSocket upgrades and the
 // listening http server. The only server module that picks adapters.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { Express, Router } from 'express'
 import type { Registry } from 'prom-client'
 import { TesseraError, type Store } from '../src/index.js'
@@ -15,6 +13,7 @@ import { createTablesRoutes, createUseTable, type RoutesContext } from './http/t
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
 import { createMetrics } from './metrics.js'
 import { parseServerOptions, type ServerOptions } from './options.js'
+import { packageRoot } from './package-info.js'
 import { createRooms } from './rooms.js'
 
 /** A running (or mountable) Tessera server. */
@@ -41,13 +40,6 @@ export interface Server {
 export interface CreateServerOptions extends ServerOptions {
   /** false: do not listen; mount `app` and `handleUpgrade` into your own server. Default true. */
   listen?: boolean
-}
-
-/** The package root (where package.json is), from source or from dist/. */
-const packageRoot = (): string => {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
-  return dir
 }
 
 /**

@@ -6,6 +6,7 @@ import { isTesseraError } from '../src/index.js'
 import { signTokenCommand } from './access/token-command.js'
 import { readCliOptions, usage } from './cli-options.js'
 import { createServer } from './create-server.js'
+import { packageVersion } from './package-info.js'
 
 const fail = (error: unknown): never => {
   console.error(isTesseraError(error) ? `tessera: ${error.message}` : error)
@@ -18,6 +19,10 @@ const main = async (): Promise<void> => {
   )
   if (command.command === 'help') {
     console.log(usage)
+    return
+  }
+  if (command.command === 'version') {
+    console.log(`tessera ${packageVersion()}`)
     return
   }
   if (command.command === 'token') {

@@ -51,6 +51,8 @@ export interface Room {
   flushed(): Promise<void>
   /** Flushes, compacts a non-empty log, and frees the doc. Peers must have left. */
   close(): Promise<void>
+  /** Frees the doc without storing anything more: the table is being deleted (S117). */
+  discard(): void
 }
 
 export interface RoomContext {
@@ -151,6 +153,7 @@ function createRoom(
   let inFlight: Batch | undefined
   let isScheduled = false
   let broken: TesseraError | undefined
+  let isDiscarded = false
   let seq = 0
 
   const hasOpen = (): boolean => open.updates.length > 0 || open.kept.length > 0
@@ -238,7 +241,8 @@ function createRoom(
   }
 
   doc.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin === loading) return
+    // S117: a deleted table stores nothing more, whatever its last connections still send.
+    if (origin === loading || isDiscarded) return
     log.isEmpty = false
     open.updates.push(update)
     open.origins.add(origin)
@@ -322,10 +326,14 @@ function createRoom(
         await room.flushed()
         if (log.count > 0) await compact()
       } finally {
-        table?.destroy()
-        awareness.destroy()
-        doc.destroy()
+        room.discard()
       }
+    },
+    discard() {
+      isDiscarded = true
+      table?.destroy()
+      awareness.destroy()
+      doc.destroy()
     },
   }
   return room

@@ -13,6 +13,11 @@ export interface PresenceStamp {
   readonly user: { readonly id: string; readonly name: string } | null | undefined
   /** True when another connection of the room announced this awareness client id. */
   isOwnedElsewhere(clientId: number): boolean
+  /**
+   * True when the room already holds this client's state at `clock` or later: the update is a
+   * peer relaying what it received (stock y-websocket providers do), not a claim (S118).
+   */
+  isEcho?(clientId: number, clock: number): boolean
 }
 
 /** What `stampPresence` kept. */
@@ -21,6 +26,8 @@ export interface StampedPresence {
   readonly update: Uint8Array | undefined
   /** States dropped because they belong to another connection. */
   readonly dropped: number
+  /** Of those, the states the room already had (echoes of a relay, S118). */
+  readonly echoed: number
   /** States whose `user` fields were overwritten with the connection's identity. */
   readonly stamped: number
 }
@@ -37,6 +44,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 export function stampPresence(update: Uint8Array, stamp: PresenceStamp): StampedPresence {
   const entries: { clientId: number; clock: number; state: string }[] = []
   let dropped = 0
+  let echoed = 0
   let stamped = 0
   try {
     const decoder = decoding.createDecoder(update)
@@ -47,6 +55,7 @@ export function stampPresence(update: Uint8Array, stamp: PresenceStamp): Stamped
       const json = decoding.readVarString(decoder)
       if (stamp.isOwnedElsewhere(clientId)) {
         dropped++
+        if (stamp.isEcho?.(clientId, clock) === true) echoed++
         continue
       }
       const state: unknown = JSON.parse(json)
@@ -59,8 +68,8 @@ export function stampPresence(update: Uint8Array, stamp: PresenceStamp): Stamped
       cause,
     })
   }
-  if (entries.length === 0) return { update: undefined, dropped, stamped }
-  if (dropped === 0 && stamped === 0) return { update, dropped, stamped }
+  if (entries.length === 0) return { update: undefined, dropped, echoed, stamped }
+  if (dropped === 0 && stamped === 0) return { update, dropped, echoed, stamped }
   const encoder = encoding.createEncoder()
   encoding.writeVarUint(encoder, entries.length)
   for (const entry of entries) {
@@ -68,7 +77,7 @@ export function stampPresence(update: Uint8Array, stamp: PresenceStamp): Stamped
     encoding.writeVarUint(encoder, entry.clock)
     encoding.writeVarString(encoder, entry.state)
   }
-  return { update: encoding.toUint8Array(encoder), dropped, stamped }
+  return { update: encoding.toUint8Array(encoder), dropped, echoed, stamped }
 }
 
 /** The id an anonymous caller's presence gets: never a token's user id (S52). */

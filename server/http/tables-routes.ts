@@ -2,6 +2,7 @@
 // WebSocket clients edit. A write answers only once it is committed to the store.
 import express, { type Request, type Router } from 'express'
 import {
+  checkTableName,
   TesseraError,
   type ColumnInput,
   type RowInput,
@@ -22,7 +23,6 @@ import type { ResolvedServerOptions } from '../options.js'
 import type { Room } from '../room.js'
 import type { Rooms } from '../rooms.js'
 import type { Store } from '../../src/index.js'
-import { checkTableName } from '../table-name.js'
 
 /** What the routes need from the server. */
 export interface RoutesContext {
@@ -194,6 +194,16 @@ export function createTablesRoutes(context: RoutesContext, useTable: UseTable): 
         schemaOf(room.name, table),
       ),
     )
+  })
+
+  // S117: an admin deletes a table: its connections close with 4404 and its stored data goes.
+  router.delete('/:table', async (request, response) => {
+    const name = checkTableName(request.params.table)
+    await checkAccess(context.control, request, name, 'admin')
+    if (!(await context.rooms.drop(name))) {
+      throw new TesseraError('TABLE_NOT_FOUND', `table "${name}" does not exist; nothing to delete`)
+    }
+    response.status(204).end()
   })
 
   router.post('/:table/columns', async (request, response) => {
