@@ -284,8 +284,14 @@ export function createLiveQuery(table: Table, query: Query): LiveQuery {
       const previous = currentRows()
       window = checked
       rowsCache = undefined
-      rowCache.clear()
-      const changes = diffWindows(previous, currentRows())
+      // Cached rows are always current (a change drops the rows it touches), so rows that stay
+      // in the window keep their objects (S119); the cache keeps only the new window's rows.
+      const rows = currentRows()
+      if (rowCache.size > rows.length) {
+        const kept = new Set(rows.map((row) => row.id))
+        for (const id of rowCache.keys()) if (!kept.has(id)) rowCache.delete(id)
+      }
+      const changes = diffWindows(previous, rows)
       if (!isEmpty(changes)) emit(changes, live.total, 'window', undefined)
     },
     dispose() {
