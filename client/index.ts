@@ -1,4 +1,7 @@
-// The client SDK: connectTable and its parts (browser and Node). Only exports.
+/**
+ * The client SDK: connectTable and its parts (browser and Node). Only exports.
+ * @module tessera/client
+ */
 export { connectTable } from './connect-table.js'
 export type { Connection, ConnectionStatus } from './connect-table.js'
 export type { ConnectTableOptions, WebSocketClass } from './options.js'

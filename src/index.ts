@@ -1,4 +1,7 @@
-// The public API of the core: an explicit list. Isomorphic; depends on yjs, lib0 and y-protocols only.
+/**
+ * The public API of the core: an explicit list. Isomorphic; depends on yjs, lib0 and y-protocols only.
+ * @module tessera
+ */
 export { createTable } from './table.js'
 export type { Table, TableOptions, InsertOptions, Row, RowInput } from './table.js'
 export type { ColumnInput, Placement } from './columns.js'
