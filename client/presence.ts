@@ -149,7 +149,7 @@ export function createPresence(
     },
     setSelection(next) {
       const checked = next === null ? null : readSelection({ ...next, table }, table)
-      if (next !== null && (checked === null || (next.to !== undefined) !== ('to' in checked))) {
+      if (next !== null && (checked === null || (next.to !== undefined) !== 'to' in checked)) {
         throw new TesseraError(
           'INVALID_ARGUMENT',
           'presence.setSelection: give { row, column, to?: { row, column } } (strings) or null',
