@@ -1,12 +1,23 @@
-// One room: the server's live copy of one table plus its connections. Applies updates, commits
-// them to the store in groups, and only then broadcasts them (docs/protocol.md §3).
+// One room: the server's live copy of one table plus the sessions of its connections. Applies
+// updates, commits them in groups (group-commit.ts), and only then broadcasts them to the
+// sessions (docs/protocol.md §7). Knows peers, not sockets.
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import * as encoding from 'lib0/encoding'
-import { createTable, MessageType, TesseraError, type Store, type Table } from '../src/index.js'
-import type { Metrics } from './metrics.js'
+import {
+  createTable,
+  encodeAwarenessStates,
+  encodeMessage,
+  TesseraError,
+  type Table,
+} from '../src/index.js'
+import {
+  createGroupCommit,
+  type CommitContext,
+  type CommittedBatch,
+  type DurableCallback,
+} from './group-commit.js'
 
-/** A connection as a room sees it. */
+/** A connection's sync session as a room sees it. */
 export interface Peer {
   send(message: Uint8Array): void
   close(code: number, reason: string): void
@@ -18,9 +29,6 @@ export interface Peer {
    */
   readonly isAwaitingSyncReply: boolean
 }
-
-/** Called once everything applied before the call is durable; with the error when it is not. */
-export type DurableCallback = (error?: TesseraError) => void
 
 export interface Room {
   readonly name: string
@@ -55,59 +63,31 @@ export interface Room {
   discard(): void
 }
 
-export interface RoomContext {
-  store: Store
-  metrics: Metrics
-  compactAfterUpdates: number
-  compactAfterBytes: number
+export type { DurableCallback } from './group-commit.js'
+
+export interface RoomContext extends CommitContext {
   /** The room has no peer and no hold left. */
   onIdle(room: Room): void
   /** A room failed to store updates: it closed its peers and must be dropped. */
   onBroken(room: Room, error: TesseraError): void
 }
 
-interface Batch {
-  updates: Uint8Array[]
-  /** Updates Yjs keeps pending: stored, never broadcast. */
-  kept: Uint8Array[]
-  origins: Set<unknown>
-  isEchoed: boolean
-  callbacks: DurableCallback[]
-}
-
 const loading = Symbol('load')
-const newBatch = (): Batch => ({
-  updates: [],
-  kept: [],
-  origins: new Set(),
-  isEchoed: false,
-  callbacks: [],
-})
 
-const mergeAll = (updates: Uint8Array[]): Uint8Array =>
-  updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
-
-/** Encodes a y-protocols sync update message: varUint(0) varUint(2) varUint8Array(update). */
-export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Sync)
-  encoding.writeVarUint(encoder, 2)
-  encoding.writeVarUint8Array(encoder, update)
-  return encoding.toUint8Array(encoder)
-}
-
-/** Encodes an awareness message carrying the given clients' states. */
-export function encodeAwareness(
-  awareness: awarenessProtocol.Awareness,
-  clients: readonly number[],
-): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Awareness)
-  encoding.writeVarUint8Array(
-    encoder,
-    awarenessProtocol.encodeAwarenessUpdate(awareness, [...clients]),
-  )
-  return encoding.toUint8Array(encoder)
+/** Sends a committed update to the peers that lack it; returns how many got it. */
+function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: CommittedBatch): number {
+  const message = encodeMessage({ type: 'sync-update', update })
+  // One origin already has the update (unless the server corrected it); several get the merged
+  // update back (harmless: applying an update twice changes nothing), so it is encoded once.
+  const skip =
+    batch.origins.size === 1 && !batch.isEchoed ? batch.origins.values().next().value : undefined
+  let sent = 0
+  for (const peer of peers) {
+    if (peer === skip || peer.isAwaitingSyncReply) continue
+    peer.send(message)
+    sent++
+  }
+  return sent
 }
 
 /**
@@ -143,127 +123,41 @@ function createRoom(
   context: RoomContext,
   log: { count: number; bytes: number; isEmpty: boolean },
 ): Room {
-  const { store, metrics } = context
+  const { metrics } = context
   const awareness = new awarenessProtocol.Awareness(doc)
   awareness.setLocalState(null)
   const peers = new Set<Peer>()
   let table: Table | undefined
   let holds = 0
-  let open = newBatch()
-  let inFlight: Batch | undefined
-  let isScheduled = false
-  let broken: TesseraError | undefined
   let isDiscarded = false
-  let seq = 0
 
-  const hasOpen = (): boolean => open.updates.length > 0 || open.kept.length > 0
-  const schedule = (): void => {
-    if (isScheduled || inFlight !== undefined) return
-    isScheduled = true
-    // setImmediate runs after the I/O poll phase, so every message read in that phase
-    // (from every connection) joins one group commit.
-    setImmediate(() => {
-      isScheduled = false
-      void flush()
-    })
-  }
-
-  const broadcast = (update: Uint8Array, batch: Batch): void => {
-    const message = encodeSyncUpdate(update)
-    // One origin already has the update (unless the server corrected it); several get the
-    // merged update back (harmless: applying an update twice changes nothing), so it is
-    // encoded once.
-    const skip =
-      batch.origins.size === 1 && !batch.isEchoed ? batch.origins.values().next().value : undefined
-    let sent = 0
-    for (const peer of peers) {
-      if (peer === skip || peer.isAwaitingSyncReply) continue
-      peer.send(message)
-      sent++
-    }
-    metrics.updatesBroadcast.inc(sent)
-  }
-
-  const compactIfDue = async (): Promise<void> => {
-    if (log.count < context.compactAfterUpdates && log.bytes < context.compactAfterBytes) return
-    await compact()
-  }
-  // Y.encodeStateAsUpdate includes what Yjs keeps pending (structs and deletions waiting for
-  // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
-  const compact = async (): Promise<void> => {
-    await store.compact(name, Y.encodeStateAsUpdate(doc), seq)
-    log.count = 0
-    log.bytes = 0
-    metrics.compactions.inc()
-  }
-
-  const flush = async (): Promise<void> => {
-    const batch = open
-    open = newBatch()
-    inFlight = batch
-    try {
-      if (batch.updates.length > 0 || batch.kept.length > 0) {
-        const update = batch.updates.length > 0 ? mergeAll(batch.updates) : undefined
-        const stored =
-          batch.kept.length === 0 ? update! : mergeAll([...batch.updates, ...batch.kept])
-        const stopTimer = metrics.persistSeconds.startTimer()
-        seq = await store.append(name, [stored])
-        stopTimer()
-        metrics.updatesPersisted.inc(batch.updates.length + batch.kept.length)
-        metrics.bytesPersisted.inc(stored.byteLength)
-        log.count++
-        log.bytes += stored.byteLength
-        log.isEmpty = false
-        if (update !== undefined) broadcast(update, batch)
-      }
-      await compactIfDue()
-      // Callbacks may join while the commit or the compaction is awaited, or while they run.
-      for (let callback = batch.callbacks.shift(); callback; callback = batch.callbacks.shift()) {
-        callback()
-      }
-    } catch (error) {
-      fail(error, batch)
-    } finally {
-      inFlight = undefined
-    }
-    if (broken === undefined && (hasOpen() || open.callbacks.length > 0)) schedule()
-  }
-
-  const fail = (error: unknown, batch: Batch): void => {
-    broken =
-      error instanceof TesseraError
-        ? error
-        : new TesseraError('STORAGE_FAILURE', `table "${name}": ${String(error)}`, { cause: error })
-    metrics.error('STORAGE_FAILURE')
-    for (const callback of [...batch.callbacks, ...open.callbacks]) callback(broken)
-    open = newBatch()
-    context.onBroken(room, broken)
-  }
+  const commits = createGroupCommit(name, doc, context, log, {
+    broadcast(update, batch) {
+      metrics.updatesBroadcast.inc(broadcast(peers, update, batch))
+    },
+    onBroken(error) {
+      context.onBroken(room, error)
+    },
+  })
 
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     // S117: a deleted table stores nothing more, whatever its last connections still send.
-    if (origin === loading || isDiscarded) return
-    log.isEmpty = false
-    open.updates.push(update)
-    open.origins.add(origin)
-    schedule()
+    if (origin !== loading && !isDiscarded) commits.add(update, origin)
+  })
+  awareness.on('update', (changes: AwarenessChanges, origin: unknown) => {
+    relayPresence(changes, origin as Peer | undefined)
   })
 
-  awareness.on(
-    'update',
-    (
-      { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-      origin: unknown,
-    ) => {
-      const peer = origin as Peer | undefined
-      if (peer !== undefined && peers.has(peer)) {
-        for (const id of [...added, ...updated]) peer.awarenessIds.add(id)
-        for (const id of removed) peer.awarenessIds.delete(id)
-      }
-      const message = encodeAwareness(awareness, [...added, ...updated, ...removed])
-      for (const other of peers) if (other !== peer) other.send(message)
-    },
-  )
+  const relayPresence = ({ added, updated, removed }: AwarenessChanges, from?: Peer): void => {
+    if (from !== undefined && peers.has(from)) {
+      for (const id of [...added, ...updated]) from.awarenessIds.add(id)
+      for (const id of removed) from.awarenessIds.delete(id)
+    }
+    const message = encodeAwarenessStates(awareness, [...added, ...updated, ...removed])
+    // S62: the sender gets its own presence back too, as from the y-websocket server: a stock
+    // provider alone on a table hears nothing else, and its watchdog closes after 30 s of silence.
+    for (const peer of peers) peer.send(message)
+  }
 
   const release = (): void => {
     holds--
@@ -299,32 +193,26 @@ function createRoom(
         isHeld = false
       }
     },
-    keep(update) {
-      log.isEmpty = false
-      open.kept.push(update)
-      schedule()
+    keep: (update) => {
+      if (!isDiscarded) commits.keep(update)
     },
-    hasUncommitted: hasOpen,
-    echoToOrigins() {
-      open.isEchoed = true
+    hasUncommitted: () => commits.hasUncommitted(),
+    echoToOrigins: () => {
+      commits.echoToOrigins()
     },
-    afterDurable(callback) {
-      if (broken !== undefined) callback(broken)
-      else if (hasOpen()) open.callbacks.push(callback)
-      else if (inFlight !== undefined) inFlight.callbacks.push(callback)
-      else callback()
+    afterDurable: (callback) => {
+      commits.afterDurable(callback)
     },
     flushed: () =>
       new Promise((resolve, reject) => {
-        room.afterDurable((error) => {
+        commits.afterDurable((error) => {
           if (error === undefined) resolve()
           else reject(error)
         })
       }),
     async close() {
       try {
-        await room.flushed()
-        if (log.count > 0) await compact()
+        await commits.close()
       } finally {
         room.discard()
       }
@@ -337,4 +225,10 @@ function createRoom(
     },
   }
   return room
+}
+
+interface AwarenessChanges {
+  added: number[]
+  updated: number[]
+  removed: number[]
 }

@@ -78,7 +78,8 @@ export function createRooms(options: RoomsOptions): Rooms {
     onBroken(room, error) {
       if (rooms.get(room.name) === room) rooms.delete(room.name)
       metrics.tablesLoaded.set(rooms.size)
-      for (const peer of [...room.peers]) peer.close(4500, 'the server cannot store updates')
+      for (const peer of [...room.peers])
+        peer.close(CloseCode.StorageFailure, 'the server cannot store updates')
       options.onStorageFailure(room.name, error)
     },
   }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { connectTable, type Connection } from '../../client/index.js'
 import { launchChromium, repoRoot, startDemoServer, type DemoServer } from './demo-server.js'
 
-const pageDir = join(repoRoot, 'test-results/react-harness')
+const pageDir = join(repoRoot, 'dist/test-react-harness')
 let browser: Browser
 let server: DemoServer
 let tableCounter = 0
