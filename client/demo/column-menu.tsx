@@ -69,7 +69,8 @@ export function ColumnMenu(props: ColumnMenuProps) {
         </button>
       )}
       <hr />
-      <button role="menuitem" disabled={!canAdminister} onClick={run(props.onRename)}>
+      {/* Not through `run`: the rename box replaces the menu, which must not close it after. */}
+      <button role="menuitem" disabled={!canAdminister} onClick={props.onRename}>
         Rename…
       </button>
       <label className="menu-row">

@@ -173,8 +173,11 @@ export function Grid(props: GridProps) {
         }}
         onHeaderClicked={(col, event) => {
           const column = columns[col]
+          // After Glide has handled the click (it focuses the grid), or the box would lose focus.
           if (event.isDoubleClick === true && column !== undefined && props.canAdminister)
-            props.onRename(column)
+            setTimeout(() => {
+              props.onRename(column)
+            })
         }}
         {...(isManual && !isReadOnly
           ? {

@@ -4,6 +4,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  cellBounds,
   clickCell,
   demo,
   freshTable,
@@ -132,6 +133,21 @@ describe('ranges, clipboard and fill', () => {
     await ada.keyboard.press('Control+Z')
     await expect.poll(() => column(bo, 'qty')).toEqual([null, null, null, null])
     expect(await column(bo, 'price')).toEqual([1, 2, 3, 4])
+  })
+
+  it('S123: dragging the fill handle fills the cells it passes over, as one change', async () => {
+    const { ada, bo } = await twoUsers(4)
+    await selectCell(ada, 0, 'price')
+    const from = await cellBounds(ada, 0, 'price')
+    const to = await cellBounds(ada, 3, 'price')
+    // The handle is the small square at the bottom right corner of the selection.
+    await ada.mouse.move(from.x + from.width - 2, from.y + from.height - 2)
+    await ada.mouse.down()
+    await ada.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 })
+    await ada.mouse.up()
+    await expect.poll(() => column(bo, 'price')).toEqual([1, 1, 1, 1])
+    await ada.keyboard.press('Control+Z')
+    await expect.poll(() => column(bo, 'price')).toEqual([1, 2, 3, 4])
   })
 
   it('S123: Delete clears a range in one change that Ctrl+Z restores, on both pages', async () => {
