@@ -42,7 +42,9 @@ function closure(lock: Lock, roots: Record<string, string>): Record<string, Lock
     const [from, name] = next
     const path = resolveIn(lock, from, name)
     if (path === undefined || picked[path] !== undefined) continue
-    const { dev: _dev, devOptional: _devOptional, peer: _peer, ...entry } = lock.packages[path]!
+    // Flags of the repository's tree (dev-only, peer) mean nothing in the fresh project.
+    const entry = { ...lock.packages[path]! }
+    for (const flag of ['dev', 'devOptional', 'peer']) Reflect.deleteProperty(entry, flag)
     // With the tarball's address npm takes it from its cache by integrity; without one it
     // asks the registry for the package's metadata first, which --offline does not allow.
     picked[path] = { resolved: tarballUrl(path, entry.version as string), ...entry }

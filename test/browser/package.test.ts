@@ -155,7 +155,8 @@ function startServer(): Promise<string> {
 }
 
 it('a fresh project installs the packed tarball and uses it from Node, tsc, the CLI and a browser bundle', async () => {
-  const { dir: app, run } = project
+  const app = project.dir
+  const run = (command: string, args: string[]) => project.run(command, args)
   mkdirSync(join(app, 'src'), { recursive: true })
   mkdirSync(join(app, 'web'), { recursive: true })
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2))
