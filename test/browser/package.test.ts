@@ -29,14 +29,17 @@ const local = createTable({ columns: [{ name: 'title', type: 'string' }] })
 local.insertRow({ title: 'core works' })
 const conn: Connection = connectTable({
   url,
-  table: 'fresh',
-  columns: [{ name: 'title', type: 'string' }],
+  table: 'todos',
+  columns: [
+    { name: 'title', type: 'string' },
+    { name: 'done', type: 'boolean', default: false },
+  ],
   WebSocket,
 })
 await conn.whenSynced()
 conn.table.insertRow({ title: 'from Node' })
 await conn.whenSaved()
-const response = await fetch(url + '/tables/fresh/rows')
+const response = await fetch(url + '/tables/todos/rows')
 const rest = (await response.json()) as { rows: Row[] }
 console.log(JSON.stringify({ core: local.listRows().map((r) => r.title), rest: rest.rows.map((r) => r.title) }))
 await conn.close()
@@ -56,22 +59,10 @@ process.on('SIGTERM', () => {
 })
 `
 
-const webApp = `import { createRoot } from 'react-dom/client'
-import { useEffect } from 'react'
-import { useConnection, useConnectionStatus, useLiveQuery } from 'tessera/react'
-
-function App() {
-  const conn = useConnection({ url: location.origin, table: 'fresh' })
-  const status = useConnectionStatus(conn)
-  const { rows } = useLiveQuery(conn?.table, { orderBy: [['title', 'asc']] })
-  useEffect(() => {
-    if (status === 'synced') conn?.table.insertRow({ title: 'from the browser' })
-  }, [conn, status])
-  return <ul id="rows">{rows.map((row) => <li key={row.id}>{String(row.title)}</li>)}</ul>
-}
-
-createRoot(document.getElementById('root')!).render(<App />)
-`
+/** The React example of docs/client.md, as it is. */
+const webApp = /```tsx\n([\s\S]*?)```/.exec(
+  readFileSync(join(repoRoot, 'docs/client.md'), 'utf8'),
+)![1]!
 
 const tsconfig = {
   compilerOptions: {
@@ -216,16 +207,37 @@ it('a fresh project installs the packed tarball and uses it from Node, tsc, the 
     throw error
   })
   await page.goto(url)
-  await waitFor(async () => (await page.locator('#rows li').count()) === 2, {
+  const todos = page.locator('#todos li')
+  await waitFor(async () => (await todos.count()) === 1, {
     timeoutMs: 30_000,
-    what: 'the rows in the page',
+    what: 'the row from Node',
   })
-  expect(await page.locator('#rows li').allTextContents()).toEqual([
-    'from Node',
-    'from the browser',
-  ])
-  const rows = (await (await fetch(`${url}/tables/fresh/rows`)).json()) as {
+  expect(await todos.allTextContents()).toEqual(['from Node'])
+  await waitFor(
+    async () =>
+      /^synced, all saved, 1 open$/.test((await page.locator('#state').textContent()) ?? ''),
+    {
+      timeoutMs: 30_000,
+      what: 'the synced state',
+    },
+  )
+  await page.click('button:has-text("Add")')
+  await waitFor(async () => (await todos.count()) === 2, {
+    timeoutMs: 30_000,
+    what: 'the added row',
+  })
+  await waitFor(
+    async () => (await page.locator('#state').textContent())?.includes('all saved') === true,
+    {
+      what: 'the saved row',
+    },
+  )
+  const rows = (await (await fetch(`${url}/tables/todos/rows`)).json()) as {
     rows: { title: string }[]
   }
-  expect(rows.rows.map((row) => row.title).sort()).toEqual(['from Node', 'from the browser'])
+  expect(rows.rows.map((row) => row.title).sort()).toEqual([
+    'added in the browser',
+    'from Node',
+    'try tessera',
+  ])
 }, 300_000)

@@ -1,6 +1,6 @@
 // tessera/react in real Chromium with real React (a development build, in StrictMode) against a
 // real server, while a Node client edits the same table: what renders, and when.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import type { Browser, Page } from 'playwright-core'
@@ -28,6 +28,23 @@ beforeAll(async () => {
   writeFileSync(
     join(pageDir, 'index.html'),
     '<!doctype html><meta charset="utf-8"><div id="root"></div><script type="module" src="main.js"></script>',
+  )
+  // The README's React example, as it is, beside the harness (readme.html).
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8')
+  writeFileSync(join(pageDir, 'readme.tsx'), /```tsx\n([\s\S]*?)```/.exec(readme)![1]!)
+  await build({
+    entryPoints: [join(pageDir, 'readme.tsx')],
+    bundle: true,
+    format: 'esm',
+    outfile: join(pageDir, 'readme.js'),
+    define: { 'process.env.NODE_ENV': '"production"' },
+    jsx: 'automatic',
+    alias: { 'tessera/react': join(repoRoot, 'client/react/index.ts') },
+    logLevel: 'warning',
+  })
+  writeFileSync(
+    join(pageDir, 'readme.html'),
+    '<!doctype html><meta charset="utf-8"><div id="root"></div><script type="module" src="readme.js"></script>',
   )
   server = await startDemoServer({ staticDir: pageDir })
   browser = await launchChromium()
@@ -127,6 +144,21 @@ describe('tessera/react in Chromium', () => {
     await expect.poll(() => page.locator('#columns').textContent()).toBe('title,done')
     await drive(page, (harness) => harness.setFilter('nothing matches'))
     await expect.poll(() => page.locator('#total').textContent()).toBe('0')
+  })
+
+  it("S120: the README's React example shows the open todos and follows the table", async () => {
+    const node = await nodeClient('todos')
+    node.table.addColumn({ name: 'done', type: 'boolean', default: false })
+    node.table.insertRows([{ title: 'open one' }, { title: 'done one', done: true }])
+    const context = await browser.newContext()
+    onTestFinished(() => context.close())
+    const page = await context.newPage()
+    await page.goto(`${server.url}/readme.html`)
+    const items = page.locator('li')
+    await expect.poll(() => items.allTextContents()).toEqual(['open one'])
+    expect(await page.locator('ul').getAttribute('title')).toBe('1 open')
+    node.table.insertRow({ title: 'open two' })
+    await expect.poll(() => items.allTextContents()).toEqual(['open one', 'open two'])
   })
 
   it('S120: StrictMode opens one connection, and unmounting closes it', async () => {
