@@ -1,6 +1,7 @@
 // Runs the code of docs/getting-started.md, word for word but for the addresses, against real
 // servers on loopback: the app, and Tessera mounted into an express app of one's own.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { Server as HttpServer } from 'node:http'
 import { createServer as createNetServer } from 'node:net'
 import { join } from 'node:path'
 import { expect, it, onTestFinished, vi } from 'vitest'
@@ -50,7 +51,7 @@ it('mounts Tessera into an express app of its own, as the guide shows', async ()
   const { server, tessera } = (await import(
     moduleOf('mounted', `${code}\nexport { server, tessera }\n`)
   )) as {
-    server: import('node:http').Server
+    server: HttpServer
     tessera: { close(): Promise<void> }
   }
   onTestFinished(async () => {
