@@ -85,11 +85,19 @@ function OpenTable({ session, conn, notices }: WorkspaceProps & { conn: Connecti
     api,
     notices,
   })
-  // What the browser tests and the benchmark read (window.demo).
+  // What the browser tests and the benchmarks read (window.demo): the state, and when the
+  // rows were in memory and the first window was rendered (ms since navigation start).
+  const times = useRef({
+    dataMs: performance.now(),
+    firstWindowMs: undefined as number | undefined,
+  })
   useEffect(() => {
-    Object.assign(globalThis, {
-      demo: { conn, result, selection, columns: shown, api, ready: true },
-    })
+    if (times.current.firstWindowMs === undefined && result.rows.length > 0) {
+      times.current.firstWindowMs = performance.now()
+      document.body.dataset.firstWindow = 'true'
+    }
+    const state = { conn, result, selection, columns: shown, api, ready: true, ...times.current }
+    Object.assign(globalThis, { demo: state })
   })
 
   const active = selection.current?.cell
