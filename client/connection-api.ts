@@ -1,6 +1,7 @@
 // The public surface of a connected table (what connectTable returns), apart from how it is
 // built (connect-table.ts).
-import type { Conflicts, Table, TablePermissions, TesseraError } from '../src/index.js'
+import type { Conflicts, Table, TesseraError } from '../src/index.js'
+import type { TablePermissions } from '../src/internal.js'
 import type { Presence } from './presence.js'
 import type { ConnectionStatus } from './reconnect.js'
 import type { Undo } from './undo.js'
@@ -50,7 +51,10 @@ export interface Connection {
   disconnect(): void
   on(event: 'status', handler: (status: ConnectionStatus) => void): () => void
   on(event: 'unsaved', handler: (unsaved: number) => void): () => void
-  /** The server announced this connection's permissions (on every connect). */
+  /**
+   * The server announced this connection's permissions: on every connect, and when the rules
+   * change them (S76).
+   */
   on(event: 'permissions', handler: (permissions: TablePermissions) => void): () => void
   /**
    * Background failures: refused writes, failed saves, a server that closed the connection

@@ -1,17 +1,18 @@
 // Reads `tessera serve` options from the command line, the environment and a JSON config file
 // (in that order of precedence). Pure: argv, env and the file reader are passed in.
 import { TesseraError } from '../src/index.js'
-import { readTokenCommand, type TokenCommand } from './access/token-command.js'
+import { readTokenCommand, type RevokeCommand, type TokenCommand } from './token-command.js'
 import type { TokenOptions } from './access/tokens.js'
+import { parseDuration } from './duration.js'
 import type { ServerOptions } from './options.js'
 
 type CliKey = Exclude<
   keyof ServerOptions,
-  'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rules'
+  'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rules' | 'adminRoles'
 >
 
 /** Keys only the config file sets (objects): docs/security.md. */
-const configOnlyKeys = ['auth', 'rules']
+const configOnlyKeys = ['auth', 'rules', 'adminRoles']
 
 /** Environment variables of the `auth` option (the secret stays out of argv and `ps`). */
 const authEnv = {
@@ -27,95 +28,121 @@ const switches: { key: CliKey; flag: string; env: string }[] = [
 ]
 
 /** Each CLI option: its flag, its environment variable and how to read its text. */
-const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'integer' | 'flag' }[] =
-  [
-    { key: 'host', flag: '--host', env: 'TESSERA_HOST', kind: 'text' },
-    { key: 'port', flag: '--port', env: 'TESSERA_PORT', kind: 'integer' },
-    { key: 'dbPath', flag: '--db', env: 'TESSERA_DB', kind: 'text' },
-    {
-      key: 'sqliteSynchronous',
-      flag: '--sqlite-synchronous',
-      env: 'TESSERA_SQLITE_SYNCHRONOUS',
-      kind: 'text',
-    },
-    {
-      key: 'maxMessageBytes',
-      flag: '--max-message-bytes',
-      env: 'TESSERA_MAX_MESSAGE_BYTES',
-      kind: 'integer',
-    },
-    {
-      key: 'maxConnectionsPerTable',
-      flag: '--max-connections-per-table',
-      env: 'TESSERA_MAX_CONNECTIONS_PER_TABLE',
-      kind: 'integer',
-    },
-    {
-      key: 'compactAfterUpdates',
-      flag: '--compact-after-updates',
-      env: 'TESSERA_COMPACT_AFTER_UPDATES',
-      kind: 'integer',
-    },
-    {
-      key: 'compactAfterBytes',
-      flag: '--compact-after-bytes',
-      env: 'TESSERA_COMPACT_AFTER_BYTES',
-      kind: 'integer',
-    },
-    {
-      key: 'idleUnloadMs',
-      flag: '--idle-unload-ms',
-      env: 'TESSERA_IDLE_UNLOAD_MS',
-      kind: 'integer',
-    },
-    {
-      key: 'canCreateTables',
-      flag: '--can-create-tables',
-      env: 'TESSERA_CAN_CREATE_TABLES',
-      kind: 'flag',
-    },
-    { key: 'staticDir', flag: '--static-dir', env: 'TESSERA_STATIC_DIR', kind: 'text' },
-    {
-      key: 'auditRetentionMs',
-      flag: '--audit-retention-ms',
-      env: 'TESSERA_AUDIT_RETENTION_MS',
-      kind: 'integer',
-    },
-    ...switches.map((option) => ({ ...option, kind: 'flag' as const })),
-    ...(
-      [
-        ['maxUpdateStructs', 'max-update-structs'],
-        ['maxValueDepth', 'max-value-depth'],
-        ['maxMessagesPerSecond', 'max-messages-per-second'],
-        ['maxBytesPerSecond', 'max-bytes-per-second'],
-        ['maxBufferedBytes', 'max-buffered-bytes'],
-        ['maxConnectionsPerIp', 'max-connections-per-ip'],
-        ['maxPendingConnections', 'max-pending-connections'],
-        ['maxPendingBytes', 'max-pending-bytes'],
-      ] as const
-    ).map(([key, name]) => ({
-      key,
-      flag: `--${name}`,
-      env: `TESSERA_${name.toUpperCase().replaceAll('-', '_')}`,
-      kind: 'integer' as const,
-    })),
-  ]
+type Kind = 'text' | 'integer' | 'flag' | 'duration'
+const cliOptions: { key: CliKey; flag: string; env: string; kind: Kind }[] = [
+  { key: 'host', flag: '--host', env: 'TESSERA_HOST', kind: 'text' },
+  { key: 'port', flag: '--port', env: 'TESSERA_PORT', kind: 'integer' },
+  { key: 'dbPath', flag: '--db', env: 'TESSERA_DB', kind: 'text' },
+  {
+    key: 'sqliteSynchronous',
+    flag: '--sqlite-synchronous',
+    env: 'TESSERA_SQLITE_SYNCHRONOUS',
+    kind: 'text',
+  },
+  {
+    key: 'maxMessageBytes',
+    flag: '--max-message-bytes',
+    env: 'TESSERA_MAX_MESSAGE_BYTES',
+    kind: 'integer',
+  },
+  {
+    key: 'maxImportBytes',
+    flag: '--max-import-bytes',
+    env: 'TESSERA_MAX_IMPORT_BYTES',
+    kind: 'integer',
+  },
+  {
+    key: 'maxConnectionsPerTable',
+    flag: '--max-connections-per-table',
+    env: 'TESSERA_MAX_CONNECTIONS_PER_TABLE',
+    kind: 'integer',
+  },
+  {
+    key: 'compactAfterUpdates',
+    flag: '--compact-after-updates',
+    env: 'TESSERA_COMPACT_AFTER_UPDATES',
+    kind: 'integer',
+  },
+  {
+    key: 'compactAfterBytes',
+    flag: '--compact-after-bytes',
+    env: 'TESSERA_COMPACT_AFTER_BYTES',
+    kind: 'integer',
+  },
+  {
+    key: 'historyRetentionMs',
+    flag: '--history-retention',
+    env: 'TESSERA_HISTORY_RETENTION',
+    kind: 'duration',
+  },
+  {
+    key: 'idleUnloadMs',
+    flag: '--idle-unload-ms',
+    env: 'TESSERA_IDLE_UNLOAD_MS',
+    kind: 'integer',
+  },
+  {
+    key: 'canCreateTables',
+    flag: '--can-create-tables',
+    env: 'TESSERA_CAN_CREATE_TABLES',
+    kind: 'flag',
+  },
+  { key: 'staticDir', flag: '--static-dir', env: 'TESSERA_STATIC_DIR', kind: 'text' },
+  { key: 'rulesPath', flag: '--rules', env: 'TESSERA_RULES', kind: 'text' },
+  {
+    key: 'auditRetentionMs',
+    flag: '--audit-retention-ms',
+    env: 'TESSERA_AUDIT_RETENTION_MS',
+    kind: 'integer',
+  },
+  ...switches.map((option) => ({ ...option, kind: 'flag' as const })),
+  ...(
+    [
+      ['maxUpdateStructs', 'max-update-structs'],
+      ['maxValueDepth', 'max-value-depth'],
+      ['maxMessagesPerSecond', 'max-messages-per-second'],
+      ['maxBytesPerSecond', 'max-bytes-per-second'],
+      ['maxBufferedBytes', 'max-buffered-bytes'],
+      ['maxPresenceBytes', 'max-presence-bytes'],
+      ['maxConnectionsPerIp', 'max-connections-per-ip'],
+      ['maxPendingConnections', 'max-pending-connections'],
+      ['maxPendingBytes', 'max-pending-bytes'],
+      ['syncAnswerBytesPerSecond', 'sync-answer-bytes-per-second'],
+      ['syncAnswerBurstBytes', 'sync-answer-burst-bytes'],
+    ] as const
+  ).map(([key, name]) => ({
+    key,
+    flag: `--${name}`,
+    env: `TESSERA_${name.toUpperCase().replaceAll('-', '_')}`,
+    kind: 'integer' as const,
+  })),
+]
+
+const placeholders: Record<Kind, string> = {
+  text: 'value',
+  integer: 'n',
+  flag: 'true|false',
+  duration: 'time',
+}
 
 /** The usage text of `tessera serve`. */
 export const usage = `Usage: tessera serve [options]
        tessera token --sub <user id> [--name <name>] [--roles a,b] [--expires-in <seconds>]
                      [--secret <secret> | TESSERA_AUTH_SECRET | --config <file>]
+       tessera token revoke --jti <token id> | --sub <user id>
+                     [--db <file> | TESSERA_DB | --config <file>]
 
 Options (each also from the environment variable shown, or a key of the --config JSON file):
-  --config <file>   JSON file of options (TESSERA_CONFIG); also holds "auth" and "rules"
-${cliOptions.map((option) => `  ${`${option.flag} <${option.kind === 'integer' ? 'n' : option.kind === 'flag' ? 'true|false' : 'value'}>`.padEnd(36)}${option.key} (${option.env})`).join('\n')}
+  --config <file>   JSON file of options (TESSERA_CONFIG); also holds "auth", "rules", "adminRoles"
+${cliOptions.map((option) => `  ${`${option.flag} <${placeholders[option.kind]}>`.padEnd(36)}${option.key} (${option.env})`).join('\n')}
   --insecure, --dev-login           as "--insecure true", "--dev-login true"
   auth.secret, auth.issuer, auth.audience  (TESSERA_AUTH_SECRET, TESSERA_AUTH_ISSUER, TESSERA_AUTH_AUDIENCE)
   --help            this text
   tessera --version prints the version`
 
-const parseValue = (text: string, kind: 'text' | 'integer' | 'flag', where: string): unknown => {
+const parseValue = (text: string, kind: Kind, where: string): unknown => {
   if (kind === 'text') return text
+  if (kind === 'duration') return parseDuration(text, where)
   if (kind === 'flag') {
     if (text === 'true' || text === 'false') return text === 'true'
     throw new TesseraError('INVALID_ARGUMENT', `${where} must be true or false, got "${text}"`)
@@ -132,6 +159,7 @@ export type CliCommand =
   | { command: 'version' }
   | { command: 'serve'; options: ServerOptions }
   | TokenCommand
+  | RevokeCommand
 
 /**
  * Reads the options of `tessera serve`: flags beat environment variables, which beat the config file.

@@ -1,13 +1,8 @@
 // The door of one connection: counts and limits what arrives, keeps messages that come while
 // the session is still opening, decodes each one, and closes only this connection, with the
 // close code of its error (src/wire/close-codes.ts). Knows a Transport, not a socket.
-import {
-  closeCodeOf,
-  decodeMessage,
-  TesseraError,
-  type ErrorCode,
-  type Transport,
-} from '../src/index.js'
+import { TesseraError, type ErrorCode } from '../src/index.js'
+import { closeCodeOf, decodeMessage, type Transport } from '../src/internal.js'
 import type { ConnectionLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
 import {
@@ -46,6 +41,15 @@ export function serveConnection(
 
   const link: SessionLink = {
     send(message) {
+      if (transport.send(message)) metrics.bytesSent.inc(message.byteLength)
+    },
+    sendPresence(message) {
+      // S72: presence is lossy (clients renew their state every 15 s), so a filling buffer
+      // drops it instead of closing the reader as slow.
+      if (!limits.canSendPresence(transport.bufferedBytes, message.byteLength)) {
+        if (transport.isOpen) metrics.presenceDropped.inc()
+        return
+      }
       if (transport.send(message)) metrics.bytesSent.inc(message.byteLength)
     },
     close(code, reason) {
@@ -92,7 +96,11 @@ export function serveConnection(
         )
         return
       }
-      const opened = openSyncSession(grant, link, { metrics, budget: limits.budget })
+      const opened = openSyncSession(grant, link, {
+        metrics,
+        budget: limits.budget,
+        answerBudget: limits.answerBudget,
+      })
       session = opened
       for (const bytes of queued.splice(0)) handle(opened, bytes)
     },

@@ -5,16 +5,34 @@ import { join } from 'node:path'
 import type { Express, Router } from 'express'
 import type { Registry } from 'prom-client'
 import { TesseraError, type Store } from '../src/index.js'
+import { createSqliteAuditLog } from './adapters/sqlite-audit-log.js'
+import { createSqliteRevocationList } from './adapters/sqlite-revocation-list.js'
 import { createSqliteStore } from './adapters/sqlite-store.js'
-import { checkExposure, createSecurity } from './access/security.js'
+import {
+  checkExposure,
+  createSecurity,
+  type Security,
+  type SecurityPorts,
+} from './access/security.js'
 import { createApp } from './http/app.js'
+import { createExportRoute } from './csv/export-route.js'
+import { createImportJobs } from './csv/import-jobs.js'
+import { createImportRoutes } from './csv/import-routes.js'
+import { createAuditRoutes } from './http/audit-routes.js'
+import { createAuthRoutes } from './http/auth-routes.js'
+import { createHistoryRoutes } from './http/history-routes.js'
 import { createQueryRoutes } from './http/query-routes.js'
-import { createTablesRoutes, createUseTable, type RoutesContext } from './http/tables-routes.js'
+import { createRestoreRoutes } from './http/restore-routes.js'
+import { createTablesRoutes } from './http/tables-routes.js'
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
+import { createUseTable, type RoutesContext } from './http/use-table.js'
 import { createMetrics } from './metrics.js'
-import { parseServerOptions, type ServerOptions } from './options.js'
+import { parseServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js'
 import { packageRoot } from './package-info.js'
+import { createMemoryAuditLog } from './ports/memory-audit-log.js'
+import { createMemoryRevocationList } from './ports/memory-revocation-list.js'
 import { createRooms } from './rooms.js'
+import { readRulesFile, watchRulesFile } from './rules-file.js'
 
 /** A running (or mountable) Tessera server. */
 export interface Server {
@@ -55,6 +73,8 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   const { listen = true, ...rest } = input
   const options = parseServerOptions(rest, join(packageRoot(), 'dist', 'demo'))
   checkExposure(options, listen)
+  // A broken rules file fails the start before anything is opened.
+  if (options.rulesPath !== undefined) readRulesFile(options.rulesPath)
   const store =
     options.store ??
     createSqliteStore({ path: options.dbPath, synchronous: options.sqliteSynchronous })
@@ -66,18 +86,30 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     logger,
     compactAfterUpdates: options.compactAfterUpdates,
     compactAfterBytes: options.compactAfterBytes,
+    historyRetentionMs: options.historyRetentionMs,
     idleUnloadMs: options.idleUnloadMs,
     onStorageFailure: (table, error) => {
       logger.error(`table "${table}": storing updates failed; its connections were closed`, error)
       options.onError?.(error)
     },
   })
-  const security = createSecurity(options)
+  const access = await openAccess(options)
+  const { security } = access
   const context: RoutesContext = { rooms, store, options, ...security }
   const useTable = createUseTable(context)
+  const importJobs = createImportJobs()
   const tableRouters: Router[] = [
+    createHistoryRoutes(store, useTable),
+    createRestoreRoutes(store, useTable, security.control),
+    createExportRoute(store, useTable),
+    createImportRoutes({
+      useTable,
+      control: security.control,
+      jobs: importJobs,
+      maxImportBytes: options.maxImportBytes,
+    }),
     createTablesRoutes(context, useTable),
-    security.historyRoutes(useTable),
+    createAuditRoutes(security.audit, useTable),
     createQueryRoutes(useTable),
   ]
   const app = createApp({
@@ -87,7 +119,11 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     maxMessageBytes: options.maxMessageBytes,
     staticDir: options.staticDir,
     tableRouters,
-    authRouter: security.authRouter,
+    authRouter: createAuthRoutes(security.control, {
+      isDevLoginEnabled: options.devLogin,
+      revocations: security.revocations,
+      adminRoles: options.adminRoles,
+    }),
   })
   const upgrades = createUpgrades(rooms, metrics, options, security)
 
@@ -114,7 +150,8 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     server?.closeAllConnections()
     await stopped
     await rooms.close()
-    security.close()
+    await access.close()
+    importJobs.close()
     await store.close()
     logger.info('tessera stopped; every table was flushed')
   }
@@ -127,6 +164,46 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     store,
     loadedTables: () => rooms.loaded(),
     close: () => (closing ??= close()),
+  }
+}
+
+/**
+ * Opens what access control stores (beside the table data in SQLite; in memory for a custom
+ * store, which has no file to keep it beside), builds it, and watches the rules file.
+ */
+async function openAccess(
+  options: ResolvedServerOptions,
+): Promise<{ security: Security; close(): Promise<void> }> {
+  const isSqlite = options.store === undefined
+  const ports: SecurityPorts = {
+    auditLog: isSqlite ? createSqliteAuditLog({ path: options.dbPath }) : createMemoryAuditLog(),
+    revocationList: isSqlite
+      ? createSqliteRevocationList({ path: options.dbPath })
+      : createMemoryRevocationList(),
+  }
+  const security = await createSecurity(options, ports)
+  const { rulesPath } = options
+  // S76: rules from a file apply to new and open connections whenever the file changes.
+  const stopWatching =
+    rulesPath === undefined
+      ? undefined
+      : watchRulesFile({
+          path: rulesPath,
+          logger: options.logger,
+          onError: options.onError,
+          onRules(rules) {
+            security.control.setRules(rules)
+            void security.liveGrants.revalidate()
+          },
+        })
+  return {
+    security,
+    async close() {
+      stopWatching?.()
+      security.close()
+      await ports.auditLog.close()
+      await ports.revocationList.close()
+    },
   }
 }
 

@@ -1,18 +1,19 @@
 // One session's incoming updates and saved requests: checked at the door, applied with the
-// server-side checks (S30–S33), corrected writers told, updates that wait for missing changes
+// server-side checks (S80–S87), corrected writers told, updates that wait for missing changes
 // kept (docs/protocol.md §3, S34), and each saved(n) answered once what it covers is durable.
 import {
-  allowEverything,
   applyChecked,
+  canWriteAnything,
+  canWriteEverything,
   encodeMessage,
   encodeSyncStep1,
-  type WritePermissions,
-} from '../src/index.js'
+  type TablePermissions,
+} from '../src/internal.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
 import {
+  canIntegrate,
   createIncompleteTracker,
   dropIfOverflowing,
-  hasPartialRights,
   isIntegrated,
   needsOf,
   pendingStateOf,
@@ -29,10 +30,11 @@ const maxNoticesPerUpdate = 10
 
 /** What the updates of one session may do, and where they go. */
 export interface UpdateRights {
-  /** False for a read-only connection: its updates are refused with a FORBIDDEN notice (S50). */
-  readonly canWrite: boolean
-  /** What a writer may change (docs/semantics.md S32–S33); default: everything. */
-  readonly permissions?: WritePermissions
+  /**
+   * What the connection may do now (it may change while it is open, S76): without a write
+   * right its updates are refused with a FORBIDDEN notice (S50); a writer's go through S80–S87.
+   */
+  readonly permissions: TablePermissions
   readonly guard?: ConnectionGuard | undefined
 }
 
@@ -58,7 +60,6 @@ export function createIncomingUpdates(
   context: { metrics: Metrics; budget: UpdateBudget },
 ): IncomingUpdates {
   const { metrics } = context
-  const permissions = rights.permissions ?? allowEverything
   // This connection's updates that Yjs keeps pending, and the saved requests waiting for them.
   let incomplete: IncompleteTracker | undefined
   // S34: the saved requests held until a partial-rights writer's next sync step 2 re-sends the
@@ -75,21 +76,26 @@ export function createIncomingUpdates(
     const shape = checkUpdate(update, context.budget)
     if (shape.structs === 0 && shape.deleteRanges === 0) return
     metrics.updatesReceived.inc()
-    if (!rights.canWrite) {
+    const { permissions } = rights
+    if (!canWriteAnything(permissions)) {
       metrics.error('FORBIDDEN')
       notify('FORBIDDEN', `table "${room.name}" is read-only for you`)
       return
     }
-    // S30–S33: what the schema or the permissions do not allow is undone in the same
+    const isPartial = !canWriteEverything(permissions)
+    // S34: a partial-rights writer's update is applied whole or not at all.
+    if (isPartial && !canIntegrate(room.doc, shape)) {
+      askAgain()
+      return
+    }
+    // S80–S87: what the schema or the permissions do not allow is undone in the same
     // transaction; the writer needs the correction too, so the batch is echoed to it.
-    const before = hasPartialRights(permissions) ? pendingStateOf(room.doc) : undefined
-    const applied = applyChecked(room.doc, update, peer, permissions)
+    const before = isPartial ? pendingStateOf(room.doc) : undefined
+    const applied = applyChecked(room.doc, update, peer, permissions, { tableName: room.name })
     rights.guard?.onApplied(room, applied)
     if (applied.isIncomplete) keepIncomplete(update, before)
-    const { violations } = applied
-    if (violations.length === 0) return
-    room.echoToOrigins()
-    violations.forEach((violation, index) => {
+    if (applied.isCorrected) room.echoToOrigins()
+    applied.violations.forEach((violation, index) => {
       metrics.error(violation.code)
       if (index < maxNoticesPerUpdate) notify(violation.code, violation.message)
     })
@@ -105,19 +111,25 @@ export function createIncomingUpdates(
     const needs = needsOf(update)
     // Another connection's pending content makes every update look incomplete.
     if (isIntegrated(room.doc, needs)) return
-    metrics.error('INCOMPLETE_UPDATE')
     if (before !== undefined) {
       // S34: waiting content is checked under the rights of whoever completes it; a writer with
       // partial rights could get past its rules, so its waiting part is dropped and asked again.
       restorePendingState(room.doc, before)
-      drops++
-      if (resend === undefined) peer.send(encodeSyncStep1(room.doc))
-      resend ??= []
+      askAgain()
       return
     }
+    metrics.error('INCOMPLETE_UPDATE')
     room.keep(update)
     incomplete ??= createIncompleteTracker(room.doc)
     if (incomplete.add(needs)) peer.send(encodeSyncStep1(room.doc))
+  }
+
+  /** S34: drops what a partial-rights writer sent that would wait, and asks for it again. */
+  const askAgain = (): void => {
+    metrics.error('INCOMPLETE_UPDATE')
+    drops++
+    if (resend === undefined) peer.send(encodeSyncStep1(room.doc))
+    resend ??= []
   }
 
   return {

@@ -3,10 +3,11 @@
 // Pure bookkeeping with an injectable clock; the connection closes the socket.
 import { Counter, type Registry } from 'prom-client'
 import { TesseraError } from '../src/index.js'
+import type { AnswerBudgetOptions } from './answer-budget.js'
 import type { UpdateBudget } from './update-check.js'
 
 /** The limit options (docs/operations.md, "Limits"). */
-export interface LimitOptions extends UpdateBudget {
+export interface LimitOptions extends UpdateBudget, AnswerBudgetOptions {
   maxMessageBytes: number
   maxMessagesPerSecond: number
   maxBytesPerSecond: number
@@ -23,10 +24,17 @@ export type LimitReason =
 /** The limits one connection is held to. */
 export interface ConnectionLimits {
   readonly budget: UpdateBudget
+  /** What this connection's sync requests may make the server send (server/answer-budget.ts). */
+  readonly answerBudget: AnswerBudgetOptions
   /** Counts one received message; returns the error to close with when it breaks a limit. */
   receive(bytes: number, isOpen: boolean): TesseraError | undefined
   /** True once the socket's unsent bytes exceed `maxBufferedBytes` (it is counted once). */
   isSlow(bufferedBytes: number): boolean
+  /**
+   * True when a presence message of `messageBytes` may be sent: it keeps the unsent bytes
+   * under half of `maxBufferedBytes`, so presence alone never makes a reader slow (S72).
+   */
+  canSendPresence(bufferedBytes: number, messageBytes: number): boolean
   /** The connection finished opening (authenticated, room loaded). */
   opened(): void
   /** The socket closed; frees its place. Idempotent. */
@@ -101,6 +109,7 @@ export function createLimits(
       )
       return {
         budget: options,
+        answerBudget: options,
         receive(size, isOpen) {
           if (!isOpen) {
             pendingBytes += size
@@ -131,6 +140,7 @@ export function createLimits(
           count('slow_consumer')
           return true
         },
+        canSendPresence: (buffered, size) => buffered + size <= options.maxBufferedBytes / 2,
         opened() {
           if (isPending) pending--
           isPending = false

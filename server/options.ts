@@ -4,13 +4,7 @@ import type { IncomingMessage } from 'node:http'
 import { TesseraError, type Store } from '../src/index.js'
 import { parseRules, type Rules } from './access/rules.js'
 import { createTokenVerifier, type TokenOptions } from './access/tokens.js'
-
-/** Where the server reports what it does; `main.ts` passes the console. Library code never logs. */
-export interface Logger {
-  info(message: string): void
-  warn(message: string): void
-  error(message: string, error?: unknown): void
-}
+import { silentLogger, type Logger } from './logger.js'
 
 /** What `authenticate` resolves to: anything the app uses to identify the caller. */
 export type User = unknown
@@ -36,12 +30,16 @@ export interface ServerOptions {
   sqliteSynchronous?: 'full' | 'normal'
   /** Largest WebSocket message or REST body accepted; default 16 MiB. */
   maxMessageBytes?: number
+  /** Largest CSV a `POST /tables/:table/import` reads (docs/csv.md); default 64 MiB. More: 413. */
+  maxImportBytes?: number
   /** Most connections on one table; default 10,000. More are closed with 4429. */
   maxConnectionsPerTable?: number
   /** Compact a table's log when it holds this many updates; default 1,000. */
   compactAfterUpdates?: number
   /** Compact a table's log when it holds this many bytes; default 8 MiB. */
   compactAfterBytes?: number
+  /** Keep each table's history (every update with its time and author) this long; default 30 days; 0 keeps none (docs/history.md). */
+  historyRetentionMs?: number
   /** Unload a table this long after its last connection left; default 30,000 ms. */
   idleUnloadMs?: number
   /** Open unknown tables (y-websocket behaviour, default true); false answers 4404 / 404. */
@@ -58,6 +56,13 @@ export interface ServerOptions {
   auth?: TokenOptions
   /** Per-table access rules (docs/security.md); default: none, so the default rule applies to every table. */
   rules?: Rules
+  /**
+   * A JSON file holding the rules instead (same shape as `rules`): read at start and watched,
+   * so a change applies to new and open connections without a restart (S76).
+   */
+  rulesPath?: string
+  /** Roles that may revoke anyone's tokens (`POST /auth/revocations`); default `["admin"]`. */
+  adminRoles?: readonly string[]
   /** Keep audit log entries this long; default 90 days. */
   auditRetentionMs?: number
   /** Allow listening on a non-loopback host without auth (and dev login there); default false. */
@@ -74,12 +79,22 @@ export interface ServerOptions {
   maxBytesPerSecond?: number
   /** Unsent bytes a connection may hold before it is closed as a slow reader; default 8 MiB (4408). */
   maxBufferedBytes?: number
+  /**
+   * Largest presence (awareness) state relayed, in bytes of its JSON; default 4 KiB. A larger
+   * state is dropped and its sender gets a MESSAGE_TOO_LARGE notice (S71). At most a quarter
+   * of maxBufferedBytes.
+   */
+  maxPresenceBytes?: number
   /** Most open connections from one IP address; default 1,000. More: 4429. */
   maxConnectionsPerIp?: number
   /** Most connections still opening (authenticating, loading) at once; default 1,000. More: 4429. */
   maxPendingConnections?: number
   /** Most bytes a connection may send before it finished opening; default 1 MiB. More: 4429. */
   maxPendingBytes?: number
+  /** Bytes of sync answers one connection gets per second on average; default 1 MiB. More wait. */
+  syncAnswerBytesPerSecond?: number
+  /** Bytes of sync answers one connection may get at once; default 16 MiB. More wait. */
+  syncAnswerBurstBytes?: number
   /**
    * Called with background failures (a table that could not be stored, loaded or unloaded),
    * after the affected connections were closed. Default: they only go to `logger.error`.
@@ -89,13 +104,14 @@ export interface ServerOptions {
 
 /** Options with every default filled in. */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth'>
+  Omit<
+    ServerOptions,
+    'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rulesPath'
+  >
 > &
-  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError' | 'auth'> & {
+  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError' | 'auth' | 'rulesPath'> & {
     logger: Logger
   }
-
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
 export const defaultOptions = {
   host: '127.0.0.1',
@@ -103,12 +119,15 @@ export const defaultOptions = {
   dbPath: './data/tessera.db',
   sqliteSynchronous: 'normal',
   maxMessageBytes: 16 * 1024 * 1024,
+  maxImportBytes: 64 * 1024 * 1024,
   maxConnectionsPerTable: 10_000,
   compactAfterUpdates: 1000,
   compactAfterBytes: 8 * 1024 * 1024,
+  historyRetentionMs: 30 * 24 * 60 * 60 * 1000,
   idleUnloadMs: 30_000,
   canCreateTables: true,
   rules: {},
+  adminRoles: ['admin'],
   auditRetentionMs: 90 * 24 * 60 * 60 * 1000,
   isInsecure: false,
   devLogin: false,
@@ -117,9 +136,12 @@ export const defaultOptions = {
   maxMessagesPerSecond: 1000,
   maxBytesPerSecond: 32 * 1024 * 1024,
   maxBufferedBytes: 8 * 1024 * 1024,
+  maxPresenceBytes: 4 * 1024,
   maxConnectionsPerIp: 1000,
   maxPendingConnections: 1000,
   maxPendingBytes: 1024 * 1024,
+  syncAnswerBytesPerSecond: 1024 * 1024,
+  syncAnswerBurstBytes: 16 * 1024 * 1024,
 } as const
 
 type Check = (value: unknown) => string | undefined
@@ -140,9 +162,11 @@ const checks: Record<keyof ServerOptions, Check> = {
   sqliteSynchronous: (value) =>
     value === 'full' || value === 'normal' ? undefined : '"full" or "normal"',
   maxMessageBytes: integer(1024),
+  maxImportBytes: integer(1),
   maxConnectionsPerTable: integer(1),
   compactAfterUpdates: integer(1),
   compactAfterBytes: integer(1),
+  historyRetentionMs: integer(0),
   idleUnloadMs: integer(0),
   canCreateTables: flag,
   staticDir: (value) => (value === false ? undefined : text(value)),
@@ -156,6 +180,11 @@ const checks: Record<keyof ServerOptions, Check> = {
       checkAuth(value)
     }),
   rules: (value) => checkThrows(() => parseRules(value)),
+  rulesPath: text,
+  adminRoles: (value) =>
+    Array.isArray(value) && value.every((role) => typeof role === 'string' && role !== '')
+      ? undefined
+      : 'a list of role names',
   auditRetentionMs: integer(1),
   isInsecure: flag,
   devLogin: flag,
@@ -164,9 +193,12 @@ const checks: Record<keyof ServerOptions, Check> = {
   maxMessagesPerSecond: integer(1),
   maxBytesPerSecond: integer(1024),
   maxBufferedBytes: integer(1024),
+  maxPresenceBytes: integer(64),
   maxConnectionsPerIp: integer(1),
   maxPendingConnections: integer(1),
   maxPendingBytes: integer(1024),
+  syncAnswerBytesPerSecond: integer(1024),
+  syncAnswerBurstBytes: integer(0),
 }
 
 /** Runs a parser that throws INVALID_ARGUMENT; its message becomes the expectation. */
@@ -227,8 +259,26 @@ export function parseServerOptions(
       )
     }
   }
+  if (options.rules !== undefined && options.rulesPath !== undefined) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      'createServer: rules and rulesPath exclude each other: give the rules inline or as a file',
+    )
+  }
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   )
-  return { ...defaultOptions, staticDir: defaultStaticDir, logger: silent, ...defined }
+  const resolved = {
+    ...defaultOptions,
+    staticDir: defaultStaticDir,
+    logger: silentLogger,
+    ...defined,
+  }
+  if (resolved.maxPresenceBytes > resolved.maxBufferedBytes / 4) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `createServer: option maxPresenceBytes (${resolved.maxPresenceBytes}) must be at most a quarter of maxBufferedBytes (${resolved.maxBufferedBytes}); lower it or raise maxBufferedBytes`,
+    )
+  }
+  return resolved
 }

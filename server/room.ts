@@ -3,16 +3,12 @@
 // sessions (docs/protocol.md §7). Knows peers, not sockets.
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import {
-  createTable,
-  encodeAwarenessStates,
-  encodeMessage,
-  TesseraError,
-  type Table,
-} from '../src/index.js'
+import { createTable, TesseraError, type Table } from '../src/index.js'
+import { encodeAwarenessStates, encodeMessage } from '../src/internal.js'
 import {
   createGroupCommit,
   type CommitContext,
+  type CommitLog,
   type CommittedBatch,
   type DurableCallback,
 } from './group-commit.js'
@@ -20,6 +16,8 @@ import {
 /** A connection's sync session as a room sees it. */
 export interface Peer {
   send(message: Uint8Array): void
+  /** Sends presence, which is dropped while the connection's send buffer fills up (S72). */
+  sendPresence(message: Uint8Array): void
   close(code: number, reason: string): void
   /** Awareness client ids this connection announced (removed when it leaves). */
   readonly awarenessIds: Set<number>
@@ -28,6 +26,8 @@ export interface Peer {
    * reply (computed after the commit) already carries what they would send.
    */
   readonly isAwaitingSyncReply: boolean
+  /** Who this connection's updates are from in the table's history (a user id, or null). */
+  readonly author: string | null
 }
 
 export interface Room {
@@ -39,6 +39,8 @@ export interface Room {
   table(): Table
   /** True when the table holds nothing: no update was ever stored or applied. */
   isEmpty(): boolean
+  /** Runs `edit`; the updates it makes are kept in history as written by `author`. */
+  writeAs<T>(author: string | null, edit: () => T): T
   join(peer: Peer): void
   leave(peer: Peer): void
   /** Keeps the room loaded (REST requests, live streams); returns the release function. */
@@ -114,15 +116,12 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
     count: stored.updates.length,
     bytes: stored.updateBytes,
     isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
+    atMs: stored.atMs,
+    seq: stored.seq,
   })
 }
 
-function createRoom(
-  name: string,
-  doc: Y.Doc,
-  context: RoomContext,
-  log: { count: number; bytes: number; isEmpty: boolean },
-): Room {
+function createRoom(name: string, doc: Y.Doc, context: RoomContext, log: CommitLog): Room {
   const { metrics } = context
   const awareness = new awarenessProtocol.Awareness(doc)
   awareness.setLocalState(null)
@@ -140,9 +139,13 @@ function createRoom(
     },
   })
 
+  // The author of REST writes (and restores, imports) made inside `writeAs`.
+  let author: string | null = null
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     // S117: a deleted table stores nothing more, whatever its last connections still send.
-    if (origin !== loading && !isDiscarded) commits.add(update, origin)
+    if (origin === loading || isDiscarded) return
+    const peer = peers.has(origin as Peer) ? (origin as Peer) : undefined
+    commits.add(update, origin, peer === undefined ? author : peer.author)
   })
   awareness.on('update', (changes: AwarenessChanges, origin: unknown) => {
     relayPresence(changes, origin as Peer | undefined)
@@ -154,9 +157,9 @@ function createRoom(
       for (const id of removed) from.awarenessIds.delete(id)
     }
     const message = encodeAwarenessStates(awareness, [...added, ...updated, ...removed])
-    // S62: the sender gets its own presence back too, as from the y-websocket server: a stock
-    // provider alone on a table hears nothing else, and its watchdog closes after 30 s of silence.
-    for (const peer of peers) peer.send(message)
+    // The sender's session echoes its own presence itself (S62), with the sender's own clocks:
+    // this message carries the room's clocks (S70), which would make it send its state again.
+    for (const peer of peers) if (peer !== from) peer.sendPresence(message)
   }
 
   const release = (): void => {
@@ -174,6 +177,15 @@ function createRoom(
     },
     table: () => (table ??= createTable({ doc })),
     isEmpty: () => log.isEmpty,
+    writeAs(writer, edit) {
+      const outer = author
+      author = writer
+      try {
+        return edit()
+      } finally {
+        author = outer
+      }
+    },
     join(peer) {
       peers.add(peer)
       holds++

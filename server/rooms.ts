@@ -1,8 +1,9 @@
 // The loaded rooms of one server: loads a table on first use, unloads it when idle, and closes
 // them all on shutdown. Knows nothing about sockets or HTTP.
-import { CloseCode, TesseraError, type Store } from '../src/index.js'
+import { TesseraError, type Store } from '../src/index.js'
+import { CloseCode } from '../src/internal.js'
 import type { Metrics } from './metrics.js'
-import type { Logger } from './options.js'
+import type { Logger } from './logger.js'
 import { loadRoom, type Room, type RoomContext } from './room.js'
 
 export interface Rooms {
@@ -31,6 +32,7 @@ export interface RoomsOptions {
   logger: Logger
   compactAfterUpdates: number
   compactAfterBytes: number
+  historyRetentionMs: number
   idleUnloadMs: number
   /** Called when a room fails to store (its peers were closed with 4500). */
   onStorageFailure(table: string, error: TesseraError): void
@@ -69,6 +71,7 @@ export function createRooms(options: RoomsOptions): Rooms {
     metrics,
     compactAfterUpdates: options.compactAfterUpdates,
     compactAfterBytes: options.compactAfterBytes,
+    historyRetentionMs: options.historyRetentionMs,
     onIdle(room) {
       if (isClosed || idleTimers.has(room)) return
       const timer = setTimeout(() => void unload(room), options.idleUnloadMs)

@@ -1,40 +1,42 @@
 // One connection's sync session with one room: the greeting, message dispatch, sync replies
-// that wait for durability, presence, permissions and the token's expiry. Sends and closes
-// through a link; knows nothing about sockets or transports (docs/protocol.md §7).
+// that wait for durability, presence, and permissions that change or end while it is open.
+// Sends and closes through a link; knows nothing about sockets or transports (docs/protocol.md §7).
 import * as Y from 'yjs'
-import * as awarenessProtocol from 'y-protocols/awareness'
+import { TesseraError } from '../src/index.js'
 import {
-  allowEverything,
-  CloseCode,
-  encodeAwarenessStates,
+  allPermissions,
+  closeCodeOf,
   encodeMessage,
   encodeSyncStep1,
-  encodeSyncStep2,
-  TesseraError,
+  type TablePermissions,
   type WireMessage,
-  type WritePermissions,
-} from '../src/index.js'
+} from '../src/internal.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
-import { tablePermissions } from './access/rules.js'
+import type { GrantChange } from './access/live-grants.js'
+import { answersFor, type AnswerBudgetOptions } from './answer-budget.js'
 import { createIncomingUpdates } from './incoming-updates.js'
 import type { Metrics } from './metrics.js'
 import type { Peer, Room } from './room.js'
+import { sessionPresence } from './session-presence.js'
 import type { UpdateBudget } from './update-check.js'
 
 /** What a connection serves once access is checked and the room is loaded. */
 export interface SessionGrant {
   room: Room
-  /** False for a read-only connection: its updates are refused with a FORBIDDEN notice. */
-  canWrite: boolean
-  /** What a writer may change (docs/semantics.md S32–S33); default: everything. */
-  permissions?: WritePermissions
-  /** Token expiry, presence stamping and audit (docs/security.md); default: none. */
+  /**
+   * What the connection may do (docs/semantics.md S50, S80–S87): without a write right its
+   * updates are refused with a FORBIDDEN notice. Default: everything.
+   */
+  permissions?: TablePermissions
+  /** Expiry, revocation and rule changes, presence stamping and audit (docs/security.md). */
   guard?: ConnectionGuard
 }
 
 /** How a session reaches its connection. */
 export interface SessionLink {
   send(message: Uint8Array): void
+  /** Sends presence, dropped while the connection's send buffer fills up (S72). */
+  sendPresence(message: Uint8Array): void
   close(code: number, reason: string): void
 }
 
@@ -49,26 +51,6 @@ export interface SyncSession {
   end(): void
 }
 
-/** Longest delay setTimeout takes (about 24.8 days); longer waits re-arm the timer. */
-const maxTimerMs = 2 ** 31 - 1
-
-/** Runs `run` at `atMs` (ms since 1970; never when undefined); returns the cancel function. */
-function atTime(atMs: number | undefined, run: () => void): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const arm = (): void => {
-    if (atMs === undefined) return
-    const remainingMs = atMs - Date.now()
-    timer =
-      remainingMs > maxTimerMs
-        ? setTimeout(arm, maxTimerMs)
-        : setTimeout(run, Math.max(0, remainingMs))
-  }
-  arm()
-  return () => {
-    clearTimeout(timer)
-  }
-}
-
 /**
  * Joins `grant.room` and greets the client as the y-websocket server does: the server's state
  * vector (sync step 1), then the current awareness states.
@@ -76,87 +58,92 @@ function atTime(atMs: number | undefined, run: () => void): () => void {
 export function openSyncSession(
   grant: SessionGrant,
   link: SessionLink,
-  context: { metrics: Metrics; budget: UpdateBudget },
+  context: { metrics: Metrics; budget: UpdateBudget; answerBudget: AnswerBudgetOptions },
 ): SyncSession {
   const { room, guard } = grant
-  const permissions = grant.permissions ?? allowEverything
-  let syncRepliesPending = 0
+  let permissions = grant.permissions ?? allPermissions
+  // A Tessera client asks for its permissions; only it is told when they change (S76).
+  let hasAskedPermissions = false
   let hasEnded = false
   const peer: Peer = {
     awarenessIds: new Set(),
     get isAwaitingSyncReply() {
-      return syncRepliesPending > 0
+      return answers.isPending
     },
+    author: guard?.author ?? null,
     send: (message) => {
       link.send(message)
+    },
+    sendPresence: (message) => {
+      link.sendPresence(message)
     },
     close: (code, reason) => {
       link.close(code, reason)
     },
   }
-  const updates = createIncomingUpdates(
-    room,
-    peer,
-    { canWrite: grant.canWrite, permissions, guard },
-    context,
-  )
-
-  const replySyncStep2 = (stateVector: Uint8Array): void => {
-    Y.decodeStateVector(stateVector)
-    // The reply carries the whole state the peer lacks, so it must wait until that state is
-    // committed (persist, then send); meanwhile broadcasts skip this peer.
-    syncRepliesPending++
-    const reply = (error?: TesseraError): void => {
-      if (error !== undefined || hasEnded) return
-      if (room.hasUncommitted()) {
-        room.afterDurable(reply)
-        return
-      }
-      syncRepliesPending--
-      peer.send(encodeSyncStep2(room.doc, stateVector))
-    }
-    room.afterDurable(reply)
+  const rights = {
+    get permissions() {
+      return permissions
+    },
+    guard,
   }
+  const updates = createIncomingUpdates(room, peer, rights, context)
 
-  const receivePresence = (received: Uint8Array): void => {
-    // S52–S53: presence carries the connection's own identity, never another's.
-    const update = guard === undefined ? received : guard.filterPresence(received, room, peer)
-    if (update !== undefined) awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer)
+  // S88: sync answers wait until what they carry is committed (persist, then send), merge while
+  // one is pending, and are budgeted by the bytes they make the server send; meanwhile
+  // broadcasts skip this peer, as the answer carries them.
+  const answers = answersFor(room, context.answerBudget, {
+    send: (message) => {
+      peer.send(message)
+    },
+    onDelayed: () => {
+      context.metrics.syncAnswersDelayed.inc()
+    },
+  })
+
+  const presence = sessionPresence(room, peer, guard)
+
+  /**
+   * S51, S75, S76: an expired or revoked token, or withdrawn read, closes the connection; new
+   * permissions apply to the next update, and a Tessera client is told.
+   */
+  const onGrantChange = (change: GrantChange): void => {
+    if (change.type === 'end') {
+      context.metrics.error(change.error.code)
+      peer.close(closeCodeOf(change.error.code), change.error.message)
+      return
+    }
+    permissions = change.permissions
+    if (hasAskedPermissions) peer.send(encodeMessage({ type: 'permissions', permissions }))
   }
 
   room.join(peer)
-  // S51: a connection lives no longer than its token; the client reconnects with a new one.
-  const cancelExpiry = atTime(guard?.expiresAtMs, () => {
-    context.metrics.error('UNAUTHORIZED')
-    peer.close(CloseCode.Unauthorized, 'the token expired; reconnect with a new token')
-  })
+  const stopWatching = guard?.watch(onGrantChange)
   peer.send(encodeSyncStep1(room.doc))
-  const states = [...room.awareness.getStates().keys()]
-  if (states.length > 0) peer.send(encodeAwarenessStates(room.awareness, states))
+  presence.sendOthers(false)
 
   return {
     receive(message) {
       if (hasEnded) return
       switch (message.type) {
         case 'sync-step-1':
-          replySyncStep2(message.stateVector)
+          answers.request(Y.decodeStateVector(message.stateVector))
           return
         case 'sync-step-2':
         case 'sync-update':
           updates.receive(message.update, message.type === 'sync-step-2')
           return
         case 'awareness':
-          receivePresence(message.update)
+          presence.receive(message.update)
           return
         case 'query-awareness':
-          peer.send(encodeAwarenessStates(room.awareness, [...room.awareness.getStates().keys()]))
+          presence.sendOthers(true)
           return
-        case 'permissions-request': {
+        case 'permissions-request':
           // S57: a Tessera client asks what it may do; stock y-websocket clients never ask.
-          const answer = tablePermissions(grant.canWrite, permissions)
-          peer.send(encodeMessage({ type: 'permissions', permissions: answer }))
+          hasAskedPermissions = true
+          peer.send(encodeMessage({ type: 'permissions', permissions }))
           return
-        }
         case 'saved':
           updates.requestSaved(message.requestId)
           return
@@ -173,7 +160,8 @@ export function openSyncSession(
     end() {
       if (hasEnded) return
       hasEnded = true
-      cancelExpiry()
+      stopWatching?.()
+      answers.dispose()
       updates.dispose()
       room.leave(peer)
     },

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'TOO_MANY_REQUESTS'
   | 'INCOMPLETE_UPDATE'
   | 'ROUTE_NOT_FOUND'
+  | 'HISTORY_UNAVAILABLE'
 
 /** Every code, for exhaustive mappings and the docs test. */
 export const errorCodes: readonly ErrorCode[] = [
@@ -39,6 +40,7 @@ export const errorCodes: readonly ErrorCode[] = [
   'TOO_MANY_REQUESTS',
   'INCOMPLETE_UPDATE',
   'ROUTE_NOT_FOUND',
+  'HISTORY_UNAVAILABLE',
 ]
 
 /**

@@ -2,7 +2,8 @@
 // over its header. Sorting is a view choice by column id, so a rename never changes the sort.
 import { useEffect, useRef, useState } from 'react'
 import type { Rectangle } from '@glideapps/glide-data-grid'
-import { columnTypes, type Column, type ColumnType, type Table } from '../../src/index.js'
+import type { Column, ColumnType, Table } from '../../src/index.js'
+import { columnTypes } from '../../src/internal.js'
 import type { ViewState } from './view-state.js'
 
 export interface ColumnMenuProps {

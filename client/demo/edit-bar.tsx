@@ -2,7 +2,8 @@
 // table to try, the row history, and the filter with the row count. The `tools` slot takes
 // more buttons (e.g. import and export).
 import { useState, type FormEvent, type ReactNode } from 'react'
-import { columnTypes, type ColumnType, type TablePermissions } from '../../src/index.js'
+import type { ColumnType, TablePermissions } from '../../src/index.js'
+import { columnTypes } from '../../src/internal.js'
 import type { Connection } from '../index.js'
 import { useUndo } from '../react/index.js'
 import type { ViewState } from './view-state.js'

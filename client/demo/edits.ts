@@ -1,13 +1,13 @@
 // The grid's writes to the table: typed edits, fills, pastes and clears, each in one transaction
 // (one undo step, one update on the wire, S123). Text a column refuses becomes a draft (S124).
 import {
-  createRowId,
   isTesseraError,
   type CellInput,
   type Column,
   type RowInput,
   type Table,
 } from '../../src/index.js'
+import { createRowId } from '../../src/internal.js'
 import type { Draft } from './cells.js'
 import { parseBoolean, parseCell } from './values.js'
 

@@ -98,6 +98,7 @@ function OpenTable({ session, conn, notices }: WorkspaceProps & { conn: Connecti
     }
     const state = { conn, result, selection, columns: shown, api, ready: true, ...times.current }
     Object.assign(globalThis, { demo: state })
+    document.body.dataset.loaded = 'true'
   })
 
   const active = selection.current?.cell

@@ -1,19 +1,14 @@
 // Queries over REST (docs/rest.md): one-off queries (GET with ?query=<json>, or POST) and the
 // Server-Sent Events stream of a live query's diffs. The same liveQuery code as every replica.
 import express, { type Request, type Router } from 'express'
-import {
-  evaluateQuery,
-  parseQuery,
-  TesseraError,
-  type LiveQueryDiff,
-  type Query,
-} from '../../src/index.js'
-import type { UseTable } from './tables-routes.js'
+import { TesseraError, type LiveQueryDiff, type Query } from '../../src/index.js'
+import { evaluateQuery, parseQuery } from '../../src/internal.js'
+import type { UseTable } from './use-table.js'
 
 const keepAliveMs = 15_000
 
 /** Reads the query of a request: the JSON `query` parameter, or the JSON body of a POST. */
-const queryOf = (request: Request): Query => {
+export const queryOf = (request: Request): Query => {
   if (request.method === 'POST') return (request.body ?? {}) as Query
   const text = request.query.query
   if (text === undefined) return {}

@@ -19,6 +19,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   TOO_MANY_REQUESTS: 429,
   INCOMPLETE_UPDATE: 409,
   ROUTE_NOT_FOUND: 404,
+  HISTORY_UNAVAILABLE: 410,
 }
 
 /** The JSON body of an error response. */

@@ -87,6 +87,7 @@ export function closeCodeOf(code: ErrorCode): number {
     case 'PROTOCOL_ERROR':
     case 'INCOMPLETE_UPDATE':
     case 'ROUTE_NOT_FOUND':
+    case 'HISTORY_UNAVAILABLE':
       return CloseCode.ProtocolError
   }
 }

@@ -1,7 +1,8 @@
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { createTable, type Table } from '../../src/index.js'
-import { allowEverything, applyChecked, type WritePermissions } from '../../src/validation.js'
+import { allPermissions, type TablePermissions } from '../../src/permissions.js'
+import { applyChecked } from '../../src/validation.js'
 
 const columns = [
   { name: 'title', type: 'string' as const },
@@ -9,7 +10,7 @@ const columns = [
 ]
 
 /** A client replica and a server replica; `send` runs the client's edits through applyChecked. */
-function setup(permissions: WritePermissions = allowEverything) {
+function setup(permissions: TablePermissions = allPermissions) {
   const server = createTable({ columns })
   const client = createTable({ doc: new Y.Doc() })
   Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server.doc))
@@ -94,14 +95,18 @@ describe('server-side validation', () => {
     expect(client.getRow(id)).toEqual({ id, title: 'a' })
   })
 
-  it('S32: a schema change without the admin permission is reverted field by field', () => {
-    const { server, client, send } = setup({ ...allowEverything, canChangeSchema: false })
+  it('S83: a schema change without the admin permission is reverted field by field', () => {
+    const { server, client, send } = setup({ ...allPermissions, canAdminister: false })
     const result = send((table) => {
       table.renameColumn('title', 'name')
       table.setColumnType('priority', 'string')
       table.addColumn({ name: 'extra', type: 'json' })
     })
-    expect(result.violations.map((violation) => violation.code)).toEqual(['FORBIDDEN'])
+    expect(result.violations.map((violation) => violation.code)).toEqual([
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ])
     for (const table of [server, client]) {
       expect(table.columns().map((column) => [column.name, column.type])).toEqual([
         ['title', 'string'],
@@ -110,9 +115,9 @@ describe('server-side validation', () => {
     }
   })
 
-  it('S33: forbidden inserts are removed and forbidden deletes restored with their cells', () => {
+  it('S84: forbidden inserts are removed and forbidden deletes restored with their cells', () => {
     const { server, client, send } = setup({
-      ...allowEverything,
+      ...allPermissions,
       canInsertRows: false,
       canDeleteRows: false,
     })
@@ -128,8 +133,8 @@ describe('server-side validation', () => {
       violation.message.replace(/^row \S+: /, ''),
     )
     expect(messages.sort()).toEqual([
-      'deleting rows is not allowed; it was restored',
-      'inserting rows is not allowed; it was removed',
+      'deleting rows needs the delete permission; it was restored',
+      'inserting rows needs the insert permission; it was removed',
     ])
     for (const table of [server, client]) {
       expect(table.listRows()).toEqual([
@@ -139,8 +144,8 @@ describe('server-side validation', () => {
     }
   })
 
-  it('S33: forbidden cell edits are put back to their previous values', () => {
-    const { server, client, send } = setup({ ...allowEverything, canUpdateRows: false })
+  it('S85: forbidden cell edits are put back to their previous values', () => {
+    const { server, client, send } = setup({ ...allPermissions, canUpdateRows: false })
     const id = server.insertRow({ title: 'a' })
     server.setCell(id, 'priority', 1)
     Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server.doc))
@@ -151,6 +156,36 @@ describe('server-side validation', () => {
     expect(result.violations).toHaveLength(2)
     expect(client.getRow(id)).toEqual({ id, title: 'a', priority: 1 })
     expect(server.getRow(id)).toEqual({ id, title: 'a', priority: 1 })
+  })
+
+  it('S80: an update is judged by the values it leaves, however many times it wrote a key', () => {
+    const { server, send } = setup({
+      ...allPermissions,
+      canUpdateRows: false,
+      canDeleteRows: false,
+    })
+    const id = server.insertRow({ title: 'a' })
+    const inc = (server.doc.getMap('rows').get(id) as { i: number }).i
+    const result = send((table) => {
+      const rows = table.doc.getMap('rows')
+      // Written twice: only the last value counts (an insert); written and deleted: no change.
+      rows.set('n', { i: 1, p: 'a5', c: { title: 'first' } })
+      rows.set('n', { i: 2, p: 'a6', c: { title: 'second' } })
+      rows.set('gone', { i: 3, p: 'a7', c: {} })
+      rows.delete('gone')
+      // Rewritten and then put back to its value: no change either.
+      rows.set(id, { i: inc, p: 'zz', c: { title: 'changed' } })
+      rows.set(id, {
+        i: inc,
+        p: (server.doc.getMap('rows').get(id) as { p: string }).p,
+        c: { title: 'a' },
+      })
+    })
+    expect(result.violations).toEqual([])
+    expect(result.inserted).toEqual(['n'])
+    expect(server.getRow('n')).toEqual({ id: 'n', title: 'second', priority: 0 })
+    expect(server.getRow(id)).toEqual({ id, title: 'a', priority: 0 })
+    expect(server.doc.getMap('rows').has('gone')).toBe(false)
   })
 
   it('reports what an accepted update did, for the audit log', () => {
@@ -176,7 +211,7 @@ describe('server-side validation', () => {
     const vector = Y.encodeStateVector(client.doc)
     client.insertRow({ title: 'x' })
     const update = Y.encodeStateAsUpdate(client.doc, vector)
-    const result = applyChecked(server.doc, update, 'c', allowEverything)
+    const result = applyChecked(server.doc, update, 'c', allPermissions)
     expect(result.isIncomplete).toBe(true)
     expect(server.size).toBe(0)
   })

@@ -9,7 +9,8 @@ import Database from 'better-sqlite3'
 import * as Y from 'yjs'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { createSqliteStore, type Logger } from '../../server/index.js'
-import { CloseCode, type Store } from '../../src/index.js'
+import type { Store } from '../../src/index.js'
+import { CloseCode } from '../../src/internal.js'
 import { startServer, type TestServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { tempDir } from '../helpers/temp-dir.js'
@@ -110,7 +111,9 @@ describe('storage faults', () => {
   it('a read-only database: refused, reported, and saved once it is writable again', async () => {
     const dbPath = join(tempDir(), 'ro.db')
     const seed = createSqliteStore({ path: dbPath })
-    await seed.append('t', [Y.encodeStateAsUpdate(new Y.Doc())])
+    await seed.append('t', [
+      { update: Y.encodeStateAsUpdate(new Y.Doc()), atMs: Date.now(), author: null },
+    ])
     await seed.close()
     const logger = recordingLogger()
     const readonly = createSqliteStore({ path: dbPath, readonly: true })

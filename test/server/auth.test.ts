@@ -6,7 +6,8 @@ import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as encoding from 'lib0/encoding'
 import { WebsocketProvider } from 'y-websocket'
-import { CloseCode, createTable, MessageType } from '../../src/index.js'
+import { createTable } from '../../src/index.js'
+import { CloseCode, MessageType } from '../../src/internal.js'
 import { createTokenVerifier } from '../../server/access/tokens.js'
 import { call, storedState, testSecret } from '../helpers/auth.js'
 import { startServer, type TestServer } from '../helpers/start-server.js'
@@ -208,7 +209,7 @@ describe('audit log', () => {
     })
     expect(patched.status).toBe(200)
     const reader = await tokenFor('rita', [])
-    const history = await call(server, 'GET', '/tables/todos/rows/r1/history', { token: reader })
+    const history = await call(server, 'GET', '/tables/todos/rows/r1/audit', { token: reader })
     expect(history.status).toBe(200)
     const entries = (history.body.entries as Record<string, unknown>[]).map(
       ({ action, columns: changed, userId }) => ({ action, columns: changed, userId }),
@@ -219,10 +220,10 @@ describe('audit log', () => {
       { action: 'update', columns: ['title'], userId: 'bob' },
     ])
     expect(Date.parse(history.body.entries[0].at as string)).toBeGreaterThan(Date.now() - 60_000)
-    expect((await call(server, 'GET', '/tables/todos/rows/r1/history')).status).toBe(401)
+    expect((await call(server, 'GET', '/tables/todos/rows/r1/audit')).status).toBe(401)
     await server.close()
     const restarted = await startAuthServer({ dbPath: server.dbPath })
-    const again = await call(restarted, 'GET', '/tables/todos/rows/r1/history', { token: reader })
+    const again = await call(restarted, 'GET', '/tables/todos/rows/r1/audit', { token: reader })
     expect(again.body.entries).toHaveLength(3)
   })
 
@@ -230,7 +231,7 @@ describe('audit log', () => {
     const server = await startAuthServer()
     const admin = await createTodos(server)
     await call(server, 'POST', '/tables/todos/rows', { token: admin, body: { id: 'r1' } })
-    const path = '/tables/todos/rows/r1/history'
+    const path = '/tables/todos/rows/r1/audit'
     expect((await call(server, 'GET', path, { token: admin })).body.entries).toHaveLength(1)
     await server.close()
     // Pruning runs at start (and hourly): a 1 ms retention leaves nothing from before.

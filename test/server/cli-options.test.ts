@@ -4,6 +4,7 @@ import { readCliOptions } from '../../server/cli-options.js'
 import { createServer } from '../../server/index.js'
 import { packageVersion } from '../../server/package-info.js'
 import packageJson from '../../package.json' with { type: 'json' }
+import { parseServerOptions } from '../../server/options.js'
 
 const noFile = (path: string): string => {
   throw new Error(`no file ${path}`)
@@ -66,9 +67,78 @@ describe('tessera serve options', () => {
     )
   })
 
+  it('S76: reads the rules file from --rules, TESSERA_RULES or the config key rulesPath', () => {
+    expect(readCliOptions(['serve', '--rules', 'r.json'], {}, noFile)).toEqual({
+      command: 'serve',
+      options: { rulesPath: 'r.json' },
+    })
+    expect(readCliOptions([], { TESSERA_RULES: 'e.json' }, noFile)).toEqual({
+      command: 'serve',
+      options: { rulesPath: 'e.json' },
+    })
+    const config = '{"rulesPath": "c.json", "adminRoles": ["ops"]}'
+    expect(readCliOptions(['serve', '--config', 'c'], {}, () => config)).toEqual({
+      command: 'serve',
+      options: { rulesPath: 'c.json', adminRoles: ['ops'] },
+    })
+  })
+
+  it('S75: reads `tessera token revoke` with the database from --db, TESSERA_DB, the config or the default', async () => {
+    expect(readCliOptions(['token', 'revoke', '--jti', 'j1', '--db', 'x.db'], {}, noFile)).toEqual({
+      command: 'revoke',
+      kind: 'token',
+      id: 'j1',
+      dbPath: 'x.db',
+    })
+    expect(
+      readCliOptions(['token', 'revoke', '--sub=ann'], { TESSERA_DB: 'e.db' }, noFile),
+    ).toEqual({ command: 'revoke', kind: 'user', id: 'ann', dbPath: 'e.db' })
+    expect(
+      readCliOptions(
+        ['token', 'revoke', '--sub', 'ann', '--config', 'c'],
+        {},
+        () => '{"dbPath": "c.db"}',
+      ),
+    ).toMatchObject({ dbPath: 'c.db' })
+    expect(readCliOptions(['token', 'revoke', '--sub', 'ann'], {}, noFile)).toMatchObject({
+      dbPath: './data/tessera.db',
+    })
+    for (const args of [[], ['--jti', 'a', '--sub', 'b'], ['--sub', ''], ['--user', 'a']]) {
+      expect(await codeOf(() => readCliOptions(['token', 'revoke', ...args], {}, noFile))).toBe(
+        'INVALID_ARGUMENT',
+      )
+    }
+  })
+
+  it('S102: reads --history-retention as a duration from the flag, TESSERA_HISTORY_RETENTION or the config', async () => {
+    const retentionOf = (argv: string[], env: Record<string, string> = {}, file = '{}') => {
+      const command = readCliOptions(['serve', ...argv], env, () => file)
+      return command.command === 'serve' ? command.options.historyRetentionMs : undefined
+    }
+    expect(retentionOf(['--history-retention', '7d'])).toBe(7 * 24 * 3600 * 1000)
+    expect(retentionOf(['--history-retention=90m'])).toBe(90 * 60 * 1000)
+    expect(retentionOf([], { TESSERA_HISTORY_RETENTION: '12h' })).toBe(12 * 3600 * 1000)
+    expect(retentionOf(['--history-retention', '0'])).toBe(0)
+    expect(retentionOf(['--history-retention', '500ms'])).toBe(500)
+    const config = '{"historyRetentionMs": 60000}'
+    expect(retentionOf(['--config', 'c'], {}, config)).toBe(60_000)
+    expect(retentionOf([])).toBeUndefined()
+    expect(parseServerOptions({}, false).historyRetentionMs).toBe(30 * 24 * 3600 * 1000)
+    for (const text of ['30', '1w', '-1d', '1.5h', 'd', '']) {
+      expect(
+        await codeOf(() => readCliOptions(['serve', `--history-retention=${text}`], {}, noFile)),
+      ).toBe('INVALID_ARGUMENT')
+    }
+    expect(await codeOf(() => createServer({ historyRetentionMs: -1 }))).toBe('INVALID_ARGUMENT')
+  })
+
   it('createServer rejects unknown and invalid options with INVALID_ARGUMENT', async () => {
     expect(await codeOf(() => createServer({ prot: 1 } as never))).toBe('INVALID_ARGUMENT')
     expect(await codeOf(() => createServer({ port: -1 }))).toBe('INVALID_ARGUMENT')
     expect(await codeOf(() => createServer({ maxMessageBytes: 10 }))).toBe('INVALID_ARGUMENT')
+    expect(await codeOf(() => createServer({ adminRoles: [''] }))).toBe('INVALID_ARGUMENT')
+    expect(await codeOf(() => createServer({ rulesPath: '/nonexistent/rules.json' }))).toBe(
+      'INVALID_ARGUMENT',
+    )
   })
 })

@@ -1,7 +1,8 @@
 // Bad input closes only the connection that sent it, with the close code of docs/errors.md.
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { CloseCode, TesseraError } from '../../src/index.js'
+import { TesseraError } from '../../src/index.js'
+import { CloseCode } from '../../src/internal.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { waitFor } from '../helpers/wait-for.js'
@@ -104,7 +105,9 @@ describe('limits and bad input', () => {
     })
     const seed = new Y.Doc()
     seed.getMap('m').set('seed', 0)
-    await server.store.append('ro', [Y.encodeStateAsUpdate(seed)])
+    await server.store.append('ro', [
+      { update: Y.encodeStateAsUpdate(seed), atMs: Date.now(), author: null },
+    ])
     const reader = connectClient(server.wsUrl, 'ro')
     await reader.whenSynced()
     reader.doc.getMap('m').set('k', 1)

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { onTestFinished, expect, it } from 'vitest'
 import { createMemoryStore, isTesseraError } from '../../src/index.js'
 import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
@@ -16,8 +17,11 @@ runStoreContract('SQLite', () => {
 it('SQLite keeps every table across reopening the file', async () => {
   const path = join(tempDir(), 'tessera.db')
   const first = createSqliteStore({ path })
-  await first.append('a', [new Uint8Array([1]), new Uint8Array([2])])
-  await first.compact('a', new Uint8Array([1, 2]), 1)
+  await first.append('a', [
+    { update: new Uint8Array([1]), atMs: 10, author: 'ann' },
+    { update: new Uint8Array([2]), atMs: 20, author: null },
+  ])
+  await first.compact('a', new Uint8Array([1, 2]), 1, { atMs: 10 })
   await first.close()
   const second = createSqliteStore({ path, synchronous: 'normal' })
   onTestFinished(() => second.close())
@@ -26,7 +30,49 @@ it('SQLite keeps every table across reopening the file', async () => {
     updates: [new Uint8Array([2])],
     seq: 2,
     updateBytes: 1,
+    atMs: 20,
   })
+  expect((await second.readLog('a', 0, 10)).map((entry) => entry.author)).toEqual(['ann', null])
+})
+
+it('SQLite upgrades a file of storage layout 1 (before history) once, keeping its data', async () => {
+  const path = join(tempDir(), 'tessera.db')
+  const old = new Database(path)
+  old.exec(`
+    CREATE TABLE updates (table_name TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
+      PRIMARY KEY (table_name, seq)) WITHOUT ROWID;
+    CREATE TABLE snapshots (table_name TEXT PRIMARY KEY, seq INTEGER NOT NULL, data BLOB NOT NULL);
+    INSERT INTO snapshots VALUES ('a', 2, x'0102');
+    INSERT INTO updates VALUES ('a', 3, x'03'), ('b', 1, x'09');
+  `)
+  old.close()
+  const before = Date.now()
+  const store = createSqliteStore({ path })
+  onTestFinished(() => store.close())
+  const loaded = await store.load('a')
+  expect(loaded).toMatchObject({ snapshot: new Uint8Array([1, 2]), updates: [new Uint8Array([3])] })
+  expect(loaded.seq).toBe(3)
+  expect(loaded.atMs).toBeGreaterThanOrEqual(before)
+  expect(await store.readLog('b', 0, 10)).toEqual([
+    { seq: 1, atMs: loaded.atMs, author: null, update: new Uint8Array([9]) },
+  ])
+  expect(await store.append('a', [{ update: new Uint8Array([4]), atMs: 1, author: null }])).toBe(4)
+  expect(await store.list()).toEqual(['a', 'b'])
+})
+
+it('SQLite refuses a file written by a newer storage layout', () => {
+  const path = join(tempDir(), 'tessera.db')
+  const newer = new Database(path)
+  newer.pragma('user_version = 99')
+  newer.close()
+  let caught: unknown
+  try {
+    createSqliteStore({ path })
+  } catch (error) {
+    caught = error
+  }
+  expect(isTesseraError(caught, 'STORAGE_FAILURE')).toBe(true)
+  expect(String(caught)).toMatch(/newer tessera.*upgrade tessera/)
 })
 
 it('SQLite reports a file that is not a database as STORAGE_FAILURE', () => {

@@ -3,14 +3,13 @@
 import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import { describe, expect, it } from 'vitest'
+import { createMemoryStore, createTable } from '../../src/index.js'
 import {
-  createMemoryStore,
   createMemoryTransportPair,
-  createTable,
   type TablePermissions,
   type Transport,
   type TransportClose,
-} from '../../src/index.js'
+} from '../../src/internal.js'
 import { startSyncSession, type Notice } from '../../client/sync-session.js'
 import { createSavedTracker } from '../../client/saved.js'
 import { createReverter } from '../../client/revert.js'
@@ -30,6 +29,8 @@ const limitOptions = {
   maxPendingBytes: 1024 * 1024,
   maxUpdateStructs: 100_000,
   maxValueDepth: 64,
+  syncAnswerBytesPerSecond: 1024 * 1024,
+  syncAnswerBurstBytes: 16 * 1024 * 1024,
 }
 
 /** A server without sockets: rooms over a memory store, connections over memory transports. */
@@ -42,6 +43,7 @@ const startMemoryServer = () => {
     logger: silent,
     compactAfterUpdates: 1000,
     compactAfterBytes: 1024 * 1024,
+    historyRetentionMs: 0,
     idleUnloadMs: 60_000,
     onStorageFailure: () => undefined,
   })
