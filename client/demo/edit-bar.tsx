@@ -131,10 +131,10 @@ export function EditBar(props: EditBarProps) {
       <button
         id="generate"
         disabled={can?.canInsertRows === false}
-        title="Append rows to try a large table"
+        title="Append 100,000 rows to try a large table"
         onClick={props.onGenerate}
       >
-        Add 100,000 rows
+        +100k rows
       </button>
       {props.tools}
       <span className="spacer" />

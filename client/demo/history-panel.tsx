@@ -1,5 +1,5 @@
 // The row-history panel: who changed the selected row and its cell, and when, from the server's
-// audit log (GET /tables/:table/rows/:id/history, docs/security.md). It reloads when the row
+// audit log (GET /tables/:table/rows/:id/audit, docs/security.md). It reloads when the row
 // changes remotely or when this user's own edits are saved.
 import { useEffect, useState } from 'react'
 import type { RowId } from '../../src/index.js'
@@ -66,7 +66,7 @@ export function HistoryPanel({ session, conn, peers, cell, onClose }: HistoryPan
   useEffect(() => {
     if (cell === undefined) return
     let isCurrent = true
-    const path = `/tables/${encodeURIComponent(conn.name)}/rows/${encodeURIComponent(cell.row)}/history`
+    const path = `/tables/${encodeURIComponent(conn.name)}/rows/${encodeURIComponent(cell.row)}/audit`
     session
       .api(path)
       .then(async (response) => {

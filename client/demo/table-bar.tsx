@@ -1,10 +1,9 @@
 // The top bar: which table (open, create, delete), the connection (status, saved changes,
 // online toggle, role) and who else is here.
-import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { checkTableName } from '../../src/index.js'
 import type { Connection } from '../index.js'
 import { useConnectionStatus, usePermissions, usePresence, useSaved } from '../react/index.js'
-import { mountCsvButtons } from './csv-buttons.js'
 import type { Notices } from './notices.js'
 import { peerColors } from './peers.js'
 import { messageOf, openTable, type Session } from './session.js'
@@ -27,25 +26,6 @@ function useTableNames(session: Session): string[] {
       .catch(() => undefined)
   }, [session])
   return names
-}
-
-/** The Import CSV / Export CSV buttons (a DOM module of their own) for the open table. */
-function CsvButtons({ session, notices }: { session: Session; notices: Notices }) {
-  const host = useRef<HTMLSpanElement>(null)
-  // The notices change with every message: the buttons stay mounted and use the newest.
-  const latest = useRef(notices)
-  latest.current = notices
-  useEffect(() => {
-    if (host.current === null) return undefined
-    return mountCsvButtons(host.current, {
-      table: () => session.table,
-      token: () => session.login?.token,
-      onError: (message) => {
-        latest.current.error(new Error(message))
-      },
-    })
-  }, [session])
-  return <span id="csv" className="csv" ref={host} />
 }
 
 function CreateTable() {
@@ -143,7 +123,7 @@ export interface TableBarProps {
   readonly onDeleteTable: () => void
 }
 
-export function TableBar({ session, conn, notices, onDeleteTable }: TableBarProps) {
+export function TableBar({ session, conn, onDeleteTable }: TableBarProps) {
   const names = useTableNames(session)
   const permissions = usePermissions(conn)
   const isReadOnly =
@@ -174,7 +154,6 @@ export function TableBar({ session, conn, notices, onDeleteTable }: TableBarProp
       >
         Delete table…
       </button>
-      <CsvButtons session={session} notices={notices} />
       <span className="spacer" />
       <Status conn={conn} />
       {isReadOnly && (

@@ -14,6 +14,7 @@ import {
 import { ConflictsPanel } from './conflicts-panel.js'
 import { EditBar } from './edit-bar.js'
 import { Grid, type GridApi } from './grid.js'
+import { CsvTools } from './csv-tools.js'
 import { HistoryPanel } from './history-panel.js'
 import { NoticeList, type Notices } from './notices.js'
 import { useReady, useScrollEvents } from './page-hooks.js'
@@ -132,6 +133,7 @@ function OpenTable({ session, conn, notices }: WorkspaceProps & { conn: Connecti
         onMove={actions.move}
         onGenerate={actions.generate}
         onError={notices.error}
+        tools={<CsvTools session={session} notices={notices} />}
       />
       <main className="workspace">
         <Grid
