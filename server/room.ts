@@ -12,6 +12,7 @@ import {
   type CommittedBatch,
   type DurableCallback,
 } from './group-commit.js'
+import { createJoinState, type JoinState, type StateVector } from './join-state.js'
 
 /** A connection's sync session as a room sees it. */
 export interface Peer {
@@ -46,6 +47,11 @@ export interface Room {
   /** Keeps the room loaded (REST requests, live streams); returns the release function. */
   hold(): () => void
   readonly holds: number
+  /**
+   * The sync answer for a replica at `stateVector`, as messages: replicas that lack most of the
+   * table share one encoding of it (S125). Call once everything applied is committed.
+   */
+  syncAnswer(stateVector: StateVector): Uint8Array[]
   /** Sends the pending batch back to the connections it came from too (they lack a correction). */
   echoToOrigins(): void
   /**
@@ -99,9 +105,19 @@ function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: Committe
 export async function loadRoom(name: string, context: RoomContext): Promise<Room> {
   const stored = await context.store.load(name)
   const doc = new Y.Doc()
+  let joins: JoinState | undefined
   try {
     doc.transact(() => {
-      if (stored.snapshot !== undefined) Y.applyUpdate(doc, stored.snapshot, loading)
+      if (stored.snapshot !== undefined) {
+        Y.applyUpdate(doc, stored.snapshot, loading)
+        // The snapshot is already the encoding joiners need: it is shared, the log follows it.
+        const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc))
+        joins = createJoinState(doc, {
+          state: stored.snapshot,
+          stateVector,
+          updates: stored.updates,
+        })
+      }
       for (const update of stored.updates) Y.applyUpdate(doc, update, loading)
     }, loading)
   } catch (cause) {
@@ -112,7 +128,7 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
       { cause },
     )
   }
-  return createRoom(name, doc, context, {
+  return createRoom(name, doc, context, joins ?? createJoinState(doc), {
     count: stored.updates.length,
     bytes: stored.updateBytes,
     isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
@@ -121,7 +137,13 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
   })
 }
 
-function createRoom(name: string, doc: Y.Doc, context: RoomContext, log: CommitLog): Room {
+function createRoom(
+  name: string,
+  doc: Y.Doc,
+  context: RoomContext,
+  joins: JoinState,
+  log: CommitLog,
+): Room {
   const { metrics } = context
   const awareness = new awarenessProtocol.Awareness(doc)
   awareness.setLocalState(null)
@@ -146,6 +168,7 @@ function createRoom(name: string, doc: Y.Doc, context: RoomContext, log: CommitL
     if (origin === loading || isDiscarded) return
     const peer = peers.has(origin as Peer) ? (origin as Peer) : undefined
     commits.add(update, origin, peer === undefined ? author : peer.author)
+    joins.append(update)
   })
   awareness.on('update', (changes: AwarenessChanges, origin: unknown) => {
     relayPresence(changes, origin as Peer | undefined)
@@ -205,6 +228,7 @@ function createRoom(name: string, doc: Y.Doc, context: RoomContext, log: CommitL
         isHeld = false
       }
     },
+    syncAnswer: (stateVector) => joins.answer(stateVector),
     keep: (update) => {
       if (!isDiscarded) commits.keep(update)
     },
