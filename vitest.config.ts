@@ -13,8 +13,9 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts', 'client/**/*.ts', 'server/**/*.ts'],
-      // The demo runs in Chromium and main.ts in child processes: V8 in the test workers sees neither.
-      exclude: ['test/**', 'client/demo/**', 'server/main.ts', '**/*.d.ts'],
+      // The demo and the React hooks run in Chromium (test/browser) and main.ts in child
+      // processes: V8 in the test workers sees none of them.
+      exclude: ['test/**', 'client/demo/**', 'client/react/**', 'server/main.ts', '**/*.d.ts'],
       reporter: ['text-summary', 'html', 'json-summary'],
       thresholds: {
         'src/**': { lines: 95, statements: 93, branches: 88, functions: 94 },

@@ -137,7 +137,8 @@ Options (each also from the environment variable shown, or a key of the --config
 ${cliOptions.map((option) => `  ${`${option.flag} <${placeholders[option.kind]}>`.padEnd(36)}${option.key} (${option.env})`).join('\n')}
   --insecure, --dev-login           as "--insecure true", "--dev-login true"
   auth.secret, auth.issuer, auth.audience  (TESSERA_AUTH_SECRET, TESSERA_AUTH_ISSUER, TESSERA_AUTH_AUDIENCE)
-  --help            this text`
+  --help            this text
+  tessera --version prints the version`
 
 const parseValue = (text: string, kind: Kind, where: string): unknown => {
   if (kind === 'text') return text
@@ -154,7 +155,11 @@ const parseValue = (text: string, kind: Kind, where: string): unknown => {
 
 /** What `readCliOptions` returns. */
 export type CliCommand =
-  { command: 'help' } | { command: 'serve'; options: ServerOptions } | TokenCommand | RevokeCommand
+  | { command: 'help' }
+  | { command: 'version' }
+  | { command: 'serve'; options: ServerOptions }
+  | TokenCommand
+  | RevokeCommand
 
 /**
  * Reads the options of `tessera serve`: flags beat environment variables, which beat the config file.
@@ -166,6 +171,8 @@ export function readCliOptions(
   readFile: (path: string) => string,
 ): CliCommand {
   const [command, ...args] = argv
+  if (command === '--version' || command === '-v' || command === 'version')
+    return { command: 'version' }
   if (command === '--help' || command === 'help' || args.includes('--help'))
     return { command: 'help' }
   if (command === 'token') {

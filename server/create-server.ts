@@ -1,9 +1,7 @@
 // The composition root of the server: store, rooms, express app, WebSocket upgrades and the
 // listening http server. The only server module that picks adapters.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { Express, Router } from 'express'
 import type { Registry } from 'prom-client'
 import { TesseraError, type Store } from '../src/index.js'
@@ -30,6 +28,7 @@ import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
 import { createUseTable, type RoutesContext } from './http/use-table.js'
 import { createMetrics } from './metrics.js'
 import { parseServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js'
+import { packageRoot } from './package-info.js'
 import { createMemoryAuditLog } from './ports/memory-audit-log.js'
 import { createMemoryRevocationList } from './ports/memory-revocation-list.js'
 import { createRooms } from './rooms.js'
@@ -59,13 +58,6 @@ export interface Server {
 export interface CreateServerOptions extends ServerOptions {
   /** false: do not listen; mount `app` and `handleUpgrade` into your own server. Default true. */
   listen?: boolean
-}
-
-/** The package root (where package.json is), from source or from dist/. */
-const packageRoot = (): string => {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
-  return dir
 }
 
 /**

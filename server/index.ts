@@ -1,4 +1,7 @@
-// The public API of the sync server (`tessera/server`): an explicit list. Node only.
+/**
+ * The public API of the sync server (`tessera/server`): an explicit list. Node only.
+ * @module tessera/server
+ */
 export { createServer } from './create-server.js'
 export type { Server, CreateServerOptions } from './create-server.js'
 export type { ServerOptions, User, Access } from './options.js'

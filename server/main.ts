@@ -6,6 +6,7 @@ import { isTesseraError } from '../src/index.js'
 import { createSqliteRevocationList } from './adapters/sqlite-revocation-list.js'
 import { readCliOptions, usage } from './cli-options.js'
 import { createServer } from './create-server.js'
+import { packageVersion } from './package-info.js'
 import { signTokenCommand } from './token-command.js'
 import { toolCommand, toolUsage } from './tool-commands.js'
 
@@ -35,6 +36,10 @@ const main = async (): Promise<void> => {
   )
   if (command.command === 'help') {
     console.log(`${usage}\n\nTools:\n${toolUsage}`)
+    return
+  }
+  if (command.command === 'version') {
+    console.log(`tessera ${packageVersion()}`)
     return
   }
   if (command.command === 'token') {

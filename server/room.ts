@@ -67,6 +67,8 @@ export interface Room {
   flushed(): Promise<void>
   /** Flushes, compacts a non-empty log, and frees the doc. Peers must have left. */
   close(): Promise<void>
+  /** Frees the doc without storing anything more: the table is being deleted (S117). */
+  discard(): void
 }
 
 export type { DurableCallback } from './group-commit.js'
@@ -148,6 +150,7 @@ function createRoom(
   const peers = new Set<Peer>()
   let table: Table | undefined
   let holds = 0
+  let isDiscarded = false
 
   const commits = createGroupCommit(name, doc, context, log, {
     broadcast(update, batch) {
@@ -161,7 +164,8 @@ function createRoom(
   // The author of REST writes (and restores, imports) made inside `writeAs`.
   let author: string | null = null
   doc.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin === loading) return
+    // S117: a deleted table stores nothing more, whatever its last connections still send.
+    if (origin === loading || isDiscarded) return
     const peer = peers.has(origin as Peer) ? (origin as Peer) : undefined
     commits.add(update, origin, peer === undefined ? author : peer.author)
     joins.append(update)
@@ -226,7 +230,7 @@ function createRoom(
     },
     syncAnswer: (stateVector) => joins.answer(stateVector),
     keep: (update) => {
-      commits.keep(update)
+      if (!isDiscarded) commits.keep(update)
     },
     hasUncommitted: () => commits.hasUncommitted(),
     echoToOrigins: () => {
@@ -246,10 +250,14 @@ function createRoom(
       try {
         await commits.close()
       } finally {
-        table?.destroy()
-        awareness.destroy()
-        doc.destroy()
+        room.discard()
       }
+    },
+    discard() {
+      isDiscarded = true
+      table?.destroy()
+      awareness.destroy()
+      doc.destroy()
     },
   }
   return room

@@ -1,6 +1,8 @@
 // The core's internal entry: what client/ and server/ use besides the public API (index.ts).
 // Not in package.json "exports", so users cannot import it; its names may change at any time.
 export { errorCodes } from './errors.js'
+export { createRowId } from './ids.js'
+export { columnTypes } from './schema.js'
 export {
   MessageType,
   encodeMessage,

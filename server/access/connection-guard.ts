@@ -90,8 +90,10 @@ export function createConnectionGuard(
         maxStateBytes: maxPresenceBytes,
         admit: (clientId) => admitPresence(context.presenceOwners, room, peer, identity, clientId),
         clockOf: (clientId) => room.awareness.meta.get(clientId)?.clock ?? 0,
+        isEcho: (clientId, clock) => (room.awareness.meta.get(clientId)?.clock ?? -1) >= clock,
       })
-      if (result.dropped > 0) metrics.error('FORBIDDEN')
+      // S118: a relayed copy of a state the room has is no attempt; without auth nothing is.
+      if (context.isAuthEnabled && result.dropped > result.echoed) metrics.error('FORBIDDEN')
       for (const { clientId, bytes } of result.oversized) {
         metrics.error('MESSAGE_TOO_LARGE')
         const message = `the presence state of client ${clientId} is ${bytes} bytes; the server relays at most ${maxPresenceBytes} (option maxPresenceBytes): keep presence to user, colour and selection`

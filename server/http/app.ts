@@ -6,6 +6,7 @@ import express, { type ErrorRequestHandler, type Express, type Router } from 'ex
 import type { Metrics } from '../metrics.js'
 import type { Logger } from '../logger.js'
 import type { Rooms } from '../rooms.js'
+import { TesseraError } from '../../src/index.js'
 import { toHttpError, toTesseraError } from './to-http-error.js'
 
 export interface AppParts {
@@ -25,7 +26,9 @@ export function createApp(parts: AppParts): Express {
   const { rooms, metrics, logger } = parts
   const app = express()
   app.disable('x-powered-by')
-  app.use(express.json({ limit: parts.maxMessageBytes }))
+  // Not strict: any JSON value parses, so a body of the wrong shape (a string, a number) is
+  // answered by the route with what to send instead of "not valid JSON".
+  app.use(express.json({ limit: parts.maxMessageBytes, strict: false }))
 
   app.get('/healthz', (_request, response) => {
     response.json({
@@ -52,6 +55,16 @@ export function createApp(parts: AppParts): Express {
         )
     })
   }
+
+  // S116: every request no route answered gets the JSON error format too, never an HTML page.
+  app.use((request, _response, next) => {
+    next(
+      new TesseraError(
+        'ROUTE_NOT_FOUND',
+        `no route ${request.method} ${request.path}; docs/rest.md lists the routes`,
+      ),
+    )
+  })
 
   const onError: ErrorRequestHandler = (error, _request, response, next) => {
     if (response.headersSent) {

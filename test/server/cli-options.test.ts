@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { isTesseraError } from '../../src/index.js'
 import { readCliOptions } from '../../server/cli-options.js'
 import { createServer } from '../../server/index.js'
+import { packageVersion } from '../../server/package-info.js'
+import packageJson from '../../package.json' with { type: 'json' }
 import { parseServerOptions } from '../../server/options.js'
 
 const noFile = (path: string): string => {
@@ -44,6 +46,9 @@ describe('tessera serve options', () => {
       readCliOptions([], { TESSERA_CONFIG: 'c.json' }, () => '{"maxMessageBytes": 2048}'),
     ).toEqual({ command: 'serve', options: { maxMessageBytes: 2048 } })
     expect(readCliOptions(['serve', '--help'], {}, noFile)).toEqual({ command: 'help' })
+    for (const flag of ['--version', '-v', 'version'])
+      expect(readCliOptions([flag], {}, noFile)).toEqual({ command: 'version' })
+    expect(packageVersion()).toBe(packageJson.version)
   })
 
   it('rejects unknown flags, commands, config keys and malformed numbers', async () => {
