@@ -60,8 +60,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     snapshot: db.prepare<[string], { seq: number; data: Buffer }>(
       'SELECT seq, data FROM snapshots WHERE table_name = ?',
     ),
-    updates: db.prepare<[string], { seq: number; data: Buffer }>(
-      'SELECT seq, data FROM updates WHERE table_name = ? ORDER BY seq',
+    updates: db.prepare<[string, number], { seq: number; data: Buffer }>(
+      'SELECT seq, data FROM updates WHERE table_name = ? AND seq > ? ORDER BY seq',
     ),
     lastSeq: db.prepare<[string, string], { seq: number | null }>(
       'SELECT max(seq) AS seq FROM (SELECT max(seq) AS seq FROM updates WHERE table_name = ? UNION ALL SELECT seq FROM snapshots WHERE table_name = ?)',
@@ -70,7 +70,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       'INSERT INTO updates (table_name, seq, data) VALUES (?, ?, ?)',
     ),
     putSnapshot: db.prepare<[string, number, Uint8Array]>(
-      'INSERT INTO snapshots (table_name, seq, data) VALUES (?, ?, ?) ON CONFLICT (table_name) DO UPDATE SET seq = max(seq, excluded.seq), data = excluded.data',
+      'INSERT INTO snapshots (table_name, seq, data) VALUES (?, ?, ?) ON CONFLICT (table_name) DO UPDATE SET seq = excluded.seq, data = excluded.data WHERE excluded.seq >= snapshots.seq',
     ),
     dropUpTo: db.prepare<[string, number]>('DELETE FROM updates WHERE table_name = ? AND seq <= ?'),
     list: db.prepare<[], { name: string }>(
@@ -94,17 +94,23 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const changes = sql.deleteUpdates.run(table).changes + sql.deleteSnapshot.run(table).changes
     return changes > 0
   })
-  const load = (table: string): StoredTable => {
+  // One read transaction, so a compaction cannot fall between the snapshot and the updates.
+  const load = db.transaction((table: string, afterSeq: number): StoredTable => {
     const snapshot = sql.snapshot.get(table)
-    const result: StoredTable = { updates: [], seq: snapshot?.seq ?? 0, updateBytes: 0 }
-    if (snapshot !== undefined) result.snapshot = new Uint8Array(snapshot.data)
-    for (const row of sql.updates.iterate(table)) {
+    const isNewer = snapshot !== undefined && snapshot.seq > afterSeq
+    const result: StoredTable = {
+      updates: [],
+      seq: Math.max(afterSeq, snapshot?.seq ?? 0),
+      updateBytes: 0,
+    }
+    if (isNewer) result.snapshot = new Uint8Array(snapshot.data)
+    for (const row of sql.updates.iterate(table, afterSeq)) {
       result.updates.push(new Uint8Array(row.data))
       result.updateBytes += row.data.byteLength
       result.seq = row.seq
     }
     return result
-  }
+  })
 
   let isClosed = false
   /** Runs one synchronous SQLite step as a promise, wrapping SQLite's errors. */
@@ -126,7 +132,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     }
   }
   return {
-    load: (table) => run('load', () => load(table)),
+    load: (table, options) => run('load', () => load(table, options?.afterSeq ?? 0)),
     append: (table, updates) => run('append', () => append(table, updates)),
     compact: (table, snapshot, seq) =>
       run('compact', () => {

@@ -5,6 +5,7 @@ import type { Store, StoredTable } from './store.js'
 
 interface Entry {
   snapshot?: Uint8Array
+  snapshotSeq: number
   updates: { seq: number; bytes: Uint8Array }[]
   seq: number
 }
@@ -31,21 +32,24 @@ export function createMemoryStore(): Store {
   }
   const entryFor = (table: string): Entry => {
     let entry = tables.get(table)
-    if (entry === undefined) tables.set(table, (entry = { updates: [], seq: 0 }))
+    if (entry === undefined) tables.set(table, (entry = { updates: [], seq: 0, snapshotSeq: 0 }))
     return entry
   }
   const isEmpty = (entry: Entry): boolean =>
     entry.snapshot === undefined && entry.updates.length === 0
 
   return {
-    load: (table) =>
+    load: (table, { afterSeq = 0 } = {}) =>
       run('load', () => {
         const entry = tables.get(table)
-        const result: StoredTable = { updates: [], seq: entry?.seq ?? 0, updateBytes: 0 }
-        if (entry?.snapshot !== undefined) result.snapshot = entry.snapshot.slice()
-        for (const { bytes } of entry?.updates ?? []) {
-          result.updates.push(bytes.slice())
-          result.updateBytes += bytes.byteLength
+        const seq = Math.max(afterSeq, entry?.seq ?? 0)
+        const result: StoredTable = { updates: [], seq, updateBytes: 0 }
+        if (entry?.snapshot !== undefined && entry.snapshotSeq > afterSeq)
+          result.snapshot = entry.snapshot.slice()
+        for (const update of entry?.updates ?? []) {
+          if (update.seq <= afterSeq) continue
+          result.updates.push(update.bytes.slice())
+          result.updateBytes += update.bytes.byteLength
         }
         return result
       }),
@@ -58,7 +62,10 @@ export function createMemoryStore(): Store {
     compact: (table, snapshot, seq) =>
       run('compact', () => {
         const entry = entryFor(table)
-        entry.snapshot = snapshot.slice()
+        if (entry.snapshot === undefined || entry.snapshotSeq <= seq) {
+          entry.snapshot = snapshot.slice()
+          entry.snapshotSeq = seq
+        }
         entry.updates = entry.updates.filter((update) => update.seq > seq)
         entry.seq = Math.max(entry.seq, seq)
       }),

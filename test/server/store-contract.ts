@@ -59,6 +59,44 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
       expect(await store.list()).toEqual(['a'])
     })
 
+    it('loads only what followed a sequence number', async () => {
+      const store = await setup()
+      await store.append('a', [bytes(1), bytes(2), bytes(3)])
+      expect(await store.load('a', { afterSeq: 1 })).toEqual({
+        updates: [bytes(2), bytes(3)],
+        seq: 3,
+        updateBytes: 2,
+      })
+      expect(await store.load('a', { afterSeq: 3 })).toEqual({ updates: [], seq: 3, updateBytes: 0 })
+      await store.compact('a', bytes(1, 2), 2)
+      // The snapshot covers seq 2, which the caller lacks: it comes with what follows it.
+      expect(await store.load('a', { afterSeq: 1 })).toEqual({
+        snapshot: bytes(1, 2),
+        updates: [bytes(3)],
+        seq: 3,
+        updateBytes: 1,
+      })
+      expect(await store.load('a', { afterSeq: 2 })).toEqual({
+        updates: [bytes(3)],
+        seq: 3,
+        updateBytes: 1,
+      })
+      expect(await store.load('b', { afterSeq: 5 })).toEqual({ updates: [], seq: 5, updateBytes: 0 })
+    })
+
+    it('never replaces a snapshot with one of a lower sequence number', async () => {
+      const store = await setup()
+      await store.append('a', [bytes(1), bytes(2), bytes(3)])
+      await store.compact('a', bytes(1, 2, 3), 3)
+      await store.compact('a', bytes(1, 2), 2)
+      expect(await store.load('a')).toEqual({
+        snapshot: bytes(1, 2, 3),
+        updates: [],
+        seq: 3,
+        updateBytes: 0,
+      })
+    })
+
     it('keeps tables apart and deletes one', async () => {
       const store = await setup()
       await store.append('a', [bytes(1)])
