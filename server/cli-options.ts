@@ -32,6 +32,8 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'inte
     { key: 'host', flag: '--host', env: 'TESSERA_HOST', kind: 'text' },
     { key: 'port', flag: '--port', env: 'TESSERA_PORT', kind: 'integer' },
     { key: 'dbPath', flag: '--db', env: 'TESSERA_DB', kind: 'text' },
+    { key: 'postgresUrl', flag: '--postgres', env: 'TESSERA_POSTGRES_URL', kind: 'text' },
+    { key: 'redisUrl', flag: '--redis', env: 'TESSERA_REDIS_URL', kind: 'text' },
     {
       key: 'sqliteSynchronous',
       flag: '--sqlite-synchronous',

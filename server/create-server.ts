@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import type { Express, Router } from 'express'
 import type { Registry } from 'prom-client'
 import { TesseraError, type Store } from '../src/index.js'
+import { createPostgresStore } from './adapters/postgres-store.js'
 import { createSqliteStore } from './adapters/sqlite-store.js'
 import { checkExposure, createSecurity } from './access/security.js'
 import { createApp } from './http/app.js'
@@ -14,7 +15,7 @@ import { createQueryRoutes } from './http/query-routes.js'
 import { createTablesRoutes, createUseTable, type RoutesContext } from './http/tables-routes.js'
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
 import { createMetrics } from './metrics.js'
-import { parseServerOptions, type ServerOptions } from './options.js'
+import { parseServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js'
 import { createRooms } from './rooms.js'
 
 /** A running (or mountable) Tessera server. */
@@ -63,11 +64,9 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   const { listen = true, ...rest } = input
   const options = parseServerOptions(rest, join(packageRoot(), 'dist', 'demo'))
   checkExposure(options, listen)
-  const store =
-    options.store ??
-    createSqliteStore({ path: options.dbPath, synchronous: options.sqliteSynchronous })
-  const metrics = createMetrics()
   const { logger } = options
+  const store = options.store ?? (await openStore(options))
+  const metrics = createMetrics()
   const rooms = createRooms({
     store,
     metrics,
@@ -136,6 +135,19 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     loadedTables: () => rooms.loaded(),
     close: () => (closing ??= close()),
   }
+}
+
+/** The store the options name: PostgreSQL with `postgresUrl`, else the SQLite file. */
+const openStore = async (options: ResolvedServerOptions): Promise<Store> => {
+  if (options.postgresUrl === undefined) {
+    return createSqliteStore({ path: options.dbPath, synchronous: options.sqliteSynchronous })
+  }
+  return createPostgresStore({
+    url: options.postgresUrl,
+    onError: (error) => {
+      options.logger.error('PostgreSQL: an idle connection failed', error)
+    },
+  })
 }
 
 const listenOn = (server: HttpServer, host: string, port: number): Promise<string> =>

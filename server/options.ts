@@ -29,6 +29,16 @@ export interface ServerOptions {
   /** A Store to use instead of SQLite (e.g. `createMemoryStore()` in tests). */
   store?: Store
   /**
+   * PostgreSQL URL (`postgres://user:password@host:5432/db`): store tables there instead of
+   * SQLite, shared by every node (docs/scaling.md). Its tables are created on first start.
+   */
+  postgresUrl?: string
+  /**
+   * Redis URL (`redis://host:6379`): relay accepted updates and presence between the nodes that
+   * share one PostgreSQL database (docs/scaling.md). Needs `postgresUrl` or `store`.
+   */
+  redisUrl?: string
+  /**
    * SQLite's synchronous mode (docs/operations.md). `normal` (default): a committed update
    * survives a crash or kill -9 of the server; `full` also fsyncs every group commit, so it
    * survives a power loss, at the cost of the fsync (milliseconds) before each broadcast.
@@ -89,9 +99,22 @@ export interface ServerOptions {
 
 /** Options with every default filled in. */
 export type ResolvedServerOptions = Required<
-  Omit<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth'>
+  Omit<
+    ServerOptions,
+    | 'store'
+    | 'authenticate'
+    | 'authorize'
+    | 'logger'
+    | 'onError'
+    | 'auth'
+    | 'postgresUrl'
+    | 'redisUrl'
+  >
 > &
-  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError' | 'auth'> & {
+  Pick<
+    ServerOptions,
+    'store' | 'authenticate' | 'authorize' | 'onError' | 'auth' | 'postgresUrl' | 'redisUrl'
+  > & {
     logger: Logger
   }
 
@@ -137,6 +160,14 @@ const checks: Record<keyof ServerOptions, Check> = {
   dbPath: text,
   store: (value) =>
     typeof value === 'object' && value !== null && 'append' in value ? undefined : 'a Store',
+  postgresUrl: (value) =>
+    typeof value === 'string' && /^postgres(ql)?:\/\/./.test(value)
+      ? undefined
+      : 'a postgres:// or postgresql:// URL',
+  redisUrl: (value) =>
+    typeof value === 'string' && /^rediss?:\/\/./.test(value)
+      ? undefined
+      : 'a redis:// or rediss:// URL',
   sqliteSynchronous: (value) =>
     value === 'full' || value === 'normal' ? undefined : '"full" or "normal"',
   maxMessageBytes: integer(1024),
@@ -200,6 +231,9 @@ function checkAuth(value: unknown): void {
   createTokenVerifier(value as TokenOptions)
 }
 
+/** Options whose values are never echoed in an error message. */
+const secretKeys = new Set(['auth', 'postgresUrl', 'redisUrl'])
+
 /**
  * Fills in defaults and checks every option.
  * @throws INVALID_ARGUMENT naming the unknown or invalid option
@@ -223,9 +257,25 @@ export function parseServerOptions(
     if (expected !== undefined) {
       throw new TesseraError(
         'INVALID_ARGUMENT',
-        `createServer: option ${key} must be ${expected}, got ${key === 'auth' ? 'something else (not shown: it holds the secret)' : (JSON.stringify(value) ?? typeof value)}`,
+        `createServer: option ${key} must be ${expected}, got ${secretKeys.has(key) ? 'something else (not shown: it may hold a secret)' : (JSON.stringify(value) ?? typeof value)}`,
       )
     }
+  }
+  if (
+    options.redisUrl !== undefined &&
+    options.postgresUrl === undefined &&
+    options.store === undefined
+  ) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      'createServer: redisUrl relays updates between nodes that share one store; give postgresUrl (--postgres) too',
+    )
+  }
+  if (options.postgresUrl !== undefined && options.store !== undefined) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      'createServer: give either store or postgresUrl, not both',
+    )
   }
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),

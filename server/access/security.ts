@@ -61,7 +61,9 @@ export function createSecurity(options: ResolvedServerOptions): Security {
   try {
     // A second connection to the store's file (WAL allows it); a custom store keeps its audit
     // log in memory. NORMAL: an audit entry may be lost on power loss, never the data itself.
-    db = new Database(options.store === undefined ? options.dbPath : ':memory:')
+    // TODO(#12): the audit log in PostgreSQL once it sits behind a port.
+    const isSqlite = options.store === undefined && options.postgresUrl === undefined
+    db = new Database(isSqlite ? options.dbPath : ':memory:')
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = NORMAL')
     db.pragma('busy_timeout = 5000')

@@ -7,7 +7,10 @@ import { TesseraError, type Store, type StoredTable } from '../../src/index.js'
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`; the role needs no superuser rights. */
   url: string
-  /** PostgreSQL schema holding the tables, created when missing; default `public`. */
+  /**
+   * PostgreSQL schema holding the tables, created when missing. Default: the connection's
+   * `search_path` (usually `public`; set it in the URL: `?options=-c%20search_path%3Dname`).
+   */
   schema?: string
   /** Most connections this store opens; default 10. */
   maxConnections?: number
@@ -17,45 +20,44 @@ export interface PostgresStoreOptions {
 
 const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`
 
-const schemaSql = (schema: string): string => `
-  CREATE SCHEMA IF NOT EXISTS ${schema};
-  CREATE TABLE IF NOT EXISTS ${schema}.tessera_counters (
+const schemaSql = (prefix: string): string => `
+  CREATE TABLE IF NOT EXISTS ${prefix}tessera_counters (
     table_name text PRIMARY KEY, seq bigint NOT NULL);
-  CREATE TABLE IF NOT EXISTS ${schema}.tessera_updates (
+  CREATE TABLE IF NOT EXISTS ${prefix}tessera_updates (
     table_name text NOT NULL, seq bigint NOT NULL, data bytea NOT NULL,
     PRIMARY KEY (table_name, seq));
-  CREATE TABLE IF NOT EXISTS ${schema}.tessera_snapshots (
+  CREATE TABLE IF NOT EXISTS ${prefix}tessera_snapshots (
     table_name text PRIMARY KEY, seq bigint NOT NULL, data bytea NOT NULL);`
 
 /** The statements of one schema (table names are quoted once here). */
-const statements = (schema: string) => ({
+const statements = (prefix: string) => ({
   // The counter row is locked until the statement commits, so sequence numbers are handed out
   // in commit order: whoever sees seq n committed knows every lower one is committed (S90).
   append: `WITH counter AS (
-      INSERT INTO ${schema}.tessera_counters AS c (table_name, seq) VALUES ($1, $2)
+      INSERT INTO ${prefix}tessera_counters AS c (table_name, seq) VALUES ($1, $2)
       ON CONFLICT (table_name) DO UPDATE SET seq = c.seq + $2 RETURNING seq)
-    INSERT INTO ${schema}.tessera_updates (table_name, seq, data)
+    INSERT INTO ${prefix}tessera_updates (table_name, seq, data)
     SELECT $1, counter.seq - $2 + u.ord, u.data
     FROM counter, unnest($3::bytea[]) WITH ORDINALITY AS u(data, ord) RETURNING seq`,
   // One statement reads one consistent state: a compaction cannot fall between its two parts.
-  load: `SELECT 0 AS kind, seq, data FROM ${schema}.tessera_snapshots
+  load: `SELECT 0 AS kind, seq, data FROM ${prefix}tessera_snapshots
       WHERE table_name = $1 AND seq > $2
-    UNION ALL SELECT 1, seq, data FROM ${schema}.tessera_updates
+    UNION ALL SELECT 1, seq, data FROM ${prefix}tessera_updates
       WHERE table_name = $1 AND seq > $2
     ORDER BY kind, seq`,
-  newest: `SELECT greatest((SELECT max(seq) FROM ${schema}.tessera_updates WHERE table_name = $1),
-    (SELECT seq FROM ${schema}.tessera_snapshots WHERE table_name = $1)) AS seq`,
+  newest: `SELECT greatest((SELECT max(seq) FROM ${prefix}tessera_updates WHERE table_name = $1),
+    (SELECT seq FROM ${prefix}tessera_snapshots WHERE table_name = $1)) AS seq`,
   compactLock: `SELECT pg_try_advisory_xact_lock(hashtextextended('tessera compact ' || $1, 0)) AS locked`,
-  putSnapshot: `INSERT INTO ${schema}.tessera_snapshots AS s (table_name, seq, data) VALUES ($1, $2, $3)
+  putSnapshot: `INSERT INTO ${prefix}tessera_snapshots AS s (table_name, seq, data) VALUES ($1, $2, $3)
     ON CONFLICT (table_name) DO UPDATE SET seq = $2, data = $3 WHERE s.seq <= $2`,
-  dropUpTo: `DELETE FROM ${schema}.tessera_updates WHERE table_name = $1 AND seq <= $2`,
-  raiseCounter: `INSERT INTO ${schema}.tessera_counters AS c (table_name, seq) VALUES ($1, $2)
+  dropUpTo: `DELETE FROM ${prefix}tessera_updates WHERE table_name = $1 AND seq <= $2`,
+  raiseCounter: `INSERT INTO ${prefix}tessera_counters AS c (table_name, seq) VALUES ($1, $2)
     ON CONFLICT (table_name) DO UPDATE SET seq = greatest(c.seq, $2)`,
-  list: `SELECT table_name FROM ${schema}.tessera_snapshots
-    UNION SELECT DISTINCT table_name FROM ${schema}.tessera_updates`,
+  list: `SELECT table_name FROM ${prefix}tessera_snapshots
+    UNION SELECT DISTINCT table_name FROM ${prefix}tessera_updates`,
   // The counter row stays: a table created again never reuses a sequence number.
-  delete: `WITH u AS (DELETE FROM ${schema}.tessera_updates WHERE table_name = $1 RETURNING 1),
-      s AS (DELETE FROM ${schema}.tessera_snapshots WHERE table_name = $1 RETURNING 1)
+  delete: `WITH u AS (DELETE FROM ${prefix}tessera_updates WHERE table_name = $1 RETURNING 1),
+      s AS (DELETE FROM ${prefix}tessera_snapshots WHERE table_name = $1 RETURNING 1)
     SELECT (SELECT count(*) FROM u) + (SELECT count(*) FROM s) AS removed`,
 })
 
@@ -78,7 +80,7 @@ const storageFailure = (where: string, cause: unknown): TesseraError =>
  * @throws STORAGE_FAILURE when PostgreSQL cannot be reached or the tables cannot be created
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const schema = quote(options.schema ?? 'public')
+  const prefix = options.schema === undefined ? '' : `${quote(options.schema)}.`
   const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 })
   pool.on('error', (cause) => options.onError?.(storageFailure('idle connection', cause)))
   try {
@@ -87,7 +89,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       // Nodes starting together would race on CREATE TABLE IF NOT EXISTS; one goes at a time.
       await client.query('BEGIN')
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('tessera schema', 0))`)
-      await client.query(schemaSql(schema))
+      if (options.schema !== undefined)
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${prefix.slice(0, -1)}`)
+      await client.query(schemaSql(prefix))
       await client.query('COMMIT')
     } finally {
       client.release()
@@ -100,7 +104,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       { cause },
     )
   }
-  const sql = statements(schema)
+  const sql = statements(prefix)
   let isClosed = false
   const run = async <T>(where: string, body: () => Promise<T>): Promise<T> => {
     if (isClosed)

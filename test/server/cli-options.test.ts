@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isTesseraError } from '../../src/index.js'
+import { createMemoryStore, isTesseraError } from '../../src/index.js'
 import { readCliOptions } from '../../server/cli-options.js'
 import { createServer } from '../../server/index.js'
 
@@ -65,5 +65,41 @@ describe('tessera serve options', () => {
     expect(await codeOf(() => createServer({ prot: 1 } as never))).toBe('INVALID_ARGUMENT')
     expect(await codeOf(() => createServer({ port: -1 }))).toBe('INVALID_ARGUMENT')
     expect(await codeOf(() => createServer({ maxMessageBytes: 10 }))).toBe('INVALID_ARGUMENT')
+  })
+
+  it('reads --postgres and --redis, or TESSERA_POSTGRES_URL and TESSERA_REDIS_URL', () => {
+    const postgres = 'postgres://tessera:secret@db:5432/tessera'
+    expect(
+      readCliOptions(['serve', '--postgres', postgres, '--redis=redis://cache:6379'], {}, noFile),
+    ).toEqual({
+      command: 'serve',
+      options: { postgresUrl: postgres, redisUrl: 'redis://cache:6379' },
+    })
+    expect(
+      readCliOptions(
+        ['serve'],
+        { TESSERA_POSTGRES_URL: postgres, TESSERA_REDIS_URL: 'rediss://cache:6380' },
+        noFile,
+      ),
+    ).toEqual({
+      command: 'serve',
+      options: { postgresUrl: postgres, redisUrl: 'rediss://cache:6380' },
+    })
+  })
+
+  it('createServer refuses Redis without a shared store, and never echoes a URL it refuses', async () => {
+    expect(await codeOf(() => createServer({ redisUrl: 'redis://127.0.0.1:1' }))).toBe(
+      'INVALID_ARGUMENT',
+    )
+    const refused: unknown = await createServer({ postgresUrl: 'mysql://root:hunter2@db' }).catch(
+      (error: unknown) => error,
+    )
+    expect(isTesseraError(refused, 'INVALID_ARGUMENT')).toBe(true)
+    expect(String((refused as Error).message)).not.toContain('hunter2')
+    expect(
+      await codeOf(() =>
+        createServer({ postgresUrl: 'postgres://a@b/c', store: createMemoryStore() }),
+      ),
+    ).toBe('INVALID_ARGUMENT')
   })
 })
