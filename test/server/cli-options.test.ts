@@ -95,7 +95,7 @@ describe('tessera serve options', () => {
       (error: unknown) => error,
     )
     expect(isTesseraError(refused, 'INVALID_ARGUMENT')).toBe(true)
-    expect(String((refused as Error).message)).not.toContain('hunter2')
+    expect((refused as Error).message).not.toContain('hunter2')
     expect(
       await codeOf(() =>
         createServer({ postgresUrl: 'postgres://a@b/c', store: createMemoryStore() }),
