@@ -8,7 +8,9 @@ import type { Express, Router } from 'express'
 import type { Registry } from 'prom-client'
 import { TesseraError, type Store } from '../src/index.js'
 import { createPostgresStore } from './adapters/postgres-store.js'
+import { createRedisFanout } from './adapters/redis-fanout.js'
 import { createSqliteStore } from './adapters/sqlite-store.js'
+import { createCluster, type Cluster } from './cluster/cluster.js'
 import { checkExposure, createSecurity } from './access/security.js'
 import { createApp } from './http/app.js'
 import { createQueryRoutes } from './http/query-routes.js'
@@ -66,6 +68,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   checkExposure(options, listen)
   const { logger } = options
   const store = options.store ?? (await openStore(options))
+  const cluster = await joinCluster(options, store)
   const metrics = createMetrics()
   const rooms = createRooms({
     store,
@@ -74,6 +77,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     compactAfterUpdates: options.compactAfterUpdates,
     compactAfterBytes: options.compactAfterBytes,
     idleUnloadMs: options.idleUnloadMs,
+    ...(cluster === undefined ? {} : { cluster }),
     onStorageFailure: (table, error) => {
       logger.error(`table "${table}": storing updates failed; its connections were closed`, error)
       options.onError?.(error)
@@ -121,6 +125,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     server?.closeAllConnections()
     await stopped
     await rooms.close()
+    await cluster?.close()
     security.close()
     await store.close()
     logger.info('tessera stopped; every table was flushed')
@@ -148,6 +153,26 @@ const openStore = async (options: ResolvedServerOptions): Promise<Store> => {
       options.logger.error('PostgreSQL: an idle connection failed', error)
     },
   })
+}
+
+/** With `redisUrl`: joins the other nodes on the same store (docs/scaling.md). */
+const joinCluster = async (
+  options: ResolvedServerOptions,
+  store: Store,
+): Promise<Cluster | undefined> => {
+  if (options.redisUrl === undefined) return undefined
+  const report = (error: TesseraError): void => {
+    options.logger.error(`cluster: ${error.message}`, error)
+    options.onError?.(error)
+  }
+  let fanout
+  try {
+    fanout = await createRedisFanout({ url: options.redisUrl, onError: report })
+  } catch (error) {
+    if (options.store === undefined) await store.close()
+    throw error
+  }
+  return createCluster({ fanout, store, onError: report })
 }
 
 const listenOn = (server: HttpServer, host: string, port: number): Promise<string> =>

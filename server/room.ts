@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as encoding from 'lib0/encoding'
 import { createTable, MessageType, TesseraError, type Store, type Table } from '../src/index.js'
+import type { Cluster, RoomLink } from './cluster/cluster.js'
 import type { Metrics } from './metrics.js'
 
 /** A connection as a room sees it. */
@@ -51,6 +52,8 @@ export interface Room {
   flushed(): Promise<void>
   /** Flushes, compacts a non-empty log, and frees the doc. Peers must have left. */
   close(): Promise<void>
+  /** Another node compacted the table's log (server/cluster): this room's count starts over. */
+  noteCompacted(): void
 }
 
 export interface RoomContext {
@@ -62,6 +65,8 @@ export interface RoomContext {
   onIdle(room: Room): void
   /** A room failed to store updates: it closed its peers and must be dropped. */
   onBroken(room: Room, error: TesseraError): void
+  /** The other nodes serving the same tables (docs/scaling.md); absent on a single node. */
+  cluster?: Cluster
 }
 
 interface Batch {
@@ -113,7 +118,15 @@ export function encodeAwareness(
  * @throws STORAGE_FAILURE when the store fails or holds bytes that are not Yjs updates
  */
 export async function loadRoom(name: string, context: RoomContext): Promise<Room> {
-  const stored = await context.store.load(name)
+  // Followed before the load, so nothing another node commits meanwhile is missed (S91).
+  const follower = await context.cluster?.follow(name)
+  let stored
+  try {
+    stored = await context.store.load(name)
+  } catch (error) {
+    follower?.cancel()
+    throw error
+  }
   const doc = new Y.Doc()
   try {
     doc.transact(() => {
@@ -122,17 +135,20 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
     }, loading)
   } catch (cause) {
     doc.destroy()
+    follower?.cancel()
     throw new TesseraError(
       'STORAGE_FAILURE',
       `table "${name}": the stored bytes are not valid Yjs updates; restore the database from a backup`,
       { cause },
     )
   }
-  return createRoom(name, doc, context, {
+  const room = createRoom(name, doc, context, {
     count: stored.updates.length,
     bytes: stored.updateBytes,
     isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
   })
+  if (follower !== undefined) room.link = follower.start(room, stored.seq)
+  return room
 }
 
 function createRoom(
@@ -140,7 +156,7 @@ function createRoom(
   doc: Y.Doc,
   context: RoomContext,
   log: { count: number; bytes: number; isEmpty: boolean },
-): Room {
+): Room & { link?: RoomLink } {
   const { store, metrics } = context
   const awareness = new awarenessProtocol.Awareness(doc)
   awareness.setLocalState(null)
@@ -165,13 +181,15 @@ function createRoom(
     })
   }
 
-  const broadcast = (update: Uint8Array, batch: Batch): void => {
+  const broadcast = (update: Uint8Array, batch?: Batch): void => {
     const message = encodeSyncUpdate(update)
     // One origin already has the update (unless the server corrected it); several get the
     // merged update back (harmless: applying an update twice changes nothing), so it is
-    // encoded once.
+    // encoded once. An update from another node (no batch) goes to every peer.
     const skip =
-      batch.origins.size === 1 && !batch.isEchoed ? batch.origins.values().next().value : undefined
+      batch !== undefined && batch.origins.size === 1 && !batch.isEchoed
+        ? batch.origins.values().next().value
+        : undefined
     let sent = 0
     for (const peer of peers) {
       if (peer === skip || peer.isAwaitingSyncReply) continue
@@ -188,9 +206,11 @@ function createRoom(
   // Y.encodeStateAsUpdate includes what Yjs keeps pending (structs and deletions waiting for
   // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
   const compact = async (): Promise<void> => {
-    await store.compact(name, Y.encodeStateAsUpdate(doc), seq)
-    log.count = 0
-    log.bytes = 0
+    // With other nodes, only the run of sequence numbers this room holds without a gap (S92).
+    const upTo = room.link?.seq ?? seq
+    await store.compact(name, Y.encodeStateAsUpdate(doc), upTo)
+    room.link?.compacted(upTo)
+    room.noteCompacted()
     metrics.compactions.inc()
   }
 
@@ -206,6 +226,7 @@ function createRoom(
         const stopTimer = metrics.persistSeconds.startTimer()
         seq = await store.append(name, [stored])
         stopTimer()
+        room.link?.committed(seq, stored)
         metrics.updatesPersisted.inc(batch.updates.length + batch.kept.length)
         metrics.bytesPersisted.inc(stored.byteLength)
         log.count++
@@ -240,6 +261,13 @@ function createRoom(
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === loading) return
     log.isEmpty = false
+    if (origin !== undefined && origin === room.link) {
+      // Committed by another node (S91): durable already, so relayed now and never stored again.
+      log.count++
+      log.bytes += update.byteLength
+      broadcast(update)
+      return
+    }
     open.updates.push(update)
     open.origins.add(origin)
     schedule()
@@ -258,6 +286,8 @@ function createRoom(
       }
       const message = encodeAwareness(awareness, [...added, ...updated, ...removed])
       for (const other of peers) if (other !== peer) other.send(message)
+      // Each node times out idle states itself; what came from another node goes no further.
+      if (origin !== 'timeout' && origin !== room.link) room.link?.presence(message)
     },
   )
 
@@ -266,7 +296,7 @@ function createRoom(
     if (holds === 0) context.onIdle(room)
   }
 
-  const room: Room = {
+  const room: Room & { link?: RoomLink } = {
     name,
     doc,
     awareness,
@@ -317,11 +347,16 @@ function createRoom(
           else reject(error)
         })
       }),
+    noteCompacted() {
+      log.count = 0
+      log.bytes = 0
+    },
     async close() {
       try {
         await room.flushed()
         if (log.count > 0) await compact()
       } finally {
+        room.link?.close()
         table?.destroy()
         awareness.destroy()
         doc.destroy()

@@ -1,6 +1,7 @@
 // The loaded rooms of one server: loads a table on first use, unloads it when idle, and closes
 // them all on shutdown. Knows nothing about sockets or HTTP.
 import { TesseraError, type Store } from '../src/index.js'
+import type { Cluster } from './cluster/cluster.js'
 import type { Metrics } from './metrics.js'
 import type { Logger } from './options.js'
 import { loadRoom, type Room, type RoomContext } from './room.js'
@@ -28,6 +29,8 @@ export interface RoomsOptions {
   idleUnloadMs: number
   /** Called when a room fails to store (its peers were closed with 4500). */
   onStorageFailure(table: string, error: TesseraError): void
+  /** The other nodes (docs/scaling.md); absent on a single node. */
+  cluster?: Cluster
 }
 
 /** Creates the room registry. */
@@ -57,6 +60,7 @@ export function createRooms(options: RoomsOptions): Rooms {
   }
 
   const context: RoomContext = {
+    ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
     store: options.store,
     metrics,
     compactAfterUpdates: options.compactAfterUpdates,
