@@ -84,7 +84,7 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
       expect(await store.load('b', { afterSeq: 5 })).toEqual({ updates: [], seq: 5, updateBytes: 0 })
     })
 
-    it('never replaces a snapshot with one of a lower sequence number', async () => {
+    it('S92: never replaces a snapshot with one of a lower sequence number', async () => {
       const store = await setup()
       await store.append('a', [bytes(1), bytes(2), bytes(3)])
       await store.compact('a', bytes(1, 2, 3), 3)
