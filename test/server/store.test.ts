@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { onTestFinished, expect, it } from 'vitest'
 import { createMemoryStore, isTesseraError } from '../../src/index.js'
 import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
+import { copyStore } from '../../server/copy-store.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { runStoreContract } from './store-contract.js'
 
@@ -38,4 +39,14 @@ it('SQLite reports a file that is not a database as STORAGE_FAILURE', () => {
     caught = error
   }
   expect(isTesseraError(caught, 'STORAGE_FAILURE')).toBe(true)
+})
+
+it('copyStore copies every table into an empty store and refuses one that holds them', async () => {
+  const from = createMemoryStore()
+  const to = createMemoryStore()
+  await from.append('a', [new Uint8Array([0, 0])])
+  expect(await copyStore(from, to)).toEqual(['a'])
+  expect((await to.load('a')).updates).toHaveLength(1)
+  const error: unknown = await copyStore(from, to).catch((caught: unknown) => caught)
+  expect(isTesseraError(error, 'INVALID_ARGUMENT')).toBe(true)
 })
