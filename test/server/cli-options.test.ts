@@ -102,4 +102,12 @@ describe('tessera serve options', () => {
       ),
     ).toBe('INVALID_ARGUMENT')
   })
+
+  it('createServer fails with STORAGE_FAILURE when Redis cannot be reached', async () => {
+    expect(
+      await codeOf(() =>
+        createServer({ store: createMemoryStore(), redisUrl: 'redis://127.0.0.1:1' }),
+      ),
+    ).toBe('STORAGE_FAILURE')
+  })
 })
