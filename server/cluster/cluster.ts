@@ -2,9 +2,7 @@
 // compaction notices go out through the Fanout; theirs come in, in store order (docs/scaling.md).
 // Knows nothing about Redis (the Fanout port) or sockets (rooms relay to their connections).
 import { randomBytes } from 'node:crypto'
-import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import * as decoding from 'lib0/decoding'
 import { TesseraError, type Store } from '../../src/index.js'
 import type { Fanout, Unsubscribe } from '../fanout.js'
 import {
@@ -13,30 +11,17 @@ import {
   NodeMessageType,
   type NodeMessage,
 } from './messages.js'
-import { createPresenceOwners, type PresenceOwners } from './presence-owners.js'
-import { createTableFeed, type TableFeed } from './table-feed.js'
+import {
+  followTable,
+  receiveTableMessage,
+  startLink,
+  type FollowedTable,
+  type LinkContext,
+  type LinkedRoom,
+  type RoomLink,
+} from './table-link.js'
 
-/** What the cluster needs of a loaded room. */
-export interface LinkedRoom {
-  readonly doc: Y.Doc
-  readonly awareness: awarenessProtocol.Awareness
-  /** Another node compacted the table's log: the room's own count of log entries starts over. */
-  noteCompacted(): void
-}
-
-/** A room's side of the link; every change the link applies has the link as its origin. */
-export interface RoomLink {
-  /** Every update up to this sequence number is in the room: what a compaction may claim. */
-  readonly seq: number
-  /** This node committed `update` as `seq`: tell the other nodes. */
-  committed(seq: number, update: Uint8Array): void
-  /** A y-websocket awareness message from one of this node's connections. */
-  presence(message: Uint8Array): void
-  /** This node compacted the log up to `seq`. */
-  compacted(seq: number): void
-  /** Stops following the table (the room unloads). */
-  close(): void
-}
+export type { LinkedRoom, RoomLink } from './table-link.js'
 
 /** A table followed before its room is loaded, so nothing committed meanwhile is missed. */
 export interface Follower {
@@ -70,14 +55,6 @@ export interface ClusterOptions {
   gapWaitMs?: number
 }
 
-interface Followed {
-  early: NodeMessage[]
-  feed?: TableFeed
-  room?: LinkedRoom
-  link?: RoomLink
-  owners: PresenceOwners
-}
-
 /** Joins the deployment: starts the heartbeat and listens on the nodes channel. */
 export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   const { fanout, store, prefix = 'tessera:', nodeTimeoutMs = 10_000 } = options
@@ -86,18 +63,15 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   // Hash tags put each table's channel in the Redis Cluster slot of its name.
   const channelOf = (table: string): string => `${prefix}{${table}}`
   const nodesChannel = `${prefix}nodes`
-  const followed = new Map<string, Followed>()
-  const lastSeen = new Map<string, number>()
+  const followed = new Map<string, FollowedTable>()
+  // Tables followed whose room is still loading.
+  const pending = new Set<FollowedTable>()
   // Tables whose update could not be announced (Redis unreachable): ticks go out when it is back.
   const unannounced = new Map<string, number>()
   let isReporting = true
 
   const report = (cause: unknown, what: string): void => {
-    const error =
-      cause instanceof TesseraError
-        ? cause
-        : new TesseraError('STORAGE_FAILURE', `${what}: ${String(cause)}`, { cause })
-    options.onError(error)
+    options.onError(asTesseraError(cause, what))
   }
   const publish = (channel: string, message: NodeMessage, onFailure?: () => void): void => {
     fanout.publish(channel, encodeNodeMessage(message)).then(
@@ -118,52 +92,12 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     })
   }
 
-  const departed = (node: string): void => {
-    lastSeen.delete(node)
-    for (const entry of followed.values()) {
-      if (entry.room === undefined) continue
-      const ids = entry.owners.takeNode(node)
-      if (ids.length > 0)
-        awarenessProtocol.removeAwarenessStates(entry.room.awareness, ids, entry.link)
-    }
-  }
-
-  const handle = (entry: Followed, message: NodeMessage): void => {
-    const { room, feed, link } = entry
-    if (room === undefined || feed === undefined) {
-      entry.early.push(message)
-      return
-    }
-    switch (message.type) {
-      case NodeMessageType.Update:
-        feed.receive(message.seq, message.update)
-        return
-      case NodeMessageType.Presence: {
-        entry.owners.note(message.node, message.presence)
-        const decoder = decoding.createDecoder(message.presence)
-        decoding.readVarUint(decoder)
-        awarenessProtocol.applyAwarenessUpdate(
-          room.awareness,
-          decoding.readVarUint8Array(decoder),
-          link,
-        )
-        return
-      }
-      case NodeMessageType.Compacted:
-        room.noteCompacted()
-        return
-      case NodeMessageType.Heartbeat:
-      case NodeMessageType.Leaving:
-        return
-    }
-  }
-  const receive = (entry: Followed | undefined, bytes: Uint8Array): void => {
+  const receive = (entry: FollowedTable | undefined, bytes: Uint8Array): void => {
     try {
       const message = decodeNodeMessage(bytes)
       if (message.node === nodeId) return
-      lastSeen.set(message.node, Date.now())
-      if (message.type === NodeMessageType.Leaving) departed(message.node)
-      else if (entry !== undefined) handle(entry, message)
+      nodes.seen(message.node, message.type === NodeMessageType.Leaving)
+      if (entry !== undefined) receiveTableMessage(entry, message)
     } catch (error) {
       report(error, 'a message from another node failed')
     }
@@ -175,22 +109,33 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
       unannounced.delete(table)
       announce(table, seq, new Uint8Array())
     }
-    const now = Date.now()
-    for (const [node, seenMs] of lastSeen) if (now - seenMs > nodeTimeoutMs) departed(node)
   }
-  const heartbeat = setInterval(beat, Math.max(10, Math.floor(nodeTimeoutMs / 4)))
-  heartbeat.unref()
+  const nodes = watchNodes(nodeTimeoutMs, beat, (node) => {
+    removePresenceOf(node, followed.values())
+  })
   // S91: messages published while Redis was out of reach are lost: read the store instead.
   const stopUp = fanout.on('up', () => {
     beat()
+    for (const entry of pending) entry.isBehind = true
     for (const entry of followed.values()) void entry.feed?.catchUp()
   })
   const stopNodes = await fanout.subscribe(nodesChannel, (bytes) => {
     receive(undefined, bytes)
   })
 
+  const linkContext: LinkContext = {
+    store,
+    gapWaitMs,
+    maxRelayBytes,
+    announce,
+    publish: (table, message) => {
+      publish(channelOf(table), { ...message, node: nodeId })
+    },
+    onError: report,
+  }
   const follow = async (table: string): Promise<Follower> => {
-    const entry: Followed = { early: [], owners: createPresenceOwners() }
+    const entry = followTable(table)
+    pending.add(entry)
     let unsubscribe: Unsubscribe | undefined = await fanout.subscribe(channelOf(table), (bytes) => {
       receive(entry, bytes)
     })
@@ -198,50 +143,15 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
       unsubscribe?.()
       unsubscribe = undefined
       entry.feed?.close()
+      pending.delete(entry)
       if (followed.get(table) === entry) followed.delete(table)
     }
     return {
       cancel: stop,
       start(room, seq) {
-        const link: RoomLink = {
-          get seq() {
-            return feed.seq
-          },
-          committed(at, update) {
-            feed.own(at)
-            announce(table, at, update.byteLength > maxRelayBytes ? new Uint8Array() : update)
-          },
-          presence(message) {
-            entry.owners.noteLocal(message)
-            publish(channelOf(table), {
-              type: NodeMessageType.Presence,
-              node: nodeId,
-              presence: message,
-            })
-          },
-          compacted(at) {
-            publish(channelOf(table), { type: NodeMessageType.Compacted, node: nodeId, seq: at })
-          },
-          close: stop,
-        }
-        const feed = createTableFeed({
-          table,
-          store,
-          seq,
-          gapWaitMs,
-          apply(updates) {
-            room.doc.transact(() => {
-              for (const update of updates) Y.applyUpdate(room.doc, update, link)
-            }, link)
-          },
-          onError: (error) => {
-            report(error, `table "${table}": catching up from the store failed`)
-          },
-        })
-        Object.assign(entry, { room, feed, link })
+        pending.delete(entry)
         followed.set(table, entry)
-        for (const message of entry.early.splice(0)) handle(entry, message)
-        return link
+        return startLink(linkContext, entry, room, seq, stop)
       },
     }
   }
@@ -252,7 +162,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     follow,
     close: () =>
       (closing ??= (async () => {
-        clearInterval(heartbeat)
+        nodes.stop()
         stopUp()
         stopNodes()
         await fanout
@@ -261,5 +171,58 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
         for (const entry of [...followed.values()]) entry.link?.close()
         await fanout.close()
       })()),
+  }
+}
+
+/**
+ * S93: beats every quarter of `timeoutMs` and reports a node unheard for `timeoutMs` (or that
+ * said it leaves) as departed, once.
+ */
+function watchNodes(
+  timeoutMs: number,
+  beat: () => void,
+  departed: (node: string) => void,
+): { seen(node: string, isLeaving: boolean): void; stop(): void } {
+  const lastSeen = new Map<string, number>()
+  const timer = setInterval(
+    () => {
+      beat()
+      const now = Date.now()
+      for (const [node, seenMs] of lastSeen) {
+        if (now - seenMs <= timeoutMs) continue
+        lastSeen.delete(node)
+        departed(node)
+      }
+    },
+    Math.max(10, Math.floor(timeoutMs / 4)),
+  )
+  timer.unref()
+  return {
+    seen(node, isLeaving) {
+      if (!isLeaving) {
+        lastSeen.set(node, Date.now())
+        return
+      }
+      lastSeen.delete(node)
+      departed(node)
+    },
+    stop() {
+      clearInterval(timer)
+    },
+  }
+}
+
+const asTesseraError = (cause: unknown, what: string): TesseraError =>
+  cause instanceof TesseraError
+    ? cause
+    : new TesseraError('STORAGE_FAILURE', `${what}: ${String(cause)}`, { cause })
+
+/** S93: removes the presence states `node` announced from every followed table's room. */
+function removePresenceOf(node: string, tables: Iterable<FollowedTable>): void {
+  for (const entry of tables) {
+    if (entry.room === undefined) continue
+    const ids = entry.owners.takeNode(node)
+    if (ids.length > 0)
+      awarenessProtocol.removeAwarenessStates(entry.room.awareness, ids, entry.link)
   }
 }

@@ -67,7 +67,11 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
         seq: 3,
         updateBytes: 2,
       })
-      expect(await store.load('a', { afterSeq: 3 })).toEqual({ updates: [], seq: 3, updateBytes: 0 })
+      expect(await store.load('a', { afterSeq: 3 })).toEqual({
+        updates: [],
+        seq: 3,
+        updateBytes: 0,
+      })
       await store.compact('a', bytes(1, 2), 2)
       // The snapshot covers seq 2, which the caller lacks: it comes with what follows it.
       expect(await store.load('a', { afterSeq: 1 })).toEqual({
@@ -81,7 +85,11 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
         seq: 3,
         updateBytes: 1,
       })
-      expect(await store.load('b', { afterSeq: 5 })).toEqual({ updates: [], seq: 5, updateBytes: 0 })
+      expect(await store.load('b', { afterSeq: 5 })).toEqual({
+        updates: [],
+        seq: 5,
+        updateBytes: 0,
+      })
     })
 
     it('S92: never replaces a snapshot with one of a lower sequence number', async () => {
