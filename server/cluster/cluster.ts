@@ -92,12 +92,22 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     })
   }
 
+  const linkContext: LinkContext = {
+    store,
+    gapWaitMs,
+    maxRelayBytes,
+    announce,
+    publish: (table, message) => {
+      publish(channelOf(table), { ...message, node: nodeId })
+    },
+    onError: report,
+  }
   const receive = (entry: FollowedTable | undefined, bytes: Uint8Array): void => {
     try {
       const message = decodeNodeMessage(bytes)
       if (message.node === nodeId) return
       nodes.seen(message.node, message.type === NodeMessageType.Leaving)
-      if (entry !== undefined) receiveTableMessage(entry, message)
+      if (entry !== undefined) receiveTableMessage(linkContext, entry, message)
     } catch (error) {
       report(error, 'a message from another node failed')
     }
@@ -123,16 +133,6 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     receive(undefined, bytes)
   })
 
-  const linkContext: LinkContext = {
-    store,
-    gapWaitMs,
-    maxRelayBytes,
-    announce,
-    publish: (table, message) => {
-      publish(channelOf(table), { ...message, node: nodeId })
-    },
-    onError: report,
-  }
   const follow = async (table: string): Promise<Follower> => {
     const entry = followTable(table)
     pending.add(entry)

@@ -16,6 +16,8 @@ export const NodeMessageType = {
   Heartbeat: 3,
   /** The sender is shutting down: its presence states go now. */
   Leaving: 4,
+  /** The sender just loaded the table: nodes serving it answer with their presence states. */
+  PresenceQuery: 5,
 } as const
 
 /** A decoded message. */
@@ -23,7 +25,7 @@ export type NodeMessage =
   | { type: 0; node: string; seq: number; update: Uint8Array }
   | { type: 1; node: string; presence: Uint8Array }
   | { type: 2; node: string; seq: number }
-  | { type: 3 | 4; node: string }
+  | { type: 3 | 4 | 5; node: string }
 
 /** Encodes a message: varUint(type) varString(node) then the body of its type. */
 export function encodeNodeMessage(message: NodeMessage): Uint8Array {
@@ -43,6 +45,7 @@ export function encodeNodeMessage(message: NodeMessage): Uint8Array {
       break
     case NodeMessageType.Heartbeat:
     case NodeMessageType.Leaving:
+    case NodeMessageType.PresenceQuery:
       break
   }
   return encoding.toUint8Array(encoder)
@@ -71,6 +74,7 @@ export function decodeNodeMessage(bytes: Uint8Array): NodeMessage {
         return { type, node, seq: decoding.readVarUint(decoder) }
       case NodeMessageType.Heartbeat:
       case NodeMessageType.Leaving:
+      case NodeMessageType.PresenceQuery:
         return { type, node }
       default:
         throw new Error(`unknown message type ${type}`)

@@ -8,6 +8,8 @@ export interface PresenceOwners {
   note(node: string, message: Uint8Array): void
   /** A presence message from a connection of this node: those clients are local now. */
   noteLocal(message: Uint8Array): void
+  /** True when another node announced `id`. */
+  has(id: number): boolean
   /** Forgets and returns the client ids `node` announced. */
   takeNode(node: string): number[]
 }
@@ -25,6 +27,7 @@ export function createPresenceOwners(): PresenceOwners {
     noteLocal(message) {
       for (const { id } of presenceClients(message)) owners.delete(id)
     },
+    has: (id) => owners.has(id),
     takeNode(node) {
       const ids = [...owners].filter(([, owner]) => owner === node).map(([id]) => id)
       for (const id of ids) owners.delete(id)

@@ -3,6 +3,7 @@
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import type { Store, TesseraError } from '../../src/index.js'
 import { NodeMessageType, type NodeMessage } from './messages.js'
 import { createPresenceOwners, type PresenceOwners } from './presence-owners.js'
@@ -59,8 +60,24 @@ export function followTable(table: string): FollowedTable {
   return { table, early: [], owners: createPresenceOwners(), isBehind: false }
 }
 
+/** The y-websocket awareness message of the presence states this node's connections announced. */
+function localPresence(entry: FollowedTable, room: LinkedRoom): Uint8Array | undefined {
+  const ids = [...room.awareness.getStates().keys()].filter(
+    (id) => id !== room.awareness.clientID && !entry.owners.has(id),
+  )
+  if (ids.length === 0) return undefined
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, 1)
+  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids))
+  return encoding.toUint8Array(encoder)
+}
+
 /** Handles a message from another node for this table (buffered while the room loads). */
-export function receiveTableMessage(entry: FollowedTable, message: NodeMessage): void {
+export function receiveTableMessage(
+  context: LinkContext,
+  entry: FollowedTable,
+  message: NodeMessage,
+): void {
   const { room, feed, link } = entry
   if (room === undefined || feed === undefined) {
     entry.early.push(message)
@@ -81,6 +98,12 @@ export function receiveTableMessage(entry: FollowedTable, message: NodeMessage):
     case NodeMessageType.Compacted:
       room.noteCompacted()
       return
+    case NodeMessageType.PresenceQuery: {
+      const presence = localPresence(entry, room)
+      if (presence !== undefined)
+        context.publish(entry.table, { type: NodeMessageType.Presence, node: '', presence })
+      return
+    }
     case NodeMessageType.Heartbeat:
     case NodeMessageType.Leaving:
       return
@@ -129,7 +152,9 @@ export function startLink(
     close: stop,
   }
   Object.assign(entry, { room, feed, link })
-  for (const message of entry.early.splice(0)) receiveTableMessage(entry, message)
+  for (const message of entry.early.splice(0)) receiveTableMessage(context, entry, message)
   if (entry.isBehind) void feed.catchUp()
+  // S93: the presence already on other nodes shows here at once, not at its next renewal.
+  context.publish(table, { type: NodeMessageType.PresenceQuery, node: '' })
   return link
 }

@@ -121,6 +121,22 @@ describe('cluster (in-process fanout)', () => {
     client.destroy()
   })
 
+  it('S93: a node that loads a table shows the presence other nodes already hold', async () => {
+    const hub = createMemoryFanoutHub()
+    const store = createMemoryStore()
+    const [a, b] = await Promise.all([startNode(hub, store), startNode(hub, store)])
+    const roomA = await a.rooms.acquire('t', { canCreate: true })
+    const client = new awarenessProtocol.Awareness(new Y.Doc())
+    client.setLocalState({ user: 'ada' })
+    const update = awarenessProtocol.encodeAwarenessUpdate(client, [client.clientID])
+    awarenessProtocol.applyAwarenessUpdate(roomA.awareness, update, 'a connection')
+    const roomB = await b.rooms.acquire('t', { canCreate: true })
+    await waitFor(() => roomB.awareness.getStates().has(client.clientID), {
+      what: 'the presence node A held before node B loaded the table',
+    })
+    client.destroy()
+  })
+
   it('ignores and reports a malformed message between nodes', async () => {
     const hub = createMemoryFanoutHub()
     const node = await startNode(hub, createMemoryStore())
