@@ -15,6 +15,8 @@ const cycles = Number(process.env.TESSERA_CLUSTER_CYCLES ?? 10)
 
 /** Acknowledged keys that PostgreSQL does not hold. */
 const missingInStore = async (deployment: Deployment, writers: Writer[]): Promise<string[]> => {
+  // What was acknowledged before the store is read: later acknowledgements may be of later commits.
+  const acked = writers.map((writer) => writer.written.slice(0, writer.acked))
   const store = await createPostgresStore({ url: deployment.postgresUrl })
   try {
     const stored = await store.load(table)
@@ -22,9 +24,7 @@ const missingInStore = async (deployment: Deployment, writers: Writer[]): Promis
     if (stored.snapshot !== undefined) Y.applyUpdate(doc, stored.snapshot)
     for (const update of stored.updates) Y.applyUpdate(doc, update)
     const keys = doc.getMap('m')
-    return writers.flatMap((writer) =>
-      writer.written.slice(0, writer.acked).filter((key) => !keys.has(key)),
-    )
+    return acked.flatMap((written) => written.filter((key) => !keys.has(key)))
   } finally {
     await store.close()
   }
