@@ -2,8 +2,7 @@
 // updates (docs/semantics.md S59): a shadow doc holds exactly what the server sent, and every
 // key where the local copy differs is overwritten from it in one local, unsent transaction.
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
-import { MessageType, remoteContent } from '../src/index.js'
+import { encodeSyncStep1, remoteContent } from '../src/index.js'
 
 /** The revert machinery of one connection (called by connect-table.ts). */
 export interface Reverter {
@@ -127,11 +126,7 @@ export function createReverter(
       shadow = new Y.Doc()
       shadow.on('afterTransaction', onShadowChange)
       // Sync step 1 with an empty state vector: the server answers with its whole state.
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, MessageType.Sync)
-      encoding.writeVarUint(encoder, 0)
-      encoding.writeVarUint8Array(encoder, Y.encodeStateVector(shadow))
-      if (!send(encoding.toUint8Array(encoder))) {
+      if (!send(encodeSyncStep1(shadow))) {
         shadow = undefined
         refusal = undefined
       }

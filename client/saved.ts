@@ -1,6 +1,6 @@
 // The truthful "unsaved changes" count (docs/protocol.md §3, S43): local changes are counted
 // when made and forgotten only when the server acknowledges a saved(n) request sent after them.
-import { encodeSaved } from '../src/index.js'
+import { encodeMessage } from '../src/index.js'
 
 /** Counts local changes and matches them to the server's saved acknowledgements. */
 export interface SavedTracker {
@@ -57,7 +57,7 @@ export function createSavedTracker(
     request() {
       if (counted === acknowledged) return
       const requestId = nextRequest++
-      if (send(encodeSaved(requestId))) pending.set(requestId, counted)
+      if (send(encodeMessage({ type: 'saved', requestId }))) pending.set(requestId, counted)
     },
     acknowledge(requestId) {
       const covered = pending.get(requestId)

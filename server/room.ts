@@ -1,13 +1,24 @@
-// One room: the server's live copy of one table plus its connections. Applies updates, commits
-// them to the store in groups, and only then broadcasts them (docs/protocol.md §3).
+// One room: the server's live copy of one table plus the sessions of its connections. Applies
+// updates, commits them in groups (group-commit.ts), and only then broadcasts them to the
+// sessions (docs/protocol.md §7). Knows peers, not sockets.
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import * as encoding from 'lib0/encoding'
-import { createTable, MessageType, TesseraError, type Store, type Table } from '../src/index.js'
+import {
+  createTable,
+  encodeAwarenessStates,
+  encodeMessage,
+  TesseraError,
+  type Table,
+} from '../src/index.js'
+import {
+  createGroupCommit,
+  type CommitContext,
+  type CommittedBatch,
+  type DurableCallback,
+} from './group-commit.js'
 import type { Cluster, RoomLink } from './cluster/cluster.js'
-import type { Metrics } from './metrics.js'
 
-/** A connection as a room sees it. */
+/** A connection's sync session as a room sees it. */
 export interface Peer {
   send(message: Uint8Array): void
   close(code: number, reason: string): void
@@ -19,9 +30,6 @@ export interface Peer {
    */
   readonly isAwaitingSyncReply: boolean
 }
-
-/** Called once everything applied before the call is durable; with the error when it is not. */
-export type DurableCallback = (error?: TesseraError) => void
 
 export interface Room {
   readonly name: string
@@ -54,13 +62,13 @@ export interface Room {
   close(): Promise<void>
   /** Another node compacted the table's log (server/cluster): this room's count starts over. */
   noteCompacted(): void
+  /** Its link to the other nodes serving the table (docs/scaling.md); absent on a single node. */
+  readonly link?: RoomLink
 }
 
-export interface RoomContext {
-  store: Store
-  metrics: Metrics
-  compactAfterUpdates: number
-  compactAfterBytes: number
+export type { DurableCallback } from './group-commit.js'
+
+export interface RoomContext extends CommitContext {
   /** The room has no peer and no hold left. */
   onIdle(room: Room): void
   /** A room failed to store updates: it closed its peers and must be dropped. */
@@ -69,48 +77,25 @@ export interface RoomContext {
   cluster?: Cluster
 }
 
-interface Batch {
-  updates: Uint8Array[]
-  /** Updates Yjs keeps pending: stored, never broadcast. */
-  kept: Uint8Array[]
-  origins: Set<unknown>
-  isEchoed: boolean
-  callbacks: DurableCallback[]
-}
+/** What other nodes committed is relayed to every peer (no origin here has it). */
+const fromOtherNode: CommittedBatch = { origins: new Set(), isEchoed: false }
 
 const loading = Symbol('load')
-const newBatch = (): Batch => ({
-  updates: [],
-  kept: [],
-  origins: new Set(),
-  isEchoed: false,
-  callbacks: [],
-})
 
-const mergeAll = (updates: Uint8Array[]): Uint8Array =>
-  updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
-
-/** Encodes a y-protocols sync update message: varUint(0) varUint(2) varUint8Array(update). */
-export function encodeSyncUpdate(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Sync)
-  encoding.writeVarUint(encoder, 2)
-  encoding.writeVarUint8Array(encoder, update)
-  return encoding.toUint8Array(encoder)
-}
-
-/** Encodes an awareness message carrying the given clients' states. */
-export function encodeAwareness(
-  awareness: awarenessProtocol.Awareness,
-  clients: readonly number[],
-): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Awareness)
-  encoding.writeVarUint8Array(
-    encoder,
-    awarenessProtocol.encodeAwarenessUpdate(awareness, [...clients]),
-  )
-  return encoding.toUint8Array(encoder)
+/** Sends a committed update to the peers that lack it; returns how many got it. */
+function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: CommittedBatch): number {
+  const message = encodeMessage({ type: 'sync-update', update })
+  // One origin already has the update (unless the server corrected it); several get the merged
+  // update back (harmless: applying an update twice changes nothing), so it is encoded once.
+  const skip =
+    batch.origins.size === 1 && !batch.isEchoed ? batch.origins.values().next().value : undefined
+  let sent = 0
+  for (const peer of peers) {
+    if (peer === skip || peer.isAwaitingSyncReply) continue
+    peer.send(message)
+    sent++
+  }
+  return sent
 }
 
 /**
@@ -157,139 +142,57 @@ function createRoom(
   context: RoomContext,
   log: { count: number; bytes: number; isEmpty: boolean },
 ): Room & { link?: RoomLink } {
-  const { store, metrics } = context
+  const { metrics } = context
   const awareness = new awarenessProtocol.Awareness(doc)
   awareness.setLocalState(null)
   const peers = new Set<Peer>()
   let table: Table | undefined
   let holds = 0
-  let open = newBatch()
-  let inFlight: Batch | undefined
-  let isScheduled = false
-  let broken: TesseraError | undefined
-  let seq = 0
 
-  const hasOpen = (): boolean => open.updates.length > 0 || open.kept.length > 0
-  const schedule = (): void => {
-    if (isScheduled || inFlight !== undefined) return
-    isScheduled = true
-    // setImmediate runs after the I/O poll phase, so every message read in that phase
-    // (from every connection) joins one group commit.
-    setImmediate(() => {
-      isScheduled = false
-      void flush()
-    })
-  }
-
-  const broadcast = (update: Uint8Array, batch?: Batch): void => {
-    const message = encodeSyncUpdate(update)
-    // One origin already has the update (unless the server corrected it); several get the
-    // merged update back (harmless: applying an update twice changes nothing), so it is
-    // encoded once. An update from another node (no batch) goes to every peer.
-    const skip =
-      batch !== undefined && batch.origins.size === 1 && !batch.isEchoed
-        ? batch.origins.values().next().value
-        : undefined
-    let sent = 0
-    for (const peer of peers) {
-      if (peer === skip || peer.isAwaitingSyncReply) continue
-      peer.send(message)
-      sent++
-    }
-    metrics.updatesBroadcast.inc(sent)
-  }
-
-  const compactIfDue = async (): Promise<void> => {
-    if (log.count < context.compactAfterUpdates && log.bytes < context.compactAfterBytes) return
-    await compact()
-  }
-  // Y.encodeStateAsUpdate includes what Yjs keeps pending (structs and deletions waiting for
-  // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
-  const compact = async (): Promise<void> => {
-    // With other nodes, only the run of sequence numbers this room holds without a gap (S92).
-    const upTo = room.link?.seq ?? seq
-    await store.compact(name, Y.encodeStateAsUpdate(doc), upTo)
-    room.link?.compacted(upTo)
-    room.noteCompacted()
-    metrics.compactions.inc()
-  }
-
-  const flush = async (): Promise<void> => {
-    const batch = open
-    open = newBatch()
-    inFlight = batch
-    try {
-      if (batch.updates.length > 0 || batch.kept.length > 0) {
-        const update = batch.updates.length > 0 ? mergeAll(batch.updates) : undefined
-        const stored =
-          batch.kept.length === 0 ? update! : mergeAll([...batch.updates, ...batch.kept])
-        const stopTimer = metrics.persistSeconds.startTimer()
-        seq = await store.append(name, [stored])
-        stopTimer()
-        room.link?.committed(seq, stored)
-        metrics.updatesPersisted.inc(batch.updates.length + batch.kept.length)
-        metrics.bytesPersisted.inc(stored.byteLength)
-        log.count++
-        log.bytes += stored.byteLength
-        log.isEmpty = false
-        if (update !== undefined) broadcast(update, batch)
-      }
-      await compactIfDue()
-      // Callbacks may join while the commit or the compaction is awaited, or while they run.
-      for (let callback = batch.callbacks.shift(); callback; callback = batch.callbacks.shift()) {
-        callback()
-      }
-    } catch (error) {
-      fail(error, batch)
-    } finally {
-      inFlight = undefined
-    }
-    if (broken === undefined && (hasOpen() || open.callbacks.length > 0)) schedule()
-  }
-
-  const fail = (error: unknown, batch: Batch): void => {
-    broken =
-      error instanceof TesseraError
-        ? error
-        : new TesseraError('STORAGE_FAILURE', `table "${name}": ${String(error)}`, { cause: error })
-    metrics.error('STORAGE_FAILURE')
-    for (const callback of [...batch.callbacks, ...open.callbacks]) callback(broken)
-    open = newBatch()
-    context.onBroken(room, broken)
-  }
+  const commits = createGroupCommit(name, doc, context, log, {
+    broadcast(update, batch) {
+      metrics.updatesBroadcast.inc(broadcast(peers, update, batch))
+    },
+    onBroken(error) {
+      context.onBroken(room, error)
+    },
+    committed: (seq, stored) => room.link?.committed(seq, stored),
+    heldUpTo: () => room.link?.seq,
+    compacted: (seq) => room.link?.compacted(seq),
+  })
 
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === loading) return
-    log.isEmpty = false
-    if (origin !== undefined && origin === room.link) {
-      // Committed by another node (S91): durable already, so relayed now and never stored again.
-      log.count++
-      log.bytes += update.byteLength
-      broadcast(update)
+    if (origin === undefined || origin !== room.link) {
+      commits.add(update, origin)
       return
     }
-    open.updates.push(update)
-    open.origins.add(origin)
-    schedule()
+    // Committed by another node (S91): durable already, so relayed now and never stored again.
+    log.isEmpty = false
+    log.count++
+    log.bytes += update.byteLength
+    metrics.updatesBroadcast.inc(broadcast(peers, update, fromOtherNode))
+  })
+  awareness.on('update', (changes: AwarenessChanges, origin: unknown) => {
+    const message = relayPresence(changes, origin as Peer | undefined)
+    // Each node times out idle states itself; what came from another node goes no further.
+    if (origin !== 'timeout' && origin !== room.link) room.link?.presence(message)
   })
 
-  awareness.on(
-    'update',
-    (
-      { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-      origin: unknown,
-    ) => {
-      const peer = origin as Peer | undefined
-      if (peer !== undefined && peers.has(peer)) {
-        for (const id of [...added, ...updated]) peer.awarenessIds.add(id)
-        for (const id of removed) peer.awarenessIds.delete(id)
-      }
-      const message = encodeAwareness(awareness, [...added, ...updated, ...removed])
-      for (const other of peers) if (other !== peer) other.send(message)
-      // Each node times out idle states itself; what came from another node goes no further.
-      if (origin !== 'timeout' && origin !== room.link) room.link?.presence(message)
-    },
-  )
+  const relayPresence = (
+    { added, updated, removed }: AwarenessChanges,
+    from?: Peer,
+  ): Uint8Array => {
+    if (from !== undefined && peers.has(from)) {
+      for (const id of [...added, ...updated]) from.awarenessIds.add(id)
+      for (const id of removed) from.awarenessIds.delete(id)
+    }
+    const message = encodeAwarenessStates(awareness, [...added, ...updated, ...removed])
+    // S62: the sender gets its own presence back too, as from the y-websocket server: a stock
+    // provider alone on a table hears nothing else, and its watchdog closes after 30 s of silence.
+    for (const peer of peers) peer.send(message)
+    return message
+  }
 
   const release = (): void => {
     holds--
@@ -325,24 +228,19 @@ function createRoom(
         isHeld = false
       }
     },
-    keep(update) {
-      log.isEmpty = false
-      open.kept.push(update)
-      schedule()
+    keep: (update) => {
+      commits.keep(update)
     },
-    hasUncommitted: hasOpen,
-    echoToOrigins() {
-      open.isEchoed = true
+    hasUncommitted: () => commits.hasUncommitted(),
+    echoToOrigins: () => {
+      commits.echoToOrigins()
     },
-    afterDurable(callback) {
-      if (broken !== undefined) callback(broken)
-      else if (hasOpen()) open.callbacks.push(callback)
-      else if (inFlight !== undefined) inFlight.callbacks.push(callback)
-      else callback()
+    afterDurable: (callback) => {
+      commits.afterDurable(callback)
     },
     flushed: () =>
       new Promise((resolve, reject) => {
-        room.afterDurable((error) => {
+        commits.afterDurable((error) => {
           if (error === undefined) resolve()
           else reject(error)
         })
@@ -353,8 +251,7 @@ function createRoom(
     },
     async close() {
       try {
-        await room.flushed()
-        if (log.count > 0) await compact()
+        await commits.close()
       } finally {
         room.link?.close()
         table?.destroy()
@@ -364,4 +261,10 @@ function createRoom(
     },
   }
   return room
+}
+
+interface AwarenessChanges {
+  added: number[]
+  updated: number[]
+  removed: number[]
 }

@@ -1,6 +1,6 @@
 // The loaded rooms of one server: loads a table on first use, unloads it when idle, and closes
 // them all on shutdown. Knows nothing about sockets or HTTP.
-import { TesseraError, type Store } from '../src/index.js'
+import { CloseCode, TesseraError, type Store } from '../src/index.js'
 import type { Cluster } from './cluster/cluster.js'
 import type { Metrics } from './metrics.js'
 import type { Logger } from './options.js'
@@ -74,7 +74,8 @@ export function createRooms(options: RoomsOptions): Rooms {
     onBroken(room, error) {
       if (rooms.get(room.name) === room) rooms.delete(room.name)
       metrics.tablesLoaded.set(rooms.size)
-      for (const peer of [...room.peers]) peer.close(4500, 'the server cannot store updates')
+      for (const peer of [...room.peers])
+        peer.close(CloseCode.StorageFailure, 'the server cannot store updates')
       options.onStorageFailure(room.name, error)
     },
   }

@@ -8,3 +8,4 @@ declare class TextEncoder {
 declare class TextDecoder {
   decode(input?: Uint8Array): string
 }
+declare function queueMicrotask(callback: () => void): void

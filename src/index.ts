@@ -15,21 +15,27 @@ export { createOrderedIndex, stringPrefix } from './ordered-index.js'
 export type { KeyPrefix, OrderedIndex, OrderedIndexOptions } from './ordered-index.js'
 export {
   MessageType,
-  CloseCode,
-  encodeSaved,
-  encodeNotSaved,
-  encodeErrorNotice,
-  decodeTesseraMessage,
-} from './protocol.js'
-export type { TesseraMessage } from './protocol.js'
-export { encodePermissions, encodePermissionsRequest } from './protocol.js'
+  encodeMessage,
+  decodeMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeAwarenessStates,
+} from './wire/messages.js'
+export type { WireMessage, WireMessageType } from './wire/messages.js'
+export type { TablePermissions } from './wire/permissions.js'
+export { CloseCode, closeCodeOf, closeMeaningOf, cutCloseReason } from './wire/close-codes.js'
+export type { CloseMeaning } from './wire/close-codes.js'
 export { remoteContent } from './row-state.js'
-export type { TablePermissions } from './protocol.js'
 export type { WriteKind, WriteGuard } from './table.js'
 export { createConflicts } from './conflicts.js'
 export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
 export type { LoadOptions, Store, StoredTable } from './ports/store.js'
 export { createMemoryStore } from './ports/memory-store.js'
+export type { Transport, TransportClose, TransportEvents } from './ports/transport.js'
+export { createTransportBase } from './ports/transport-base.js'
+export type { TransportBase, TransportChannel } from './ports/transport-base.js'
+export { createMemoryTransportPair } from './ports/memory-transport.js'
+export type { MemoryTransportPair, MemoryTransportOptions } from './ports/memory-transport.js'
 export { applyChecked, allowEverything } from './validation.js'
 export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
 export { parseQuery, operatorsByType } from './query.js'

@@ -3,8 +3,7 @@
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
-import type { Store, TesseraError } from '../../src/index.js'
+import { encodeAwarenessStates, type Store, type TesseraError } from '../../src/index.js'
 import { NodeMessageType, type NodeMessage } from './messages.js'
 import { createPresenceOwners, type PresenceOwners } from './presence-owners.js'
 import { createTableFeed, type TableFeed } from './table-feed.js'
@@ -65,11 +64,7 @@ function localPresence(entry: FollowedTable, room: LinkedRoom): Uint8Array | und
   const ids = [...room.awareness.getStates().keys()].filter(
     (id) => id !== room.awareness.clientID && !entry.owners.has(id),
   )
-  if (ids.length === 0) return undefined
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, 1)
-  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(room.awareness, ids))
-  return encoding.toUint8Array(encoder)
+  return ids.length === 0 ? undefined : encodeAwarenessStates(room.awareness, ids)
 }
 
 /** Handles a message from another node for this table (buffered while the room loads). */

@@ -3,18 +3,25 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { TesseraError } from '../../src/index.js'
+import {
+  CloseCode,
+  closeCodeOf,
+  cutCloseReason,
+  TesseraError,
+  type Transport,
+} from '../../src/index.js'
 import { checkAccess } from '../access.js'
 import type { AccessControl } from '../access/access-control.js'
 import type { AuditLog } from '../access/audit-log.js'
 import { createConnectionGuard } from '../access/connection-guard.js'
 import { canWriteAnything } from '../access/rules.js'
-import { closeCodeOf, closeSocket } from '../close.js'
-import { serveConnection, type Session } from '../connection.js'
+import { createWsTransport } from '../adapters/ws-transport.js'
+import { serveConnection } from '../connection.js'
 import { createLimits } from '../limits.js'
 import type { Metrics } from '../metrics.js'
 import type { ResolvedServerOptions } from '../options.js'
 import type { Rooms } from '../rooms.js'
+import type { SessionGrant } from '../sync-session.js'
 import { tableNameFromPath } from '../table-name.js'
 
 /** Handles the `upgrade` event of an http server. */
@@ -42,6 +49,7 @@ export function createUpgrades(
   })
   const limits = createLimits(options, metrics.registry)
   const alive = new WeakSet<WebSocket>()
+  const transports = new Set<Transport>()
   const heartbeat = setInterval(() => {
     for (const socket of wss.clients) {
       if (!alive.has(socket)) {
@@ -54,7 +62,7 @@ export function createUpgrades(
   }, heartbeatMs)
   heartbeat.unref()
 
-  const open = async (request: IncomingMessage): Promise<Session> => {
+  const open = async (request: IncomingMessage): Promise<SessionGrant> => {
     const table = tableNameFromPath(request.url)
     const { caller, access } = await checkAccess(security.control, request, table, 'read')
     const room = await rooms.acquire(table, {
@@ -73,12 +81,20 @@ export function createUpgrades(
     const admitted = limits.admit(request.socket.remoteAddress ?? 'unknown')
     if (admitted instanceof TesseraError) {
       metrics.error(admitted.code)
-      closeSocket(socket, closeCodeOf(admitted), admitted.message)
+      socket.close(closeCodeOf(admitted.code), cutCloseReason(admitted.message))
       return
     }
     alive.add(socket)
     socket.on('pong', () => alive.add(socket))
-    serveConnection(socket, open(request), {
+    const transport = createWsTransport(socket, {
+      isSlow: (bufferedBytes) => admitted.isSlow(bufferedBytes),
+      onRefused: (error) => {
+        metrics.error(error.code)
+      },
+    })
+    transports.add(transport)
+    transport.on('close', () => transports.delete(transport))
+    serveConnection(transport, open(request), {
       metrics,
       maxConnectionsPerTable: options.maxConnectionsPerTable,
       limits: admitted,
@@ -93,9 +109,8 @@ export function createUpgrades(
     },
     close() {
       clearInterval(heartbeat)
-      for (const socket of wss.clients) {
-        const error = new TesseraError('CLOSED', 'the server is shutting down; reconnect later')
-        closeSocket(socket, closeCodeOf(error), error.message)
+      for (const transport of [...transports]) {
+        transport.close(CloseCode.GoingAway, 'the server is shutting down; reconnect later')
       }
       wss.close()
     },

@@ -1,5 +1,7 @@
-// What the server refuses reaches the app as TesseraErrors on the connection's `error` event.
-import { describe, expect, it } from 'vitest'
+// What the server refuses reaches the app as TesseraErrors on the connection's `error` event,
+// and each close code does what docs/protocol.md §6 says (S60).
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { connectTable } from '../../client/index.js'
 import { isTesseraError, TesseraError, type ErrorCode } from '../../src/index.js'
 import { connect, startServer, uniqueTable, waitFor } from './helpers.js'
 
@@ -49,5 +51,59 @@ describe('connection errors', () => {
     // The refused row never reaches the other clients, and the reader's copy drops it (S59).
     await waitFor(() => !reader.table.hasRow(id), { what: 'the refused row to be reverted' })
     expect(writer.table.hasRow(id)).toBe(false)
+  })
+})
+
+describe('close codes at the client (S60)', () => {
+  it('S60: a final close (4401) leaves the connection offline until connect(), which tries again', async () => {
+    const server = await tokenServer()
+    const conn = connect({ url: server.url, table: uniqueTable() })
+    const errors: TesseraError[] = []
+    conn.on('error', (error) => errors.push(error))
+    await expect(conn.whenSynced()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+    expect(conn.isOnline).toBe(false)
+    expect(errors[0]!.details).toEqual({ closeCode: 4401, isRetrying: false })
+    expect(errors[0]!.message).toMatch(/not reconnecting: fix the cause, then connect\(\)/)
+    conn.connect()
+    expect(conn.isOnline).toBe(true)
+    await waitFor(() => errors.length === 2, { what: 'the second refusal' })
+    expect(errors.map((error) => error.code)).toEqual(['UNAUTHORIZED', 'UNAUTHORIZED'])
+    expect(conn.isOnline).toBe(false)
+  })
+
+  it('S60: a retryable close (4429) is reported and retried until the connection syncs', async () => {
+    const server = await startServer({ maxConnectionsPerTable: 1 })
+    const table = uniqueTable()
+    const first = connect({ url: server.url, table })
+    await first.whenSynced()
+    const second = connect({ url: server.url, table })
+    const errors: TesseraError[] = []
+    second.on('error', (error) => errors.push(error))
+    await waitFor(() => errors.length > 0, { what: 'the 4429' })
+    expect(errors[0]).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      details: { closeCode: 4429, isRetrying: true },
+    })
+    expect(second.isOnline).toBe(true)
+    await first.close()
+    await second.whenSynced()
+  })
+
+  it('a WebSocket that cannot be opened is an INVALID_ARGUMENT error, and the connection stays offline', async () => {
+    // What a browser does for a ws:// URL from an https:// page: the constructor throws.
+    const Refusing = function () {
+      throw new Error('blocked by the page')
+    } as unknown as new (url: string) => object
+    const conn = connectTable({
+      url: 'ws://127.0.0.1:9',
+      table: uniqueTable(),
+      WebSocket: Refusing,
+    })
+    onTestFinished(() => conn.close())
+    const failure = await conn.whenSynced().catch((error: unknown) => error)
+    expect(isTesseraError(failure, 'INVALID_ARGUMENT')).toBe(true)
+    expect((failure as Error).message).toMatch(/cannot open a WebSocket.*blocked by the page/)
+    expect(conn.isOnline).toBe(false)
+    expect(conn.status).toBe('offline')
   })
 })

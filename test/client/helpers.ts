@@ -18,7 +18,10 @@ export interface TestServer {
 
 /** Starts a Tessera server for this test; give `port` and `dbPath` to stand in for a restart. */
 export async function startServer(
-  options: Pick<CreateServerOptions, 'port' | 'dbPath' | 'authenticate' | 'authorize'> = {},
+  options: Pick<
+    CreateServerOptions,
+    'port' | 'dbPath' | 'authenticate' | 'authorize' | 'maxConnectionsPerTable'
+  > = {},
 ): Promise<TestServer> {
   const dbPath = options.dbPath ?? join(tempDir(), 'tessera.db')
   const server = await createServer({

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
   createTable,
-  decodeTesseraMessage,
-  encodePermissions,
+  decodeMessage,
+  encodeMessage,
   TesseraError,
   type WriteKind,
 } from '../../src/index.js'
@@ -70,7 +70,7 @@ describe('table.setWriteGuard', () => {
       canDeleteRows: false,
       canAdminister: true,
     }
-    expect(decodeTesseraMessage(encodePermissions(permissions))).toEqual({
+    expect(decodeMessage(encodeMessage({ type: 'permissions', permissions }))).toEqual({
       type: 'permissions',
       permissions,
     })

@@ -1,9 +1,7 @@
 // A raw WebSocket for hostile tests: sends any frame, then a saved(n) probe, and reports whether
 // the server answered the probe or closed the connection, and how fast.
 import WebSocket from 'ws'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
-import { MessageType } from '../../src/index.js'
+import { decodeMessage, encodeMessage } from '../../src/index.js'
 
 export type ProbeResult =
   { kind: 'answered'; ms: number } | { kind: 'closed'; code: number; ms: number }
@@ -38,10 +36,9 @@ export function openRawSocket(url: string): Promise<RawSocket> {
         isOpen = true
         resolve(raw)
       }
-      const decoder = decoding.createDecoder(new Uint8Array(data))
-      const type = decoding.readVarUint(decoder)
-      if (type !== MessageType.Saved && type !== MessageType.NotSaved) return
-      const id = decoding.readVarUint(decoder)
+      const message = decodeMessage(new Uint8Array(data))
+      if (message.type !== 'saved' && message.type !== 'not-saved') return
+      const id = message.requestId
       waiting.get(id)?.({ kind: 'answered', ms: Date.now() - started })
       waiting.delete(id)
     })
@@ -54,9 +51,6 @@ export function openRawSocket(url: string): Promise<RawSocket> {
           return Promise.resolve({ kind: 'closed', code: closeCode, ms: 0 })
         }
         const id = nextId++
-        const encoder = encoding.createEncoder()
-        encoding.writeVarUint(encoder, MessageType.Saved)
-        encoding.writeVarUint(encoder, id)
         started = Date.now()
         return new Promise((answer, fail) => {
           const timer = setTimeout(() => {
@@ -67,7 +61,7 @@ export function openRawSocket(url: string): Promise<RawSocket> {
             answer(result)
           })
           socket.send(frame, { binary: typeof frame !== 'string' })
-          socket.send(encoding.toUint8Array(encoder))
+          socket.send(encodeMessage({ type: 'saved', requestId: id }))
         })
       },
       terminate() {

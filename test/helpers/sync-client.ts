@@ -3,10 +3,8 @@
 import { onTestFinished } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import { WebsocketProvider } from 'y-websocket'
-import { decodeTesseraMessage, MessageType } from '../../src/index.js'
+import { decodeMessage, encodeMessage, encodeSyncStep1, encodeSyncStep2 } from '../../src/index.js'
 import { waitFor } from './wait-for.js'
 
 export interface SyncClient {
@@ -29,14 +27,6 @@ export interface SyncClient {
   close(): void
 }
 
-const encodeSync = (step: number, payload: Uint8Array): Uint8Array => {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MessageType.Sync)
-  encoding.writeVarUint(encoder, step)
-  encoding.writeVarUint8Array(encoder, payload)
-  return encoding.toUint8Array(encoder)
-}
-
 /** Connects a protocol client to `${wsUrl}/${table}?${query}`; closed when the test finishes. */
 export function connectClient(
   wsUrl: string,
@@ -57,29 +47,40 @@ export function connectClient(
     if (socket.readyState === WebSocket.OPEN) socket.send(message)
   }
   socket.on('open', () => {
-    send(encodeSync(0, Y.encodeStateVector(doc)))
+    send(encodeSyncStep1(doc))
   })
   doc.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin !== socket) send(encodeSync(2, update))
+    if (origin !== socket) send(encodeMessage({ type: 'sync-update', update }))
   })
   socket.on('message', (data: Buffer) => {
     bytesReceived += data.byteLength
-    const bytes = new Uint8Array(data)
-    const decoder = decoding.createDecoder(bytes)
-    const type = decoding.readVarUint(decoder)
-    if (type === MessageType.Sync) {
-      const step = decoding.readVarUint(decoder)
-      const payload = decoding.readVarUint8Array(decoder)
-      if (step === 0) send(encodeSync(1, Y.encodeStateAsUpdate(doc, payload)))
-      else Y.applyUpdate(doc, payload, socket)
-      if (step === 1) isSynced = true
-      return
-    }
-    const message = type >= 100 ? decodeTesseraMessage(bytes) : undefined
-    if (message?.type === 'error') notices.push({ code: message.code, message: message.message })
-    if (message?.type === 'saved') waiting.get(message.requestId)?.resolve()
-    if (message?.type === 'not-saved') {
-      waiting.get(message.requestId)?.reject(new Error(`${message.code}: ${message.message}`))
+    const message = decodeMessage(new Uint8Array(data))
+    switch (message.type) {
+      case 'sync-step-1':
+        send(encodeSyncStep2(doc, message.stateVector))
+        return
+      case 'sync-step-2':
+        Y.applyUpdate(doc, message.update, socket)
+        isSynced = true
+        return
+      case 'sync-update':
+        Y.applyUpdate(doc, message.update, socket)
+        return
+      case 'error':
+        notices.push({ code: message.code, message: message.message })
+        return
+      case 'saved':
+        waiting.get(message.requestId)?.resolve()
+        return
+      case 'not-saved':
+        waiting.get(message.requestId)?.reject(new Error(`${message.code}: ${message.message}`))
+        return
+      case 'awareness':
+      case 'query-awareness':
+      case 'permission-denied':
+      case 'permissions-request':
+      case 'permissions':
+        return
     }
   })
   socket.on('close', (code, reason) => {
@@ -103,12 +104,9 @@ export function connectClient(
     whenSynced: () => waitFor(() => isSynced, { what: `sync of ${table}`, timeoutMs: 120_000 }),
     save() {
       const requestId = nextRequest++
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, MessageType.Saved)
-      encoding.writeVarUint(encoder, requestId)
       return new Promise<void>((resolve, reject) => {
         waiting.set(requestId, { resolve, reject })
-        send(encoding.toUint8Array(encoder))
+        send(encodeMessage({ type: 'saved', requestId }))
       })
     },
     sendRaw(data) {

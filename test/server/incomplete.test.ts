@@ -2,10 +2,8 @@
 // acknowledged as saved until Yjs integrates them, stored meanwhile, and bounded per table.
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { CloseCode, createTable, decodeTesseraMessage, MessageType } from '../../src/index.js'
+import { CloseCode, createTable, decodeMessage, encodeMessage } from '../../src/index.js'
 import { matrixTokens, storedState, testSecret } from '../helpers/auth.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
@@ -35,17 +33,10 @@ async function connectMute(url: string): Promise<MuteClient> {
     notSaved: [] as { requestId: number; code: string; message: string }[],
     closeCode: undefined as number | undefined,
     sendUpdate(update: Uint8Array, step: 1 | 2 = 2) {
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, MessageType.Sync)
-      encoding.writeVarUint(encoder, step)
-      encoding.writeVarUint8Array(encoder, update)
-      socket.send(encoding.toUint8Array(encoder))
+      socket.send(encodeMessage({ type: step === 1 ? 'sync-step-2' : 'sync-update', update }))
     },
     requestSaved(requestId: number) {
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, MessageType.Saved)
-      encoding.writeVarUint(encoder, requestId)
-      socket.send(encoding.toUint8Array(encoder))
+      socket.send(encodeMessage({ type: 'saved', requestId }))
     },
   }
   socket.on('error', () => undefined)
@@ -53,13 +44,10 @@ async function connectMute(url: string): Promise<MuteClient> {
     client.closeCode = code
   })
   socket.on('message', (data: Buffer) => {
-    const bytes = new Uint8Array(data)
-    const decoder = decoding.createDecoder(bytes)
-    const type = decoding.readVarUint(decoder)
-    if (type === MessageType.Sync && decoding.readVarUint(decoder) === 0) client.syncRequests++
-    const message = type >= 100 ? decodeTesseraMessage(bytes) : undefined
-    if (message?.type === 'saved') client.saved.push(message.requestId)
-    if (message?.type === 'not-saved') client.notSaved.push(message)
+    const message = decodeMessage(new Uint8Array(data))
+    if (message.type === 'sync-step-1') client.syncRequests++
+    if (message.type === 'saved') client.saved.push(message.requestId)
+    if (message.type === 'not-saved') client.notSaved.push(message)
   })
   await waitFor(() => client.syncRequests > 0, { what: 'the greeting' })
   return client

@@ -109,6 +109,16 @@ describe('sync server', () => {
     })
   })
 
+  it('S62: a provider alone on a table hears its own presence back, so its watchdog keeps hearing the server', async () => {
+    const server = await startServer()
+    const alone = connectStockProvider(server.wsUrl, 'alone')
+    await waitFor(() => alone.provider.synced, { what: 'the sync' })
+    const before = alone.bytesReceived()
+    // What y-websocket's awareness does every 15 s: renew the local state.
+    alone.provider.awareness.setLocalStateField('user', { name: 'ada' })
+    await waitFor(() => alone.bytesReceived() > before, { what: 'the echo of its presence' })
+  })
+
   it('merges concurrent writes from many clients, and each one is acknowledged', async () => {
     const server = await startServer()
     const clients = Array.from({ length: 5 }, () => connectClient(server.wsUrl, 'many'))

@@ -1,0 +1,77 @@
+// The server's Transport over one accepted `ws` socket, with the limits that are about the
+// socket itself: binary frames only, ws's frame errors, and a reader that stopped reading.
+import type { WebSocket } from 'ws'
+import { CloseCode, createTransportBase, TesseraError, type Transport } from '../../src/index.js'
+
+export interface WsTransportOptions {
+  /** True once a socket's unsent bytes show it stopped reading (server/limits.ts); default never. */
+  isSlow?(bufferedBytes: number): boolean
+  /** A refusal at the socket: a text frame, a frame ws rejected, a slow reader (for metrics). */
+  onRefused?(error: TesseraError): void
+  /** How long a slow reader's close frame may wait before the socket is destroyed; default 1000 ms. */
+  slowCloseGraceMs?: number
+}
+
+/** Wraps an open `ws` socket as a Transport. */
+export function createWsTransport(socket: WebSocket, options: WsTransportOptions = {}): Transport {
+  const refused = (
+    code: 'PROTOCOL_ERROR' | 'MESSAGE_TOO_LARGE' | 'TOO_MANY_REQUESTS',
+    message: string,
+  ) => {
+    const error = new TesseraError(code, message)
+    options.onRefused?.(error)
+    return error
+  }
+  const closeSlow = (): void => {
+    const { message } = refused(
+      'TOO_MANY_REQUESTS',
+      'the connection stopped reading: its send buffer exceeded maxBufferedBytes; reconnect',
+    )
+    base.transport.close(CloseCode.SlowConsumer, message)
+    // The close frame waits behind the unread bytes; the socket and its buffer go soon after.
+    setTimeout(() => {
+      socket.terminate()
+    }, options.slowCloseGraceMs ?? 1000).unref()
+  }
+  const base = createTransportBase(
+    {
+      send(message) {
+        // A reader that stops reading would make the server buffer every broadcast for it.
+        if (options.isSlow?.(socket.bufferedAmount) === true) {
+          closeSlow()
+          return false
+        }
+        socket.send(message)
+        return true
+      },
+      close(code, reason) {
+        socket.close(code, reason)
+      },
+      get bufferedBytes() {
+        return socket.bufferedAmount
+      },
+    },
+    { isOpen: socket.readyState === socket.OPEN },
+  )
+  socket.on('message', (data: Buffer, isBinary: boolean) => {
+    if (isBinary) {
+      base.received(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+      return
+    }
+    const { message } = refused(
+      'PROTOCOL_ERROR',
+      'text frames are not supported; send binary messages',
+    )
+    base.transport.close(CloseCode.UnsupportedData, message)
+  })
+  socket.on('error', (error: Error & { code?: string }) => {
+    // ws closes the socket itself (1009 for an oversized frame, 1002 for a broken one).
+    if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH')
+      refused('MESSAGE_TOO_LARGE', error.message)
+    else refused('PROTOCOL_ERROR', error.message)
+  })
+  socket.on('close', (code: number, reason: Buffer) => {
+    base.closed({ code, reason: reason.toString() })
+  })
+  return base.transport
+}

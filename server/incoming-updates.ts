@@ -1,0 +1,160 @@
+// One session's incoming updates and saved requests: checked at the door, applied with the
+// server-side checks (S30–S33), corrected writers told, updates that wait for missing changes
+// kept (docs/protocol.md §3, S34), and each saved(n) answered once what it covers is durable.
+import {
+  allowEverything,
+  applyChecked,
+  encodeMessage,
+  encodeSyncStep1,
+  type WritePermissions,
+} from '../src/index.js'
+import type { ConnectionGuard } from './access/connection-guard.js'
+import {
+  createIncompleteTracker,
+  dropIfOverflowing,
+  hasPartialRights,
+  isIntegrated,
+  needsOf,
+  pendingStateOf,
+  restorePendingState,
+  type IncompleteTracker,
+  type PendingState,
+} from './incomplete.js'
+import type { Metrics } from './metrics.js'
+import type { Peer, Room } from './room.js'
+import { checkUpdate, type UpdateBudget } from './update-check.js'
+
+/** Most correction notices sent for one update (the rest are only counted). */
+const maxNoticesPerUpdate = 10
+
+/** What the updates of one session may do, and where they go. */
+export interface UpdateRights {
+  /** False for a read-only connection: its updates are refused with a FORBIDDEN notice (S50). */
+  readonly canWrite: boolean
+  /** What a writer may change (docs/semantics.md S32–S33); default: everything. */
+  readonly permissions?: WritePermissions
+  readonly guard?: ConnectionGuard | undefined
+}
+
+/** The update intake of one session. */
+export interface IncomingUpdates {
+  /**
+   * Checks and applies one update (`isSyncReply`: it answers our sync step 1).
+   * @throws PROTOCOL_ERROR or MESSAGE_TOO_LARGE for an update that does not fit its budget;
+   *   INCOMPLETE_UPDATE when it takes the table over the waiting content it may hold
+   */
+  receive(update: Uint8Array, isSyncReply: boolean): void
+  /** Answers saved(requestId) once every update received before it is applied and durable. */
+  requestSaved(requestId: number): void
+  /** The session ended. */
+  dispose(): void
+}
+
+/** Creates the intake of `peer`'s updates to `room`. */
+export function createIncomingUpdates(
+  room: Room,
+  peer: Peer,
+  rights: UpdateRights,
+  context: { metrics: Metrics; budget: UpdateBudget },
+): IncomingUpdates {
+  const { metrics } = context
+  const permissions = rights.permissions ?? allowEverything
+  // This connection's updates that Yjs keeps pending, and the saved requests waiting for them.
+  let incomplete: IncompleteTracker | undefined
+  // S34: the saved requests held until a partial-rights writer's next sync step 2 re-sends the
+  // waiting part dropped from its update (`drops` counts those drops).
+  let resend: (() => void)[] | undefined
+  let drops = 0
+
+  const notify = (code: string, message: string): void => {
+    peer.send(encodeMessage({ type: 'error', code, message }))
+  }
+
+  const apply = (update: Uint8Array): void => {
+    // The update is walked within its budget before Yjs decodes it (yjs/yjs#479).
+    const shape = checkUpdate(update, context.budget)
+    if (shape.structs === 0 && shape.deleteRanges === 0) return
+    metrics.updatesReceived.inc()
+    if (!rights.canWrite) {
+      metrics.error('FORBIDDEN')
+      notify('FORBIDDEN', `table "${room.name}" is read-only for you`)
+      return
+    }
+    // S30–S33: what the schema or the permissions do not allow is undone in the same
+    // transaction; the writer needs the correction too, so the batch is echoed to it.
+    const before = hasPartialRights(permissions) ? pendingStateOf(room.doc) : undefined
+    const applied = applyChecked(room.doc, update, peer, permissions)
+    rights.guard?.onApplied(room, applied)
+    if (applied.isIncomplete) keepIncomplete(update, before)
+    const { violations } = applied
+    if (violations.length === 0) return
+    room.echoToOrigins()
+    violations.forEach((violation, index) => {
+      metrics.error(violation.code)
+      if (index < maxNoticesPerUpdate) notify(violation.code, violation.message)
+    })
+  }
+
+  /**
+   * The update (or part of it) waits for changes the server never received: it is stored, its
+   * saved requests wait, and the writer is asked for what is missing (docs/protocol.md §3).
+   */
+  const keepIncomplete = (update: Uint8Array, before?: PendingState): void => {
+    const overflow = dropIfOverflowing(room.doc)
+    if (overflow !== undefined) throw overflow
+    const needs = needsOf(update)
+    // Another connection's pending content makes every update look incomplete.
+    if (isIntegrated(room.doc, needs)) return
+    metrics.error('INCOMPLETE_UPDATE')
+    if (before !== undefined) {
+      // S34: waiting content is checked under the rights of whoever completes it; a writer with
+      // partial rights could get past its rules, so its waiting part is dropped and asked again.
+      restorePendingState(room.doc, before)
+      drops++
+      if (resend === undefined) peer.send(encodeSyncStep1(room.doc))
+      resend ??= []
+      return
+    }
+    room.keep(update)
+    incomplete ??= createIncompleteTracker(room.doc)
+    if (incomplete.add(needs)) peer.send(encodeSyncStep1(room.doc))
+  }
+
+  return {
+    receive(update, isSyncReply) {
+      const dropped = drops
+      apply(update)
+      // The reply to our sync step 1 carries everything the writer has that the server lacks.
+      if (isSyncReply && resend !== undefined && drops === dropped) {
+        const awaited = resend
+        resend = undefined
+        for (const acknowledge of awaited) acknowledge()
+      }
+    },
+    requestSaved(requestId) {
+      if (incomplete?.isWaiting === true || resend !== undefined) {
+        const message = `updates sent before saved(${requestId}) depend on changes the server never received; they are kept and acknowledged once those arrive: answer sync step 1 with them`
+        peer.send(
+          encodeMessage({ type: 'not-saved', requestId, code: 'INCOMPLETE_UPDATE', message }),
+        )
+      }
+      const acknowledge = (): void => {
+        room.afterDurable((error) => {
+          peer.send(
+            encodeMessage(
+              error === undefined
+                ? { type: 'saved', requestId }
+                : { type: 'not-saved', requestId, code: error.code, message: error.message },
+            ),
+          )
+        })
+      }
+      if (resend !== undefined) resend.push(acknowledge)
+      else if (incomplete === undefined) acknowledge()
+      else incomplete.defer(acknowledge)
+    },
+    dispose() {
+      incomplete?.dispose()
+    },
+  }
+}
