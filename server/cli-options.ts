@@ -94,6 +94,8 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'inte
         ['maxConnectionsPerIp', 'max-connections-per-ip'],
         ['maxPendingConnections', 'max-pending-connections'],
         ['maxPendingBytes', 'max-pending-bytes'],
+        ['syncAnswerBytesPerSecond', 'sync-answer-bytes-per-second'],
+        ['syncAnswerBurstBytes', 'sync-answer-burst-bytes'],
       ] as const
     ).map(([key, name]) => ({
       key,

@@ -92,7 +92,11 @@ export function serveConnection(
         )
         return
       }
-      const opened = openSyncSession(grant, link, { metrics, budget: limits.budget })
+      const opened = openSyncSession(grant, link, {
+        metrics,
+        budget: limits.budget,
+        answerBudget: limits.answerBudget,
+      })
       session = opened
       for (const bytes of queued.splice(0)) handle(opened, bytes)
     },

@@ -1,5 +1,5 @@
 // One session's incoming updates and saved requests: checked at the door, applied with the
-// server-side checks (S30–S33), corrected writers told, updates that wait for missing changes
+// server-side checks (S80–S87), corrected writers told, updates that wait for missing changes
 // kept (docs/protocol.md §3, S34), and each saved(n) answered once what it covers is durable.
 import {
   allowEverything,
@@ -10,6 +10,7 @@ import {
 } from '../src/index.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
 import {
+  canIntegrate,
   createIncompleteTracker,
   dropIfOverflowing,
   hasPartialRights,
@@ -31,7 +32,7 @@ const maxNoticesPerUpdate = 10
 export interface UpdateRights {
   /** False for a read-only connection: its updates are refused with a FORBIDDEN notice (S50). */
   readonly canWrite: boolean
-  /** What a writer may change (docs/semantics.md S32–S33); default: everything. */
+  /** What a writer may change (docs/semantics.md S80–S87); default: everything. */
   readonly permissions?: WritePermissions
   readonly guard?: ConnectionGuard | undefined
 }
@@ -80,16 +81,20 @@ export function createIncomingUpdates(
       notify('FORBIDDEN', `table "${room.name}" is read-only for you`)
       return
     }
-    // S30–S33: what the schema or the permissions do not allow is undone in the same
+    const isPartial = hasPartialRights(permissions)
+    // S34: a partial-rights writer's update is applied whole or not at all.
+    if (isPartial && !canIntegrate(room.doc, shape)) {
+      askAgain()
+      return
+    }
+    // S80–S87: what the schema or the permissions do not allow is undone in the same
     // transaction; the writer needs the correction too, so the batch is echoed to it.
-    const before = hasPartialRights(permissions) ? pendingStateOf(room.doc) : undefined
-    const applied = applyChecked(room.doc, update, peer, permissions)
+    const before = isPartial ? pendingStateOf(room.doc) : undefined
+    const applied = applyChecked(room.doc, update, peer, permissions, { tableName: room.name })
     rights.guard?.onApplied(room, applied)
     if (applied.isIncomplete) keepIncomplete(update, before)
-    const { violations } = applied
-    if (violations.length === 0) return
-    room.echoToOrigins()
-    violations.forEach((violation, index) => {
+    if (applied.isCorrected) room.echoToOrigins()
+    applied.violations.forEach((violation, index) => {
       metrics.error(violation.code)
       if (index < maxNoticesPerUpdate) notify(violation.code, violation.message)
     })
@@ -105,19 +110,25 @@ export function createIncomingUpdates(
     const needs = needsOf(update)
     // Another connection's pending content makes every update look incomplete.
     if (isIntegrated(room.doc, needs)) return
-    metrics.error('INCOMPLETE_UPDATE')
     if (before !== undefined) {
       // S34: waiting content is checked under the rights of whoever completes it; a writer with
       // partial rights could get past its rules, so its waiting part is dropped and asked again.
       restorePendingState(room.doc, before)
-      drops++
-      if (resend === undefined) peer.send(encodeSyncStep1(room.doc))
-      resend ??= []
+      askAgain()
       return
     }
+    metrics.error('INCOMPLETE_UPDATE')
     room.keep(update)
     incomplete ??= createIncompleteTracker(room.doc)
     if (incomplete.add(needs)) peer.send(encodeSyncStep1(room.doc))
+  }
+
+  /** S34: drops what a partial-rights writer sent that would wait, and asks for it again. */
+  const askAgain = (): void => {
+    metrics.error('INCOMPLETE_UPDATE')
+    drops++
+    if (resend === undefined) peer.send(encodeSyncStep1(room.doc))
+    resend ??= []
   }
 
   return {

@@ -3,6 +3,7 @@
 // and the saved(n) requests of one connection that wait for it. Pure bookkeeping over Yjs.
 import * as Y from 'yjs'
 import { TesseraError, type WritePermissions } from '../src/index.js'
+import type { UpdateShape } from './update-check.js'
 
 /**
  * Most bytes of pending content one table holds in memory. A connection whose update takes the
@@ -34,6 +35,25 @@ export function dropIfOverflowing(doc: Y.Doc): TesseraError | undefined {
 export function hasPartialRights(permissions: WritePermissions): boolean {
   const { canInsertRows, canUpdateRows, canDeleteRows, canChangeSchema } = permissions
   return !(canInsertRows && canUpdateRows && canDeleteRows && canChangeSchema)
+}
+
+/**
+ * True when Yjs can integrate all of an update into `doc` now: each client's structs start at
+ * or before what `doc` holds (and skip nothing it lacks), and every id the update refers to is
+ * in `doc` or in the update. A partial-rights writer's update that fails this is not applied
+ * at all (S34), so its deletions are never judged apart from the writes they belong to.
+ */
+export function canIntegrate(doc: Y.Doc, shape: UpdateShape): boolean {
+  const reach = new Map<number, number>()
+  for (const [client, { from, to, skipsTo }] of shape.clients) {
+    const state = Y.getState(doc.store, client)
+    if (from > state || skipsTo > state) return false
+    reach.set(client, Math.max(state, to))
+  }
+  for (const [client, end] of shape.refers) {
+    if (end > (reach.get(client) ?? Y.getState(doc.store, client))) return false
+  }
+  return true
 }
 
 /** What Yjs keeps pending in a document, copied so that it can be put back. */

@@ -3,10 +3,11 @@
 // Pure bookkeeping with an injectable clock; the connection closes the socket.
 import { Counter, type Registry } from 'prom-client'
 import { TesseraError } from '../src/index.js'
+import type { AnswerBudgetOptions } from './answer-budget.js'
 import type { UpdateBudget } from './update-check.js'
 
 /** The limit options (docs/operations.md, "Limits"). */
-export interface LimitOptions extends UpdateBudget {
+export interface LimitOptions extends UpdateBudget, AnswerBudgetOptions {
   maxMessageBytes: number
   maxMessagesPerSecond: number
   maxBytesPerSecond: number
@@ -23,6 +24,8 @@ export type LimitReason =
 /** The limits one connection is held to. */
 export interface ConnectionLimits {
   readonly budget: UpdateBudget
+  /** What this connection's sync requests may make the server send (server/answer-budget.ts). */
+  readonly answerBudget: AnswerBudgetOptions
   /** Counts one received message; returns the error to close with when it breaks a limit. */
   receive(bytes: number, isOpen: boolean): TesseraError | undefined
   /** True once the socket's unsent bytes exceed `maxBufferedBytes` (it is counted once). */
@@ -101,6 +104,7 @@ export function createLimits(
       )
       return {
         budget: options,
+        answerBudget: options,
         receive(size, isOpen) {
           if (!isOpen) {
             pendingBytes += size

@@ -16,6 +16,8 @@ export interface Metrics {
   readonly bytesPersisted: Counter
   readonly persistSeconds: Histogram
   readonly compactions: Counter
+  /** Sync requests merged into a pending answer or held by the answer budget (S88). */
+  readonly syncAnswersDelayed: Counter
   /** Counts one error by its code. */
   error(code: ErrorCode): void
 }
@@ -81,6 +83,11 @@ export function createMetrics(): Metrics {
     compactions: new Counter({
       name: 'tessera_compactions_total',
       help: 'Compactions of a table log into its snapshot.',
+      registers,
+    }),
+    syncAnswersDelayed: new Counter({
+      name: 'tessera_sync_answers_delayed_total',
+      help: 'Sync requests merged into a pending answer or held by the answer budget.',
       registers,
     }),
     error: (code) => {

@@ -90,6 +90,10 @@ export interface ServerOptions {
   maxPendingConnections?: number
   /** Most bytes a connection may send before it finished opening; default 1 MiB. More: 4429. */
   maxPendingBytes?: number
+  /** Bytes of sync answers one connection gets per second on average; default 1 MiB. More wait. */
+  syncAnswerBytesPerSecond?: number
+  /** Bytes of sync answers one connection may get at once; default 16 MiB. More wait. */
+  syncAnswerBurstBytes?: number
   /**
    * Called with background failures (a table that could not be stored, loaded or unloaded),
    * after the affected connections were closed. Default: they only go to `logger.error`.
@@ -143,6 +147,8 @@ export const defaultOptions = {
   maxConnectionsPerIp: 1000,
   maxPendingConnections: 1000,
   maxPendingBytes: 1024 * 1024,
+  syncAnswerBytesPerSecond: 1024 * 1024,
+  syncAnswerBurstBytes: 16 * 1024 * 1024,
 } as const
 
 type Check = (value: unknown) => string | undefined
@@ -198,6 +204,8 @@ const checks: Record<keyof ServerOptions, Check> = {
   maxConnectionsPerIp: integer(1),
   maxPendingConnections: integer(1),
   maxPendingBytes: integer(1024),
+  syncAnswerBytesPerSecond: integer(1024),
+  syncAnswerBurstBytes: integer(0),
 }
 
 /** Runs a parser that throws INVALID_ARGUMENT; its message becomes the expectation. */

@@ -9,13 +9,13 @@ import {
   encodeAwarenessStates,
   encodeMessage,
   encodeSyncStep1,
-  encodeSyncStep2,
   TesseraError,
   type WireMessage,
   type WritePermissions,
 } from '../src/index.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
 import { tablePermissions } from './access/rules.js'
+import { answersFor, type AnswerBudgetOptions } from './answer-budget.js'
 import { createIncomingUpdates } from './incoming-updates.js'
 import type { Metrics } from './metrics.js'
 import type { Peer, Room } from './room.js'
@@ -26,7 +26,7 @@ export interface SessionGrant {
   room: Room
   /** False for a read-only connection: its updates are refused with a FORBIDDEN notice. */
   canWrite: boolean
-  /** What a writer may change (docs/semantics.md S32–S33); default: everything. */
+  /** What a writer may change (docs/semantics.md S80–S87); default: everything. */
   permissions?: WritePermissions
   /** Token expiry, presence stamping and audit (docs/security.md); default: none. */
   guard?: ConnectionGuard
@@ -76,16 +76,15 @@ function atTime(atMs: number | undefined, run: () => void): () => void {
 export function openSyncSession(
   grant: SessionGrant,
   link: SessionLink,
-  context: { metrics: Metrics; budget: UpdateBudget },
+  context: { metrics: Metrics; budget: UpdateBudget; answerBudget: AnswerBudgetOptions },
 ): SyncSession {
   const { room, guard } = grant
   const permissions = grant.permissions ?? allowEverything
-  let syncRepliesPending = 0
   let hasEnded = false
   const peer: Peer = {
     awarenessIds: new Set(),
     get isAwaitingSyncReply() {
-      return syncRepliesPending > 0
+      return answers.isPending
     },
     send: (message) => {
       link.send(message)
@@ -101,22 +100,17 @@ export function openSyncSession(
     context,
   )
 
-  const replySyncStep2 = (stateVector: Uint8Array): void => {
-    Y.decodeStateVector(stateVector)
-    // The reply carries the whole state the peer lacks, so it must wait until that state is
-    // committed (persist, then send); meanwhile broadcasts skip this peer.
-    syncRepliesPending++
-    const reply = (error?: TesseraError): void => {
-      if (error !== undefined || hasEnded) return
-      if (room.hasUncommitted()) {
-        room.afterDurable(reply)
-        return
-      }
-      syncRepliesPending--
-      peer.send(encodeSyncStep2(room.doc, stateVector))
-    }
-    room.afterDurable(reply)
-  }
+  // S88: sync answers wait until what they carry is committed (persist, then send), merge while
+  // one is pending, and are budgeted by the bytes they make the server send; meanwhile
+  // broadcasts skip this peer, as the answer carries them.
+  const answers = answersFor(room, context.answerBudget, {
+    send: (message) => {
+      peer.send(message)
+    },
+    onDelayed: () => {
+      context.metrics.syncAnswersDelayed.inc()
+    },
+  })
 
   const receivePresence = (received: Uint8Array): void => {
     // S52–S53: presence carries the connection's own identity, never another's.
@@ -139,7 +133,7 @@ export function openSyncSession(
       if (hasEnded) return
       switch (message.type) {
         case 'sync-step-1':
-          replySyncStep2(message.stateVector)
+          answers.request(Y.decodeStateVector(message.stateVector))
           return
         case 'sync-step-2':
         case 'sync-update':
@@ -174,6 +168,7 @@ export function openSyncSession(
       if (hasEnded) return
       hasEnded = true
       cancelExpiry()
+      answers.dispose()
       updates.dispose()
       room.leave(peer)
     },

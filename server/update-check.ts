@@ -11,10 +11,22 @@ export interface UpdateBudget {
   maxValueDepth: number
 }
 
-/** What a checked update holds. */
+/** Where one client's structs in an update start and end (clocks), and what they skip. */
+export interface ClientRange {
+  from: number
+  to: number
+  /** The end of the last range the update skips (0 when none): the receiver must hold it. */
+  skipsTo: number
+}
+
+/** What a checked update holds, and what it depends on. */
 export interface UpdateShape {
   structs: number
   deleteRanges: number
+  /** Per client, the clocks of its structs in the update. */
+  clients: Map<number, ClientRange>
+  /** Per client, one past the greatest clock the update refers to (origins, parents, deletions). */
+  refers: Map<number, number>
 }
 
 const utf8 = new TextDecoder()
@@ -22,6 +34,7 @@ const utf8 = new TextDecoder()
 class Reader {
   pos = 0
   units = 0
+  readonly refers = new Map<number, number>()
   constructor(
     readonly bytes: Uint8Array,
     readonly budget: UpdateBudget,
@@ -48,9 +61,12 @@ class Reader {
       if (value > Number.MAX_SAFE_INTEGER || factor > 2 ** 56) this.fail('integer out of range')
     }
   }
+  /** Reads an id the update refers to, and records it. */
   id(): void {
-    this.varUint()
-    this.varUint()
+    this.refer(this.varUint(), this.varUint() + 1)
+  }
+  refer(client: number, end: number): void {
+    if (end > (this.refers.get(client) ?? 0)) this.refers.set(client, end)
   }
   skip(length: number): void {
     if (length > this.bytes.byteLength - this.pos) this.fail(`length ${length} past the end`)
@@ -137,49 +153,56 @@ const checkJsonDepth = (reader: Reader, json: string): void => {
   }
 }
 
-const skipContent = (reader: Reader, contentRef: number): void => {
+/** Skips one item's content; returns its length in clocks (as Yjs counts it). */
+const skipContent = (reader: Reader, contentRef: number): number => {
   switch (contentRef) {
     case 1: // deleted: a length
-      reader.varUint()
-      return
-    case 2: // JSON: strings
-      for (let index = reader.count(); index > 0; index--) checkJsonDepth(reader, reader.string())
-      return
+      return reader.varUint()
+    case 2: {
+      // JSON: strings
+      const count = reader.count()
+      for (let index = count; index > 0; index--) checkJsonDepth(reader, reader.string())
+      return count
+    }
     case 3: // binary
-    case 4: // string
       reader.skip(reader.varUint())
-      return
+      return 1
+    case 4: // string: its length in UTF-16 code units
+      return reader.string().length
     case 5: // embed
       checkJsonDepth(reader, reader.string())
-      return
+      return 1
     case 6: // format: key, JSON value
       reader.skip(reader.varUint())
       checkJsonDepth(reader, reader.string())
-      return
+      return 1
     case 7: {
       const typeRef = reader.varUint()
       if (typeRef > 6) reader.fail(`unknown type ${typeRef}`)
       if (typeRef === 3 || typeRef === 5) reader.skip(reader.varUint()) // xml element / hook name
-      return
+      return 1
     }
-    case 8: // any: values
-      for (let index = reader.count(); index > 0; index--) skipAny(reader, 1)
-      return
+    case 8: {
+      // any: values
+      const count = reader.count()
+      for (let index = count; index > 0; index--) skipAny(reader, 1)
+      return count
+    }
     case 9: // subdocument: guid, options
       reader.skip(reader.varUint())
       skipAny(reader, 1)
-      return
+      return 1
     default:
-      reader.fail(`unknown content type ${contentRef}`)
+      return reader.fail(`unknown content type ${contentRef}`)
   }
 }
 
-const skipStruct = (reader: Reader): void => {
+/** Skips one struct; returns its length, and whether it is a skip (a gap in the update). */
+const skipStruct = (reader: Reader): { length: number; isSkip: boolean } => {
   const info = reader.byte()
   const contentRef = info & 0x1f
   if (contentRef === 0 || contentRef === 10) {
-    reader.varUint() // GC or skip: a length
-    return
+    return { length: reader.varUint(), isSkip: contentRef === 10 } // GC or skip: a length
   }
   const hasOrigin = (info & 0x80) !== 0
   const hasRightOrigin = (info & 0x40) !== 0
@@ -191,7 +214,7 @@ const skipStruct = (reader: Reader): void => {
     else reader.id()
     if ((info & 0x20) !== 0) reader.skip(reader.varUint())
   }
-  skipContent(reader, contentRef)
+  return { length: skipContent(reader, contentRef), isSkip: false }
 }
 
 /**
@@ -202,24 +225,30 @@ const skipStruct = (reader: Reader): void => {
 export function checkUpdate(update: Uint8Array, budget: UpdateBudget): UpdateShape {
   const reader = new Reader(update, budget)
   let structs = 0
-  for (let clients = reader.count(); clients > 0; clients--) {
-    const count = reader.count()
-    reader.varUint() // client
-    reader.varUint() // first clock
-    for (let index = 0; index < count; index++) skipStruct(reader)
-    structs += count
+  const clients = new Map<number, ClientRange>()
+  for (let count = reader.count(); count > 0; count--) {
+    const structCount = reader.count()
+    const client = reader.varUint()
+    const from = reader.varUint()
+    const range = { from, to: from, skipsTo: clients.get(client)?.skipsTo ?? 0 }
+    for (let index = 0; index < structCount; index++) {
+      const { length, isSkip } = skipStruct(reader)
+      if (isSkip) range.skipsTo = range.to + length
+      range.to += length
+    }
+    if (structCount > 0) clients.set(client, range)
+    structs += structCount
   }
   let deleteRanges = 0
-  for (let clients = reader.count(); clients > 0; clients--) {
-    reader.varUint() // client
+  for (let count = reader.count(); count > 0; count--) {
+    const client = reader.varUint()
     for (let ranges = reader.count(); ranges > 0; ranges--) {
-      reader.varUint() // clock
-      reader.varUint() // length
+      reader.refer(client, reader.varUint() + reader.varUint())
       deleteRanges++
     }
   }
   if (reader.pos !== update.byteLength) {
     reader.fail(`${update.byteLength - reader.pos} trailing bytes`)
   }
-  return { structs, deleteRanges }
+  return { structs, deleteRanges, clients, refers: reader.refers }
 }

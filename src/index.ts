@@ -38,7 +38,7 @@ export { createMemoryTransportPair } from './ports/memory-transport.js'
 export type { MemoryTransportPair, MemoryTransportOptions } from './ports/memory-transport.js'
 export { applyChecked, allowEverything } from './validation.js'
 export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
-export { parseQuery, operatorsByType } from './query.js'
+export { parseQuery, operatorsByType, maxQueryDepth } from './query.js'
 export type {
   Query,
   Where,

@@ -50,6 +50,11 @@ export function cellKey(rowId: RowId, columnId: ColumnId): string {
   return rowId + separator + columnId
 }
 
+/** The row and column of a cell key; undefined for a key without the separator (malformed). */
+export function parseCellKey(key: string): [RowId, ColumnId] | undefined {
+  return key.includes(separator) ? splitCellKey(key) : undefined
+}
+
 export function splitCellKey(key: string): [RowId, ColumnId] {
   const at = key.indexOf(separator)
   return [key.slice(0, at) as RowId, key.slice(at + 1) as ColumnId]

@@ -125,6 +125,9 @@ export interface QueryColumn {
 
 const queryKeys = ['where', 'orderBy', 'limit', 'offset', 'select']
 
+/** Deepest nesting of `and`, `or` and `not` in a query's `where` (S89). */
+export const maxQueryDepth = 32
+
 /**
  * Checks a query against the table's columns and returns its parsed form.
  * The row id can be used as a string column named `id`.
@@ -169,7 +172,11 @@ export function parseQuery(query: unknown, columns: readonly QueryColumn[]): Par
 
 type Resolve = (name: string, path: string) => QueryColumn
 
-function parseWhere(where: unknown, path: string, resolve: Resolve): Condition {
+function parseWhere(where: unknown, path: string, resolve: Resolve, depth = 0): Condition {
+  // S89: a bound, so a hostile query cannot exhaust the stack of whoever parses it.
+  if (depth > maxQueryDepth) {
+    fail(path, `and, or and not nest deeper than ${maxQueryDepth} levels; flatten the query`)
+  }
   if (!isPlainObject(where))
     fail(path, `expected an object of column filters, got ${describe(where)}`)
   const conditions: Condition[] = []
@@ -179,11 +186,11 @@ function parseWhere(where: unknown, path: string, resolve: Resolve): Condition {
       if (!Array.isArray(value))
         fail(keyPath, `expected an array of filters, got ${describe(value)}`)
       const parts = (value as unknown[]).map((item, index) =>
-        parseWhere(item, `${keyPath}[${index}]`, resolve),
+        parseWhere(item, `${keyPath}[${index}]`, resolve, depth + 1),
       )
       conditions.push({ kind: key, conditions: parts })
     } else if (key === 'not') {
-      conditions.push({ kind: 'not', condition: parseWhere(value, keyPath, resolve) })
+      conditions.push({ kind: 'not', condition: parseWhere(value, keyPath, resolve, depth + 1) })
     } else {
       conditions.push(...parseTests(resolve(key, keyPath), value, keyPath))
     }

@@ -7,6 +7,8 @@ export interface RowChanges {
   readonly inserted: readonly string[]
   readonly updated: ReadonlyMap<string, ReadonlySet<string>>
   readonly deleted: readonly string[]
+  /** Rows whose position changed (a move); default none. */
+  readonly moved?: readonly string[]
 }
 
 /** One row-level event of the audit log. */
@@ -14,7 +16,7 @@ export interface AuditEntry {
   readonly seq: number
   readonly table: string
   readonly rowId: string
-  readonly action: 'insert' | 'update' | 'delete'
+  readonly action: 'insert' | 'update' | 'delete' | 'move'
   /** Column ids of the cells an update wrote (empty for insert and delete). */
   readonly columns: readonly string[]
   /** The writer's user id; null when auth is off. */
@@ -60,11 +62,13 @@ export function createAuditLog(db: Database.Database, options: { retentionMs: nu
       for (const id of applied.inserted) insert.run(table, id, 'insert', '[]', userId, atMs)
       for (const [id, columns] of applied.updated)
         insert.run(table, id, 'update', JSON.stringify([...columns]), userId, atMs)
+      for (const id of applied.moved ?? []) insert.run(table, id, 'move', '[]', userId, atMs)
     },
   )
   return {
     record(table, userId, applied, atMs) {
-      if (applied.deleted.length + applied.inserted.length + applied.updated.size > 0)
+      const moved = applied.moved?.length ?? 0
+      if (applied.deleted.length + applied.inserted.length + applied.updated.size + moved > 0)
         recordAll(table, userId, applied, atMs)
     },
     history(table, rowId, limit = 1000) {

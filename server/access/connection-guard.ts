@@ -41,7 +41,8 @@ export function createConnectionGuard(
       return result.update
     },
     onApplied(room, applied) {
-      if (applied.inserted.length + applied.deleted.length + applied.updated.size === 0) return
+      const { inserted, deleted, updated, moved } = applied
+      if (inserted.length + deleted.length + updated.size + moved.length === 0) return
       const atMs = now()
       room.afterDurable((error) => {
         // An update that could not be stored was not accepted: its writer got notSaved.

@@ -84,6 +84,19 @@ describe('query validation', () => {
     expect(invalid('title')).toMatch(/^query: expected an object/)
   })
 
+  it('S89: and, or and not may nest 32 levels deep, not 33', () => {
+    const nested = (depth: number): unknown => {
+      let where: unknown = { priority: { gt: 2 } }
+      for (let level = 0; level < depth; level++)
+        where = level % 3 === 0 ? { not: where } : { [level % 3 === 1 ? 'and' : 'or']: [where] }
+      return where
+    }
+    expect(() => parseQuery({ where: nested(32) }, table.columns())).not.toThrow()
+    expect(invalid({ where: nested(33) })).toMatch(
+      /^where(\.(not|and\[0\]|or\[0\])){33}: and, or and not nest deeper than 32 levels; flatten the query$/,
+    )
+  })
+
   it('reads operands as cells of the column type are read ("3" is 3 for a number column)', () => {
     expect(ids({ where: { priority: '3' } })).toEqual(['a', 'e'])
     expect(ids({ where: { due: { lt: new Date('2026-01-01T00:00:00Z') } } })).toEqual(['d'])

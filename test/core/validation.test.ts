@@ -94,14 +94,18 @@ describe('server-side validation', () => {
     expect(client.getRow(id)).toEqual({ id, title: 'a' })
   })
 
-  it('S32: a schema change without the admin permission is reverted field by field', () => {
+  it('S83: a schema change without the admin permission is reverted field by field', () => {
     const { server, client, send } = setup({ ...allowEverything, canChangeSchema: false })
     const result = send((table) => {
       table.renameColumn('title', 'name')
       table.setColumnType('priority', 'string')
       table.addColumn({ name: 'extra', type: 'json' })
     })
-    expect(result.violations.map((violation) => violation.code)).toEqual(['FORBIDDEN'])
+    expect(result.violations.map((violation) => violation.code)).toEqual([
+      'FORBIDDEN',
+      'FORBIDDEN',
+      'FORBIDDEN',
+    ])
     for (const table of [server, client]) {
       expect(table.columns().map((column) => [column.name, column.type])).toEqual([
         ['title', 'string'],
@@ -110,7 +114,7 @@ describe('server-side validation', () => {
     }
   })
 
-  it('S33: forbidden inserts are removed and forbidden deletes restored with their cells', () => {
+  it('S84: forbidden inserts are removed and forbidden deletes restored with their cells', () => {
     const { server, client, send } = setup({
       ...allowEverything,
       canInsertRows: false,
@@ -128,8 +132,8 @@ describe('server-side validation', () => {
       violation.message.replace(/^row \S+: /, ''),
     )
     expect(messages.sort()).toEqual([
-      'deleting rows is not allowed; it was restored',
-      'inserting rows is not allowed; it was removed',
+      'deleting rows needs the delete permission; it was restored',
+      'inserting rows needs the insert permission; it was removed',
     ])
     for (const table of [server, client]) {
       expect(table.listRows()).toEqual([
@@ -139,7 +143,7 @@ describe('server-side validation', () => {
     }
   })
 
-  it('S33: forbidden cell edits are put back to their previous values', () => {
+  it('S85: forbidden cell edits are put back to their previous values', () => {
     const { server, client, send } = setup({ ...allowEverything, canUpdateRows: false })
     const id = server.insertRow({ title: 'a' })
     server.setCell(id, 'priority', 1)
@@ -151,6 +155,36 @@ describe('server-side validation', () => {
     expect(result.violations).toHaveLength(2)
     expect(client.getRow(id)).toEqual({ id, title: 'a', priority: 1 })
     expect(server.getRow(id)).toEqual({ id, title: 'a', priority: 1 })
+  })
+
+  it('S80: an update is judged by the values it leaves, however many times it wrote a key', () => {
+    const { server, send } = setup({
+      ...allowEverything,
+      canUpdateRows: false,
+      canDeleteRows: false,
+    })
+    const id = server.insertRow({ title: 'a' })
+    const inc = (server.doc.getMap('rows').get(id) as { i: number }).i
+    const result = send((table) => {
+      const rows = table.doc.getMap('rows')
+      // Written twice: only the last value counts (an insert); written and deleted: no change.
+      rows.set('n', { i: 1, p: 'a5', c: { title: 'first' } })
+      rows.set('n', { i: 2, p: 'a6', c: { title: 'second' } })
+      rows.set('gone', { i: 3, p: 'a7', c: {} })
+      rows.delete('gone')
+      // Rewritten and then put back to its value: no change either.
+      rows.set(id, { i: inc, p: 'zz', c: { title: 'changed' } })
+      rows.set(id, {
+        i: inc,
+        p: (server.doc.getMap('rows').get(id) as { p: string }).p,
+        c: { title: 'a' },
+      })
+    })
+    expect(result.violations).toEqual([])
+    expect(result.inserted).toEqual(['n'])
+    expect(server.getRow('n')).toEqual({ id: 'n', title: 'second', priority: 0 })
+    expect(server.getRow(id)).toEqual({ id, title: 'a', priority: 0 })
+    expect(server.doc.getMap('rows').has('gone')).toBe(false)
   })
 
   it('reports what an accepted update did, for the audit log', () => {

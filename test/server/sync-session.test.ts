@@ -30,6 +30,8 @@ const limitOptions = {
   maxPendingBytes: 1024 * 1024,
   maxUpdateStructs: 100_000,
   maxValueDepth: 64,
+  syncAnswerBytesPerSecond: 1024 * 1024,
+  syncAnswerBurstBytes: 16 * 1024 * 1024,
 }
 
 /** A server without sockets: rooms over a memory store, connections over memory transports. */

@@ -1,6 +1,7 @@
 // checkUpdate walks real Yjs updates exactly as Yjs decodes them, and refuses garbage within budget.
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
+import { canIntegrate } from '../../server/incomplete.js'
 import { checkUpdate } from '../../server/update-check.js'
 import { createTable, isTesseraError } from '../../src/index.js'
 
@@ -33,12 +34,58 @@ describe('checkUpdate', () => {
     doc.getArray('a').insert(0, [1.5, null, true, { nested: [1, { deep: 'yes' }] }])
     doc.getArray('a').insert(0, [new Uint8Array([1, 2])])
     doc.getMap('m').set('sub', new Y.Doc())
+    doc.getText('t').insert(0, 'a \u{1F600} b \u00e9')
     for (const update of [...updates, Y.encodeStateAsUpdate(doc), Y.mergeUpdates(updates)]) {
-      expect(checkUpdate(update, budget)).toEqual({
+      const shape = checkUpdate(update, budget)
+      expect(shape).toMatchObject({
         structs: Y.decodeUpdate(update).structs.length,
         deleteRanges: deleteRanges(update),
       })
+      // The clocks each client's structs cover, as Yjs reads them (string lengths in UTF-16).
+      const { from, to } = Y.parseUpdateMeta(update)
+      expect(new Map([...shape.clients].map(([client, range]) => [client, range.from]))).toEqual(
+        from,
+      )
+      expect(new Map([...shape.clients].map(([client, range]) => [client, range.to]))).toEqual(to)
     }
+  })
+
+  it('finds what an update depends on, so a partial-rights update is applied whole or not at all (S34)', () => {
+    const base = new Y.Doc()
+    base.getMap('m').set('a', 1)
+    const server = new Y.Doc()
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(base))
+    const writer = new Y.Doc()
+    Y.applyUpdate(writer, Y.encodeStateAsUpdate(base))
+    const updates: Uint8Array[] = []
+    writer.on('update', (update: Uint8Array) => updates.push(update))
+    writer.getMap('m').set('b', 2)
+    writer.getMap('m').set('a', 3)
+    writer.getMap('m').set('c', 5)
+    writer.getMap('m').delete('b')
+    const [first, second, third, fourth] = updates as [
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+      Uint8Array,
+    ]
+    const fits = (update: Uint8Array) => canIntegrate(server, checkUpdate(update, budget))
+    expect(fits(first)).toBe(true)
+    // A gap in the writer's own clocks, a skipped range, a deletion of an item the server lacks.
+    expect(fits(second)).toBe(false)
+    expect(fits(Y.mergeUpdates([first, third]))).toBe(false)
+    expect(fits(fourth)).toBe(false)
+    expect(fits(Y.mergeUpdates([first, second, third, fourth]))).toBe(true)
+    expect(fits(Y.mergeUpdates([first, fourth]))).toBe(true)
+    // Another client's change on top of the writer's: it refers to the writer's items.
+    const other = new Y.Doc()
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(writer))
+    let onTop: Uint8Array | undefined
+    other.once('update', (update: Uint8Array) => (onTop = update))
+    other.getMap('m').set('a', 4)
+    expect(fits(onTop!)).toBe(false)
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(writer))
+    expect(fits(onTop!)).toBe(true)
   })
 
   it('refuses truncated updates, trailing bytes and counts larger than the bytes left', () => {
