@@ -17,15 +17,15 @@ describeWithServices('fan-out between nodes', () => {
     await waitFor(() => clients.every(({ provider }) => provider.synced), { what: 'sync' })
     clients.forEach(({ doc }, index) => {
       doc.transact(() => {
-        for (let cell = 0; cell < 20; cell++) doc.getMap('cells').set(`${index}:${cell}`, cell)
+        for (let cell = 0; cell < 20; cell++) doc.getMap('m').set(`${index}:${cell}`, cell)
       })
     })
     const expected = 9 * 20
-    await waitFor(() => clients.every(({ doc }) => doc.getMap('cells').size === expected), {
+    await waitFor(() => clients.every(({ doc }) => doc.getMap('m').size === expected), {
       what: 'every client to hold every cell',
       timeoutMs: 30_000,
     })
-    const states = clients.map(({ doc }) => doc.getMap('cells').toJSON())
+    const states = clients.map(({ doc }) => doc.getMap('m').toJSON())
     for (const state of states) expect(state).toEqual(states[0])
   })
 
