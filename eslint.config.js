@@ -3,6 +3,33 @@ import tseslint from 'typescript-eslint'
 
 const nodeOnly = ['ws', 'express', 'better-sqlite3', 'node:*', 'fs', 'path', 'http', 'net', 'os']
 
+// The packages src/ may import (STYLE.md 2.1). Keep the header of src/index.ts true to it.
+const corePackages = ['yjs', 'lib0', 'y-protocols', 'fractional-indexing']
+
+/** The import rules of each layer; test/lint.test.ts checks that they fail where they should. */
+const layerRules = {
+  src: [
+    {
+      regex: `^(?!\\.|(?:${corePackages.join('|')})(?:/|$))`,
+      message: `src/ is isomorphic: it imports only ${corePackages.join(', ')} and itself.`,
+    },
+    {
+      regex: '^(?:\\.\\.?/)+(?:[^/]+/)*?(?:client|server|test)(?:/|$)',
+      message: 'src/ is below client/ and server/ and never imports them.',
+    },
+  ],
+  deepCore: {
+    // Any depth: ../src/table.js, ../../src/query/live-query.js, ../src/ports/store.js, ...
+    regex: '^(?:\\.\\.?/)+src/(?!(?:index|internal)\\.js$)',
+    message: 'Import the core through src/index.js (its public API) or src/internal.js.',
+  },
+  client: {
+    group: [...nodeOnly, '**/server/**'],
+    message: 'client/ runs in browsers: no Node modules, no server/.',
+  },
+  server: { regex: '^(?:\\.\\./)+client(?:/|$)', message: 'server/ never imports client/.' },
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'docs/api/**', 'data/**', 'client/demo/dist/**'] },
   ...tseslint.configs.strictTypeChecked,
@@ -24,29 +51,18 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [...nodeOnly, '../client/*', '../server/*', '**/client/**', '**/server/**'] },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: layerRules.src }] },
   },
   {
     files: ['client/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [...nodeOnly, '../server/*', '**/server/**', '../src/!(index.js)'] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [layerRules.client, layerRules.deepCore] }],
     },
   },
   {
     files: ['server/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['../client/*', '**/client/**', '../src/!(index.js)'] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [layerRules.server, layerRules.deepCore] }],
     },
   },
   { files: ['server/main.ts', 'test/**/*.ts'], rules: { 'no-console': 'off' } },

@@ -1,6 +1,7 @@
 // The public surface of a connected table (what connectTable returns), apart from how it is
 // built (connect-table.ts).
-import type { Conflicts, Table, TablePermissions, TesseraError } from '../src/index.js'
+import type { Conflicts, Table, TesseraError } from '../src/index.js'
+import type { TablePermissions } from '../src/internal.js'
 import type { Presence } from './presence.js'
 import type { ConnectionStatus } from './reconnect.js'
 import type { Undo } from './undo.js'

@@ -1,12 +1,7 @@
 // What the client does with the server's notices (docs/protocol.md §3–5): permissions set the
 // write guard (S57–S58), refused writes are reverted (S59) or reported, failed saves reported.
-import {
-  errorCodes,
-  TesseraError,
-  type ErrorCode,
-  type Table,
-  type TablePermissions,
-} from '../src/index.js'
+import { TesseraError, type ErrorCode, type Table } from '../src/index.js'
+import { errorCodes, type TablePermissions } from '../src/internal.js'
 import { guardFor, isReadOnly } from './permissions.js'
 import type { Reverter } from './revert.js'
 import type { Notice } from './sync-session.js'

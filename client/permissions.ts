@@ -1,13 +1,9 @@
 // What a connection may do with its table, as the server announced it (docs/semantics.md S57):
 // the write guard that refuses a forbidden edit before it touches the doc (S58).
-import {
-  TesseraError,
-  type TablePermissions,
-  type WriteGuard,
-  type WriteKind,
-} from '../src/index.js'
+import { TesseraError, type WriteGuard, type WriteKind } from '../src/index.js'
+import type { TablePermissions } from '../src/internal.js'
 
-export type { TablePermissions } from '../src/index.js'
+export type { TablePermissions } from '../src/internal.js'
 
 const rights: Record<WriteKind, { key: keyof TablePermissions; right: string; verb: string }> = {
   insert: { key: 'canInsertRows', right: 'insert', verb: 'insert rows into' },

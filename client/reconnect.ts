@@ -8,7 +8,7 @@ import {
   type CloseMeaning,
   type Transport,
   type TransportClose,
-} from '../src/index.js'
+} from '../src/internal.js'
 
 /** Where the connection stands: a transport opening, open, in sync with the server, or none. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'synced' | 'offline'

@@ -2,7 +2,7 @@
 // updates (docs/semantics.md S59): a shadow doc holds exactly what the server sent, and every
 // key where the local copy differs is overwritten from it in one local, unsent transaction.
 import * as Y from 'yjs'
-import { encodeSyncStep1, remoteContent } from '../src/index.js'
+import { encodeSyncStep1, remoteContent } from '../src/internal.js'
 
 /** The revert machinery of one connection (called by connect-table.ts). */
 export interface Reverter {

@@ -1,6 +1,6 @@
 // The truthful "unsaved changes" count (docs/protocol.md §3, S43): local changes are counted
 // when made and forgotten only when the server acknowledges a saved(n) request sent after them.
-import { encodeMessage } from '../src/index.js'
+import { encodeMessage } from '../src/internal.js'
 
 /** Counts local changes and matches them to the server's saved acknowledgements. */
 export interface SavedTracker {

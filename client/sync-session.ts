@@ -3,16 +3,16 @@
 // requests that follow each sync. Knows nothing about WebSocket, reconnecting or IndexedDB.
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
+import { TesseraError } from '../src/index.js'
 import {
   decodeMessage,
   encodeAwarenessStates,
   encodeMessage,
   encodeSyncStep1,
   encodeSyncStep2,
-  TesseraError,
   type Transport,
   type WireMessage,
-} from '../src/index.js'
+} from '../src/internal.js'
 import type { Reverter } from './revert.js'
 import type { SavedTracker } from './saved.js'
 

@@ -3,13 +3,8 @@
 // permissions). Emits status, unsaved, permissions and errors; knows no SDK surface.
 import type * as Y from 'yjs'
 import type { Awareness } from 'y-protocols/awareness'
-import {
-  TesseraError,
-  type CloseMeaning,
-  type Table,
-  type TablePermissions,
-  type TransportClose,
-} from '../src/index.js'
+import { TesseraError, type Table } from '../src/index.js'
+import type { CloseMeaning, TablePermissions, TransportClose } from '../src/internal.js'
 import { openWebSocketTransport } from './adapters/websocket-transport.js'
 import type { ConnectionEvents } from './connection-api.js'
 import type { Emitter } from './emitter.js'

@@ -3,7 +3,8 @@
 // meanwhile merge into it, and an answer waits while the connection's earlier answers exceed
 // its byte budget. The budget itself knows nothing about rooms or sockets (answersFor binds it).
 import * as Y from 'yjs'
-import { encodeSyncStep2, type TesseraError } from '../src/index.js'
+import type { TesseraError } from '../src/index.js'
+import { encodeSyncStep2 } from '../src/internal.js'
 import type { Room } from './room.js'
 
 /** The budget options (docs/operations.md, "Limits"). */

@@ -1,13 +1,8 @@
 // The door of one connection: counts and limits what arrives, keeps messages that come while
 // the session is still opening, decodes each one, and closes only this connection, with the
 // close code of its error (src/wire/close-codes.ts). Knows a Transport, not a socket.
-import {
-  closeCodeOf,
-  decodeMessage,
-  TesseraError,
-  type ErrorCode,
-  type Transport,
-} from '../src/index.js'
+import { TesseraError, type ErrorCode } from '../src/index.js'
+import { closeCodeOf, decodeMessage, type Transport } from '../src/internal.js'
 import type { ConnectionLimits } from './limits.js'
 import type { Metrics } from './metrics.js'
 import {

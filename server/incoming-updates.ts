@@ -7,7 +7,7 @@ import {
   encodeMessage,
   encodeSyncStep1,
   type WritePermissions,
-} from '../src/index.js'
+} from '../src/internal.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
 import {
   canIntegrate,

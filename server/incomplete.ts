@@ -2,7 +2,8 @@
 // (docs/protocol.md §3): what the document must reach before such an update counts as applied,
 // and the saved(n) requests of one connection that wait for it. Pure bookkeeping over Yjs.
 import * as Y from 'yjs'
-import { TesseraError, type WritePermissions } from '../src/index.js'
+import { TesseraError } from '../src/index.js'
+import type { WritePermissions } from '../src/internal.js'
 import type { UpdateShape } from './update-check.js'
 
 /**

@@ -3,13 +3,8 @@
 // sessions (docs/protocol.md §7). Knows peers, not sockets.
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import {
-  createTable,
-  encodeAwarenessStates,
-  encodeMessage,
-  TesseraError,
-  type Table,
-} from '../src/index.js'
+import { createTable, TesseraError, type Table } from '../src/index.js'
+import { encodeAwarenessStates, encodeMessage } from '../src/internal.js'
 import {
   createGroupCommit,
   type CommitContext,

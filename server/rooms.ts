@@ -1,6 +1,7 @@
 // The loaded rooms of one server: loads a table on first use, unloads it when idle, and closes
 // them all on shutdown. Knows nothing about sockets or HTTP.
-import { CloseCode, TesseraError, type Store } from '../src/index.js'
+import { TesseraError, type Store } from '../src/index.js'
+import { CloseCode } from '../src/internal.js'
 import type { Cluster } from './cluster/cluster.js'
 import type { Metrics } from './metrics.js'
 import type { Logger } from './options.js'

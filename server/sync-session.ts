@@ -3,16 +3,16 @@
 // through a link; knows nothing about sockets or transports (docs/protocol.md §7).
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
+import { TesseraError } from '../src/index.js'
 import {
   allowEverything,
   CloseCode,
   encodeAwarenessStates,
   encodeMessage,
   encodeSyncStep1,
-  TesseraError,
   type WireMessage,
   type WritePermissions,
-} from '../src/index.js'
+} from '../src/internal.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
 import { tablePermissions } from './access/rules.js'
 import { answersFor, type AnswerBudgetOptions } from './answer-budget.js'

@@ -11,7 +11,7 @@ import {
   type StoredOverride,
 } from './layout.js'
 import { readCell, type CellValue } from './schema.js'
-import type { Table } from './table.js'
+import type { Table } from './table-api.js'
 
 /** One lost local write: the cell, the value this replica wrote, and the value that replaced it. */
 export interface Conflict {
@@ -30,6 +30,7 @@ export interface Conflict {
   readonly at: number
 }
 
+/** Options of createConflicts. */
 export interface ConflictsOptions {
   /** Which Yjs client ids are this replica's own; default: the doc's current client id. */
   isOwnClient?: (clientId: number) => boolean

@@ -37,6 +37,7 @@ export interface TableMaps {
   readonly cells: Y.Map<StoredOverride>
 }
 
+/** The shared types of the table in `doc` (created empty when missing). */
 export function tableMaps(doc: Y.Doc): TableMaps {
   return {
     meta: doc.getMap('meta'),
@@ -46,6 +47,7 @@ export function tableMaps(doc: Y.Doc): TableMaps {
   }
 }
 
+/** The `cells` key of one cell (or, with positionColumn, of the row's position). */
 export function cellKey(rowId: RowId, columnId: ColumnId): string {
   return rowId + separator + columnId
 }
@@ -55,6 +57,7 @@ export function parseCellKey(key: string): [RowId, ColumnId] | undefined {
   return key.includes(separator) ? splitCellKey(key) : undefined
 }
 
+/** The row and column ids of a `cells` key. */
 export function splitCellKey(key: string): [RowId, ColumnId] {
   const at = key.indexOf(separator)
   return [key.slice(0, at) as RowId, key.slice(at + 1) as ColumnId]

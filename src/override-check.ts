@@ -5,7 +5,7 @@ import type { ColumnId, RowId } from './ids.js'
 import { isStoredRow, parseCellKey, positionColumn } from './layout.js'
 import { isPosition } from './row-order.js'
 import { cellViolation, type ColumnTypes } from './row-check.js'
-import type { CheckContext } from './schema-check.js'
+import type { CheckContext } from './check-types.js'
 import { fitsType, readCell } from './schema.js'
 import { changedKeys, isSameValue, valueBefore } from './transaction-diff.js'
 

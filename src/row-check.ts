@@ -4,10 +4,9 @@
 import type { ColumnId, RowId } from './ids.js'
 import { isStoredRow, splitCellKey, type StoredRow } from './layout.js'
 import { isPosition } from './row-order.js'
-import type { CheckContext } from './schema-check.js'
+import type { CheckContext, Violation } from './check-types.js'
 import { fitsType, readCell, type ColumnType } from './schema.js'
 import { changedKeys, isSameValue, valueBefore } from './transaction-diff.js'
-import type { Violation } from './validation.js'
 
 /** Column id to its type, or 'removed' for a removed column or one of no known type. */
 export type ColumnTypes = ReadonlyMap<string, ColumnType | 'removed'>

@@ -5,9 +5,9 @@ import type { RowId } from './ids.js'
 import { cellKey, positionColumn, type TableMaps } from './layout.js'
 import type { RowState, RowStates } from './row-state.js'
 import { positionsBetween, type Position } from './row-order.js'
-import type { Placement } from './columns.js'
+import type { Placement } from './table-api.js'
 
-/** Placement of rows for one table; `requireRow` throws ROW_NOT_FOUND for a missing anchor. */
+/** Placement of rows for one table; a missing anchor row throws ROW_NOT_FOUND. */
 export interface RowPlacement {
   /** Positions for `count` rows placed as asked; `moving` is a row being moved (skipped). */
   placeRows(
@@ -20,11 +20,8 @@ export interface RowPlacement {
   moveTo(state: RowState, position: Position): void
 }
 
-export function createRowPlacement(
-  maps: TableMaps,
-  states: RowStates,
-  requireRow: (id: string, where: string) => RowState,
-): RowPlacement {
+/** Row placement over the table's maps and row states. */
+export function createRowPlacement(maps: TableMaps, states: RowStates): RowPlacement {
   /** Positions for `count` rows placed as asked, repairing a tie between the neighbours. */
   const placeRows = (
     count: number,
@@ -37,7 +34,7 @@ export function createRowPlacement(
     if (placement?.before !== undefined && placement.after !== undefined) {
       throw new TesseraError('INVALID_ARGUMENT', `${where}: give either before or after, not both`)
     }
-    const anchor = requireRow(
+    const anchor = states.require(
       anchorId,
       `${where} ${placement?.before !== undefined ? 'before' : 'after'}`,
     )

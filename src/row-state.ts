@@ -1,6 +1,7 @@
 // What the table knows about each live row besides its cells: incarnation and position, the
 // manual order built from them, and the translation of a Yjs transaction into a TableChange.
 import * as Y from 'yjs'
+import { TesseraError } from './errors.js'
 import type { ColumnId, RowId } from './ids.js'
 import {
   isStoredRow,
@@ -8,34 +9,19 @@ import {
   positionColumn,
   splitCellKey,
   cellKey,
+  type StoredRow,
   type TableMaps,
 } from './layout.js'
 import { createOrderedIndex, stringPrefix, type OrderedIndex } from './ordered-index.js'
 import { comparePositions, type Position } from './row-order.js'
+import type { ChangeSource, TableChange } from './row.js'
+import { describe } from './schema.js'
 
 /**
  * A `transaction.meta` key: set on a local transaction whose content came from another replica
  * (the server's validated apply, which must stay local for its own corrections).
  */
 export const remoteContent = Symbol('tessera.remoteContent')
-
-/** Where a change came from: this replica's own edit, another replica, or an undo/redo. */
-export type ChangeSource = 'local' | 'remote' | 'undo'
-
-/** What one Yjs transaction did to a table; the `change` event carries one per transaction. */
-export interface TableChange {
-  readonly source: ChangeSource
-  /** The Yjs transaction origin (a provider, an UndoManager, the table itself...). */
-  readonly origin: unknown
-  readonly added: ReadonlySet<RowId>
-  readonly deleted: ReadonlySet<RowId>
-  /** Rows that existed before and after, with the ids of the columns whose cells changed. */
-  readonly updated: ReadonlyMap<RowId, ReadonlySet<ColumnId>>
-  /** Rows whose manual-order position changed. */
-  readonly moved: ReadonlySet<RowId>
-  /** True when a column was added, removed, renamed, retyped, moved or given a new default. */
-  readonly schemaChanged: boolean
-}
 
 /** A live row's identity: `inc` is its incarnation, `position` its current manual-order key. */
 export interface RowState {
@@ -46,11 +32,15 @@ export interface RowState {
 
 const positionPrefix = stringPrefix((state: RowState) => state.position)
 
+/** The manual order: by position, then by row id (S5). */
 export const compareRowStates = (a: RowState, b: RowState): number =>
   comparePositions(a.position, b.position) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
+/** The states of a table's live rows, kept in step with its doc. */
 export interface RowStates {
   get(id: RowId): RowState | undefined
+  /** The state of a live row; `where` names the caller. @throws ROW_NOT_FOUND */
+  require(id: string, where: string): RowState
   readonly size: number
   ids(): IterableIterator<RowId>
   /** The manual order (built on first use, then kept up to date). */
@@ -72,6 +62,7 @@ export interface RowStates {
   ): TableChange | undefined
 }
 
+/** Reads every row's state from `maps` (the hot path of opening a table). */
 export function createRowStates(maps: TableMaps): RowStates {
   const states = new Map<RowId, RowState>()
   let order: OrderedIndex<RowState> | undefined
@@ -81,12 +72,7 @@ export function createRowStates(maps: TableMaps): RowStates {
 
   const readState = (id: RowId): RowState | undefined => {
     const stored: unknown = maps.rows.get(id)
-    if (!isStoredRow(stored)) return undefined
-    const moved = withOverrides.has(id)
-      ? overrideFor(maps.cells.get(cellKey(id, positionColumn)), stored.i)
-      : undefined
-    const position = typeof moved?.value === 'string' ? moved.value : stored.p
-    return { id, inc: stored.i, position }
+    return isStoredRow(stored) ? stateOf(maps, id, stored, withOverrides.has(id)) : undefined
   }
 
   const put = (id: RowId, state: RowState | undefined): void => {
@@ -108,19 +94,25 @@ export function createRowStates(maps: TableMaps): RowStates {
   for (const key of maps.cells.keys()) withOverrides.add(splitCellKey(key)[0])
   // Loading is the hot path of opening a table: read each stored row once, straight into place.
   maps.rows.forEach((stored, key) => {
-    const id = key as RowId
     if (!isStoredRow(stored)) return
-    let position = stored.p
-    if (withOverrides.has(id)) {
-      const moved = overrideFor(maps.cells.get(cellKey(id, positionColumn)), stored.i)
-      if (typeof moved?.value === 'string') position = moved.value
-    }
-    states.set(id, { id, inc: stored.i, position })
-    if (maxPosition === null || position > maxPosition) maxPosition = position
+    const state = stateOf(maps, key as RowId, stored, withOverrides.has(key as RowId))
+    states.set(state.id, state)
+    if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
   })
 
   return {
     get: (id) => states.get(id),
+    require(id, where) {
+      const state = typeof id === 'string' ? states.get(id as RowId) : undefined
+      if (state === undefined) {
+        throw new TesseraError(
+          'ROW_NOT_FOUND',
+          `${where}: no row with id ${describe(id)}; check the id, or insert the row first`,
+          { details: { id } },
+        )
+      }
+      return state
+    },
     get size() {
       return states.size
     },
@@ -143,6 +135,7 @@ export function createRowStates(maps: TableMaps): RowStates {
         if (key === null) continue
         const [rowId, columnId] = splitCellKey(key)
         withOverrides.add(rowId)
+        if (!isReplaced(transaction, maps.cells, key)) continue
         let columns = cellColumns.get(rowId)
         if (columns === undefined) cellColumns.set(rowId, (columns = new Set()))
         if (columnId !== positionColumn) columns.add(columnId)
@@ -184,8 +177,31 @@ export function createRowStates(maps: TableMaps): RowStates {
   }
 }
 
+/** A stored row's state; its position is the override written in its incarnation, if any. */
+function stateOf(maps: TableMaps, id: RowId, stored: StoredRow, hasOverrides: boolean): RowState {
+  const moved = hasOverrides
+    ? overrideFor(maps.cells.get(cellKey(id, positionColumn)), stored.i)
+    : undefined
+  return { id, inc: stored.i, position: typeof moved?.value === 'string' ? moved.value : stored.p }
+}
+
 /** The keys of `type` that a transaction changed (Yjs keys its `changed` map by type). */
 function changedKeys(transaction: Y.Transaction, type: object): ReadonlySet<string | null> {
   for (const [changedType, keys] of transaction.changed) if (changedType === type) return keys
   return new Set()
+}
+
+/**
+ * False when the key still holds the value it held before the transaction: its winning Yjs item
+ * is older than the transaction and alive. That is the case of a concurrent write that arrives
+ * and loses (S2): Yjs lists the key as changed, but no reader sees a difference (S17).
+ */
+function isReplaced(
+  transaction: Y.Transaction,
+  type: { readonly _map: ReadonlyMap<string, Y.Item> },
+  key: string,
+): boolean {
+  const item = type._map.get(key)
+  if (item === undefined || item.deleted) return true
+  return item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)
 }

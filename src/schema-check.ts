@@ -10,17 +10,7 @@ import {
   isSameValue,
   valueBefore,
 } from './transaction-diff.js'
-import type { AppliedUpdate, WritePermissions } from './validation.js'
-
-/** What the checks of one update share. */
-export interface CheckContext {
-  readonly transaction: Y.Transaction
-  readonly maps: TableMaps
-  readonly permissions: WritePermissions
-  /** The table's name: the one metadata value a writer without admin may fill in. */
-  readonly tableName: string | undefined
-  readonly result: AppliedUpdate
-}
+import type { CheckContext } from './check-types.js'
 
 const isType = (value: unknown): boolean => value instanceof Y.AbstractType
 

@@ -5,6 +5,7 @@ import type { ColumnId } from './ids.js'
 
 /** The types a column may have. */
 export type ColumnType = 'string' | 'number' | 'boolean' | 'date' | 'json'
+/** Every column type, in the order the docs list them. */
 export const columnTypes: readonly ColumnType[] = ['string', 'number', 'boolean', 'date', 'json']
 
 /** A JSON value: what a `json` cell holds. */

@@ -3,50 +3,15 @@
 // check compares what the update changed, key by key, whatever Yjs operations carried it. Used
 // by the sync server; pure Yjs, no I/O.
 import * as Y from 'yjs'
-import type { ColumnId, RowId } from './ids.js'
 import { tableMaps, type TableMaps } from './layout.js'
 import { checkOverrides } from './override-check.js'
 import { checkRows, type ColumnTypes } from './row-check.js'
 import { remoteContent } from './row-state.js'
-import { checkColumns, checkMeta, removeStrays, type CheckContext } from './schema-check.js'
+import { checkColumns, checkMeta, removeStrays } from './schema-check.js'
 import { columnTypes, type ColumnType } from './schema.js'
+import type { AppliedUpdate, CheckContext, WritePermissions } from './check-types.js'
 
-/** What a writer may do to a table's rows and schema. */
-export interface WritePermissions {
-  canInsertRows: boolean
-  canUpdateRows: boolean
-  canDeleteRows: boolean
-  canChangeSchema: boolean
-}
-
-/** Something an update tried that was undone; sent back to the writer. */
-export interface Violation {
-  code: 'SCHEMA_VIOLATION' | 'FORBIDDEN'
-  message: string
-  rowId?: RowId
-  columnId?: ColumnId
-}
-
-/** What an accepted update did, for the audit log: rows inserted, updated (with columns), deleted, moved. */
-export interface AppliedUpdate {
-  violations: Violation[]
-  inserted: RowId[]
-  updated: Map<RowId, Set<ColumnId>>
-  deleted: RowId[]
-  /** Rows of an earlier update whose position changed (S86). */
-  moved: RowId[]
-  schemaChanged: boolean
-  /**
-   * True when the checks wrote or deleted anything (every violation, and edits dropped silently
-   * because their row was deleted or replaced first, S85): the writer needs the correction too.
-   */
-  isCorrected: boolean
-  /**
-   * True when the update depends on changes the document lacks: Yjs keeps it pending until they
-   * arrive. A well-behaved client never sends one after the sync handshake.
-   */
-  isIncomplete: boolean
-}
+export type { AppliedUpdate, Violation, WritePermissions } from './check-types.js'
 
 /** Options of `applyChecked`. */
 export interface CheckOptions {

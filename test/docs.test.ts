@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { errorCodes } from '../src/index.js'
+import { errorCodes } from '../src/internal.js'
 
 const root = join(import.meta.dirname, '..')
 const testSources = (dir: string): string[] =>

@@ -1,6 +1,6 @@
 // What access control adds to one WebSocket connection once it is open: the token's expiry,
 // presence stamped with the caller's identity, and the audit record of each accepted update.
-import type { AppliedUpdate } from '../../src/index.js'
+import type { AppliedUpdate } from '../../src/internal.js'
 import type { Metrics } from '../metrics.js'
 import type { Peer, Room } from '../room.js'
 import { callerId, type Caller } from './access-control.js'

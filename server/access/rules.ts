@@ -1,6 +1,7 @@
 // Per-table access rules from the config file: which roles may read, write (insert, update,
 // delete rows) and administer (schema, create and drop) each table. Pure: no I/O.
-import { TesseraError, type TablePermissions, type WritePermissions } from '../../src/index.js'
+import { TesseraError } from '../../src/index.js'
+import type { TablePermissions, WritePermissions } from '../../src/internal.js'
 import type { User } from './tokens.js'
 
 /** Roles every caller has: `public` (even without a token) and `authenticated` (any valid token). */

@@ -1,7 +1,8 @@
 // The server's Transport over one accepted `ws` socket, with the limits that are about the
 // socket itself: binary frames only, ws's frame errors, and a reader that stopped reading.
 import type { WebSocket } from 'ws'
-import { CloseCode, createTransportBase, TesseraError, type Transport } from '../../src/index.js'
+import { TesseraError } from '../../src/index.js'
+import { CloseCode, createTransportBase, type Transport } from '../../src/internal.js'
 
 export interface WsTransportOptions {
   /** True once a socket's unsent bytes show it stopped reading (server/limits.ts); default never. */

@@ -1,13 +1,8 @@
 // Queries over REST (docs/rest.md): one-off queries (GET with ?query=<json>, or POST) and the
 // Server-Sent Events stream of a live query's diffs. The same liveQuery code as every replica.
 import express, { type Request, type Router } from 'express'
-import {
-  evaluateQuery,
-  parseQuery,
-  TesseraError,
-  type LiveQueryDiff,
-  type Query,
-} from '../../src/index.js'
+import { TesseraError, type LiveQueryDiff, type Query } from '../../src/index.js'
+import { evaluateQuery, parseQuery } from '../../src/internal.js'
 import type { UseTable } from './tables-routes.js'
 
 const keepAliveMs = 15_000

@@ -3,13 +3,8 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import {
-  CloseCode,
-  closeCodeOf,
-  cutCloseReason,
-  TesseraError,
-  type Transport,
-} from '../../src/index.js'
+import { TesseraError } from '../../src/index.js'
+import { CloseCode, closeCodeOf, cutCloseReason, type Transport } from '../../src/internal.js'
 import { checkAccess } from '../access.js'
 import type { AccessControl } from '../access/access-control.js'
 import type { AuditLog } from '../access/audit-log.js'

@@ -8,7 +8,7 @@ import {
   type CloseMeaning,
   type MemoryTransportPair,
   type TransportClose,
-} from '../../src/index.js'
+} from '../../src/internal.js'
 import {
   createReconnector,
   probeAfterMs,

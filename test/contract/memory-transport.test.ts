@@ -1,6 +1,6 @@
 // The in-memory transport pair passes the Transport contract, and the test decides delivery.
 import { describe, expect, it } from 'vitest'
-import { createMemoryTransportPair } from '../../src/index.js'
+import { createMemoryTransportPair } from '../../src/internal.js'
 import { runTransportContract } from './transport.contract.js'
 
 runTransportContract('memory', () => Promise.resolve(createMemoryTransportPair()))

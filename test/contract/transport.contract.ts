@@ -1,7 +1,7 @@
 // The Transport contract (automerge-repo's runStorageAdapterTests pattern): every adapter runs
 // it. A setup gives two joined ends, both open; the suite sends, closes and watches.
 import { describe, expect, it } from 'vitest'
-import type { Transport, TransportClose } from '../../src/index.js'
+import type { Transport, TransportClose } from '../../src/internal.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 /** Two joined, open transports. */

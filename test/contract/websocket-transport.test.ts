@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
-import type { Transport, TransportClose } from '../../src/index.js'
+import type { Transport, TransportClose } from '../../src/internal.js'
 import { openWebSocketTransport } from '../../client/adapters/websocket-transport.js'
 import { createWsTransport } from '../../server/adapters/ws-transport.js'
 import { waitFor } from '../helpers/wait-for.js'

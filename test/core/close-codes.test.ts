@@ -7,7 +7,7 @@ import {
   closeMeaningOf,
   cutCloseReason,
   errorCodes,
-} from '../../src/index.js'
+} from '../../src/internal.js'
 
 const utf8Bytes = (text: string): number => new TextEncoder().encode(text).byteLength
 

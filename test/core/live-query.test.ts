@@ -135,6 +135,52 @@ describe('live query', () => {
     expect(diffs).toHaveLength(0)
   })
 
+  it('S21: a merged concurrent write that loses to the value shown gives no diff', () => {
+    // The counterexample the quiet-results property found: replica b (the greater client)
+    // keeps its own value, and the merge used to report the row as updated anyway.
+    const [a, b] = twoReplicas({ columns })
+    a.insertRow({ title: 'x', priority: 1 }, { id: 'x' })
+    sync(a, b)
+    a.setCell('x', 'title', 'from a')
+    b.setCell('x', 'title', 'from b')
+    const live = b.liveQuery({})
+    const { diffs } = record(live)
+    sync(a, b)
+    expect(b.getCell('x', 'title')).toBe('from b')
+    expect(diffs).toEqual([])
+    expect(live.rows).toEqual([{ id: 'x', title: 'from b', priority: 1, done: false }])
+    // On the losing replica the same merge is a visible update of that one cell.
+    const seenByA = a.liveQuery({})
+    expect(seenByA.rows[0]!.title).toBe('from b')
+  })
+
+  it('S21 S25: writing the value a cell already shows gives no diff; a real change lists only its columns', () => {
+    const table = setup(3)
+    const live = table.liveQuery({ orderBy: 'priority' })
+    const { diffs } = record(live)
+    table.updateRow('r1', { title: 't1', priority: 1 })
+    table.setCell('r2', 'done', false)
+    expect(diffs).toEqual([])
+    table.updateRow('r1', { title: 'changed', priority: 1 })
+    expect(diffs).toHaveLength(1)
+    expect(diffs[0]!.updated).toEqual([{ row: table.getRow('r1'), index: 1, columns: ['title'] }])
+  })
+
+  it('S21: after a move that keeps the order, writing a value the row already shows gives no diff', () => {
+    // The counterexample the quiet-results property found next: the move touched the row without
+    // changing what the window shows, and the write after it was taken for a change.
+    const table = setup(3)
+    const live = table.liveQuery({ orderBy: 'priority' })
+    const { diffs } = record(live)
+    table.moveRow('r1', { before: 'r0' })
+    table.setCell('r1', 'done', false)
+    expect(diffs).toEqual([])
+    table.setCell('r1', 'done', true)
+    expect(diffs.map((diff) => diff.updated)).toEqual([
+      [{ row: table.getRow('r1'), index: 1, columns: ['done'] }],
+    ])
+  })
+
   it('S21: a change outside the window that changes the total gives a diff with the new total', () => {
     const table = setup()
     const live = table.liveQuery({ orderBy: 'priority', limit: 2 })

@@ -7,7 +7,7 @@ import {
   stringPrefix,
   type KeyPrefix,
   type OrderedIndex,
-} from '../../src/index.js'
+} from '../../src/ordered-index.js'
 
 const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS) || 30
 const byNumber = (a: number, b: number): number => a - b

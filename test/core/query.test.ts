@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  createTable,
-  evaluateQuery,
-  isTesseraError,
-  parseQuery,
-  type Query,
-} from '../../src/index.js'
+import { createTable, isTesseraError, type Query } from '../../src/index.js'
+import { evaluateQuery, parseQuery } from '../../src/internal.js'
 
 const columns = [
   { name: 'title', type: 'string' as const },

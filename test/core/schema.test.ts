@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fitsType, normalizeCell, readCell } from '../../src/index.js'
+import { fitsType, normalizeCell, readCell } from '../../src/schema.js'
 
 describe('cell values', () => {
   it('normalizes writes: dates to ISO strings, empty to null', () => {

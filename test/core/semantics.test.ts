@@ -255,6 +255,22 @@ describe('transactions', () => {
     expect(changes[0]!.added.size).toBe(99)
   })
 
+  it('S17: a merged concurrent write that loses (S2) gives no change event on the winning replica', () => {
+    const [a, b] = twoReplicas({ columns })
+    const id = a.insertRow({ title: 'x' })
+    sync(a, b)
+    a.setCell(id, 'title', 'from a')
+    b.setCell(id, 'title', 'from b')
+    const changesOfA: TableChange[] = []
+    const changesOfB: TableChange[] = []
+    a.on('change', (change) => changesOfA.push(change))
+    b.on('change', (change) => changesOfB.push(change))
+    sync(a, b)
+    expect(changesOfB).toEqual([])
+    expect(changesOfA).toHaveLength(1)
+    expect([...changesOfA[0]!.updated]).toEqual([[id, new Set([a.getColumn('title')!.id])]])
+  })
+
   it('S18: applying updates twice and in any order gives the same table', () => {
     const [a] = twoReplicas({ columns })
     const updates: Uint8Array[] = []

@@ -2,9 +2,9 @@
 // (sort values under orderBy, then manual position, then id), for every kind of value.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { SortKey } from '../../src/query.js'
-import { compareSortKeys, type SortValue } from '../../src/query-match.js'
-import { idOfSortCode, sortCode, sortCodePrefix } from '../../src/sort-code.js'
+import type { SortKey } from '../../src/query/query.js'
+import { compareSortKeys, type SortValue } from '../../src/query/query-match.js'
+import { idOfSortCode, sortCode, sortCodePrefix } from '../../src/query/sort-code.js'
 
 const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS) || 200
 const sign = (value: number): number => Math.sign(value) + 0

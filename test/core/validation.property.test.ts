@@ -3,7 +3,9 @@
 import { fc, test } from '@fast-check/vitest'
 import { expect } from 'vitest'
 import * as Y from 'yjs'
-import { applyChecked, allowEverything, createTable, fitsType } from '../../src/index.js'
+import { createTable } from '../../src/index.js'
+import { fitsType } from '../../src/schema.js'
+import { applyChecked, allowEverything } from '../../src/internal.js'
 
 const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS || 200)
 const columnIds = ['s', 'n', 'b', 'd', 'gone', 'unknown']

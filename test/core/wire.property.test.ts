@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as encoding from 'lib0/encoding'
+import { isTesseraError } from '../../src/index.js'
 import {
   decodeMessage,
   encodeAwarenessStates,
@@ -13,11 +14,10 @@ import {
   encodeSyncStep1,
   encodeSyncStep2,
   errorCodes,
-  isTesseraError,
   MessageType,
   type WireMessage,
   type WireMessageType,
-} from '../../src/index.js'
+} from '../../src/internal.js'
 
 const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS || 500)
 

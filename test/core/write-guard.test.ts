@@ -2,13 +2,8 @@
 // network: every write method asks the guard first, and a refusal leaves the doc untouched.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import {
-  createTable,
-  decodeMessage,
-  encodeMessage,
-  TesseraError,
-  type WriteKind,
-} from '../../src/index.js'
+import { createTable, TesseraError, type WriteKind } from '../../src/index.js'
+import { decodeMessage, encodeMessage } from '../../src/internal.js'
 
 describe('table.setWriteGuard', () => {
   it('S58: every write method asks the guard for its kind before touching the doc', () => {

@@ -2,7 +2,7 @@
 // written from the rules over plain snapshots of a table document, with no Yjs internals: the
 // property test compares the real server against it. It reuses only the S15 conversions.
 import * as Y from 'yjs'
-import { fitsType, readCell, type ColumnType } from '../../src/index.js'
+import { fitsType, readCell, type ColumnType } from '../../src/schema.js'
 import { isPosition } from '../../src/row-order.js'
 
 /** A Yjs type found where a plain value was expected. */

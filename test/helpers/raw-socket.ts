@@ -1,7 +1,7 @@
 // A raw WebSocket for hostile tests: sends any frame, then a saved(n) probe, and reports whether
 // the server answered the probe or closed the connection, and how fast.
 import WebSocket from 'ws'
-import { decodeMessage, encodeMessage } from '../../src/index.js'
+import { decodeMessage, encodeMessage } from '../../src/internal.js'
 
 export type ProbeResult =
   { kind: 'answered'; ms: number } | { kind: 'closed'; code: number; ms: number }

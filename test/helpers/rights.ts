@@ -2,7 +2,8 @@
 // and raw access to what the server stored: for the tests that play an attacker with raw Yjs.
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import { createTable, MessageType } from '../../src/index.js'
+import { createTable } from '../../src/index.js'
+import { MessageType } from '../../src/internal.js'
 import { createTokenVerifier } from '../../server/access/tokens.js'
 import type { CreateServerOptions } from '../../server/index.js'
 import { call, testSecret } from './auth.js'

@@ -4,7 +4,12 @@ import { onTestFinished } from 'vitest'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
-import { decodeMessage, encodeMessage, encodeSyncStep1, encodeSyncStep2 } from '../../src/index.js'
+import {
+  decodeMessage,
+  encodeMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
+} from '../../src/internal.js'
 import { waitFor } from './wait-for.js'
 
 export interface SyncClient {

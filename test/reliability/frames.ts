@@ -2,7 +2,8 @@
 // valid updates, huge length prefixes, deep and enormous values, text, wrong message types.
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import { createTable, MessageType } from '../../src/index.js'
+import { createTable } from '../../src/index.js'
+import { MessageType } from '../../src/internal.js'
 
 /** A seeded generator (mulberry32): the same seed gives the same frames. */
 export function createRandom(seed: number): () => number {

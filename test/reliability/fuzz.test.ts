@@ -2,7 +2,7 @@
 // is answered or its connection closed in time, with a documented code; nothing else is touched.
 // TESSERA_LONG=1 sends 100,000 frames (docs/reliability.md); npm test sends fewer.
 import { expect, it } from 'vitest'
-import { CloseCode } from '../../src/index.js'
+import { CloseCode } from '../../src/internal.js'
 import { openRawSocket, type RawSocket } from '../helpers/raw-socket.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'

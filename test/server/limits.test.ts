@@ -1,7 +1,8 @@
 // Bad input closes only the connection that sent it, with the close code of docs/errors.md.
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { CloseCode, TesseraError } from '../../src/index.js'
+import { TesseraError } from '../../src/index.js'
+import { CloseCode } from '../../src/internal.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { waitFor } from '../helpers/wait-for.js'

@@ -1,7 +1,8 @@
 // Room lifecycle: compaction by count and bytes, idle unload, shutdown flush, storage failures.
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { CloseCode, createMemoryStore, TesseraError, type Store } from '../../src/index.js'
+import { createMemoryStore, TesseraError, type Store } from '../../src/index.js'
+import { CloseCode } from '../../src/internal.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { waitFor } from '../helpers/wait-for.js'

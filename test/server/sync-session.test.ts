@@ -3,14 +3,13 @@
 import * as Y from 'yjs'
 import { Awareness } from 'y-protocols/awareness'
 import { describe, expect, it } from 'vitest'
+import { createMemoryStore, createTable } from '../../src/index.js'
 import {
-  createMemoryStore,
   createMemoryTransportPair,
-  createTable,
   type TablePermissions,
   type Transport,
   type TransportClose,
-} from '../../src/index.js'
+} from '../../src/internal.js'
 import { startSyncSession, type Notice } from '../../client/sync-session.js'
 import { createSavedTracker } from '../../client/saved.js'
 import { createReverter } from '../../client/revert.js'

@@ -1,8 +1,8 @@
 // Evaluating a parsed query: whether a row matches, how rows sort, and the from-scratch run over
 // plain rows that live queries are checked against. Collation: UTF-16 code units, case-sensitive.
 import type { Condition, ParsedQuery, SortKey, TestCondition } from './query.js'
-import type { CellValue, ColumnType } from './schema.js'
-import type { Row } from './table.js'
+import type { CellValue, ColumnType } from '../schema.js'
+import type { Row } from '../row.js'
 
 /** A cell value as it sorts: dates as milliseconds since 1970, json as canonical text. */
 export type SortValue = string | number | boolean | null

@@ -1,11 +1,10 @@
 // The diff a live query emits and its one reading (applyDiff): removals at old indices, then
 // insertions at new indices, then updates in place (S25). Pure functions over plain arrays.
-import type { TesseraError } from './errors.js'
-import type { RowId } from './ids.js'
+import type { TesseraError } from '../errors.js'
+import type { RowId } from '../ids.js'
 import { canonicalJson } from './query-match.js'
-import type { ChangeSource } from './row-state.js'
-import type { CellValue } from './schema.js'
-import type { Row } from './table.js'
+import type { ChangeSource, Row } from '../row.js'
+import type { CellValue } from '../schema.js'
 
 /** Where a diff came from: a table change, or the caller moving the window. */
 export type DiffSource = ChangeSource | 'window'
@@ -102,7 +101,8 @@ export function changedColumns(before: Row, after: Row): string[] {
   return [...names].filter((name) => !sameValue(before[name], after[name]))
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
+/** True when two cell values are equal (json values by content, object key order ignored). */
+export function sameValue(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
   return canonicalJson(a as CellValue) === canonicalJson(b as CellValue)

@@ -1,7 +1,7 @@
 // The window diff of a table change, from the ranks of the touched rows alone: untouched rows keep
 // their relative order, so the ones that cross a window edge are found by counting, not scanning.
-import type { RowId } from './ids.js'
-import type { Row } from './table.js'
+import type { RowId } from '../ids.js'
+import type { Row } from '../row.js'
 import type { WindowChanges } from './window-diff.js'
 
 /** One row a change touched: its rank in the ordered result before and after (-1: absent). */

@@ -2,11 +2,11 @@
 // order — sort values, then manual position, then row id. A live query keeps its ordered index
 // over these flat strings, so each comparison reads one string instead of an entry, its key
 // array and the values it points to; at a million rows those reads are cache misses.
-import type { RowId } from './ids.js'
-import { stringPrefix, type KeyPrefix } from './ordered-index.js'
+import type { RowId } from '../ids.js'
+import { stringPrefix, type KeyPrefix } from '../ordered-index.js'
 import type { SortKey } from './query.js'
 import type { SortValue } from './query-match.js'
-import type { Position } from './row-order.js'
+import type { Position } from '../row-order.js'
 
 // Per sort key, one marker unit puts nulls first or last whatever the direction.
 const nullFirst = '\u0000'

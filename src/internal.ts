@@ -1,0 +1,25 @@
+// The core's internal entry: what client/ and server/ use besides the public API (index.ts).
+// Not in package.json "exports", so users cannot import it; its names may change at any time.
+export { errorCodes } from './errors.js'
+export {
+  MessageType,
+  encodeMessage,
+  decodeMessage,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeAwarenessStates,
+} from './wire/messages.js'
+export type { WireMessage, WireMessageType } from './wire/messages.js'
+export type { TablePermissions } from './wire/permissions.js'
+export { CloseCode, closeCodeOf, closeMeaningOf, cutCloseReason } from './wire/close-codes.js'
+export type { CloseMeaning } from './wire/close-codes.js'
+export type { Transport, TransportClose, TransportEvents } from './ports/transport.js'
+export { createTransportBase } from './ports/transport-base.js'
+export type { TransportBase, TransportChannel } from './ports/transport-base.js'
+export { createMemoryTransportPair } from './ports/memory-transport.js'
+export type { MemoryTransportPair, MemoryTransportOptions } from './ports/memory-transport.js'
+export { remoteContent } from './row-state.js'
+export { applyChecked, allowEverything } from './validation.js'
+export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
+export { parseQuery } from './query/parse-query.js'
+export { evaluateQuery } from './query/query-match.js'

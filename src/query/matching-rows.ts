@@ -1,0 +1,163 @@
+// The rows that match one parsed query, in the query's order: one sort code per row in an
+// ordered index, kept up to date from table changes at O(touched rows × log n), never a rescan.
+import type { RowId } from '../ids.js'
+import { createOrderedIndex, type OrderedIndex } from '../ordered-index.js'
+import type { Row, TableChange } from '../row.js'
+import type { Position } from '../row-order.js'
+import type { Column } from '../schema.js'
+import type { ParsedQuery } from './query.js'
+import { matchesCondition, sortValuesOf } from './query-match.js'
+import { idOfSortCode, sortCode, sortCodePrefix } from './sort-code.js'
+import type { Touch } from './window-ranks.js'
+
+/**
+ * What a query reads of a table (a Table is one): its columns, its rows in manual order with
+ * their positions, and one change event per transaction.
+ */
+export interface QuerySource {
+  columns(): readonly Column[]
+  rowIds(): readonly RowId[]
+  getRow(id: RowId): Row | undefined
+  getPosition(id: RowId): Position | undefined
+  on(event: 'change', handler: (change: TableChange) => void): () => void
+}
+
+/** The matching rows of a source under one parsed query. */
+export interface MatchingRows {
+  readonly size: number
+  /** The id of the row at `rank` (0 ≤ rank < size). */
+  idAt(rank: number): RowId
+  /** The ids of the rows ranked from `start` to `end` (exclusive), in order. */
+  idsIn(start: number, end: number): RowId[]
+  /** Evaluates `query` from scratch over every row of the source. */
+  reset(query: ParsedQuery): void
+  /** Forgets every row (while the query cannot run, S22). */
+  clear(): void
+  /**
+   * Applies one change: every touched row leaves and, if it matches, comes back at its new
+   * place. Returns the touched rows with their ranks before and after (-1: absent), and puts
+   * the matching rows it read into `read`.
+   */
+  apply(change: TableChange, read: Map<RowId, Row>): Touch[]
+}
+
+/** A matching row in the ordered index: its sort code (sort values, then manual order, then id). */
+type Entry = string
+
+const compare = (a: Entry, b: Entry): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/** An index of sort codes, from codes already sorted. */
+const codeIndex = (sorted: Entry[] = []): OrderedIndex<Entry> =>
+  createOrderedIndex(compare, sorted, { sorted: true, prefix: sortCodePrefix })
+
+// Few touched rows: their ranks come from delete and insert themselves, corrected for each other
+// (O(k²) with k small). Many: each is searched again (O(k log n)).
+const fewTouches = 32
+
+/** The matching rows of `source`; empty until `reset` gives them a query. */
+export function createMatchingRows(source: QuerySource): MatchingRows {
+  let query: ParsedQuery | undefined
+  const entries = new Map<RowId, Entry>()
+  let index = codeIndex()
+
+  const entryOf = (id: RowId, read?: Map<RowId, Row>): Entry | undefined => {
+    const row = source.getRow(id)
+    if (row === undefined || !matchesCondition(query!.where, row)) return undefined
+    read?.set(id, row)
+    const { orderBy } = query!
+    return sortCode(orderBy, sortValuesOf(orderBy, row), source.getPosition(id)!, id)
+  }
+
+  const touchesOf = (change: TableChange): Touch[] => {
+    const touches: Touch[] = []
+    const seen = new Set<RowId>()
+    const touch = (id: RowId): void => {
+      if (seen.has(id)) return
+      seen.add(id)
+      touches.push({ id, before: entries.get(id), oldRank: -1, newRank: -1 })
+    }
+    change.added.forEach(touch)
+    change.deleted.forEach(touch)
+    for (const id of change.updated.keys()) touch(id)
+    change.moved.forEach(touch)
+    return touches
+  }
+
+  const apply = (change: TableChange, read: Map<RowId, Row>): Touch[] => {
+    const touches = touchesOf(change)
+    const isFew = touches.length <= fewTouches
+    if (!isFew) for (const touch of touches) touch.oldRank = rankOf(touch.before as Entry)
+    const removedRanks: number[] = []
+    for (const touch of touches) {
+      if (touch.before === undefined) continue
+      const rank = index.delete(touch.before as Entry)
+      if (isFew) touch.oldRank = originalRank(rank, removedRanks)
+    }
+    const inserted: [Touch, Entry][] = []
+    for (const touch of touches) {
+      const after = entryOf(touch.id, read)
+      if (after === undefined) {
+        // Rows that stay are overwritten below: one map write instead of a delete and a set.
+        if (touch.before !== undefined) entries.delete(touch.id)
+        continue
+      }
+      touch.newRank = index.insert(after)
+      entries.set(touch.id, after)
+      inserted.push([touch, after])
+    }
+    inserted.forEach(([touch, after], position) => {
+      if (!isFew) touch.newRank = index.indexOf(after)
+      else {
+        for (let later = position + 1; later < inserted.length; later++)
+          if (compare(inserted[later]![1], after) < 0) touch.newRank++
+      }
+    })
+    return touches
+  }
+
+  const rankOf = (entry: Entry | undefined): number =>
+    entry === undefined ? -1 : index.indexOf(entry)
+
+  const clear = (): void => {
+    entries.clear()
+    index = codeIndex()
+  }
+
+  return {
+    get size() {
+      return index.size
+    },
+    idAt: (rank) => idOfSortCode(index.at(rank)!),
+    idsIn: (start, end) => index.slice(start, Math.min(end, index.size)).map(idOfSortCode),
+    reset(next) {
+      clear()
+      query = next
+      const matching: Entry[] = []
+      for (const id of source.rowIds()) {
+        const entry = entryOf(id)
+        if (entry === undefined) continue
+        matching.push(entry)
+        entries.set(id, entry)
+      }
+      // The default sort compares strings by code unit, the order of sort codes, without a callback.
+      index = codeIndex(matching.sort())
+    },
+    clear,
+    apply,
+  }
+}
+
+/**
+ * The rank an entry had before earlier deletions: `rank` is its index once the entries at the
+ * sorted original ranks `removed` are gone. Records it in `removed`.
+ */
+function originalRank(rank: number, removed: number[]): number {
+  let original = rank
+  let position = 0
+  while (position < removed.length && removed[position]! <= original) {
+    original++
+    position++
+  }
+  removed.splice(position, 0, original)
+  return original
+}
