@@ -65,6 +65,26 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [layerRules.server, layerRules.deepCore] }],
     },
   },
+  {
+    // Rules and checks, and the ports, know nothing of HTTP, adapters or how options are read
+    // (docs/architecture.md, "Server").
+    files: ['server/access/**/*.ts', 'server/ports/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            layerRules.server,
+            layerRules.deepCore,
+            {
+              group: ['../http/*', '../adapters/*', '../options.js', '../create-server.js'],
+              message: 'access/ and ports/ know nothing of HTTP, adapters or how options are read.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['server/main.ts', 'test/**/*.ts'], rules: { 'no-console': 'off' } },
   {
     files: ['test/**/*.ts', '*.config.ts', '*.config.js'],

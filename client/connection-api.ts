@@ -51,7 +51,10 @@ export interface Connection {
   disconnect(): void
   on(event: 'status', handler: (status: ConnectionStatus) => void): () => void
   on(event: 'unsaved', handler: (unsaved: number) => void): () => void
-  /** The server announced this connection's permissions (on every connect). */
+  /**
+   * The server announced this connection's permissions: on every connect, and when the rules
+   * change them (S76).
+   */
   on(event: 'permissions', handler: (permissions: TablePermissions) => void): () => void
   /**
    * Background failures: refused writes, failed saves, a server that closed the connection

@@ -1,32 +1,34 @@
 // What a connection may do with its table, as the server announced it (docs/semantics.md S57):
 // the write guard that refuses a forbidden edit before it touches the doc (S58).
 import { TesseraError, type WriteGuard, type WriteKind } from '../src/index.js'
-import type { TablePermissions } from '../src/internal.js'
+import {
+  allows,
+  canWriteAnything,
+  verbOf,
+  type Right,
+  type TablePermissions,
+} from '../src/internal.js'
 
 export type { TablePermissions } from '../src/internal.js'
 
-const rights: Record<WriteKind, { key: keyof TablePermissions; right: string; verb: string }> = {
-  insert: { key: 'canInsertRows', right: 'insert', verb: 'insert rows into' },
-  update: { key: 'canUpdateRows', right: 'update', verb: 'change rows of' },
-  delete: { key: 'canDeleteRows', right: 'delete', verb: 'delete rows from' },
-  schema: { key: 'canAdminister', right: 'admin', verb: 'change the columns of' },
+const rightOf: Record<WriteKind, Right> = {
+  insert: 'insert',
+  update: 'update',
+  delete: 'delete',
+  schema: 'admin',
 }
 
 /** True when the permissions allow no change at all: the server drops every update (S50). */
-export const isReadOnly = (permissions: TablePermissions): boolean =>
-  !permissions.canInsertRows &&
-  !permissions.canUpdateRows &&
-  !permissions.canDeleteRows &&
-  !permissions.canAdminister
+export const isReadOnly = (permissions: TablePermissions): boolean => !canWriteAnything(permissions)
 
 /** The write guard of a table whose connection has `permissions`. */
 export function guardFor(table: string, permissions: TablePermissions): WriteGuard {
   return (kind, where) => {
-    const { key, right, verb } = rights[kind]
-    if (permissions[key]) return
+    const right = rightOf[kind]
+    if (allows(permissions, right)) return
     throw new TesseraError(
       'FORBIDDEN',
-      `${where}: you may not ${verb} table "${table}" (your token lacks the "${right}" right); ` +
+      `${where}: you may not ${verbOf(right)} table "${table}" (your token lacks the "${right}" right); ` +
         `the table is unchanged: ask its admin for the right, or reconnect with a token that has it`,
       { details: { right } },
     )

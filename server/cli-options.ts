@@ -1,17 +1,17 @@
 // Reads `tessera serve` options from the command line, the environment and a JSON config file
 // (in that order of precedence). Pure: argv, env and the file reader are passed in.
 import { TesseraError } from '../src/index.js'
-import { readTokenCommand, type TokenCommand } from './access/token-command.js'
+import { readTokenCommand, type RevokeCommand, type TokenCommand } from './token-command.js'
 import type { TokenOptions } from './access/tokens.js'
 import type { ServerOptions } from './options.js'
 
 type CliKey = Exclude<
   keyof ServerOptions,
-  'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rules'
+  'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rules' | 'adminRoles'
 >
 
 /** Keys only the config file sets (objects): docs/security.md. */
-const configOnlyKeys = ['auth', 'rules']
+const configOnlyKeys = ['auth', 'rules', 'adminRoles']
 
 /** Environment variables of the `auth` option (the secret stays out of argv and `ps`). */
 const authEnv = {
@@ -77,6 +77,7 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'inte
       kind: 'flag',
     },
     { key: 'staticDir', flag: '--static-dir', env: 'TESSERA_STATIC_DIR', kind: 'text' },
+    { key: 'rulesPath', flag: '--rules', env: 'TESSERA_RULES', kind: 'text' },
     {
       key: 'auditRetentionMs',
       flag: '--audit-retention-ms',
@@ -91,6 +92,7 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'inte
         ['maxMessagesPerSecond', 'max-messages-per-second'],
         ['maxBytesPerSecond', 'max-bytes-per-second'],
         ['maxBufferedBytes', 'max-buffered-bytes'],
+        ['maxPresenceBytes', 'max-presence-bytes'],
         ['maxConnectionsPerIp', 'max-connections-per-ip'],
         ['maxPendingConnections', 'max-pending-connections'],
         ['maxPendingBytes', 'max-pending-bytes'],
@@ -109,9 +111,11 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'inte
 export const usage = `Usage: tessera serve [options]
        tessera token --sub <user id> [--name <name>] [--roles a,b] [--expires-in <seconds>]
                      [--secret <secret> | TESSERA_AUTH_SECRET | --config <file>]
+       tessera token revoke --jti <token id> | --sub <user id>
+                     [--db <file> | TESSERA_DB | --config <file>]
 
 Options (each also from the environment variable shown, or a key of the --config JSON file):
-  --config <file>   JSON file of options (TESSERA_CONFIG); also holds "auth" and "rules"
+  --config <file>   JSON file of options (TESSERA_CONFIG); also holds "auth", "rules", "adminRoles"
 ${cliOptions.map((option) => `  ${`${option.flag} <${option.kind === 'integer' ? 'n' : option.kind === 'flag' ? 'true|false' : 'value'}>`.padEnd(36)}${option.key} (${option.env})`).join('\n')}
   --insecure, --dev-login           as "--insecure true", "--dev-login true"
   auth.secret, auth.issuer, auth.audience  (TESSERA_AUTH_SECRET, TESSERA_AUTH_ISSUER, TESSERA_AUTH_AUDIENCE)
@@ -131,7 +135,7 @@ const parseValue = (text: string, kind: 'text' | 'integer' | 'flag', where: stri
 
 /** What `readCliOptions` returns. */
 export type CliCommand =
-  { command: 'help' } | { command: 'serve'; options: ServerOptions } | TokenCommand
+  { command: 'help' } | { command: 'serve'; options: ServerOptions } | TokenCommand | RevokeCommand
 
 /**
  * Reads the options of `tessera serve`: flags beat environment variables, which beat the config file.

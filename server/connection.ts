@@ -43,6 +43,15 @@ export function serveConnection(
     send(message) {
       if (transport.send(message)) metrics.bytesSent.inc(message.byteLength)
     },
+    sendPresence(message) {
+      // S72: presence is lossy (clients renew their state every 15 s), so a filling buffer
+      // drops it instead of closing the reader as slow.
+      if (!limits.canSendPresence(transport.bufferedBytes, message.byteLength)) {
+        if (transport.isOpen) metrics.presenceDropped.inc()
+        return
+      }
+      if (transport.send(message)) metrics.bytesSent.inc(message.byteLength)
+    },
     close(code, reason) {
       transport.close(code, reason)
     },

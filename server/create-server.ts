@@ -1,5 +1,5 @@
-// The composition root of the server: store, rooms, express app, WebSocket upgrades and the
-// listening http server. The only server module that picks adapters.
+// The composition root of the server: storage (open-storage.ts picks the adapters), rooms,
+// access control, express app, WebSocket upgrades and the listening http server.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -7,18 +7,24 @@ import { fileURLToPath } from 'node:url'
 import type { Express, Router } from 'express'
 import type { Registry } from 'prom-client'
 import { TesseraError, type Store } from '../src/index.js'
-import { createPostgresStore } from './adapters/postgres-store.js'
-import { createRedisFanout } from './adapters/redis-fanout.js'
-import { createSqliteStore } from './adapters/sqlite-store.js'
-import { createCluster, type Cluster } from './cluster/cluster.js'
-import { checkExposure, createSecurity } from './access/security.js'
+import {
+  checkExposure,
+  createSecurity,
+  type Security,
+  type SecurityPorts,
+} from './access/security.js'
 import { createApp } from './http/app.js'
+import { createAuthRoutes } from './http/auth-routes.js'
+import { createHistoryRoutes } from './http/history-routes.js'
 import { createQueryRoutes } from './http/query-routes.js'
-import { createTablesRoutes, createUseTable, type RoutesContext } from './http/tables-routes.js'
+import { createTablesRoutes } from './http/tables-routes.js'
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
-import { createMetrics } from './metrics.js'
+import { createUseTable, type RoutesContext } from './http/use-table.js'
+import { createMetrics, type Metrics } from './metrics.js'
+import { openStorage, type Storage } from './open-storage.js'
 import { parseServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js'
-import { createRooms } from './rooms.js'
+import { createRooms, type Rooms } from './rooms.js'
+import { readRulesFile, watchRulesFile } from './rules-file.js'
 
 /** A running (or mountable) Tessera server. */
 export interface Server {
@@ -66,10 +72,12 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   const { listen = true, ...rest } = input
   const options = parseServerOptions(rest, join(packageRoot(), 'dist', 'demo'))
   checkExposure(options, listen)
-  const { logger } = options
-  const store = options.store ?? (await openStore(options))
-  const cluster = await joinCluster(options, store)
+  // A broken rules file fails the start before anything is opened.
+  if (options.rulesPath !== undefined) readRulesFile(options.rulesPath)
   const metrics = createMetrics()
+  const storage = await openStorage(options)
+  const { store, cluster } = storage
+  const { logger } = options
   const rooms = createRooms({
     store,
     metrics,
@@ -83,12 +91,42 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
       options.onError?.(error)
     },
   })
-  const security = createSecurity(options)
+  let access: Access | undefined
+  try {
+    access = await openAccess(options, storage.ports)
+    return await start(options, listen, storage, rooms, metrics, access)
+  } catch (error) {
+    await rooms.close()
+    await access?.close()
+    await storage.close()
+    throw error
+  }
+}
+
+/** Access control and the rules file watcher of one server. */
+interface Access {
+  readonly security: Security
+  /** Stops watching and polling (the ports are closed with the storage). */
+  close(): Promise<void>
+}
+
+/** Builds the routes and upgrades, and listens (unless `listen` is false). */
+async function start(
+  options: ResolvedServerOptions,
+  listen: boolean,
+  storage: Storage,
+  rooms: Rooms,
+  metrics: Metrics,
+  access: Access,
+): Promise<Server> {
+  const { logger } = options
+  const { store } = storage
+  const { security } = access
   const context: RoutesContext = { rooms, store, options, ...security }
   const useTable = createUseTable(context)
   const tableRouters: Router[] = [
     createTablesRoutes(context, useTable),
-    security.historyRoutes(useTable),
+    createHistoryRoutes(security.audit, useTable),
     createQueryRoutes(useTable),
   ]
   const app = createApp({
@@ -98,7 +136,11 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     maxMessageBytes: options.maxMessageBytes,
     staticDir: options.staticDir,
     tableRouters,
-    authRouter: security.authRouter,
+    authRouter: createAuthRoutes(security.control, {
+      isDevLoginEnabled: options.devLogin,
+      revocations: security.revocations,
+      adminRoles: options.adminRoles,
+    }),
   })
   const upgrades = createUpgrades(rooms, metrics, options, security)
 
@@ -107,7 +149,10 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   if (listen) {
     httpServer = createHttpServer(app)
     httpServer.on('upgrade', upgrades.handleUpgrade)
-    url = await listenOn(httpServer, options.host, options.port)
+    url = await listenOn(httpServer, options.host, options.port).catch((error: unknown) => {
+      upgrades.close()
+      throw error
+    })
   }
 
   let closing: Promise<void> | undefined
@@ -125,9 +170,9 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     server?.closeAllConnections()
     await stopped
     await rooms.close()
-    await cluster?.close()
-    security.close()
-    await store.close()
+    await access.close()
+    await storage.close()
+    await options.store?.close()
     logger.info('tessera stopped; every table was flushed')
   }
   return {
@@ -142,37 +187,31 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   }
 }
 
-/** The store the options name: PostgreSQL with `postgresUrl`, else the SQLite file. */
-const openStore = async (options: ResolvedServerOptions): Promise<Store> => {
-  if (options.postgresUrl === undefined) {
-    return createSqliteStore({ path: options.dbPath, synchronous: options.sqliteSynchronous })
-  }
-  return createPostgresStore({
-    url: options.postgresUrl,
-    onError: (error) => {
-      options.logger.error('PostgreSQL: an idle connection failed', error)
+/** Builds access control over `ports`, and watches the rules file. */
+async function openAccess(options: ResolvedServerOptions, ports: SecurityPorts): Promise<Access> {
+  const security = await createSecurity(options, ports)
+  const { rulesPath } = options
+  // S76: rules from a file apply to new and open connections whenever the file changes.
+  const stopWatching =
+    rulesPath === undefined
+      ? undefined
+      : watchRulesFile({
+          path: rulesPath,
+          logger: options.logger,
+          onError: options.onError,
+          onRules(rules) {
+            security.control.setRules(rules)
+            void security.liveGrants.revalidate()
+          },
+        })
+  return {
+    security,
+    close() {
+      stopWatching?.()
+      security.close()
+      return Promise.resolve()
     },
-  })
-}
-
-/** With `redisUrl`: joins the other nodes on the same store (docs/scaling.md). */
-const joinCluster = async (
-  options: ResolvedServerOptions,
-  store: Store,
-): Promise<Cluster | undefined> => {
-  if (options.redisUrl === undefined) return undefined
-  const report = (error: TesseraError): void => {
-    options.logger.error(`cluster: ${error.message}`, error)
-    options.onError?.(error)
   }
-  let fanout
-  try {
-    fanout = await createRedisFanout({ url: options.redisUrl, onError: report })
-  } catch (error) {
-    if (options.store === undefined) await store.close()
-    throw error
-  }
-  return createCluster({ fanout, store, onError: report })
 }
 
 const listenOn = (server: HttpServer, host: string, port: number): Promise<string> =>

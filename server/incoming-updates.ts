@@ -2,18 +2,18 @@
 // server-side checks (S80–S87), corrected writers told, updates that wait for missing changes
 // kept (docs/protocol.md §3, S34), and each saved(n) answered once what it covers is durable.
 import {
-  allowEverything,
   applyChecked,
+  canWriteAnything,
+  canWriteEverything,
   encodeMessage,
   encodeSyncStep1,
-  type WritePermissions,
+  type TablePermissions,
 } from '../src/internal.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
 import {
   canIntegrate,
   createIncompleteTracker,
   dropIfOverflowing,
-  hasPartialRights,
   isIntegrated,
   needsOf,
   pendingStateOf,
@@ -30,10 +30,11 @@ const maxNoticesPerUpdate = 10
 
 /** What the updates of one session may do, and where they go. */
 export interface UpdateRights {
-  /** False for a read-only connection: its updates are refused with a FORBIDDEN notice (S50). */
-  readonly canWrite: boolean
-  /** What a writer may change (docs/semantics.md S80–S87); default: everything. */
-  readonly permissions?: WritePermissions
+  /**
+   * What the connection may do now (it may change while it is open, S76): without a write
+   * right its updates are refused with a FORBIDDEN notice (S50); a writer's go through S80–S87.
+   */
+  readonly permissions: TablePermissions
   readonly guard?: ConnectionGuard | undefined
 }
 
@@ -59,7 +60,6 @@ export function createIncomingUpdates(
   context: { metrics: Metrics; budget: UpdateBudget },
 ): IncomingUpdates {
   const { metrics } = context
-  const permissions = rights.permissions ?? allowEverything
   // This connection's updates that Yjs keeps pending, and the saved requests waiting for them.
   let incomplete: IncompleteTracker | undefined
   // S34: the saved requests held until a partial-rights writer's next sync step 2 re-sends the
@@ -76,12 +76,13 @@ export function createIncomingUpdates(
     const shape = checkUpdate(update, context.budget)
     if (shape.structs === 0 && shape.deleteRanges === 0) return
     metrics.updatesReceived.inc()
-    if (!rights.canWrite) {
+    const { permissions } = rights
+    if (!canWriteAnything(permissions)) {
       metrics.error('FORBIDDEN')
       notify('FORBIDDEN', `table "${room.name}" is read-only for you`)
       return
     }
-    const isPartial = hasPartialRights(permissions)
+    const isPartial = !canWriteEverything(permissions)
     // S34: a partial-rights writer's update is applied whole or not at all.
     if (isPartial && !canIntegrate(room.doc, shape)) {
       askAgain()

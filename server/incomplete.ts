@@ -3,7 +3,6 @@
 // and the saved(n) requests of one connection that wait for it. Pure bookkeeping over Yjs.
 import * as Y from 'yjs'
 import { TesseraError } from '../src/index.js'
-import type { WritePermissions } from '../src/internal.js'
 import type { UpdateShape } from './update-check.js'
 
 /**
@@ -30,12 +29,6 @@ export function dropIfOverflowing(doc: Y.Doc): TesseraError | undefined {
     'INCOMPLETE_UPDATE',
     `over ${maxIncompleteBytes} bytes wait for changes the server lacks; send those first`,
   )
-}
-
-/** True when some write is not allowed: such a connection's waiting content is dropped (S34). */
-export function hasPartialRights(permissions: WritePermissions): boolean {
-  const { canInsertRows, canUpdateRows, canDeleteRows, canChangeSchema } = permissions
-  return !(canInsertRows && canUpdateRows && canDeleteRows && canChangeSchema)
 }
 
 /**

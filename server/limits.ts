@@ -30,6 +30,11 @@ export interface ConnectionLimits {
   receive(bytes: number, isOpen: boolean): TesseraError | undefined
   /** True once the socket's unsent bytes exceed `maxBufferedBytes` (it is counted once). */
   isSlow(bufferedBytes: number): boolean
+  /**
+   * True when a presence message of `messageBytes` may be sent: it keeps the unsent bytes
+   * under half of `maxBufferedBytes`, so presence alone never makes a reader slow (S72).
+   */
+  canSendPresence(bufferedBytes: number, messageBytes: number): boolean
   /** The connection finished opening (authenticated, room loaded). */
   opened(): void
   /** The socket closed; frees its place. Idempotent. */
@@ -135,6 +140,7 @@ export function createLimits(
           count('slow_consumer')
           return true
         },
+        canSendPresence: (buffered, size) => buffered + size <= options.maxBufferedBytes / 2,
         opened() {
           if (isPending) pending--
           isPending = false

@@ -3,9 +3,10 @@
 // its URL, and on SIGINT/SIGTERM flushes every table and closes cleanly.
 import { readFileSync } from 'node:fs'
 import { isTesseraError } from '../src/index.js'
-import { signTokenCommand } from './access/token-command.js'
+import { createSqliteRevocationList } from './adapters/sqlite-revocation-list.js'
 import { readCliOptions, usage } from './cli-options.js'
 import { createServer } from './create-server.js'
+import { signTokenCommand } from './token-command.js'
 
 const fail = (error: unknown): never => {
   console.error(isTesseraError(error) ? `tessera: ${error.message}` : error)
@@ -22,6 +23,16 @@ const main = async (): Promise<void> => {
   }
   if (command.command === 'token') {
     console.log(await signTokenCommand(command))
+    return
+  }
+  if (command.command === 'revoke') {
+    // S75: a running server on this database reads the revocation within a second or so.
+    const list = createSqliteRevocationList({ path: command.dbPath })
+    const revoked = await list.add({ kind: command.kind, id: command.id, atMs: Date.now() })
+    await list.close()
+    console.log(
+      `revoked ${command.kind === 'token' ? 'token' : 'every token until now of user'} ${command.id} in ${command.dbPath} (#${revoked.seq}); open connections close within seconds`,
+    )
     return
   }
   const server = await createServer({ ...command.options, logger: console })

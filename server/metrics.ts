@@ -16,6 +16,8 @@ export interface Metrics {
   readonly bytesPersisted: Counter
   readonly persistSeconds: Histogram
   readonly compactions: Counter
+  /** Presence messages not sent to a connection whose send buffer was filling (S72). */
+  readonly presenceDropped: Counter
   /** Sync requests merged into a pending answer or held by the answer budget (S88). */
   readonly syncAnswersDelayed: Counter
   /** Counts one error by its code. */
@@ -83,6 +85,11 @@ export function createMetrics(): Metrics {
     compactions: new Counter({
       name: 'tessera_compactions_total',
       help: 'Compactions of a table log into its snapshot.',
+      registers,
+    }),
+    presenceDropped: new Counter({
+      name: 'tessera_presence_dropped_total',
+      help: 'Presence messages not sent to a connection whose send buffer was filling.',
       registers,
     }),
     syncAnswersDelayed: new Counter({

@@ -3,14 +3,8 @@
 import type { IncomingMessage } from 'node:http'
 import { TesseraError, type Store } from '../src/index.js'
 import { parseRules, type Rules } from './access/rules.js'
-import { createTokenVerifier, type TokenOptions } from './access/tokens.js'
-
-/** Where the server reports what it does; `main.ts` passes the console. Library code never logs. */
-export interface Logger {
-  info(message: string): void
-  warn(message: string): void
-  error(message: string, error?: unknown): void
-}
+import { checkTokenOptions, type TokenOptions } from './access/tokens.js'
+import { silentLogger, type Logger } from './logger.js'
 
 /** What `authenticate` resolves to: anything the app uses to identify the caller. */
 export type User = unknown
@@ -68,6 +62,13 @@ export interface ServerOptions {
   auth?: TokenOptions
   /** Per-table access rules (docs/security.md); default: none, so the default rule applies to every table. */
   rules?: Rules
+  /**
+   * A JSON file holding the rules instead (same shape as `rules`): read at start and watched,
+   * so a change applies to new and open connections without a restart (S76).
+   */
+  rulesPath?: string
+  /** Roles that may revoke anyone's tokens (`POST /auth/revocations`); default `["admin"]`. */
+  adminRoles?: readonly string[]
   /** Keep audit log entries this long; default 90 days. */
   auditRetentionMs?: number
   /** Allow listening on a non-loopback host without auth (and dev login there); default false. */
@@ -84,6 +85,12 @@ export interface ServerOptions {
   maxBytesPerSecond?: number
   /** Unsent bytes a connection may hold before it is closed as a slow reader; default 8 MiB (4408). */
   maxBufferedBytes?: number
+  /**
+   * Largest presence (awareness) state relayed, in bytes of its JSON; default 4 KiB. A larger
+   * state is dropped and its sender gets a MESSAGE_TOO_LARGE notice (S71). At most a quarter
+   * of maxBufferedBytes.
+   */
+  maxPresenceBytes?: number
   /** Most open connections from one IP address; default 1,000. More: 4429. */
   maxConnectionsPerIp?: number
   /** Most connections still opening (authenticating, loading) at once; default 1,000. More: 4429. */
@@ -101,28 +108,20 @@ export interface ServerOptions {
   onError?: (error: TesseraError) => void
 }
 
-/** Options with every default filled in. */
-export type ResolvedServerOptions = Required<
-  Omit<
-    ServerOptions,
-    | 'store'
-    | 'authenticate'
-    | 'authorize'
-    | 'logger'
-    | 'onError'
-    | 'auth'
-    | 'postgresUrl'
-    | 'redisUrl'
-  >
-> &
-  Pick<
-    ServerOptions,
-    'store' | 'authenticate' | 'authorize' | 'onError' | 'auth' | 'postgresUrl' | 'redisUrl'
-  > & {
-    logger: Logger
-  }
+/** Options without a default. */
+type UndefaultedKey =
+  | 'store'
+  | 'authenticate'
+  | 'authorize'
+  | 'onError'
+  | 'auth'
+  | 'rulesPath'
+  | 'postgresUrl'
+  | 'redisUrl'
 
-const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined }
+/** Options with every default filled in. */
+export type ResolvedServerOptions = Required<Omit<ServerOptions, UndefaultedKey | 'logger'>> &
+  Pick<ServerOptions, UndefaultedKey> & { logger: Logger }
 
 export const defaultOptions = {
   host: '127.0.0.1',
@@ -136,6 +135,7 @@ export const defaultOptions = {
   idleUnloadMs: 30_000,
   canCreateTables: true,
   rules: {},
+  adminRoles: ['admin'],
   auditRetentionMs: 90 * 24 * 60 * 60 * 1000,
   isInsecure: false,
   devLogin: false,
@@ -144,6 +144,7 @@ export const defaultOptions = {
   maxMessagesPerSecond: 1000,
   maxBytesPerSecond: 32 * 1024 * 1024,
   maxBufferedBytes: 8 * 1024 * 1024,
+  maxPresenceBytes: 4 * 1024,
   maxConnectionsPerIp: 1000,
   maxPendingConnections: 1000,
   maxPendingBytes: 1024 * 1024,
@@ -190,9 +191,14 @@ const checks: Record<keyof ServerOptions, Check> = {
     typeof value === 'object' && value !== null && 'error' in value ? undefined : 'a Logger',
   auth: (value) =>
     checkThrows(() => {
-      checkAuth(value)
+      checkTokenOptions(value)
     }),
   rules: (value) => checkThrows(() => parseRules(value)),
+  rulesPath: text,
+  adminRoles: (value) =>
+    Array.isArray(value) && value.every((role) => typeof role === 'string' && role !== '')
+      ? undefined
+      : 'a list of role names',
   auditRetentionMs: integer(1),
   isInsecure: flag,
   devLogin: flag,
@@ -201,6 +207,7 @@ const checks: Record<keyof ServerOptions, Check> = {
   maxMessagesPerSecond: integer(1),
   maxBytesPerSecond: integer(1024),
   maxBufferedBytes: integer(1024),
+  maxPresenceBytes: integer(64),
   maxConnectionsPerIp: integer(1),
   maxPendingConnections: integer(1),
   maxPendingBytes: integer(1024),
@@ -218,26 +225,24 @@ function checkThrows(parse: () => unknown): string | undefined {
   }
 }
 
-const authKeys = ['secret', 'issuer', 'audience']
-function checkAuth(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TesseraError('INVALID_ARGUMENT', 'expected { secret, issuer?, audience? }')
-  }
-  const unknownKey = Object.keys(value).find((key) => !authKeys.includes(key))
-  if (unknownKey !== undefined) {
-    throw new TesseraError(
-      'INVALID_ARGUMENT',
-      `unknown key auth.${unknownKey}; expected ${authKeys.join(', ')}`,
-    )
-  }
-  for (const key of ['issuer', 'audience'] as const) {
-    const field = (value as TokenOptions)[key]
-    if (field !== undefined && (typeof field !== 'string' || field === '')) {
-      throw new TesseraError('INVALID_ARGUMENT', `auth.${key} must be a non-empty string`)
-    }
-  }
-  createTokenVerifier(value as TokenOptions)
-}
+/** Combinations of options that make no sense, and what to do instead. */
+const exclusions: [(options: ServerOptions) => boolean, string][] = [
+  [
+    (options) =>
+      options.redisUrl !== undefined &&
+      options.postgresUrl === undefined &&
+      options.store === undefined,
+    'redisUrl relays updates between nodes that share one store; give postgresUrl (--postgres) too',
+  ],
+  [
+    (options) => options.postgresUrl !== undefined && options.store !== undefined,
+    'give either store or postgresUrl, not both',
+  ],
+  [
+    (options) => options.rules !== undefined && options.rulesPath !== undefined,
+    'rules and rulesPath exclude each other: give the rules inline or as a file',
+  ],
+]
 
 /** Options whose values are never echoed in an error message. */
 const secretKeys = new Set(['auth', 'postgresUrl', 'redisUrl'])
@@ -269,24 +274,23 @@ export function parseServerOptions(
       )
     }
   }
-  if (
-    options.redisUrl !== undefined &&
-    options.postgresUrl === undefined &&
-    options.store === undefined
-  ) {
-    throw new TesseraError(
-      'INVALID_ARGUMENT',
-      'createServer: redisUrl relays updates between nodes that share one store; give postgresUrl (--postgres) too',
-    )
-  }
-  if (options.postgresUrl !== undefined && options.store !== undefined) {
-    throw new TesseraError(
-      'INVALID_ARGUMENT',
-      'createServer: give either store or postgresUrl, not both',
-    )
+  for (const [isWrong, message] of exclusions) {
+    if (isWrong(options)) throw new TesseraError('INVALID_ARGUMENT', `createServer: ${message}`)
   }
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),
   )
-  return { ...defaultOptions, staticDir: defaultStaticDir, logger: silent, ...defined }
+  const resolved = {
+    ...defaultOptions,
+    staticDir: defaultStaticDir,
+    logger: silentLogger,
+    ...defined,
+  }
+  if (resolved.maxPresenceBytes > resolved.maxBufferedBytes / 4) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `createServer: option maxPresenceBytes (${resolved.maxPresenceBytes}) must be at most a quarter of maxBufferedBytes (${resolved.maxBufferedBytes}); lower it or raise maxBufferedBytes`,
+    )
+  }
+  return resolved
 }

@@ -16,6 +16,8 @@ import type { Cluster, RoomLink } from './cluster/cluster.js'
 /** A connection's sync session as a room sees it. */
 export interface Peer {
   send(message: Uint8Array): void
+  /** Sends presence, which is dropped while the connection's send buffer fills up (S72). */
+  sendPresence(message: Uint8Array): void
   close(code: number, reason: string): void
   /** Awareness client ids this connection announced (removed when it leaves). */
   readonly awarenessIds: Set<number>
@@ -183,9 +185,9 @@ function createRoom(
       for (const id of removed) from.awarenessIds.delete(id)
     }
     const message = encodeAwarenessStates(awareness, [...added, ...updated, ...removed])
-    // S62: the sender gets its own presence back too, as from the y-websocket server: a stock
-    // provider alone on a table hears nothing else, and its watchdog closes after 30 s of silence.
-    for (const peer of peers) peer.send(message)
+    // The sender's session echoes its own presence itself (S62), with the sender's own clocks:
+    // this message carries the room's clocks (S70), which would make it send its state again.
+    for (const peer of peers) if (peer !== from) peer.sendPresence(message)
     return message
   }
 

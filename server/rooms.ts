@@ -4,7 +4,7 @@ import { TesseraError, type Store } from '../src/index.js'
 import { CloseCode } from '../src/internal.js'
 import type { Cluster } from './cluster/cluster.js'
 import type { Metrics } from './metrics.js'
-import type { Logger } from './options.js'
+import type { Logger } from './logger.js'
 import { loadRoom, type Room, type RoomContext } from './room.js'
 
 export interface Rooms {

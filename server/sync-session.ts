@@ -1,21 +1,22 @@
 // One connection's sync session with one room: the greeting, message dispatch, sync replies
-// that wait for durability, presence, permissions and the token's expiry. Sends and closes
-// through a link; knows nothing about sockets or transports (docs/protocol.md §7).
+// that wait for durability, presence, and permissions that change or end while it is open.
+// Sends and closes through a link; knows nothing about sockets or transports (docs/protocol.md §7).
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { TesseraError } from '../src/index.js'
 import {
-  allowEverything,
-  CloseCode,
+  allPermissions,
+  closeCodeOf,
   encodeAwarenessStates,
   encodeMessage,
   encodeSyncStep1,
+  type TablePermissions,
   type WireMessage,
-  type WritePermissions,
 } from '../src/internal.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
-import { tablePermissions } from './access/rules.js'
+import type { GrantChange } from './access/live-grants.js'
 import { answersFor, type AnswerBudgetOptions } from './answer-budget.js'
+import { encodeAwarenessChunks } from './awareness-chunks.js'
 import { createIncomingUpdates } from './incoming-updates.js'
 import type { Metrics } from './metrics.js'
 import type { Peer, Room } from './room.js'
@@ -24,17 +25,20 @@ import type { UpdateBudget } from './update-check.js'
 /** What a connection serves once access is checked and the room is loaded. */
 export interface SessionGrant {
   room: Room
-  /** False for a read-only connection: its updates are refused with a FORBIDDEN notice. */
-  canWrite: boolean
-  /** What a writer may change (docs/semantics.md S80–S87); default: everything. */
-  permissions?: WritePermissions
-  /** Token expiry, presence stamping and audit (docs/security.md); default: none. */
+  /**
+   * What the connection may do (docs/semantics.md S50, S80–S87): without a write right its
+   * updates are refused with a FORBIDDEN notice. Default: everything.
+   */
+  permissions?: TablePermissions
+  /** Expiry, revocation and rule changes, presence stamping and audit (docs/security.md). */
   guard?: ConnectionGuard
 }
 
 /** How a session reaches its connection. */
 export interface SessionLink {
   send(message: Uint8Array): void
+  /** Sends presence, dropped while the connection's send buffer fills up (S72). */
+  sendPresence(message: Uint8Array): void
   close(code: number, reason: string): void
 }
 
@@ -49,25 +53,8 @@ export interface SyncSession {
   end(): void
 }
 
-/** Longest delay setTimeout takes (about 24.8 days); longer waits re-arm the timer. */
-const maxTimerMs = 2 ** 31 - 1
-
-/** Runs `run` at `atMs` (ms since 1970; never when undefined); returns the cancel function. */
-function atTime(atMs: number | undefined, run: () => void): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const arm = (): void => {
-    if (atMs === undefined) return
-    const remainingMs = atMs - Date.now()
-    timer =
-      remainingMs > maxTimerMs
-        ? setTimeout(arm, maxTimerMs)
-        : setTimeout(run, Math.max(0, remainingMs))
-  }
-  arm()
-  return () => {
-    clearTimeout(timer)
-  }
-}
+/** About how many bytes of presence one greeting message carries. */
+const presenceChunkBytes = 64 * 1024
 
 /**
  * Joins `grant.room` and greets the client as the y-websocket server does: the server's state
@@ -79,7 +66,9 @@ export function openSyncSession(
   context: { metrics: Metrics; budget: UpdateBudget; answerBudget: AnswerBudgetOptions },
 ): SyncSession {
   const { room, guard } = grant
-  const permissions = grant.permissions ?? allowEverything
+  let permissions = grant.permissions ?? allPermissions
+  // A Tessera client asks for its permissions; only it is told when they change (S76).
+  let hasAskedPermissions = false
   let hasEnded = false
   const peer: Peer = {
     awarenessIds: new Set(),
@@ -89,16 +78,20 @@ export function openSyncSession(
     send: (message) => {
       link.send(message)
     },
+    sendPresence: (message) => {
+      link.sendPresence(message)
+    },
     close: (code, reason) => {
       link.close(code, reason)
     },
   }
-  const updates = createIncomingUpdates(
-    room,
-    peer,
-    { canWrite: grant.canWrite, permissions, guard },
-    context,
-  )
+  const rights = {
+    get permissions() {
+      return permissions
+    },
+    guard,
+  }
+  const updates = createIncomingUpdates(room, peer, rights, context)
 
   // S88: sync answers wait until what they carry is committed (persist, then send), merge while
   // one is pending, and are budgeted by the bytes they make the server send; meanwhile
@@ -113,20 +106,42 @@ export function openSyncSession(
   })
 
   const receivePresence = (received: Uint8Array): void => {
-    // S52–S53: presence carries the connection's own identity, never another's.
+    // S52–S53, S70–S71: presence carries the connection's own identity, never another's.
     const update = guard === undefined ? received : guard.filterPresence(received, room, peer)
-    if (update !== undefined) awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer)
+    if (update === undefined) return
+    awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer)
+    // S62: the sender hears its presence back, with its own clocks, which it ignores; the
+    // room's clocks (S70) would make it send its state again, and again.
+    peer.sendPresence(encodeMessage({ type: 'awareness', update: received }))
+  }
+
+  /** The room's presence but this connection's own, in chunks that stop when its buffer fills. */
+  const sendPresenceOfOthers = (isAnswer: boolean): void => {
+    const others = [...room.awareness.getStates().keys()].filter((id) => !peer.awarenessIds.has(id))
+    const chunks = encodeAwarenessChunks(room.awareness, others, presenceChunkBytes)
+    // An answer to queryAwareness is sent even when empty: it is how a client probes (S62).
+    if (chunks.length === 0 && isAnswer) chunks.push(encodeAwarenessStates(room.awareness, []))
+    for (const message of chunks) peer.sendPresence(message)
+  }
+
+  /**
+   * S51, S75, S76: an expired or revoked token, or withdrawn read, closes the connection; new
+   * permissions apply to the next update, and a Tessera client is told.
+   */
+  const onGrantChange = (change: GrantChange): void => {
+    if (change.type === 'end') {
+      context.metrics.error(change.error.code)
+      peer.close(closeCodeOf(change.error.code), change.error.message)
+      return
+    }
+    permissions = change.permissions
+    if (hasAskedPermissions) peer.send(encodeMessage({ type: 'permissions', permissions }))
   }
 
   room.join(peer)
-  // S51: a connection lives no longer than its token; the client reconnects with a new one.
-  const cancelExpiry = atTime(guard?.expiresAtMs, () => {
-    context.metrics.error('UNAUTHORIZED')
-    peer.close(CloseCode.Unauthorized, 'the token expired; reconnect with a new token')
-  })
+  const stopWatching = guard?.watch(onGrantChange)
   peer.send(encodeSyncStep1(room.doc))
-  const states = [...room.awareness.getStates().keys()]
-  if (states.length > 0) peer.send(encodeAwarenessStates(room.awareness, states))
+  sendPresenceOfOthers(false)
 
   return {
     receive(message) {
@@ -143,14 +158,13 @@ export function openSyncSession(
           receivePresence(message.update)
           return
         case 'query-awareness':
-          peer.send(encodeAwarenessStates(room.awareness, [...room.awareness.getStates().keys()]))
+          sendPresenceOfOthers(true)
           return
-        case 'permissions-request': {
+        case 'permissions-request':
           // S57: a Tessera client asks what it may do; stock y-websocket clients never ask.
-          const answer = tablePermissions(grant.canWrite, permissions)
-          peer.send(encodeMessage({ type: 'permissions', permissions: answer }))
+          hasAskedPermissions = true
+          peer.send(encodeMessage({ type: 'permissions', permissions }))
           return
-        }
         case 'saved':
           updates.requestSaved(message.requestId)
           return
@@ -167,7 +181,7 @@ export function openSyncSession(
     end() {
       if (hasEnded) return
       hasEnded = true
-      cancelExpiry()
+      stopWatching?.()
       answers.dispose()
       updates.dispose()
       room.leave(peer)

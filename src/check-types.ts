@@ -1,16 +1,9 @@
-// The types the server's update checks share (docs/semantics.md S80–S87): a writer's rights,
-// what a check refused, what an accepted update did, and the context of one check. Types only.
+// The types the server's update checks share (docs/semantics.md S80–S87): what a check
+// refused, what an accepted update did, and the context of one check. Types only.
 import type * as Y from 'yjs'
 import type { ColumnId, RowId } from './ids.js'
 import type { TableMaps } from './layout.js'
-
-/** What a writer may do to a table's rows and schema. */
-export interface WritePermissions {
-  canInsertRows: boolean
-  canUpdateRows: boolean
-  canDeleteRows: boolean
-  canChangeSchema: boolean
-}
+import type { TablePermissions } from './permissions.js'
 
 /** Something an update tried that was undone; sent back to the writer. */
 export interface Violation {
@@ -45,7 +38,7 @@ export interface AppliedUpdate {
 export interface CheckContext {
   readonly transaction: Y.Transaction
   readonly maps: TableMaps
-  readonly permissions: WritePermissions
+  readonly permissions: TablePermissions
   /** The table's name: the one metadata value a writer without admin may fill in. */
   readonly tableName: string | undefined
   readonly result: AppliedUpdate

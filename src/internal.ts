@@ -10,7 +10,6 @@ export {
   encodeAwarenessStates,
 } from './wire/messages.js'
 export type { WireMessage, WireMessageType } from './wire/messages.js'
-export type { TablePermissions } from './wire/permissions.js'
 export { CloseCode, closeCodeOf, closeMeaningOf, cutCloseReason } from './wire/close-codes.js'
 export type { CloseMeaning } from './wire/close-codes.js'
 export type { Transport, TransportClose, TransportEvents } from './ports/transport.js'
@@ -19,7 +18,21 @@ export type { TransportBase, TransportChannel } from './ports/transport-base.js'
 export { createMemoryTransportPair } from './ports/memory-transport.js'
 export type { MemoryTransportPair, MemoryTransportOptions } from './ports/memory-transport.js'
 export { remoteContent } from './row-state.js'
-export { applyChecked, allowEverything } from './validation.js'
-export type { WritePermissions, Violation, AppliedUpdate } from './validation.js'
+export { applyChecked } from './validation.js'
+export type { Violation, AppliedUpdate } from './validation.js'
+export {
+  rights,
+  rightKeys,
+  grant,
+  allPermissions,
+  noPermissions,
+  allows,
+  canWriteAnything,
+  canWriteEverything,
+  rightsOf,
+  isSamePermissions,
+  verbOf,
+} from './permissions.js'
+export type { Right, Operation, TablePermissions } from './permissions.js'
 export { parseQuery } from './query/parse-query.js'
 export { evaluateQuery } from './query/query-match.js'

@@ -20,7 +20,7 @@ const isType = (value: unknown): boolean => value instanceof Y.AbstractType
  */
 export function removeStrays(context: CheckContext): void {
   const { maps, transaction } = context
-  if (context.permissions.canChangeSchema) return
+  if (context.permissions.canAdminister) return
   const leaves = new Set<unknown>([maps.meta, maps.rows, maps.cells])
   const removed = deleteCreated(transaction, (item) => {
     if (item.parentSub === null) return false
@@ -46,7 +46,7 @@ function isMetaChangeAllowed(
   before: unknown,
   after: unknown,
 ): boolean {
-  const isAdmin = context.permissions.canChangeSchema
+  const isAdmin = context.permissions.canAdminister
   // Every new copy of a table writes these two when they are missing (createTable).
   if (before === undefined && key === 'formatVersion' && after === formatVersion) return true
   if (before === undefined && key === 'name' && after === context.tableName) return true
@@ -76,8 +76,8 @@ export function checkMeta(context: CheckContext): void {
     if (before === undefined) maps.meta.delete(key)
     else maps.meta.set(key, before)
     context.result.violations.push({
-      code: permissions.canChangeSchema ? 'SCHEMA_VIOLATION' : 'FORBIDDEN',
-      message: permissions.canChangeSchema
+      code: permissions.canAdminister ? 'SCHEMA_VIOLATION' : 'FORBIDDEN',
+      message: permissions.canAdminister
         ? `metadata "${key}" cannot be ${JSON.stringify(after) ?? 'deleted'}; the change was undone`
         : `changing the table's metadata ("${key}") needs the admin permission; the change was undone`,
     })
@@ -168,13 +168,13 @@ export function checkColumns(context: CheckContext): boolean {
     if (afterValue instanceof Y.Map) removeTypeFields(context, id, afterValue as Y.Map<unknown>)
     const after = entryOf(afterValue, () => new Map((afterValue as Y.Map<unknown>).entries()))
     if (isSameEntry(before, after)) continue
-    if (permissions.canChangeSchema && after.kind === 'column') {
+    if (permissions.canAdminister && after.kind === 'column') {
       isChanged = true
       continue
     }
     restoreColumn(maps, id, before)
     context.result.violations.push(
-      permissions.canChangeSchema
+      permissions.canAdminister
         ? {
             code: 'SCHEMA_VIOLATION',
             message: `column "${id}" cannot be deleted or replaced (set its "removed" field instead); it was restored`,

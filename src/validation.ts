@@ -4,26 +4,20 @@
 // by the sync server; pure Yjs, no I/O.
 import * as Y from 'yjs'
 import { tableMaps, type TableMaps } from './layout.js'
+import type { TablePermissions } from './permissions.js'
 import { checkOverrides } from './override-check.js'
 import { checkRows, type ColumnTypes } from './row-check.js'
 import { remoteContent } from './row-state.js'
 import { checkColumns, checkMeta, removeStrays } from './schema-check.js'
 import { columnTypes, type ColumnType } from './schema.js'
-import type { AppliedUpdate, CheckContext, WritePermissions } from './check-types.js'
+import type { AppliedUpdate, CheckContext } from './check-types.js'
 
-export type { AppliedUpdate, Violation, WritePermissions } from './check-types.js'
+export type { AppliedUpdate, Violation } from './check-types.js'
 
 /** Options of `applyChecked`. */
 export interface CheckOptions {
   /** The table's name: a writer without admin may write it as the name when the table has none. */
   tableName?: string
-}
-
-export const allowEverything: WritePermissions = {
-  canInsertRows: true,
-  canUpdateRows: true,
-  canDeleteRows: true,
-  canChangeSchema: true,
 }
 
 /**
@@ -36,7 +30,7 @@ export function applyChecked(
   doc: Y.Doc,
   update: Uint8Array,
   origin: unknown,
-  permissions: WritePermissions,
+  permissions: TablePermissions,
   options: CheckOptions = {},
 ): AppliedUpdate {
   const maps = tableMaps(doc)

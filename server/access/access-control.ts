@@ -1,10 +1,10 @@
 // Who a request is (a verified token, or a custom `authenticate` hook) and what it may do with a
 // table (the config's rules, or a custom `authorize` hook). Knows nothing about rooms or sockets.
 import type { IncomingMessage } from 'node:http'
-import { TesseraError } from '../../src/index.js'
-import type { ResolvedServerOptions } from '../options.js'
-import { accessFor, type Access } from './rules.js'
-import { createTokenVerifier, type TokenVerifier, type User } from './tokens.js'
+import { TesseraError, type TablePermissions } from '../../src/index.js'
+import { allPermissions, grant, noPermissions } from '../../src/internal.js'
+import { accessFor, parseRules, type RuleSet, type Rules } from './rules.js'
+import { createTokenVerifier, type TokenOptions, type TokenVerifier, type User } from './tokens.js'
 
 /** The caller of one request or connection. */
 export interface Caller {
@@ -20,11 +20,18 @@ export interface AccessControl {
   readonly isAuthEnabled: boolean
   /** The token verifier (and signer) when `auth` is configured. */
   readonly verifier: TokenVerifier | undefined
-  /** @throws UNAUTHORIZED for a token that is expired, badly signed or malformed */
+  /** @throws UNAUTHORIZED for a token that is expired, revoked, badly signed or malformed */
   identify(request: IncomingMessage): Promise<Caller>
   /** What `caller` may do with `table`. */
-  accessFor(caller: Caller, table: string): Promise<Access>
+  accessFor(caller: Caller, table: string): Promise<TablePermissions>
+  /** The error for a caller whose token was revoked since it was identified (S75), if it was. */
+  revocationOf(caller: Caller): TesseraError | undefined
+  /** Replaces the rules (a reload of the rules file, S76); later checks use the new ones. */
+  setRules(rules: RuleSet): void
 }
+
+const revoked = (): TesseraError =>
+  new TesseraError('UNAUTHORIZED', 'the token was revoked; sign in again for a new one')
 
 /** The user id written to the audit log and stamped on presence: null for anonymous callers. */
 export function callerId(caller: Caller): string | null {
@@ -45,29 +52,29 @@ export function tokenOf(request: IncomingMessage): string | undefined {
   return query ?? undefined
 }
 
-const full: Access = {
-  canRead: true,
-  canInsertRows: true,
-  canUpdateRows: true,
-  canDeleteRows: true,
-  canChangeSchema: true,
-  canAdminister: true,
-}
-const none: Access = {
-  canRead: false,
-  canInsertRows: false,
-  canUpdateRows: false,
-  canDeleteRows: false,
-  canChangeSchema: false,
-  canAdminister: false,
+/** The server options access control reads (docs/security.md). */
+export interface AccessControlOptions {
+  auth?: TokenOptions | undefined
+  rules: Rules
+  authenticate?: ((request: IncomingMessage) => unknown) | undefined
+  authorize?:
+    | ((user: unknown, table: string, access: 'read' | 'write') => boolean | Promise<boolean>)
+    | undefined
 }
 
-/** Builds the access control of a server from its resolved options. */
+/**
+ * Builds the access control of a server from its resolved options; `isRevoked` says which
+ * verified tokens were revoked (default: none).
+ */
 export function createAccessControl(
-  options: Pick<ResolvedServerOptions, 'auth' | 'rules' | 'authenticate' | 'authorize'>,
+  options: AccessControlOptions,
+  isRevoked: (user: User) => boolean = () => false,
 ): AccessControl {
   const verifier = options.auth === undefined ? undefined : createTokenVerifier(options.auth)
-  const { authenticate, authorize, rules } = options
+  const { authenticate, authorize } = options
+  let rules = parseRules(options.rules)
+  const revocationOf = (caller: Caller): TesseraError | undefined =>
+    caller.user !== null && isRevoked(caller.user) ? revoked() : undefined
   const isAuthEnabled = verifier !== undefined || authenticate !== undefined
   return {
     isAuthEnabled,
@@ -78,6 +85,7 @@ export function createAccessControl(
       // expired token learns it now instead of silently acting as `public`.
       const user =
         verifier === undefined || token === undefined ? null : await verifier.verify(token)
+      if (user !== null && isRevoked(user)) throw revoked()
       let appUser: unknown
       try {
         appUser = authenticate === undefined ? undefined : await authenticate(request)
@@ -94,8 +102,12 @@ export function createAccessControl(
         return accessFor(rules, table, caller.user, verifier !== undefined)
       }
       const who = authenticate === undefined ? caller.user : caller.appUser
-      if (await authorize(who, table, 'write')) return full
-      return (await authorize(who, table, 'read')) ? { ...none, canRead: true } : none
+      if (await authorize(who, table, 'write')) return allPermissions
+      return (await authorize(who, table, 'read')) ? grant(['read']) : noPermissions
+    },
+    revocationOf,
+    setRules(next) {
+      rules = next
     },
   }
 }

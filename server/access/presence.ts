@@ -4,25 +4,29 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { TesseraError } from '../../src/index.js'
 
-/** Whose presence a connection may publish. */
+/** Whose presence a connection may publish, and how much. */
 export interface PresenceStamp {
   /**
    * The connection's verified user; null for an anonymous caller. Undefined when auth is off:
    * nobody is verified, so `user` fields are relayed as sent.
    */
   readonly user: { readonly id: string; readonly name: string } | null | undefined
-  /** True when another connection of the room announced this awareness client id. */
-  isOwnedElsewhere(clientId: number): boolean
+  /** The largest state accepted, in bytes of its JSON (S71). */
+  readonly maxStateBytes: number
+  /** True when the connection may publish the state of `clientId` (S53, S70); may claim it. */
+  admit(clientId: number): boolean
+  /** The clock the room holds for `clientId` (0 for none): a kept state gets the next one. */
+  clockOf(clientId: number): number
 }
 
 /** What `stampPresence` kept. */
 export interface StampedPresence {
   /** The awareness update to apply; undefined when nothing is left. */
   readonly update: Uint8Array | undefined
-  /** States dropped because they belong to another connection. */
+  /** States dropped because their client id belongs to another connection or user. */
   readonly dropped: number
-  /** States whose `user` fields were overwritten with the connection's identity. */
-  readonly stamped: number
+  /** States dropped because they are larger than `maxStateBytes`, with their size. */
+  readonly oversized: readonly { readonly clientId: number; readonly bytes: number }[]
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -31,36 +35,37 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /**
  * Rewrites an awareness update (y-protocols: varUint count, then per client varUint id, varUint
  * clock, varString JSON state) so that every state's `user.id` and `user.name` are the
- * connection's own (S52), and drops states of client ids another connection owns (S53).
+ * connection's own (S52); drops states of client ids it may not publish (S53, S70) and states
+ * over the size limit (S71). Kept states get the room's next clock for their id: the server is
+ * the only relay, so its clocks order them for every receiver, and a client that reconnects
+ * with its old clock (as y-websocket's provider does) is shown again at once.
  * @throws PROTOCOL_ERROR for bytes that are not an awareness update
  */
 export function stampPresence(update: Uint8Array, stamp: PresenceStamp): StampedPresence {
   const entries: { clientId: number; clock: number; state: string }[] = []
+  const oversized: { clientId: number; bytes: number }[] = []
   let dropped = 0
-  let stamped = 0
   try {
     const decoder = decoding.createDecoder(update)
     const count = decoding.readVarUint(decoder)
     for (let index = 0; index < count; index++) {
       const clientId = decoding.readVarUint(decoder)
-      const clock = decoding.readVarUint(decoder)
+      decoding.readVarUint(decoder)
       const json = decoding.readVarString(decoder)
-      if (stamp.isOwnedElsewhere(clientId)) {
-        dropped++
-        continue
+      const bytes = Buffer.byteLength(json)
+      if (bytes > stamp.maxStateBytes) oversized.push({ clientId, bytes })
+      else if (!stamp.admit(clientId)) dropped++
+      else {
+        const state = stampState(JSON.parse(json), stamp.user, clientId) ?? json
+        entries.push({ clientId, clock: stamp.clockOf(clientId) + 1, state })
       }
-      const state: unknown = JSON.parse(json)
-      const rewritten = stampState(state, stamp.user, clientId)
-      if (rewritten !== undefined) stamped++
-      entries.push({ clientId, clock, state: rewritten ?? json })
     }
   } catch (cause) {
     throw new TesseraError('PROTOCOL_ERROR', `malformed awareness update: ${String(cause)}`, {
       cause,
     })
   }
-  if (entries.length === 0) return { update: undefined, dropped, stamped }
-  if (dropped === 0 && stamped === 0) return { update, dropped, stamped }
+  if (entries.length === 0) return { update: undefined, dropped, oversized }
   const encoder = encoding.createEncoder()
   encoding.writeVarUint(encoder, entries.length)
   for (const entry of entries) {
@@ -68,7 +73,7 @@ export function stampPresence(update: Uint8Array, stamp: PresenceStamp): Stamped
     encoding.writeVarUint(encoder, entry.clock)
     encoding.writeVarString(encoder, entry.state)
   }
-  return { update: encoding.toUint8Array(encoder), dropped, stamped }
+  return { update: encoding.toUint8Array(encoder), dropped, oversized }
 }
 
 /** The id an anonymous caller's presence gets: never a token's user id (S52). */

@@ -1,7 +1,7 @@
 // Per-table access rules from the config file: which roles may read, write (insert, update,
 // delete rows) and administer (schema, create and drop) each table. Pure: no I/O.
 import { TesseraError } from '../../src/index.js'
-import type { TablePermissions, WritePermissions } from '../../src/internal.js'
+import { grant, type Right, type TablePermissions } from '../../src/internal.js'
 import type { User } from './tokens.js'
 
 /** Roles every caller has: `public` (even without a token) and `authenticated` (any valid token). */
@@ -20,12 +20,8 @@ export interface TableRule {
 /** The `rules` section of the config: table name (or "*" for every other table) to its rule. */
 export type Rules = Readonly<Record<string, TableRule>>
 
-/** What a caller may do with one table. */
-export interface Access extends WritePermissions {
-  canRead: boolean
-  /** Create or drop the table (and change its schema: canChangeSchema). */
-  canAdminister: boolean
-}
+/** The rules as the server looks them up: table name (or "*") to its rule. */
+export type RuleSet = ReadonlyMap<string, TableRule>
 
 const operations = ['read', 'write', 'insert', 'update', 'delete', 'admin'] as const
 
@@ -36,15 +32,15 @@ export const defaultRule = (isAuthEnabled: boolean): TableRule =>
     : { read: ['public'], write: ['public'], admin: ['public'] }
 
 /** Checks the rules section of a config file. @throws INVALID_ARGUMENT naming the bad path */
-export function parseRules(input: unknown): Rules {
-  if (input === undefined) return {}
+export function parseRules(input: unknown): RuleSet {
+  if (input === undefined) return new Map()
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new TesseraError(
       'INVALID_ARGUMENT',
       'config rules: expected an object of table name to rule, e.g. { "todos": { "read": ["public"] } }',
     )
   }
-  const rules: Record<string, TableRule> = {}
+  const rules = new Map<string, TableRule>()
   for (const [table, rule] of Object.entries(input as Record<string, unknown>)) {
     if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
       throw new TesseraError(
@@ -71,52 +67,34 @@ export function parseRules(input: unknown): Rules {
       }
       checked[operation] = roles as string[]
     }
-    rules[table] = checked
+    rules.set(table, checked)
   }
   return rules
 }
 
-/** What `user` (null: no token) may do with `table` under `rules`. */
+/**
+ * What `user` (null: no token) may do with `table` under `rules`. Table names are data: a rule is
+ * found only under its own name or "*", never through an object's prototype (S73).
+ */
 export function accessFor(
-  rules: Rules,
+  rules: RuleSet,
   table: string,
   user: User | null,
   isAuthEnabled: boolean,
-): Access {
-  const rule = rules[table] ?? rules['*'] ?? defaultRule(isAuthEnabled)
+): TablePermissions {
+  const rule = rules.get(table) ?? rules.get('*') ?? defaultRule(isAuthEnabled)
   const roles = new Set<string>([
     'public',
     ...(user === null ? [] : ['authenticated', ...user.roles]),
   ])
   const allows = (allowed: readonly string[] | undefined) =>
     (allowed ?? []).some((role) => roles.has(role))
-  const canAdminister = allows(rule.admin)
-  const write = (specific: readonly string[] | undefined) =>
-    canAdminister || allows(specific ?? rule.write)
-  return {
-    canRead: canAdminister || allows(rule.read) || allows(rule.write),
-    canInsertRows: write(rule.insert),
-    canUpdateRows: write(rule.update),
-    canDeleteRows: write(rule.delete),
-    canChangeSchema: canAdminister,
-    canAdminister,
+  const held: Right[] = []
+  if (allows(rule.read) || allows(rule.write)) held.push('read')
+  for (const right of ['insert', 'update', 'delete'] as const) {
+    if (allows(rule[right] ?? rule.write)) held.push(right)
   }
-}
-
-/** True when the caller may change anything in the table (otherwise its updates are dropped unseen). */
-export const canWriteAnything = (access: Access): boolean =>
-  access.canInsertRows || access.canUpdateRows || access.canDeleteRows || access.canChangeSchema
-
-/** What a connection may do, as the permissions message tells its client (S57). */
-export function tablePermissions(
-  canWrite: boolean,
-  permissions: WritePermissions,
-): TablePermissions {
-  return {
-    canRead: true,
-    canInsertRows: canWrite && permissions.canInsertRows,
-    canUpdateRows: canWrite && permissions.canUpdateRows,
-    canDeleteRows: canWrite && permissions.canDeleteRows,
-    canAdminister: canWrite && permissions.canChangeSchema,
-  }
+  if (allows(rule.admin)) held.push('admin')
+  // S74: admin implies every row right, and every row right implies read.
+  return grant(held)
 }

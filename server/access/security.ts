@@ -1,25 +1,45 @@
-// Assembles a server's access control: the secure-by-default binding check, token verification
-// and rules, the audit log beside the table data, and the REST routes of both.
-import Database from 'better-sqlite3'
-import type { Router } from 'express'
+// Assembles a server's access control: the secure-by-default binding check (S55), token
+// verification, revocation and rules, the open grants they reach, and the audit of accepted
+// changes. Storage comes in through ports.
 import { TesseraError } from '../../src/index.js'
-import type { UseTable } from '../http/tables-routes.js'
-import type { ResolvedServerOptions } from '../options.js'
-import { createAccessControl, type AccessControl } from './access-control.js'
-import { createAuditLog, type AuditLog } from './audit-log.js'
-import { createAuthRoutes, createHistoryRoutes } from './routes.js'
+import type { Logger } from '../logger.js'
+import type { AuditLog } from '../ports/audit-log.js'
+import type { RevocationList } from '../ports/revocation-list.js'
+import {
+  createAccessControl,
+  type AccessControl,
+  type AccessControlOptions,
+} from './access-control.js'
+import { createAudit, type Audit } from './audit.js'
+import { createLiveGrants, type LiveGrants } from './live-grants.js'
+import { loadRevocations, type Revocations } from './revocations.js'
+
+/** The options access control reads (a part of the server's resolved options). */
+export interface SecurityOptions extends AccessControlOptions {
+  host: string
+  isInsecure: boolean
+  devLogin: boolean
+  auditRetentionMs: number
+  logger: Logger
+  onError?: ((error: TesseraError) => void) | undefined
+}
 
 /** The access-control parts of one server. */
 export interface Security {
   readonly control: AccessControl
-  readonly audit: AuditLog
-  readonly authRouter: Router
-  historyRoutes(useTable: UseTable): Router
-  /** Stops pruning and closes the audit database. */
+  readonly audit: Audit
+  readonly revocations: Revocations
+  /** The open connections and streams, checked again on each revocation or rules change. */
+  readonly liveGrants: LiveGrants
+  /** Stops background work (pruning, polling). The ports are closed by whoever opened them. */
   close(): void
 }
 
-const pruneEveryMs = 60 * 60 * 1000
+/** Where access control keeps what it stores. */
+export interface SecurityPorts {
+  auditLog: AuditLog
+  revocationList: RevocationList
+}
 
 /** True for names and addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
@@ -32,7 +52,7 @@ export function isLoopback(host: string): boolean {
  * `isInsecure` says the exposure is deliberate.
  * @throws INVALID_ARGUMENT naming what to configure
  */
-export function checkExposure(options: ResolvedServerOptions, isListening: boolean): void {
+export function checkExposure(options: SecurityOptions, isListening: boolean): void {
   if (options.devLogin && options.auth === undefined) {
     throw new TesseraError(
       'INVALID_ARGUMENT',
@@ -54,39 +74,28 @@ export function checkExposure(options: ResolvedServerOptions, isListening: boole
   }
 }
 
-/** Builds the access control, opens the audit log and reports how the server is exposed. */
-export function createSecurity(options: ResolvedServerOptions): Security {
-  const control = createAccessControl(options)
-  let db: Database.Database
-  try {
-    // A second connection to the store's file (WAL allows it); a custom store keeps its audit
-    // log in memory. NORMAL: an audit entry may be lost on power loss, never the data itself.
-    // TODO(#12): the audit log in PostgreSQL once it sits behind a port.
-    const isSqlite = options.store === undefined && options.postgresUrl === undefined
-    db = new Database(isSqlite ? options.dbPath : ':memory:')
-    db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = NORMAL')
-    db.pragma('busy_timeout = 5000')
-  } catch (cause) {
-    throw new TesseraError(
-      'STORAGE_FAILURE',
-      `cannot open the audit log in "${options.dbPath}": ${String(cause)}`,
-      { cause },
-    )
-  }
-  const audit = createAuditLog(db, { retentionMs: options.auditRetentionMs })
-  const prune = (): void => {
-    try {
-      audit.prune(Date.now())
-    } catch (error) {
-      options.logger.error('pruning the audit log failed', error)
-    }
-  }
-  prune()
-  const pruneTimer = setInterval(prune, pruneEveryMs)
-  pruneTimer.unref()
-
+/**
+ * Builds the access control over the ports, and says how the server is exposed.
+ * @throws STORAGE_FAILURE when the revocation list cannot be read
+ */
+export async function createSecurity(
+  options: SecurityOptions,
+  ports: SecurityPorts,
+): Promise<Security> {
   const { logger } = options
+  const revocations = await loadRevocations(ports.revocationList, {
+    logger,
+    onError: options.onError,
+  })
+  const control = createAccessControl(options, (user) => revocations.isRevoked(user))
+  const liveGrants = createLiveGrants(control, { logger })
+  // S75: a revocation made here, by the CLI or by another server reaches open connections.
+  revocations.subscribe(() => void liveGrants.revalidate())
+  const audit = createAudit(ports.auditLog, {
+    retentionMs: options.auditRetentionMs,
+    logger,
+    onError: options.onError,
+  })
   if (!control.isAuthEnabled) {
     logger.warn(
       `tessera runs without auth: every caller may read, write and administer every table${isLoopback(options.host) ? ' (listening on loopback only)' : ' (--insecure: exposed beyond this machine)'}. Set auth.secret to require tokens.`,
@@ -98,11 +107,11 @@ export function createSecurity(options: ResolvedServerOptions): Security {
   return {
     control,
     audit,
-    authRouter: createAuthRoutes(control, options.devLogin),
-    historyRoutes: (useTable) => createHistoryRoutes(audit, useTable),
+    revocations,
+    liveGrants,
     close() {
-      clearInterval(pruneTimer)
-      db.close()
+      audit.close()
+      revocations.close()
     },
   }
 }

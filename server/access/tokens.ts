@@ -1,5 +1,6 @@
 // Signed access tokens: HS256 JWTs (jose) carrying the user's id, name and roles. Knows nothing
 // about HTTP or WebSocket: callers pass the token string and get a User or a TesseraError.
+import { randomUUID } from 'node:crypto'
 import { errors, jwtVerify, SignJWT } from 'jose'
 import { TesseraError } from '../../src/index.js'
 
@@ -10,6 +11,10 @@ export interface User {
   readonly roles: readonly string[]
   /** When the token stops being valid, in ms since 1970 (undefined: never). */
   readonly expiresAtMs: number | undefined
+  /** The token's own id (`jti` claim), by which it can be revoked (S75). */
+  readonly tokenId?: string | undefined
+  /** When the token was issued (`iat` claim), in ms since 1970; whole seconds. */
+  readonly issuedAtMs?: number | undefined
 }
 
 /** The `auth` option: how tokens are verified (docs/security.md). */
@@ -26,11 +31,37 @@ export interface TokenOptions {
 export interface TokenVerifier {
   /** @throws UNAUTHORIZED (expired, bad signature, malformed, wrong issuer or audience) */
   verify(token: string): Promise<User>
-  /** Signs a token for a user; for tests, the CLI's `token` command and trusted back ends. */
+  /** Signs a token for a user, with a fresh `jti` (S75); for tests, the CLI and trusted back ends. */
   sign(
     user: { id: string; name?: string; roles?: readonly string[] },
     options?: { expiresInSeconds?: number },
   ): Promise<string>
+}
+
+const tokenOptionKeys = ['secret', 'issuer', 'audience']
+
+/**
+ * Checks an `auth` option read from outside (config file, createServer).
+ * @throws INVALID_ARGUMENT naming the unknown key or the bad field
+ */
+export function checkTokenOptions(value: unknown): asserts value is TokenOptions {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TesseraError('INVALID_ARGUMENT', 'expected { secret, issuer?, audience? }')
+  }
+  const unknownKey = Object.keys(value).find((key) => !tokenOptionKeys.includes(key))
+  if (unknownKey !== undefined) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `unknown key auth.${unknownKey}; expected ${tokenOptionKeys.join(', ')}`,
+    )
+  }
+  for (const key of ['issuer', 'audience'] as const) {
+    const field = (value as Partial<TokenOptions>)[key]
+    if (field !== undefined && (typeof field !== 'string' || field === '')) {
+      throw new TesseraError('INVALID_ARGUMENT', `auth.${key} must be a non-empty string`)
+    }
+  }
+  createTokenVerifier(value as TokenOptions)
 }
 
 /** Makes a verifier (and signer) of HS256 tokens. @throws INVALID_ARGUMENT for a short secret */
@@ -70,6 +101,8 @@ export function createTokenVerifier(options: TokenOptions): TokenVerifier {
           name: typeof payload.name === 'string' ? payload.name : payload.sub,
           roles,
           expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : undefined,
+          tokenId: typeof payload.jti === 'string' ? payload.jti : undefined,
+          issuedAtMs: typeof payload.iat === 'number' ? payload.iat * 1000 : undefined,
         }
       } catch (error) {
         if (error instanceof TesseraError) throw error
@@ -88,6 +121,7 @@ export function createTokenVerifier(options: TokenOptions): TokenVerifier {
       let jwt = new SignJWT({ name: user.name ?? user.id, roles: [...(user.roles ?? [])] })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(user.id)
+        .setJti(randomUUID())
         .setIssuedAt()
       if (options.issuer !== undefined) jwt = jwt.setIssuer(options.issuer)
       if (options.audience !== undefined) jwt = jwt.setAudience(options.audience)

@@ -1,9 +1,7 @@
 // The Store port over better-sqlite3 in WAL mode: an append-only `updates` log per table plus
 // one `snapshots` row that compaction folds the log into. Knows nothing about Yjs.
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import Database from 'better-sqlite3'
-import { TesseraError, type Store, type StoredTable } from '../../src/index.js'
+import type { Store, StoredTable } from '../../src/index.js'
+import { openSqlite } from './sqlite-database.js'
 
 /** Options of `createSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -41,21 +39,7 @@ const schema = `
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const { path, synchronous = 'full', insideCompaction } = options
   const { readonly = false, busyTimeoutMs = 5000 } = options
-  let db: Database.Database
-  try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
-    db = new Database(path, { readonly })
-    db.pragma('journal_mode = WAL')
-    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`)
-    if (!readonly) db.exec(schema)
-  } catch (cause) {
-    throw new TesseraError(
-      'STORAGE_FAILURE',
-      `cannot open the SQLite database "${path}": ${String(cause)}; check the path and its permissions`,
-      { cause },
-    )
-  }
+  const { db, run, close } = openSqlite({ path, synchronous, readonly, busyTimeoutMs, schema })
   const sql = {
     snapshot: db.prepare<[string], { seq: number; data: Buffer }>(
       'SELECT seq, data FROM snapshots WHERE table_name = ?',
@@ -112,25 +96,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return result
   })
 
-  let isClosed = false
-  /** Runs one synchronous SQLite step as a promise, wrapping SQLite's errors. */
-  const run = <T>(where: string, body: () => T): Promise<T> => {
-    if (isClosed)
-      return Promise.reject(
-        new TesseraError('CLOSED', `${where}: the store is closed; create a new one`),
-      )
-    try {
-      return Promise.resolve(body())
-    } catch (cause) {
-      return Promise.reject(
-        new TesseraError(
-          'STORAGE_FAILURE',
-          `${where}: SQLite failed on "${path}": ${String(cause)}`,
-          { cause },
-        ),
-      )
-    }
-  }
   return {
     load: (table, options) => run('load', () => load(table, options?.afterSeq ?? 0)),
     append: (table, updates) => run('append', () => append(table, updates)),
@@ -140,12 +105,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }),
     list: () => run('list', () => sql.list.all().map((row) => row.name)),
     delete: (table) => run('delete', () => remove(table)),
-    close() {
-      if (!isClosed) {
-        isClosed = true
-        db.close()
-      }
-      return Promise.resolve()
-    },
+    close,
   }
 }

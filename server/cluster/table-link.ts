@@ -27,6 +27,8 @@ export interface RoomLink {
   presence(message: Uint8Array): void
   /** This node compacted the log up to `seq`. */
   compacted(seq: number): void
+  /** True when another node announced the presence of `clientId` (S93): no local connection may claim it. */
+  isRemotePresence(clientId: number): boolean
   /** Stops following the table (the room unloads). */
   close(): void
 }
@@ -145,6 +147,7 @@ export function startLink(
     compacted(at) {
       context.publish(table, { type: NodeMessageType.Compacted, node: '', seq: at })
     },
+    isRemotePresence: (clientId) => entry.owners.has(clientId),
     close: stop,
   }
   Object.assign(entry, { room, feed, link })

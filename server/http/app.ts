@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express'
 import type { Metrics } from '../metrics.js'
-import type { Logger } from '../options.js'
+import type { Logger } from '../logger.js'
 import type { Rooms } from '../rooms.js'
 import { toHttpError, toTesseraError } from './to-http-error.js'
 

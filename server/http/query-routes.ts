@@ -3,7 +3,7 @@
 import express, { type Request, type Router } from 'express'
 import { TesseraError, type LiveQueryDiff, type Query } from '../../src/index.js'
 import { evaluateQuery, parseQuery } from '../../src/internal.js'
-import type { UseTable } from './tables-routes.js'
+import type { UseTable } from './use-table.js'
 
 const keepAliveMs = 15_000
 

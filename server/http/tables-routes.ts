@@ -1,102 +1,11 @@
 // The REST API under /tables (docs/rest.md): tables, schema and row CRUD on the same Table the
 // WebSocket clients edit. A write answers only once it is committed to the store.
 import express, { type Request, type Router } from 'express'
-import {
-  TesseraError,
-  type ColumnInput,
-  type RowInput,
-  type Table,
-  type TableChange,
-} from '../../src/index.js'
-import {
-  allows,
-  checkAccess,
-  endStreamAtExpiry,
-  refusal,
-  type Grant,
-  type Operation,
-} from '../access.js'
-import { callerId, type AccessControl } from '../access/access-control.js'
-import type { AuditLog } from '../access/audit-log.js'
-import type { ResolvedServerOptions } from '../options.js'
-import type { Room } from '../room.js'
-import type { Rooms } from '../rooms.js'
-import type { Store } from '../../src/index.js'
-import { checkTableName } from '../table-name.js'
-
-/** What the routes need from the server. */
-export interface RoutesContext {
-  rooms: Rooms
-  store: Store
-  options: ResolvedServerOptions
-  /** Who the caller is and what it may do (docs/security.md). */
-  control: AccessControl
-  /** Where accepted writes are recorded. */
-  audit: AuditLog
-}
-
-/**
- * Runs `body` on a table's room once the caller may do `operation`, holding the room loaded; a
- * write waits until it is durable and is then recorded in the audit log with the caller's id.
- */
-export type UseTable = <T>(
-  request: Request,
-  table: unknown,
-  operation: Operation,
-  body: (table: Table, room: Room, grant: Grant) => T | Promise<T>,
-  canCreate?: boolean,
-) => Promise<T>
-
-/** Creates `useTable` for route modules (this one and the query routes). */
-export function createUseTable(context: RoutesContext): UseTable {
-  return async (request, table, operation, body, canCreate = false) => {
-    const name = checkTableName(table)
-    const grant = await checkAccess(context.control, request, name, operation)
-    const room = await context.rooms.acquire(name, { canCreate })
-    const release = room.hold()
-    const stopExpiry = endStreamAtExpiry(grant, request.res)
-    const changes: TableChange[] = []
-    const tableOfRoom = room.table()
-    // Bodies write synchronously: the changes seen while one runs are its own.
-    const stopWatching =
-      operation === 'read' ? undefined : tableOfRoom.on('change', (change) => changes.push(change))
-    try {
-      const pending = body(tableOfRoom, room, grant)
-      stopWatching?.()
-      const result = await pending
-      if (operation !== 'read') {
-        await room.flushed()
-        recordChanges(context.audit, name, callerId(grant.caller), changes)
-      }
-      return result
-    } finally {
-      stopWatching?.()
-      stopExpiry()
-      release()
-    }
-  }
-}
-
-function recordChanges(
-  audit: AuditLog,
-  table: string,
-  userId: string | null,
-  changes: readonly TableChange[],
-): void {
-  const atMs = Date.now()
-  for (const change of changes) {
-    audit.record(
-      table,
-      userId,
-      {
-        inserted: [...change.added],
-        updated: change.updated,
-        deleted: [...change.deleted],
-      },
-      atMs,
-    )
-  }
-}
+import { TesseraError, type ColumnInput, type RowInput, type Table } from '../../src/index.js'
+import { allows, type Operation } from '../../src/internal.js'
+import type { AccessControl } from '../access/access-control.js'
+import { refusal, type Grant } from '../access/check-access.js'
+import type { RoutesContext, UseTable } from './use-table.js'
 
 /** @throws UNAUTHORIZED or FORBIDDEN when the grant does not allow `operation` */
 const requireOperation = (
@@ -105,7 +14,7 @@ const requireOperation = (
   operation: Operation,
   control: AccessControl,
 ): void => {
-  if (!allows(grant.access, operation)) throw refusal(control, grant.caller, table, operation)
+  if (!allows(grant.permissions, operation)) throw refusal(control, grant.caller, table, operation)
 }
 
 const objectBody = (request: Request, where: string): Record<string, unknown> => {

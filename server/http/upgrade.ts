@@ -5,11 +5,12 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { TesseraError } from '../../src/index.js'
 import { CloseCode, closeCodeOf, cutCloseReason, type Transport } from '../../src/internal.js'
-import { checkAccess } from '../access.js'
 import type { AccessControl } from '../access/access-control.js'
-import type { AuditLog } from '../access/audit-log.js'
+import type { Audit } from '../access/audit.js'
+import { checkAccess } from '../access/check-access.js'
 import { createConnectionGuard } from '../access/connection-guard.js'
-import { canWriteAnything } from '../access/rules.js'
+import type { LiveGrants } from '../access/live-grants.js'
+import { createPresenceOwners } from '../access/presence-owners.js'
 import { createWsTransport } from '../adapters/ws-transport.js'
 import { serveConnection } from '../connection.js'
 import { createLimits } from '../limits.js'
@@ -35,7 +36,7 @@ export function createUpgrades(
   rooms: Rooms,
   metrics: Metrics,
   options: ResolvedServerOptions,
-  security: { control: AccessControl; audit: AuditLog },
+  security: { control: AccessControl; audit: Audit; liveGrants: LiveGrants },
 ): Upgrades {
   const wss = new WebSocketServer({
     noServer: true,
@@ -43,6 +44,7 @@ export function createUpgrades(
     perMessageDeflate: false,
   })
   const limits = createLimits(options, metrics.registry)
+  const presenceOwners = createPresenceOwners()
   const alive = new WeakSet<WebSocket>()
   const transports = new Set<Transport>()
   const heartbeat = setInterval(() => {
@@ -59,17 +61,21 @@ export function createUpgrades(
 
   const open = async (request: IncomingMessage): Promise<SessionGrant> => {
     const table = tableNameFromPath(request.url)
-    const { caller, access } = await checkAccess(security.control, request, table, 'read')
+    const grant = await checkAccess(security.control, request, table, 'read')
+    const { permissions } = grant
     const room = await rooms.acquire(table, {
-      canCreate: options.canCreateTables && access.canAdminister,
+      canCreate: options.canCreateTables && permissions.canAdminister,
     })
-    const guard = createConnectionGuard(caller, {
+    const guard = createConnectionGuard(grant, table, {
       isAuthEnabled: security.control.isAuthEnabled,
       audit: security.audit,
       metrics,
+      presenceOwners,
+      maxPresenceBytes: options.maxPresenceBytes,
+      liveGrants: security.liveGrants,
     })
     // S50: a connection that may change nothing has its document updates dropped unseen.
-    return { room, canWrite: canWriteAnything(access), permissions: access, guard }
+    return { room, permissions, guard }
   }
 
   const accept = (socket: WebSocket, request: IncomingMessage): void => {

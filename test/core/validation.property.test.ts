@@ -5,7 +5,7 @@ import { expect } from 'vitest'
 import * as Y from 'yjs'
 import { createTable } from '../../src/index.js'
 import { fitsType } from '../../src/schema.js'
-import { applyChecked, allowEverything } from '../../src/internal.js'
+import { allPermissions, applyChecked } from '../../src/internal.js'
 
 const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS || 200)
 const columnIds = ['s', 'n', 'b', 'd', 'gone', 'unknown']
@@ -56,7 +56,7 @@ test.prop([fc.array(write, { maxLength: 12 })], { numRuns })(
         else client.getMap('cells').set(`${entry.row}\u0000s`, entry.value)
       }
     })
-    applyChecked(server.doc, Y.encodeStateAsUpdate(client, vector), 'writer', allowEverything)
+    applyChecked(server.doc, Y.encodeStateAsUpdate(client, vector), 'writer', allPermissions)
     const types = new Map(server.columns().map((column) => [column.id as string, column.type]))
     server.doc.getMap('cells').forEach((override, key) => {
       const column = key.slice(key.indexOf('\u0000') + 1)

@@ -1,7 +1,8 @@
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { createTable, type Table } from '../../src/index.js'
-import { allowEverything, applyChecked, type WritePermissions } from '../../src/validation.js'
+import { allPermissions, type TablePermissions } from '../../src/permissions.js'
+import { applyChecked } from '../../src/validation.js'
 
 const columns = [
   { name: 'title', type: 'string' as const },
@@ -9,7 +10,7 @@ const columns = [
 ]
 
 /** A client replica and a server replica; `send` runs the client's edits through applyChecked. */
-function setup(permissions: WritePermissions = allowEverything) {
+function setup(permissions: TablePermissions = allPermissions) {
   const server = createTable({ columns })
   const client = createTable({ doc: new Y.Doc() })
   Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server.doc))
@@ -95,7 +96,7 @@ describe('server-side validation', () => {
   })
 
   it('S83: a schema change without the admin permission is reverted field by field', () => {
-    const { server, client, send } = setup({ ...allowEverything, canChangeSchema: false })
+    const { server, client, send } = setup({ ...allPermissions, canAdminister: false })
     const result = send((table) => {
       table.renameColumn('title', 'name')
       table.setColumnType('priority', 'string')
@@ -116,7 +117,7 @@ describe('server-side validation', () => {
 
   it('S84: forbidden inserts are removed and forbidden deletes restored with their cells', () => {
     const { server, client, send } = setup({
-      ...allowEverything,
+      ...allPermissions,
       canInsertRows: false,
       canDeleteRows: false,
     })
@@ -144,7 +145,7 @@ describe('server-side validation', () => {
   })
 
   it('S85: forbidden cell edits are put back to their previous values', () => {
-    const { server, client, send } = setup({ ...allowEverything, canUpdateRows: false })
+    const { server, client, send } = setup({ ...allPermissions, canUpdateRows: false })
     const id = server.insertRow({ title: 'a' })
     server.setCell(id, 'priority', 1)
     Y.applyUpdate(client.doc, Y.encodeStateAsUpdate(server.doc))
@@ -159,7 +160,7 @@ describe('server-side validation', () => {
 
   it('S80: an update is judged by the values it leaves, however many times it wrote a key', () => {
     const { server, send } = setup({
-      ...allowEverything,
+      ...allPermissions,
       canUpdateRows: false,
       canDeleteRows: false,
     })
@@ -210,7 +211,7 @@ describe('server-side validation', () => {
     const vector = Y.encodeStateVector(client.doc)
     client.insertRow({ title: 'x' })
     const update = Y.encodeStateAsUpdate(client.doc, vector)
-    const result = applyChecked(server.doc, update, 'c', allowEverything)
+    const result = applyChecked(server.doc, update, 'c', allPermissions)
     expect(result.isIncomplete).toBe(true)
     expect(server.size).toBe(0)
   })

@@ -61,10 +61,57 @@ describe('tessera serve options', () => {
     )
   })
 
+  it('S76: reads the rules file from --rules, TESSERA_RULES or the config key rulesPath', () => {
+    expect(readCliOptions(['serve', '--rules', 'r.json'], {}, noFile)).toEqual({
+      command: 'serve',
+      options: { rulesPath: 'r.json' },
+    })
+    expect(readCliOptions([], { TESSERA_RULES: 'e.json' }, noFile)).toEqual({
+      command: 'serve',
+      options: { rulesPath: 'e.json' },
+    })
+    const config = '{"rulesPath": "c.json", "adminRoles": ["ops"]}'
+    expect(readCliOptions(['serve', '--config', 'c'], {}, () => config)).toEqual({
+      command: 'serve',
+      options: { rulesPath: 'c.json', adminRoles: ['ops'] },
+    })
+  })
+
+  it('S75: reads `tessera token revoke` with the database from --db, TESSERA_DB, the config or the default', async () => {
+    expect(readCliOptions(['token', 'revoke', '--jti', 'j1', '--db', 'x.db'], {}, noFile)).toEqual({
+      command: 'revoke',
+      kind: 'token',
+      id: 'j1',
+      dbPath: 'x.db',
+    })
+    expect(
+      readCliOptions(['token', 'revoke', '--sub=ann'], { TESSERA_DB: 'e.db' }, noFile),
+    ).toEqual({ command: 'revoke', kind: 'user', id: 'ann', dbPath: 'e.db' })
+    expect(
+      readCliOptions(
+        ['token', 'revoke', '--sub', 'ann', '--config', 'c'],
+        {},
+        () => '{"dbPath": "c.db"}',
+      ),
+    ).toMatchObject({ dbPath: 'c.db' })
+    expect(readCliOptions(['token', 'revoke', '--sub', 'ann'], {}, noFile)).toMatchObject({
+      dbPath: './data/tessera.db',
+    })
+    for (const args of [[], ['--jti', 'a', '--sub', 'b'], ['--sub', ''], ['--user', 'a']]) {
+      expect(await codeOf(() => readCliOptions(['token', 'revoke', ...args], {}, noFile))).toBe(
+        'INVALID_ARGUMENT',
+      )
+    }
+  })
+
   it('createServer rejects unknown and invalid options with INVALID_ARGUMENT', async () => {
     expect(await codeOf(() => createServer({ prot: 1 } as never))).toBe('INVALID_ARGUMENT')
     expect(await codeOf(() => createServer({ port: -1 }))).toBe('INVALID_ARGUMENT')
     expect(await codeOf(() => createServer({ maxMessageBytes: 10 }))).toBe('INVALID_ARGUMENT')
+    expect(await codeOf(() => createServer({ adminRoles: [''] }))).toBe('INVALID_ARGUMENT')
+    expect(await codeOf(() => createServer({ rulesPath: '/nonexistent/rules.json' }))).toBe(
+      'INVALID_ARGUMENT',
+    )
   })
 
   it('reads --postgres and --redis, or TESSERA_POSTGRES_URL and TESSERA_REDIS_URL', () => {

@@ -1,8 +1,11 @@
-// stampPresence on its own: which identity each presence state leaves the server with.
+// stampPresence and the presence owners on their own: which identity, clock and size each
+// presence state leaves the server with, and how long a client id stays bound to its user.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { isTesseraError } from '../../src/index.js'
+import { createMemoryStore, isTesseraError } from '../../src/index.js'
+import { createPresenceOwners } from '../../server/access/presence-owners.js'
+import { createServer } from '../../server/index.js'
 import { stampPresence, type PresenceStamp } from '../../server/access/presence.js'
 
 /** An awareness update of one client with `state`, and a function reading states back. */
@@ -20,10 +23,23 @@ const statesOf = (update: Uint8Array | undefined) => {
   receiver.setLocalState(null)
   return [...receiver.getStates().values()]
 }
-const stamp = (user: PresenceStamp['user'], owned: number[] = []): PresenceStamp => ({
+const stamp = (
+  user: PresenceStamp['user'],
+  owned: number[] = [],
+  maxStateBytes = 4096,
+): PresenceStamp => ({
   user,
-  isOwnedElsewhere: (clientId) => owned.includes(clientId),
+  maxStateBytes,
+  admit: (clientId) => !owned.includes(clientId),
+  clockOf: () => 41,
 })
+const clocksOf = (update: Uint8Array | undefined) => {
+  const receiver = new awarenessProtocol.Awareness(new Y.Doc())
+  if (update !== undefined) awarenessProtocol.applyAwarenessUpdate(receiver, update, 'test')
+  return [...receiver.meta.entries()]
+    .filter(([id]) => id !== receiver.clientID)
+    .map(([, meta]) => meta.clock)
+}
 
 describe('stampPresence', () => {
   const claim = { user: { id: 'ada', name: 'Ada', color: '#f00' }, selection: 'A1' }
@@ -31,7 +47,6 @@ describe('stampPresence', () => {
   it('S52: a verified user replaces the claimed id and name; other fields pass', () => {
     const { update } = updateOf(claim)
     const result = stampPresence(update, stamp({ id: 'will', name: 'Will' }))
-    expect(result.stamped).toBe(1)
     expect(statesOf(result.update)).toEqual([
       { user: { id: 'will', name: 'Will', color: '#f00' }, selection: 'A1' },
     ])
@@ -42,8 +57,7 @@ describe('stampPresence', () => {
     expect(statesOf(stampPresence(update, stamp(null)).update)).toEqual([
       { user: { id: `anonymous-${clientId}`, name: 'Ada', color: '#f00' }, selection: 'A1' },
     ])
-    const unchanged = stampPresence(update, stamp(undefined))
-    expect(unchanged.update).toBe(update)
+    expect(statesOf(stampPresence(update, stamp(undefined)).update)).toEqual([claim])
   })
 
   it('S53: states of client ids owned by another connection are dropped', () => {
@@ -51,7 +65,23 @@ describe('stampPresence', () => {
     expect(stampPresence(update, stamp({ id: 'w', name: 'W' }, [clientId]))).toEqual({
       update: undefined,
       dropped: 1,
-      stamped: 0,
+      oversized: [],
+    })
+  })
+
+  it('S70: a kept state gets the next clock the room holds for its id, whatever the client sent', () => {
+    const { update } = updateOf(claim)
+    expect(clocksOf(stampPresence(update, stamp(undefined)).update)).toEqual([42])
+  })
+
+  it('S71: a state over the size limit is dropped and reported with its size', () => {
+    const { update, clientId } = updateOf({ ...claim, blob: 'x'.repeat(100) })
+    const bytes = JSON.stringify({ ...claim, blob: 'x'.repeat(100) }).length
+    expect(stampPresence(update, stamp(null, [], bytes))).toMatchObject({ dropped: 0 })
+    expect(stampPresence(update, stamp(null, [], bytes - 1))).toEqual({
+      update: undefined,
+      dropped: 0,
+      oversized: [{ clientId, bytes }],
     })
   })
 
@@ -64,4 +94,40 @@ describe('stampPresence', () => {
     }
     expect(code).toBe('PROTOCOL_ERROR')
   })
+})
+
+describe('presence owners', () => {
+  it('S70: a binding lasts its retention after the last use, then the id is free', () => {
+    let nowMs = 0
+    const owners = createPresenceOwners({ retentionMs: 1000, now: () => nowMs })
+    owners.bind('todos', 7, 'ann')
+    expect(owners.ownerOf('todos', 7)).toBe('ann')
+    expect(owners.ownerOf('other', 7)).toBeUndefined()
+    nowMs = 900
+    owners.bind('todos', 7, 'ann')
+    nowMs = 1800
+    expect(owners.ownerOf('todos', 7)).toBe('ann')
+    nowMs = 1901
+    expect(owners.ownerOf('todos', 7)).toBeUndefined()
+  })
+
+  it('keeps at most maxBindings, dropping the least recently used', () => {
+    const owners = createPresenceOwners({ maxBindings: 2, now: () => 0 })
+    owners.bind('t', 1, 'a')
+    owners.bind('t', 2, 'b')
+    owners.bind('t', 1, 'a')
+    owners.bind('t', 3, 'c')
+    expect([1, 2, 3].map((id) => owners.ownerOf('t', id))).toEqual(['a', undefined, 'c'])
+  })
+})
+
+it('S71: maxPresenceBytes over a quarter of maxBufferedBytes is refused at start', async () => {
+  await expect(
+    createServer({
+      listen: false,
+      store: createMemoryStore(),
+      maxPresenceBytes: 300_000,
+      maxBufferedBytes: 1024 * 1024,
+    }),
+  ).rejects.toThrow(/maxPresenceBytes \(300000\) must be at most a quarter of maxBufferedBytes/)
 })

@@ -1,0 +1,94 @@
+// What the server writes to its audit log (S54): the rows and cells one accepted change touched,
+// with its writer and time. Storage goes through the AuditLog port; failures are reported.
+import { TesseraError } from '../../src/index.js'
+import type { Logger } from '../logger.js'
+import type { AuditEntry, AuditLog, AuditRecord } from '../ports/audit-log.js'
+
+/** What one accepted update did to rows: what `applyChecked` returns, or a REST write's change. */
+export interface RowChanges {
+  readonly inserted: readonly string[]
+  readonly updated: ReadonlyMap<string, ReadonlySet<string>>
+  readonly deleted: readonly string[]
+  /** Rows whose position changed (a move); default none. */
+  readonly moved?: readonly string[]
+}
+
+/** The server's side of the audit log. */
+export interface Audit {
+  /**
+   * Records what one accepted change did. Never rejects: a failure goes to the logger and
+   * `onError` (the change itself stays accepted).
+   */
+  record(table: string, userId: string | null, changes: RowChanges, atMs: number): Promise<void>
+  /** A row's history, oldest first. @throws STORAGE_FAILURE */
+  history(table: string, rowId: string, limit: number): Promise<AuditEntry[]>
+  /** Stops pruning (the log itself is closed by whoever opened it). */
+  close(): void
+}
+
+/** Options of `createAudit`. */
+export interface AuditOptions {
+  /** Entries older than this are pruned at start and hourly; Infinity keeps everything. */
+  retentionMs: number
+  logger: Logger
+  onError?: ((error: TesseraError) => void) | undefined
+  now?: () => number
+}
+
+const pruneEveryMs = 60 * 60 * 1000
+
+/** The records of one change: deletes, inserts, updates with their column ids, then moves. */
+export function auditRecordsOf(
+  table: string,
+  userId: string | null,
+  changes: RowChanges,
+  atMs: number,
+): AuditRecord[] {
+  const record = (rowId: string, action: AuditRecord['action'], columns: string[] = []) => ({
+    table,
+    rowId,
+    action,
+    columns,
+    userId,
+    atMs,
+  })
+  return [
+    ...changes.deleted.map((id) => record(id, 'delete')),
+    ...changes.inserted.map((id) => record(id, 'insert')),
+    ...[...changes.updated].map(([id, columns]) => record(id, 'update', [...columns])),
+    ...(changes.moved ?? []).map((id) => record(id, 'move')),
+  ]
+}
+
+/** Writes accepted changes to `log` and prunes it (now and hourly). */
+export function createAudit(log: AuditLog, options: AuditOptions): Audit {
+  const now = options.now ?? Date.now
+  const report = (what: string) => (error: unknown) => {
+    options.logger.error(`audit log: ${what} failed`, error)
+    options.onError?.(
+      error instanceof TesseraError
+        ? error
+        : new TesseraError('STORAGE_FAILURE', `audit log: ${what} failed: ${String(error)}`, {
+            cause: error,
+          }),
+    )
+  }
+  const prune = (): void => {
+    if (!Number.isFinite(options.retentionMs)) return
+    log.prune(now() - options.retentionMs).then(undefined, report('pruning'))
+  }
+  prune()
+  const pruneTimer = setInterval(prune, pruneEveryMs)
+  pruneTimer.unref()
+  return {
+    record(table, userId, changes, atMs) {
+      const records = auditRecordsOf(table, userId, changes, atMs)
+      if (records.length === 0) return Promise.resolve()
+      return log.append(records).then(undefined, report(`recording a change of "${table}"`))
+    },
+    history: (table, rowId, limit) => log.history(table, rowId, limit),
+    close() {
+      clearInterval(pruneTimer)
+    },
+  }
+}

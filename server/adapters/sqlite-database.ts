@@ -1,0 +1,81 @@
+// Opening a SQLite file the way every SQLite adapter of the server does (WAL, a busy timeout,
+// the adapter's schema), and running its synchronous steps as promises with wrapped errors.
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import Database from 'better-sqlite3'
+import { TesseraError } from '../../src/index.js'
+
+/** How an adapter opens its database file. */
+export interface SqliteOpenOptions {
+  /** The database file; its folder is created when missing. `:memory:` for a throwaway one. */
+  path: string
+  /** `full` fsyncs every commit; `normal` survives a crash of the process, not a power loss. */
+  synchronous: 'full' | 'normal'
+  /** Open read-only: the schema is not created and every write fails. Default false. */
+  readonly?: boolean
+  /** How long a write waits for another connection's lock; default 5,000 ms. */
+  busyTimeoutMs?: number
+  /** SQL run once at open (CREATE TABLE IF NOT EXISTS …). */
+  schema: string
+}
+
+/** An open database and the runner of its steps. */
+export interface SqliteDatabase {
+  readonly db: Database.Database
+  /** Runs one synchronous step as a promise: STORAGE_FAILURE on SQLite's errors, CLOSED after close. */
+  readonly run: <T>(where: string, body: () => T) => Promise<T>
+  /** Closes the file. Idempotent. */
+  readonly close: () => Promise<void>
+}
+
+/**
+ * Opens (or creates) a SQLite file in WAL mode and creates the adapter's tables.
+ * @throws STORAGE_FAILURE when the file cannot be opened or is not a SQLite database
+ */
+export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
+  const { path, synchronous, readonly = false, busyTimeoutMs = 5000 } = options
+  let db: Database.Database
+  try {
+    if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true })
+    db = new Database(path, { readonly })
+    db.pragma('journal_mode = WAL')
+    db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`)
+    if (!readonly) db.exec(options.schema)
+  } catch (cause) {
+    throw new TesseraError(
+      'STORAGE_FAILURE',
+      `cannot open the SQLite database "${path}": ${String(cause)}; check the path and its permissions`,
+      { cause },
+    )
+  }
+  let isClosed = false
+  return {
+    db,
+    run(where, body) {
+      if (isClosed) {
+        return Promise.reject(
+          new TesseraError('CLOSED', `${where}: the database is closed; open a new one`),
+        )
+      }
+      try {
+        return Promise.resolve(body())
+      } catch (cause) {
+        return Promise.reject(
+          new TesseraError(
+            'STORAGE_FAILURE',
+            `${where}: SQLite failed on "${path}": ${String(cause)}`,
+            { cause },
+          ),
+        )
+      }
+    },
+    close() {
+      if (!isClosed) {
+        isClosed = true
+        db.close()
+      }
+      return Promise.resolve()
+    },
+  }
+}
