@@ -112,7 +112,7 @@ export const usage = `Usage: tessera serve [options]
        tessera token --sub <user id> [--name <name>] [--roles a,b] [--expires-in <seconds>]
                      [--secret <secret> | TESSERA_AUTH_SECRET | --config <file>]
        tessera token revoke --jti <token id> | --sub <user id>
-                     [--db <file> | TESSERA_DB | --config <file>]
+                     [--db <file> | --postgres <url> | TESSERA_DB | TESSERA_POSTGRES_URL | --config <file>]
 
 Options (each also from the environment variable shown, or a key of the --config JSON file):
   --config <file>   JSON file of options (TESSERA_CONFIG); also holds "auth", "rules", "adminRoles"

@@ -20,6 +20,7 @@ import { createQueryRoutes } from './http/query-routes.js'
 import { createTablesRoutes } from './http/tables-routes.js'
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
 import { createUseTable, type RoutesContext } from './http/use-table.js'
+import { healthReport, registerStorageMetrics } from './health.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { openStorage, type Storage } from './open-storage.js'
 import { parseServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js'
@@ -76,6 +77,10 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   if (options.rulesPath !== undefined) readRulesFile(options.rulesPath)
   const metrics = createMetrics()
   const storage = await openStorage(options)
+  registerStorageMetrics(metrics.registry, () => storage.check(), {
+    postgres: options.postgresUrl !== undefined,
+    cluster: storage.cluster !== undefined,
+  })
   const { store, cluster } = storage
   const { logger } = options
   const rooms = createRooms({
@@ -130,12 +135,12 @@ async function start(
     createQueryRoutes(useTable),
   ]
   const app = createApp({
-    rooms,
     metrics,
     logger,
     maxMessageBytes: options.maxMessageBytes,
     staticDir: options.staticDir,
     tableRouters,
+    health: async () => healthReport(await storage.check(), rooms.loaded().length),
     authRouter: createAuthRoutes(security.control, {
       isDevLoginEnabled: options.devLogin,
       revocations: security.revocations,

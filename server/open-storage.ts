@@ -3,15 +3,36 @@
 // alike, so nothing stays on one node), a custom store, and Redis between nodes with `redisUrl`.
 import type { Store, TesseraError } from '../src/index.js'
 import type { SecurityPorts } from './access/security.js'
-import { createPostgresStore } from './adapters/postgres-store.js'
+import { createPostgresAuditLog } from './adapters/postgres-audit-log.js'
+import { openPostgres } from './adapters/postgres-database.js'
+import { createPostgresRevocationList } from './adapters/postgres-revocation-list.js'
+import { createPostgresStoreOn } from './adapters/postgres-store.js'
 import { createRedisFanout } from './adapters/redis-fanout.js'
 import { createSqliteAuditLog } from './adapters/sqlite-audit-log.js'
 import { createSqliteRevocationList } from './adapters/sqlite-revocation-list.js'
 import { createSqliteStore } from './adapters/sqlite-store.js'
-import { createCluster, type Cluster } from './cluster/cluster.js'
+import { createCluster, type Cluster, type ClusterStatus } from './cluster/cluster.js'
 import type { ResolvedServerOptions } from './options.js'
 import { createMemoryAuditLog } from './ports/memory-audit-log.js'
 import { createMemoryRevocationList } from './ports/memory-revocation-list.js'
+
+/** Whether PostgreSQL answered a trivial query within 2 s, and how fast. */
+export interface PostgresCheck {
+  readonly isReachable: boolean
+  readonly latencyMs?: number
+  readonly error?: string
+}
+
+/** The engines a server depends on, as it sees them now (`/healthz`, `/metrics`). */
+export interface StorageCheck {
+  /** With `postgresUrl`. */
+  readonly postgres?: PostgresCheck
+  /** With `redisUrl`: this node's view of the others (through Redis). */
+  readonly cluster?: ClusterStatus
+}
+
+/** How long a health check waits for PostgreSQL. */
+const pingTimeoutMs = 2000
 
 /** What a server runs on. */
 export interface Storage {
@@ -20,6 +41,8 @@ export interface Storage {
   readonly ports: SecurityPorts
   /** The other nodes on the same store (docs/scaling.md); absent on a single node. */
   readonly cluster: Cluster | undefined
+  /** Checks the engines; never rejects. */
+  check(): Promise<StorageCheck>
   /** Leaves the cluster, closes the ports, then the store unless it is a custom one. */
   close(): Promise<void>
 }
@@ -46,10 +69,23 @@ export async function openStorage(options: ResolvedServerOptions): Promise<Stora
   try {
     let store: Store
     let ports: SecurityPorts
+    let checkPostgres: (() => Promise<PostgresCheck>) | undefined
     if (postgresUrl !== undefined) {
-      store = opened(await createPostgresStore({ url: postgresUrl, onError: onIdleError }))
-      // TODO(#12): the audit log and revocations in PostgreSQL too; in memory for now.
-      ports = { auditLog: createMemoryAuditLog(), revocationList: createMemoryRevocationList() }
+      // One pool for the three ports; it closes after them.
+      const database = opened(await openPostgres({ url: postgresUrl, onError: onIdleError }))
+      store = opened(await createPostgresStoreOn(database))
+      checkPostgres = () =>
+        database.ping(pingTimeoutMs).then(
+          (latencyMs) => ({ isReachable: true, latencyMs }),
+          (error: unknown) => ({
+            isReachable: false,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        )
+      ports = {
+        auditLog: opened(await createPostgresAuditLog(database)),
+        revocationList: opened(await createPostgresRevocationList(database)),
+      }
     } else {
       const isSqlite = options.store === undefined
       store =
@@ -69,7 +105,11 @@ export async function openStorage(options: ResolvedServerOptions): Promise<Stora
     }
     const cluster = await joinCluster(options, store)
     if (cluster !== undefined) opened(cluster)
-    return { store, ports, cluster, close: closeAll }
+    const check = async (): Promise<StorageCheck> => ({
+      ...(checkPostgres === undefined ? {} : { postgres: await checkPostgres() }),
+      ...(cluster === undefined ? {} : { cluster: cluster.status() }),
+    })
+    return { store, ports, cluster, check, close: closeAll }
   } catch (error) {
     await closeAll()
     throw error

@@ -1,24 +1,16 @@
 // The Store port over PostgreSQL (node-postgres): the update log, snapshots and a per-table
-// counter that orders appends from every node. Creates its tables on first start. Knows nothing about Yjs.
-import pg from 'pg'
-import { TesseraError, type Store, type StoredTable } from '../../src/index.js'
+// counter that orders appends from every node. Creates its tables on first start. Knows
+// nothing about Yjs.
+import type { Store, StoredTable } from '../../src/index.js'
+import {
+  bytesOf,
+  openPostgres,
+  type PostgresDatabase,
+  type PostgresOptions,
+} from './postgres-database.js'
 
 /** Options of `createPostgresStore`. */
-export interface PostgresStoreOptions {
-  /** `postgres://user:password@host:port/database`; the role needs no superuser rights. */
-  url: string
-  /**
-   * PostgreSQL schema holding the tables, created when missing. Default: the connection's
-   * `search_path` (usually `public`; set it in the URL: `?options=-c%20search_path%3Dname`).
-   */
-  schema?: string
-  /** Most connections this store opens; default 10. */
-  maxConnections?: number
-  /** Receives failures of idle connections (PostgreSQL restarted, network cut); default: ignored. */
-  onError?: (error: TesseraError) => void
-}
-
-const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`
+export type PostgresStoreOptions = PostgresOptions
 
 const schemaSql = (prefix: string): string => `
   CREATE TABLE IF NOT EXISTS ${prefix}tessera_counters (
@@ -61,15 +53,6 @@ const statements = (prefix: string) => ({
     SELECT (SELECT count(*) FROM u) + (SELECT count(*) FROM s) AS removed`,
 })
 
-const storageFailure = (where: string, cause: unknown): TesseraError =>
-  cause instanceof TesseraError
-    ? cause
-    : new TesseraError(
-        'STORAGE_FAILURE',
-        `${where}: PostgreSQL failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-        { cause },
-      )
-
 /**
  * Connects to PostgreSQL and creates Tessera's tables when missing (any role that may create
  * tables in its database will do). Sequence numbers are shared by every server on the database.
@@ -80,43 +63,32 @@ const storageFailure = (where: string, cause: unknown): TesseraError =>
  * @throws STORAGE_FAILURE when PostgreSQL cannot be reached or the tables cannot be created
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const prefix = options.schema === undefined ? '' : `${quote(options.schema)}.`
-  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 })
-  pool.on('error', (cause) => options.onError?.(storageFailure('idle connection', cause)))
+  const database = await openPostgres(options)
   try {
-    const client = await pool.connect()
-    try {
-      // Nodes starting together would race on CREATE TABLE IF NOT EXISTS; one goes at a time.
-      await client.query('BEGIN')
-      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('tessera schema', 0))`)
-      if (options.schema !== undefined)
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${prefix.slice(0, -1)}`)
-      await client.query(schemaSql(prefix))
-      await client.query('COMMIT')
-    } finally {
-      client.release()
-    }
-  } catch (cause) {
-    await pool.end()
-    throw new TesseraError(
-      'STORAGE_FAILURE',
-      `cannot open the PostgreSQL store: ${cause instanceof Error ? cause.message : String(cause)}; check the URL, that the server runs, and that the role may create tables`,
-      { cause },
-    )
+    return await createPostgresStoreOn(database, { isOwner: true })
+  } catch (error) {
+    await database.close()
+    throw error
   }
-  const sql = statements(prefix)
+}
+
+/**
+ * The store over a database other adapters share (server/open-storage.ts); `isOwner`: closing
+ * the store closes the database too.
+ * @throws STORAGE_FAILURE when the tables cannot be created
+ */
+export async function createPostgresStoreOn(
+  database: PostgresDatabase,
+  { isOwner = false }: { isOwner?: boolean } = {},
+): Promise<Store> {
+  await database.migrate(schemaSql(database.prefix))
+  const { pool } = database
+  const sql = statements(database.prefix)
   let isClosed = false
-  const run = async <T>(where: string, body: () => Promise<T>): Promise<T> => {
-    if (isClosed)
-      throw new TesseraError('CLOSED', `${where}: the store is closed; create a new one`)
-    try {
-      return await body()
-    } catch (cause) {
-      throw storageFailure(where, cause)
-    }
-  }
-  const query = async <Row>(text: string, values: unknown[]): Promise<Row[]> =>
-    (await pool.query(text, values)).rows as Row[]
+  const closed = (): boolean => isClosed
+  const run = <T>(where: string, body: () => Promise<T>): Promise<T> =>
+    database.run(where, closed, body)
+  const query = database.rows
 
   const load = async (table: string, afterSeq: number): Promise<StoredTable> => {
     const rows = await query<{ kind: number; seq: string; data: Buffer }>(sql.load, [
@@ -125,7 +97,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     ])
     const result: StoredTable = { updates: [], seq: afterSeq, updateBytes: 0 }
     for (const row of rows) {
-      const bytes = new Uint8Array(row.data.buffer, row.data.byteOffset, row.data.byteLength)
+      const bytes = bytesOf(row.data)
       if (row.kind === 0) result.snapshot = bytes
       else {
         result.updates.push(bytes)
@@ -182,7 +154,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     async close() {
       if (isClosed) return
       isClosed = true
-      await pool.end()
+      if (isOwner) await database.close()
     },
   }
 }

@@ -3,7 +3,7 @@
 // Knows nothing about Redis (the Fanout port) or sockets (rooms relay to their connections).
 import { randomBytes } from 'node:crypto'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { TesseraError, type Store } from '../../src/index.js'
+import { TesseraError, type LoadOptions, type Store } from '../../src/index.js'
 import type { Fanout, Unsubscribe } from '../fanout.js'
 import {
   decodeNodeMessage,
@@ -31,9 +31,28 @@ export interface Follower {
   cancel(): void
 }
 
+/** What one node sees of the deployment (`/healthz`, `/metrics`). */
+export interface ClusterStatus {
+  readonly nodeId: string
+  /** True while the fanout (Redis) is connected. */
+  readonly isFanoutUp: boolean
+  /** Other nodes heard from within the node timeout. */
+  readonly otherNodes: number
+  /** Tables this node follows (its loaded tables). */
+  readonly tables: number
+  /** Updates other nodes announced for this node's tables (ticks included). */
+  readonly updatesReceived: number
+  /** Reads from the store to fill a gap, a tick or an outage (S91). */
+  readonly storeReads: number
+  /** Messages that could not be handed to the fanout. */
+  readonly publishFailures: number
+}
+
 /** The node's membership in the deployment. */
 export interface Cluster {
   readonly nodeId: string
+  /** A snapshot of what this node sees now. */
+  status(): ClusterStatus
   /** Subscribes to a table's channel; resolves once messages flow (or at once while Redis is down). */
   follow(table: string): Promise<Follower>
   /** Tells the other nodes this one leaves, stops the heartbeat and closes the fanout. */
@@ -69,6 +88,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   // Tables whose update could not be announced (Redis unreachable): ticks go out when it is back.
   const unannounced = new Map<string, number>()
   let isReporting = true
+  const counts = { updatesReceived: 0, storeReads: 0, publishFailures: 0 }
 
   const report = (cause: unknown, what: string): void => {
     options.onError(asTesseraError(cause, what))
@@ -79,6 +99,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
         isReporting = true
       },
       (cause: unknown) => {
+        counts.publishFailures++
         onFailure?.()
         // One report per outage, not one per update.
         if (isReporting) report(cause, 'Redis: publishing to the other nodes failed')
@@ -93,7 +114,12 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   }
 
   const linkContext: LinkContext = {
-    store,
+    store: Object.assign(Object.create(store) as Store, {
+      load: (table: string, loadOptions?: LoadOptions) => {
+        counts.storeReads++
+        return store.load(table, loadOptions)
+      },
+    }),
     gapWaitMs,
     maxRelayBytes,
     announce,
@@ -107,6 +133,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
       const message = decodeNodeMessage(bytes)
       if (message.node === nodeId) return
       nodes.seen(message.node, message.type === NodeMessageType.Leaving)
+      if (message.type === NodeMessageType.Update) counts.updatesReceived++
       if (entry !== undefined) receiveTableMessage(linkContext, entry, message)
     } catch (error) {
       report(error, 'a message from another node failed')
@@ -159,6 +186,13 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   let closing: Promise<void> | undefined
   return {
     nodeId,
+    status: () => ({
+      nodeId,
+      isFanoutUp: fanout.isUp,
+      otherNodes: nodes.count(),
+      tables: followed.size,
+      ...counts,
+    }),
     follow,
     close: () =>
       (closing ??= (async () => {
@@ -182,7 +216,7 @@ function watchNodes(
   timeoutMs: number,
   beat: () => void,
   departed: (node: string) => void,
-): { seen(node: string, isLeaving: boolean): void; stop(): void } {
+): { seen(node: string, isLeaving: boolean): void; count(): number; stop(): void } {
   const lastSeen = new Map<string, number>()
   const timer = setInterval(
     () => {
@@ -206,6 +240,7 @@ function watchNodes(
       lastSeen.delete(node)
       departed(node)
     },
+    count: () => lastSeen.size,
     stop() {
       clearInterval(timer)
     },

@@ -77,7 +77,7 @@ describe('tessera serve options', () => {
     })
   })
 
-  it('S75: reads `tessera token revoke` with the database from --db, TESSERA_DB, the config or the default', async () => {
+  it('S75: reads `tessera token revoke` with the database from --db or --postgres, the environment, the config or the default', async () => {
     expect(readCliOptions(['token', 'revoke', '--jti', 'j1', '--db', 'x.db'], {}, noFile)).toEqual({
       command: 'revoke',
       kind: 'token',
@@ -97,7 +97,37 @@ describe('tessera serve options', () => {
     expect(readCliOptions(['token', 'revoke', '--sub', 'ann'], {}, noFile)).toMatchObject({
       dbPath: './data/tessera.db',
     })
-    for (const args of [[], ['--jti', 'a', '--sub', 'b'], ['--sub', ''], ['--user', 'a']]) {
+    // With PostgreSQL the list is the one every node shares; an explicit --db wins over the env.
+    const postgres = 'postgres://tessera@db/tessera'
+    expect(
+      readCliOptions(['token', 'revoke', '--sub', 'ann', '--postgres', postgres], {}, noFile),
+    ).toMatchObject({ postgresUrl: postgres })
+    expect(
+      readCliOptions(
+        ['token', 'revoke', '--sub', 'ann'],
+        { TESSERA_POSTGRES_URL: postgres },
+        noFile,
+      ),
+    ).toMatchObject({ postgresUrl: postgres })
+    expect(
+      readCliOptions(['token', 'revoke', '--sub', 'ann', '--config', 'c'], {}, () =>
+        JSON.stringify({ postgresUrl: postgres }),
+      ),
+    ).toMatchObject({ postgresUrl: postgres })
+    expect(
+      readCliOptions(
+        ['token', 'revoke', '--sub', 'ann', '--db', 'x.db'],
+        { TESSERA_POSTGRES_URL: postgres },
+        noFile,
+      ),
+    ).toMatchObject({ dbPath: 'x.db', postgresUrl: undefined })
+    for (const args of [
+      [],
+      ['--jti', 'a', '--sub', 'b'],
+      ['--sub', ''],
+      ['--user', 'a'],
+      ['--sub', 'a', '--db', 'x.db', '--postgres', postgres],
+    ]) {
       expect(await codeOf(() => readCliOptions(['token', 'revoke', ...args], {}, noFile))).toBe(
         'INVALID_ARGUMENT',
       )
