@@ -2,12 +2,10 @@
 // that wait for durability, presence, and permissions that change or end while it is open.
 // Sends and closes through a link; knows nothing about sockets or transports (docs/protocol.md §7).
 import * as Y from 'yjs'
-import * as awarenessProtocol from 'y-protocols/awareness'
 import { TesseraError } from '../src/index.js'
 import {
   allPermissions,
   closeCodeOf,
-  encodeAwarenessStates,
   encodeMessage,
   encodeSyncStep1,
   type TablePermissions,
@@ -16,10 +14,10 @@ import {
 import type { ConnectionGuard } from './access/connection-guard.js'
 import type { GrantChange } from './access/live-grants.js'
 import { answersFor, type AnswerBudgetOptions } from './answer-budget.js'
-import { encodeAwarenessChunks } from './awareness-chunks.js'
 import { createIncomingUpdates } from './incoming-updates.js'
 import type { Metrics } from './metrics.js'
 import type { Peer, Room } from './room.js'
+import { sessionPresence } from './session-presence.js'
 import type { UpdateBudget } from './update-check.js'
 
 /** What a connection serves once access is checked and the room is loaded. */
@@ -52,9 +50,6 @@ export interface SyncSession {
   /** The connection closed: leaves the room and stops the timers. Idempotent. */
   end(): void
 }
-
-/** About how many bytes of presence one greeting message carries. */
-const presenceChunkBytes = 64 * 1024
 
 /**
  * Joins `grant.room` and greets the client as the y-websocket server does: the server's state
@@ -105,24 +100,7 @@ export function openSyncSession(
     },
   })
 
-  const receivePresence = (received: Uint8Array): void => {
-    // S52–S53, S70–S71: presence carries the connection's own identity, never another's.
-    const update = guard === undefined ? received : guard.filterPresence(received, room, peer)
-    if (update === undefined) return
-    awarenessProtocol.applyAwarenessUpdate(room.awareness, update, peer)
-    // S62: the sender hears its presence back, with its own clocks, which it ignores; the
-    // room's clocks (S70) would make it send its state again, and again.
-    peer.sendPresence(encodeMessage({ type: 'awareness', update: received }))
-  }
-
-  /** The room's presence but this connection's own, in chunks that stop when its buffer fills. */
-  const sendPresenceOfOthers = (isAnswer: boolean): void => {
-    const others = [...room.awareness.getStates().keys()].filter((id) => !peer.awarenessIds.has(id))
-    const chunks = encodeAwarenessChunks(room.awareness, others, presenceChunkBytes)
-    // An answer to queryAwareness is sent even when empty: it is how a client probes (S62).
-    if (chunks.length === 0 && isAnswer) chunks.push(encodeAwarenessStates(room.awareness, []))
-    for (const message of chunks) peer.sendPresence(message)
-  }
+  const presence = sessionPresence(room, peer, guard)
 
   /**
    * S51, S75, S76: an expired or revoked token, or withdrawn read, closes the connection; new
@@ -141,7 +119,7 @@ export function openSyncSession(
   room.join(peer)
   const stopWatching = guard?.watch(onGrantChange)
   peer.send(encodeSyncStep1(room.doc))
-  sendPresenceOfOthers(false)
+  presence.sendOthers(false)
 
   return {
     receive(message) {
@@ -155,10 +133,10 @@ export function openSyncSession(
           updates.receive(message.update, message.type === 'sync-step-2')
           return
         case 'awareness':
-          receivePresence(message.update)
+          presence.receive(message.update)
           return
         case 'query-awareness':
-          sendPresenceOfOthers(true)
+          presence.sendOthers(true)
           return
         case 'permissions-request':
           // S57: a Tessera client asks what it may do; stock y-websocket clients never ask.
