@@ -116,4 +116,25 @@ describeWithServices('failures of a deployment', () => {
     })
     console.log(`presence of a killed node removed after ${Date.now() - killedAt} ms`)
   }, 120_000)
+
+  it('S93: a client of a killed node that reconnects to another node shows there again', async () => {
+    const deployment = await createDeployment()
+    const [a, b] = await Promise.all([deployment.startChildNode(), deployment.startChildNode()])
+    const moving = connectStockProvider(a.wsUrl, 'p')
+    const onB = connectStockProvider(b.wsUrl, 'p')
+    await waitFor(() => moving.provider.synced && onB.provider.synced, { what: 'sync' })
+    const id = moving.doc.clientID
+    moving.provider.awareness.setLocalState({ user: 'ada', cell: 'A1' })
+    await waitFor(() => onB.provider.awareness.getStates().has(id), { what: 'presence on B' })
+    await a.stop('SIGKILL')
+    // The load balancer sends the client's next attempt to node B.
+    moving.provider.serverUrl = b.wsUrl
+    await waitFor(() => moving.provider.wsconnected, { what: 'the client on node B' })
+    moving.provider.awareness.setLocalState({ user: 'ada', cell: 'B2' })
+    // Node A's copy of the state goes within the node timeout; the client then announces itself.
+    await waitFor(() => onB.provider.awareness.getStates().get(id)?.cell === 'B2', {
+      what: 'the moved client’s presence on node B',
+      timeoutMs: 40_000,
+    })
+  }, 120_000)
 })
