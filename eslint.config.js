@@ -31,7 +31,16 @@ const layerRules = {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'docs/api/**', 'data/**', 'client/demo/dist/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      'docs/api/**',
+      'data/**',
+      'client/demo/dist/**',
+      'test/fixtures/formats/**',
+    ],
+  },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {

@@ -3,6 +3,7 @@
 import { TesseraError } from '../src/index.js'
 import { readTokenCommand, type RevokeCommand, type TokenCommand } from './token-command.js'
 import type { TokenOptions } from './access/tokens.js'
+import { parseDuration } from './duration.js'
 import type { ServerOptions } from './options.js'
 
 type CliKey = Exclude<
@@ -27,85 +28,104 @@ const switches: { key: CliKey; flag: string; env: string }[] = [
 ]
 
 /** Each CLI option: its flag, its environment variable and how to read its text. */
-const cliOptions: { key: CliKey; flag: string; env: string; kind: 'text' | 'integer' | 'flag' }[] =
-  [
-    { key: 'host', flag: '--host', env: 'TESSERA_HOST', kind: 'text' },
-    { key: 'port', flag: '--port', env: 'TESSERA_PORT', kind: 'integer' },
-    { key: 'dbPath', flag: '--db', env: 'TESSERA_DB', kind: 'text' },
-    { key: 'postgresUrl', flag: '--postgres', env: 'TESSERA_POSTGRES_URL', kind: 'text' },
-    { key: 'redisUrl', flag: '--redis', env: 'TESSERA_REDIS_URL', kind: 'text' },
-    {
-      key: 'sqliteSynchronous',
-      flag: '--sqlite-synchronous',
-      env: 'TESSERA_SQLITE_SYNCHRONOUS',
-      kind: 'text',
-    },
-    {
-      key: 'maxMessageBytes',
-      flag: '--max-message-bytes',
-      env: 'TESSERA_MAX_MESSAGE_BYTES',
-      kind: 'integer',
-    },
-    {
-      key: 'maxConnectionsPerTable',
-      flag: '--max-connections-per-table',
-      env: 'TESSERA_MAX_CONNECTIONS_PER_TABLE',
-      kind: 'integer',
-    },
-    {
-      key: 'compactAfterUpdates',
-      flag: '--compact-after-updates',
-      env: 'TESSERA_COMPACT_AFTER_UPDATES',
-      kind: 'integer',
-    },
-    {
-      key: 'compactAfterBytes',
-      flag: '--compact-after-bytes',
-      env: 'TESSERA_COMPACT_AFTER_BYTES',
-      kind: 'integer',
-    },
-    {
-      key: 'idleUnloadMs',
-      flag: '--idle-unload-ms',
-      env: 'TESSERA_IDLE_UNLOAD_MS',
-      kind: 'integer',
-    },
-    {
-      key: 'canCreateTables',
-      flag: '--can-create-tables',
-      env: 'TESSERA_CAN_CREATE_TABLES',
-      kind: 'flag',
-    },
-    { key: 'staticDir', flag: '--static-dir', env: 'TESSERA_STATIC_DIR', kind: 'text' },
-    { key: 'rulesPath', flag: '--rules', env: 'TESSERA_RULES', kind: 'text' },
-    {
-      key: 'auditRetentionMs',
-      flag: '--audit-retention-ms',
-      env: 'TESSERA_AUDIT_RETENTION_MS',
-      kind: 'integer',
-    },
-    ...switches.map((option) => ({ ...option, kind: 'flag' as const })),
-    ...(
-      [
-        ['maxUpdateStructs', 'max-update-structs'],
-        ['maxValueDepth', 'max-value-depth'],
-        ['maxMessagesPerSecond', 'max-messages-per-second'],
-        ['maxBytesPerSecond', 'max-bytes-per-second'],
-        ['maxBufferedBytes', 'max-buffered-bytes'],
-        ['maxPresenceBytes', 'max-presence-bytes'],
-        ['maxConnectionsPerIp', 'max-connections-per-ip'],
-        ['maxPendingConnections', 'max-pending-connections'],
-        ['maxPendingBytes', 'max-pending-bytes'],
-        ['syncAnswerBytesPerSecond', 'sync-answer-bytes-per-second'],
-        ['syncAnswerBurstBytes', 'sync-answer-burst-bytes'],
-      ] as const
-    ).map(([key, name]) => ({
-      key,
-      flag: `--${name}`,
-      env: `TESSERA_${name.toUpperCase().replaceAll('-', '_')}`,
-      kind: 'integer' as const,
-    })),
-  ]
+type Kind = 'text' | 'integer' | 'flag' | 'duration'
+const cliOptions: { key: CliKey; flag: string; env: string; kind: Kind }[] = [
+  { key: 'host', flag: '--host', env: 'TESSERA_HOST', kind: 'text' },
+  { key: 'port', flag: '--port', env: 'TESSERA_PORT', kind: 'integer' },
+  { key: 'dbPath', flag: '--db', env: 'TESSERA_DB', kind: 'text' },
+  { key: 'postgresUrl', flag: '--postgres', env: 'TESSERA_POSTGRES_URL', kind: 'text' },
+  { key: 'redisUrl', flag: '--redis', env: 'TESSERA_REDIS_URL', kind: 'text' },
+  {
+    key: 'sqliteSynchronous',
+    flag: '--sqlite-synchronous',
+    env: 'TESSERA_SQLITE_SYNCHRONOUS',
+    kind: 'text',
+  },
+  {
+    key: 'maxMessageBytes',
+    flag: '--max-message-bytes',
+    env: 'TESSERA_MAX_MESSAGE_BYTES',
+    kind: 'integer',
+  },
+  {
+    key: 'maxImportBytes',
+    flag: '--max-import-bytes',
+    env: 'TESSERA_MAX_IMPORT_BYTES',
+    kind: 'integer',
+  },
+  {
+    key: 'maxConnectionsPerTable',
+    flag: '--max-connections-per-table',
+    env: 'TESSERA_MAX_CONNECTIONS_PER_TABLE',
+    kind: 'integer',
+  },
+  {
+    key: 'compactAfterUpdates',
+    flag: '--compact-after-updates',
+    env: 'TESSERA_COMPACT_AFTER_UPDATES',
+    kind: 'integer',
+  },
+  {
+    key: 'compactAfterBytes',
+    flag: '--compact-after-bytes',
+    env: 'TESSERA_COMPACT_AFTER_BYTES',
+    kind: 'integer',
+  },
+  {
+    key: 'historyRetentionMs',
+    flag: '--history-retention',
+    env: 'TESSERA_HISTORY_RETENTION',
+    kind: 'duration',
+  },
+  {
+    key: 'idleUnloadMs',
+    flag: '--idle-unload-ms',
+    env: 'TESSERA_IDLE_UNLOAD_MS',
+    kind: 'integer',
+  },
+  {
+    key: 'canCreateTables',
+    flag: '--can-create-tables',
+    env: 'TESSERA_CAN_CREATE_TABLES',
+    kind: 'flag',
+  },
+  { key: 'staticDir', flag: '--static-dir', env: 'TESSERA_STATIC_DIR', kind: 'text' },
+  { key: 'rulesPath', flag: '--rules', env: 'TESSERA_RULES', kind: 'text' },
+  {
+    key: 'auditRetentionMs',
+    flag: '--audit-retention-ms',
+    env: 'TESSERA_AUDIT_RETENTION_MS',
+    kind: 'integer',
+  },
+  ...switches.map((option) => ({ ...option, kind: 'flag' as const })),
+  ...(
+    [
+      ['maxUpdateStructs', 'max-update-structs'],
+      ['maxValueDepth', 'max-value-depth'],
+      ['maxMessagesPerSecond', 'max-messages-per-second'],
+      ['maxBytesPerSecond', 'max-bytes-per-second'],
+      ['maxBufferedBytes', 'max-buffered-bytes'],
+      ['maxPresenceBytes', 'max-presence-bytes'],
+      ['maxConnectionsPerIp', 'max-connections-per-ip'],
+      ['maxPendingConnections', 'max-pending-connections'],
+      ['maxPendingBytes', 'max-pending-bytes'],
+      ['syncAnswerBytesPerSecond', 'sync-answer-bytes-per-second'],
+      ['syncAnswerBurstBytes', 'sync-answer-burst-bytes'],
+    ] as const
+  ).map(([key, name]) => ({
+    key,
+    flag: `--${name}`,
+    env: `TESSERA_${name.toUpperCase().replaceAll('-', '_')}`,
+    kind: 'integer' as const,
+  })),
+]
+
+const placeholders: Record<Kind, string> = {
+  text: 'value',
+  integer: 'n',
+  flag: 'true|false',
+  duration: 'time',
+}
 
 /** The usage text of `tessera serve`. */
 export const usage = `Usage: tessera serve [options]
@@ -116,13 +136,14 @@ export const usage = `Usage: tessera serve [options]
 
 Options (each also from the environment variable shown, or a key of the --config JSON file):
   --config <file>   JSON file of options (TESSERA_CONFIG); also holds "auth", "rules", "adminRoles"
-${cliOptions.map((option) => `  ${`${option.flag} <${option.kind === 'integer' ? 'n' : option.kind === 'flag' ? 'true|false' : 'value'}>`.padEnd(36)}${option.key} (${option.env})`).join('\n')}
+${cliOptions.map((option) => `  ${`${option.flag} <${placeholders[option.kind]}>`.padEnd(36)}${option.key} (${option.env})`).join('\n')}
   --insecure, --dev-login           as "--insecure true", "--dev-login true"
   auth.secret, auth.issuer, auth.audience  (TESSERA_AUTH_SECRET, TESSERA_AUTH_ISSUER, TESSERA_AUTH_AUDIENCE)
   --help            this text`
 
-const parseValue = (text: string, kind: 'text' | 'integer' | 'flag', where: string): unknown => {
+const parseValue = (text: string, kind: Kind, where: string): unknown => {
   if (kind === 'text') return text
+  if (kind === 'duration') return parseDuration(text, where)
   if (kind === 'flag') {
     if (text === 'true' || text === 'false') return text === 'true'
     throw new TesseraError('INVALID_ARGUMENT', `${where} must be true or false, got "${text}"`)

@@ -1,7 +1,8 @@
 // Copies every table from one Store to another (SQLite to PostgreSQL when a deployment grows to
-// several nodes): each table's snapshot and log merged into one update. Knows no adapter.
-import * as Y from 'yjs'
+// several nodes), its history included: log entries with their times and authors, checkpoints.
+// Knows no adapter.
 import { TesseraError, type Store } from '../src/index.js'
+import { copyHistoryUntil } from '../src/internal.js'
 
 /**
  * Copies every table of `from` into `to`, which must hold none of them yet; returns their names.
@@ -22,11 +23,6 @@ export async function copyStore(from: Store, to: Store): Promise<string[]> {
       `copyStore: the target already holds table "${clash}"; copy into an empty database`,
     )
   }
-  for (const table of tables) {
-    const stored = await from.load(table)
-    const parts =
-      stored.snapshot === undefined ? stored.updates : [stored.snapshot, ...stored.updates]
-    if (parts.length > 0) await to.append(table, [Y.mergeUpdates(parts)])
-  }
+  for (const table of tables) await copyHistoryUntil(from, to, table, Number.MAX_SAFE_INTEGER)
   return tables
 }

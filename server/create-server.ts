@@ -14,9 +14,14 @@ import {
   type SecurityPorts,
 } from './access/security.js'
 import { createApp } from './http/app.js'
+import { createExportRoute } from './csv/export-route.js'
+import { createImportJobs } from './csv/import-jobs.js'
+import { createImportRoutes } from './csv/import-routes.js'
+import { createAuditRoutes } from './http/audit-routes.js'
 import { createAuthRoutes } from './http/auth-routes.js'
 import { createHistoryRoutes } from './http/history-routes.js'
 import { createQueryRoutes } from './http/query-routes.js'
+import { createRestoreRoutes } from './http/restore-routes.js'
 import { createTablesRoutes } from './http/tables-routes.js'
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
 import { createUseTable, type RoutesContext } from './http/use-table.js'
@@ -89,6 +94,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     logger,
     compactAfterUpdates: options.compactAfterUpdates,
     compactAfterBytes: options.compactAfterBytes,
+    historyRetentionMs: options.historyRetentionMs,
     idleUnloadMs: options.idleUnloadMs,
     ...(cluster === undefined ? {} : { cluster }),
     onStorageFailure: (table, error) => {
@@ -129,9 +135,19 @@ async function start(
   const { security } = access
   const context: RoutesContext = { rooms, store, options, ...security }
   const useTable = createUseTable(context)
+  const importJobs = createImportJobs()
   const tableRouters: Router[] = [
+    createHistoryRoutes(store, useTable),
+    createRestoreRoutes(store, useTable, security.control),
+    createExportRoute(store, useTable),
+    createImportRoutes({
+      useTable,
+      control: security.control,
+      jobs: importJobs,
+      maxImportBytes: options.maxImportBytes,
+    }),
     createTablesRoutes(context, useTable),
-    createHistoryRoutes(security.audit, useTable),
+    createAuditRoutes(security.audit, useTable),
     createQueryRoutes(useTable),
   ]
   const app = createApp({
@@ -176,6 +192,7 @@ async function start(
     await stopped
     await rooms.close()
     await access.close()
+    importJobs.close()
     await storage.close()
     await options.store?.close()
     logger.info('tessera stopped; every table was flushed')

@@ -1,9 +1,11 @@
 // A room's group commit: the updates applied in one turn of the event loop are appended to the
-// store together, then broadcast; callbacks wait for durability; the log is compacted when due.
+// store together (one log entry per run of one author, dated, docs/history.md), then broadcast;
+// callbacks wait for durability; the log is compacted when due, keeping history.
 // Knows the store and the doc, not peers or sockets (docs/protocol.md §7).
 import * as Y from 'yjs'
-import { TesseraError, type Store } from '../src/index.js'
+import { TesseraError, type NewUpdate, type Store } from '../src/index.js'
 import type { Metrics } from './metrics.js'
+import { compactWithHistory, logEntriesOf, type AuthoredUpdate } from './room-history.js'
 
 /** Called once everything applied before the call is durable; with the error when it is not. */
 export type DurableCallback = (error?: TesseraError) => void
@@ -20,6 +22,10 @@ export interface CommitLog {
   count: number
   bytes: number
   isEmpty: boolean
+  /** The time of the newest log entry (new entries are never dated earlier). */
+  atMs: number
+  /** The sequence number of the newest log entry. */
+  seq: number
 }
 
 export interface CommitContext {
@@ -27,11 +33,13 @@ export interface CommitContext {
   metrics: Metrics
   compactAfterUpdates: number
   compactAfterBytes: number
+  /** Keep history this long (ms); 0 keeps none (docs/history.md). */
+  historyRetentionMs: number
 }
 
 export interface GroupCommit {
-  /** Joins an update applied to the doc to the open batch. */
-  add(update: Uint8Array, origin: unknown): void
+  /** Joins an update applied to the doc to the open batch, written by `author`. */
+  add(update: Uint8Array, origin: unknown, author: string | null): void
   /** Stores an update Yjs keeps pending with the open batch; it is never broadcast. */
   keep(update: Uint8Array): void
   /** Marks the open batch as corrected: it goes back to its origins too. */
@@ -44,7 +52,7 @@ export interface GroupCommit {
 }
 
 interface Batch extends CommittedBatch {
-  updates: Uint8Array[]
+  updates: AuthoredUpdate[]
   /** Updates Yjs keeps pending: stored, never broadcast. */
   kept: Uint8Array[]
   origins: Set<unknown>
@@ -60,25 +68,28 @@ const newBatch = (): Batch => ({
   callbacks: [],
 })
 
-const mergeAll = (updates: Uint8Array[]): Uint8Array =>
-  updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+/** A batch's update to broadcast (none when it only kept pending ones). */
+const broadcastUpdate = (batch: Batch): Uint8Array | undefined => {
+  const updates = batch.updates.map((applied) => applied.update)
+  if (updates.length === 0) return undefined
+  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+}
 
-/** A batch's update to broadcast (none when it only kept pending ones) and the one to store. */
-const mergeBatch = (batch: Batch): { update: Uint8Array | undefined; stored: Uint8Array } => {
-  const update = batch.updates.length > 0 ? mergeAll(batch.updates) : undefined
-  const stored = batch.kept.length === 0 ? update! : mergeAll([...batch.updates, ...batch.kept])
-  return { update, stored }
+/** A state encoded for a snapshot, and the sequence number it holds every update up to. */
+interface PendingState {
+  state: Uint8Array
+  upTo: number
 }
 
 /** What a group commit tells its room. */
 export interface CommitHooks {
   broadcast(update: Uint8Array, batch: CommittedBatch): void
   onBroken(error: TesseraError): void
-  /** A batch was committed as `seq`: `stored` holds its updates, the kept ones included. */
-  committed?(seq: number, stored: Uint8Array): void
+  /** A batch was committed as the log entries numbered up to `seq` (the kept ones included). */
+  committed?(seq: number, entries: readonly NewUpdate[]): void
   /**
    * With other nodes (server/cluster): the sequence number up to which the doc holds every
-   * update, which a compaction may claim (S92). Default: this room's last commit.
+   * update, which a snapshot encoded now may claim (S92). Default: this room's last commit.
    */
   heldUpTo?(): number | undefined
   /** The log was compacted up to `seq`. */
@@ -102,7 +113,7 @@ export function createGroupCommit(
   let inFlight: Batch | undefined
   let isScheduled = false
   let broken: TesseraError | undefined
-  let seq = 0
+  let { seq } = log
 
   const hasOpen = (): boolean => open.updates.length > 0 || open.kept.length > 0
   const schedule = (): void => {
@@ -116,29 +127,50 @@ export function createGroupCommit(
     })
   }
 
+  const isCompactionDue = (): boolean =>
+    log.count >= context.compactAfterUpdates || log.bytes >= context.compactAfterBytes
   // Y.encodeStateAsUpdate includes what Yjs keeps pending (structs and deletions waiting for
   // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
-  const compact = async (): Promise<void> => {
-    const upTo = hooks.heldUpTo?.() ?? seq
-    await store.compact(name, Y.encodeStateAsUpdate(doc), upTo)
+  // It is encoded while nothing is applied beyond entry `upTo`: it is the state at that entry.
+  // With other nodes `upTo` is what the doc held when it was encoded (S92), which may be less.
+  const compact = async (state: Uint8Array, upTo: number, atMs: number): Promise<void> => {
+    await compactWithHistory(
+      store,
+      name,
+      { state, seq: upTo, atMs },
+      {
+        logBytesSinceNewest: log.bytes,
+        retentionMs: context.historyRetentionMs,
+        nowMs: Date.now(),
+      },
+    )
     hooks.compacted?.(upTo)
     log.count = 0
     log.bytes = 0
     metrics.compactions.inc()
   }
 
-  const append = async (batch: Batch): Promise<void> => {
-    const { update, stored } = mergeBatch(batch)
+  /** Appends a batch; resolves to the snapshot to compact to, when compaction is due. */
+  const append = async (batch: Batch): Promise<PendingState | undefined> => {
+    // Times never decrease within a table, so a time names a prefix of its log (S101).
+    log.atMs = Math.max(Date.now(), log.atMs)
+    const entries = logEntriesOf(batch.updates, batch.kept, log.atMs)
+    const bytes = entries.reduce((sum, entry) => sum + entry.update.byteLength, 0)
+    log.count += entries.length
+    log.bytes += bytes
+    const state = isCompactionDue() ? Y.encodeStateAsUpdate(doc) : undefined
+    const held = state === undefined ? undefined : hooks.heldUpTo?.()
     const stopTimer = metrics.persistSeconds.startTimer()
-    seq = await store.append(name, [stored])
+    seq = await store.append(name, entries)
+    log.seq = seq
     stopTimer()
-    hooks.committed?.(seq, stored)
+    hooks.committed?.(seq, entries)
     metrics.updatesPersisted.inc(batch.updates.length + batch.kept.length)
-    metrics.bytesPersisted.inc(stored.byteLength)
-    log.count++
-    log.bytes += stored.byteLength
+    metrics.bytesPersisted.inc(bytes)
     log.isEmpty = false
+    const update = broadcastUpdate(batch)
     if (update !== undefined) hooks.broadcast(update, batch)
+    return state === undefined ? undefined : { state, upTo: held ?? seq }
   }
 
   const flush = async (): Promise<void> => {
@@ -146,10 +178,9 @@ export function createGroupCommit(
     open = newBatch()
     inFlight = batch
     try {
-      if (batch.updates.length > 0 || batch.kept.length > 0) await append(batch)
-      if (log.count >= context.compactAfterUpdates || log.bytes >= context.compactAfterBytes) {
-        await compact()
-      }
+      const pending =
+        batch.updates.length > 0 || batch.kept.length > 0 ? await append(batch) : undefined
+      if (pending !== undefined) await compact(pending.state, pending.upTo, log.atMs)
       // Callbacks may join while the commit or the compaction is awaited, or while they run.
       for (let callback = batch.callbacks.shift(); callback; callback = batch.callbacks.shift()) {
         callback()
@@ -174,9 +205,9 @@ export function createGroupCommit(
   }
 
   const commit: GroupCommit = {
-    add(update, origin) {
+    add(update, origin, author) {
       log.isEmpty = false
-      open.updates.push(update)
+      open.updates.push({ update, author })
       open.origins.add(origin)
       schedule()
     },
@@ -202,7 +233,9 @@ export function createGroupCommit(
           else reject(error)
         })
       })
-      if (log.count > 0) await compact()
+      if (log.count > 0) {
+        await compact(Y.encodeStateAsUpdate(doc), hooks.heldUpTo?.() ?? seq, log.atMs)
+      }
     },
   }
   return commit

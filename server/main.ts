@@ -9,6 +9,7 @@ import { createSqliteRevocationList } from './adapters/sqlite-revocation-list.js
 import { readCliOptions, usage } from './cli-options.js'
 import { createServer } from './create-server.js'
 import { signTokenCommand, type RevokeCommand } from './token-command.js'
+import { toolCommand, toolUsage } from './tool-commands.js'
 
 const fail = (error: unknown): never => {
   console.error(isTesseraError(error) ? `tessera: ${error.message}` : error)
@@ -16,11 +17,26 @@ const fail = (error: unknown): never => {
 }
 
 const main = async (): Promise<void> => {
+  const [name, ...args] = process.argv.slice(2)
+  const tool = args.includes('--help') ? undefined : toolCommand(name)
+  if (tool !== undefined) {
+    const readFile = (path: string) => readFileSync(path, 'utf8')
+    await tool(args, {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      readFile,
+      print: (line) => {
+        console.log(line)
+      },
+    })
+    return
+  }
   const command = readCliOptions(process.argv.slice(2), process.env, (path) =>
     readFileSync(path, 'utf8'),
   )
   if (command.command === 'help') {
-    console.log(usage)
+    console.log(`${usage}\n\nTools:\n${toolUsage}`)
     return
   }
   if (command.command === 'token') {

@@ -40,12 +40,16 @@ export interface ServerOptions {
   sqliteSynchronous?: 'full' | 'normal'
   /** Largest WebSocket message or REST body accepted; default 16 MiB. */
   maxMessageBytes?: number
+  /** Largest CSV a `POST /tables/:table/import` reads (docs/csv.md); default 64 MiB. More: 413. */
+  maxImportBytes?: number
   /** Most connections on one table; default 10,000. More are closed with 4429. */
   maxConnectionsPerTable?: number
   /** Compact a table's log when it holds this many updates; default 1,000. */
   compactAfterUpdates?: number
   /** Compact a table's log when it holds this many bytes; default 8 MiB. */
   compactAfterBytes?: number
+  /** Keep each table's history (every update with its time and author) this long; default 30 days; 0 keeps none (docs/history.md). */
+  historyRetentionMs?: number
   /** Unload a table this long after its last connection left; default 30,000 ms. */
   idleUnloadMs?: number
   /** Open unknown tables (y-websocket behaviour, default true); false answers 4404 / 404. */
@@ -129,9 +133,11 @@ export const defaultOptions = {
   dbPath: './data/tessera.db',
   sqliteSynchronous: 'normal',
   maxMessageBytes: 16 * 1024 * 1024,
+  maxImportBytes: 64 * 1024 * 1024,
   maxConnectionsPerTable: 10_000,
   compactAfterUpdates: 1000,
   compactAfterBytes: 8 * 1024 * 1024,
+  historyRetentionMs: 30 * 24 * 60 * 60 * 1000,
   idleUnloadMs: 30_000,
   canCreateTables: true,
   rules: {},
@@ -178,9 +184,11 @@ const checks: Record<keyof ServerOptions, Check> = {
   sqliteSynchronous: (value) =>
     value === 'full' || value === 'normal' ? undefined : '"full" or "normal"',
   maxMessageBytes: integer(1024),
+  maxImportBytes: integer(1),
   maxConnectionsPerTable: integer(1),
   compactAfterUpdates: integer(1),
   compactAfterBytes: integer(1),
+  historyRetentionMs: integer(0),
   idleUnloadMs: integer(0),
   canCreateTables: flag,
   staticDir: (value) => (value === false ? undefined : text(value)),

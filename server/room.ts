@@ -8,6 +8,7 @@ import { encodeAwarenessStates, encodeMessage } from '../src/internal.js'
 import {
   createGroupCommit,
   type CommitContext,
+  type CommitLog,
   type CommittedBatch,
   type DurableCallback,
 } from './group-commit.js'
@@ -26,6 +27,8 @@ export interface Peer {
    * reply (computed after the commit) already carries what they would send.
    */
   readonly isAwaitingSyncReply: boolean
+  /** Who this connection's updates are from in the table's history (a user id, or null). */
+  readonly author: string | null
 }
 
 export interface Room {
@@ -37,6 +40,8 @@ export interface Room {
   table(): Table
   /** True when the table holds nothing: no update was ever stored or applied. */
   isEmpty(): boolean
+  /** Runs `edit`; the updates it makes are kept in history as written by `author`. */
+  writeAs<T>(author: string | null, edit: () => T): T
   join(peer: Peer): void
   leave(peer: Peer): void
   /** Keeps the room loaded (REST requests, live streams); returns the release function. */
@@ -128,6 +133,8 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
     count: stored.updates.length,
     bytes: stored.updateBytes,
     isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
+    atMs: stored.atMs,
+    seq: stored.seq,
   })
   if (follower !== undefined) room.link = follower.start(room, stored.seq)
   return room
@@ -137,7 +144,7 @@ function createRoom(
   name: string,
   doc: Y.Doc,
   context: RoomContext,
-  log: { count: number; bytes: number; isEmpty: boolean },
+  log: CommitLog,
 ): Room & { link?: RoomLink } {
   const { metrics } = context
   const awareness = new awarenessProtocol.Awareness(doc)
@@ -153,22 +160,25 @@ function createRoom(
     onBroken(error) {
       context.onBroken(room, error)
     },
-    committed: (seq, stored) => room.link?.committed(seq, stored),
+    committed: (seq, entries) => room.link?.committed(seq, entries),
     heldUpTo: () => room.link?.seq,
     compacted: (seq) => room.link?.compacted(seq),
   })
 
+  // The author of REST writes (and restores, imports) made inside `writeAs`.
+  let author: string | null = null
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === loading) return
-    if (origin === undefined || origin !== room.link) {
-      commits.add(update, origin)
+    if (origin !== undefined && origin === room.link) {
+      // Committed by another node (S91): durable already, so relayed now and never stored again.
+      log.isEmpty = false
+      log.count++
+      log.bytes += update.byteLength
+      metrics.updatesBroadcast.inc(broadcast(peers, update, fromOtherNode))
       return
     }
-    // Committed by another node (S91): durable already, so relayed now and never stored again.
-    log.isEmpty = false
-    log.count++
-    log.bytes += update.byteLength
-    metrics.updatesBroadcast.inc(broadcast(peers, update, fromOtherNode))
+    const peer = peers.has(origin as Peer) ? (origin as Peer) : undefined
+    commits.add(update, origin, peer === undefined ? author : peer.author)
   })
   awareness.on('update', (changes: AwarenessChanges, origin: unknown) => {
     const message = relayPresence(changes, origin as Peer | undefined)
@@ -206,6 +216,15 @@ function createRoom(
     },
     table: () => (table ??= createTable({ doc })),
     isEmpty: () => log.isEmpty,
+    writeAs(writer, edit) {
+      const outer = author
+      author = writer
+      try {
+        return edit()
+      } finally {
+        author = outer
+      }
+    },
     join(peer) {
       peers.add(peer)
       holds++

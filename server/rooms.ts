@@ -27,6 +27,7 @@ export interface RoomsOptions {
   logger: Logger
   compactAfterUpdates: number
   compactAfterBytes: number
+  historyRetentionMs: number
   idleUnloadMs: number
   /** Called when a room fails to store (its peers were closed with 4500). */
   onStorageFailure(table: string, error: TesseraError): void
@@ -66,6 +67,7 @@ export function createRooms(options: RoomsOptions): Rooms {
     metrics,
     compactAfterUpdates: options.compactAfterUpdates,
     compactAfterBytes: options.compactAfterBytes,
+    historyRetentionMs: options.historyRetentionMs,
     onIdle(room) {
       if (isClosed || idleTimers.has(room)) return
       const timer = setTimeout(() => void unload(room), options.idleUnloadMs)

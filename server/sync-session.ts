@@ -70,6 +70,7 @@ export function openSyncSession(
     get isAwaitingSyncReply() {
       return answers.isPending
     },
+    author: guard?.author ?? null,
     send: (message) => {
       link.send(message)
     },

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'CLOSED'
   | 'TOO_MANY_REQUESTS'
   | 'INCOMPLETE_UPDATE'
+  | 'HISTORY_UNAVAILABLE'
 
 /** Every code, for exhaustive mappings and the docs test. */
 export const errorCodes: readonly ErrorCode[] = [
@@ -37,6 +38,7 @@ export const errorCodes: readonly ErrorCode[] = [
   'CLOSED',
   'TOO_MANY_REQUESTS',
   'INCOMPLETE_UPDATE',
+  'HISTORY_UNAVAILABLE',
 ]
 
 /**

@@ -24,5 +24,13 @@ export type { LiveQueryDiff, DiffSource, WindowChanges } from './query/window-di
 export { createConflicts } from './conflicts.js'
 export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
 export { createMemoryStore } from './ports/memory-store.js'
-export type { LoadOptions, Store, StoredTable } from './ports/store.js'
+export type {
+  CompactOptions,
+  LoadOptions,
+  LoggedUpdate,
+  NewUpdate,
+  SnapshotInfo,
+  Store,
+  StoredTable,
+} from './ports/store.js'
 export type { Right, TablePermissions } from './permissions.js'

@@ -36,3 +36,23 @@ export {
 export type { Right, Operation, TablePermissions } from './permissions.js'
 export { parseQuery } from './query/parse-query.js'
 export { evaluateQuery } from './query/query-match.js'
+export { loadDocAt, replayStart, forEachLogged, historyStartMs } from './history.js'
+export type { ReplayStart } from './history.js'
+export { planCompaction } from './history-retention.js'
+export type { CompactionInput, CompactionPlan } from './history-retention.js'
+export { readRowHistory, restoreMetaKey } from './row-history.js'
+export type { RowHistoryEntry, RowHistoryOptions } from './row-history.js'
+export { diffColumns } from './column-diff.js'
+export type { ColumnChange } from './column-diff.js'
+export { restoreFrom, restoreOperations } from './restore.js'
+export type { RestoreScope, RestoreSummary } from './restore.js'
+export { copyHistoryUntil } from './history-copy.js'
+export type { CopiedTable } from './history-copy.js'
+export {
+  encodeCsvField,
+  encodeCsvRecord,
+  formatCsvCell,
+  parseCsvCell,
+  inferColumnType,
+} from './csv-values.js'
+export type { CsvCell } from './csv-values.js'

@@ -83,6 +83,24 @@ export interface Table {
   setColumnDefault(name: string, value: CellInput): void
   /** @throws COLUMN_NOT_FOUND for the column or the anchor */
   moveColumn(name: string, placement: Placement): void
+  /** Columns removed (hidden) with their data kept, by id and last name (S113). */
+  removedColumns(): { id: string; name: string }[]
+  /**
+   * Shows a removed column again with every value it held (S113); `column` is its id, or its
+   * name when one removed column has it.
+   * @throws COLUMN_NOT_FOUND when no removed column matches
+   */
+  restoreColumn(column: string): void
+  /** The greatest migration version applied to this table (0: none), docs/formats.md. */
+  readonly schemaVersion: number
+  /**
+   * Runs `change` as migration `version` once per table: skipped (false) when the table's schema
+   * version is already at or past it; otherwise one transaction that also records the version.
+   * `change` may not delete rows (FORBIDDEN): migrations never erase data (S112).
+   * @example
+   * table.migrate(2, (t) => { t.addColumn({ id: 'priority', name: 'priority', type: 'number', default: 0 }) })
+   */
+  migrate(version: number, change: (table: Table) => void): boolean
   /**
    * Inserts a row and returns its id; an id the table has updates that row instead (S4).
    * @throws INVALID_ARGUMENT, COLUMN_NOT_FOUND, SCHEMA_VIOLATION; ROW_NOT_FOUND for the anchor

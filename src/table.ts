@@ -5,6 +5,7 @@ import { createColumns, type Columns, type SchemaMethods } from './columns.js'
 import { TesseraError } from './errors.js'
 import { notifyAll } from './notify.js'
 import { formatVersion, tableMaps, type TableMaps } from './layout.js'
+import { removedColumnsOf, restoreColumnIn, runMigration, schemaVersionOf } from './migrations.js'
 import { createLiveQuery } from './query/live-query.js'
 import { evaluateQuery } from './query/query-match.js'
 import { parseQuery } from './query/parse-query.js'
@@ -62,6 +63,17 @@ export function createTable(options: TableOptions = {}): Table {
     columns: () => columns.list(),
     getColumn: (name) => columns.find(name),
     ...guardedSchema(columns, check, edit),
+    removedColumns: () => removedColumnsOf(maps),
+    restoreColumn: (column) => {
+      check('schema', 'restoreColumn')
+      edit(() => {
+        restoreColumnIn(table, maps, column)
+      })
+    },
+    get schemaVersion() {
+      return schemaVersionOf(maps)
+    },
+    migrate: (version, change) => runMigration(table, maps, version, change),
     ...reader,
     ...createRowWrites({ maps, columns, states, placement, check, edit }),
     transact: edit,

@@ -2,6 +2,7 @@
 // (status, saved indicator, online toggle, undo/redo, rows, columns, filter, conflicts) to the grid.
 import { connectTable, type Connection, type PresenceUser } from '../index.js'
 import { isTesseraError, type ColumnType } from '../../src/index.js'
+import { mountCsvButtons } from './csv-buttons.js'
 import { createGrid, rowHeight, type Grid } from './grid.js'
 import { describeValue } from './values.js'
 
@@ -321,6 +322,11 @@ async function main(): Promise<void> {
     }
   })
   wireConnection(conn, grid)
+  mountCsvButtons($('csv'), {
+    table: () => tableName,
+    token: () => login?.token,
+    onError: showError,
+  })
   document.body.dataset.loaded = 'true'
   if (create) {
     const addDefaults = (): void => {

@@ -12,6 +12,8 @@ import { stampPresence } from './presence.js'
 
 /** The access hooks of one connection (called by server/connection.ts). */
 export interface ConnectionGuard {
+  /** The caller's user id: the author of its updates in the table's history (null: anonymous). */
+  readonly author: string | null
   /**
    * Calls `onChange` when the connection's permissions change (S76) and, once, when they end:
    * the token expired (S51) or was revoked (S75), or reading was withdrawn (S76); the
@@ -83,6 +85,7 @@ export function createConnectionGuard(
   const identity = stampedUser?.id ?? null
   const { metrics, maxPresenceBytes } = context
   return {
+    author: userId,
     watch: (onChange) => context.liveGrants.watch(grant, table, onChange),
     filterPresence(update, room, peer) {
       const result = stampPresence(update, {

@@ -1,63 +1,24 @@
-// The Store port over PostgreSQL (node-postgres): the update log, snapshots and a per-table
-// counter that orders appends from every node. Creates its tables on first start. Knows
-// nothing about Yjs.
-import type { Store, StoredTable } from '../../src/index.js'
+// The Store port over PostgreSQL (node-postgres): the update log (each entry with its time and
+// author), the snapshots, and a per-table counter that orders appends from every node. Creates
+// its tables on first start. Knows nothing about Yjs.
+import type pg from 'pg'
+import type { LoggedUpdate, NewUpdate, Store, StoredTable } from '../../src/index.js'
 import {
   bytesOf,
   openPostgres,
   type PostgresDatabase,
   type PostgresOptions,
 } from './postgres-database.js'
+import { postgresStatements } from './postgres-statements.js'
 
 /** Options of `createPostgresStore`. */
 export type PostgresStoreOptions = PostgresOptions
 
-const schemaSql = (prefix: string): string => `
-  CREATE TABLE IF NOT EXISTS ${prefix}tessera_counters (
-    table_name text PRIMARY KEY, seq bigint NOT NULL);
-  CREATE TABLE IF NOT EXISTS ${prefix}tessera_updates (
-    table_name text NOT NULL, seq bigint NOT NULL, data bytea NOT NULL,
-    PRIMARY KEY (table_name, seq));
-  CREATE TABLE IF NOT EXISTS ${prefix}tessera_snapshots (
-    table_name text PRIMARY KEY, seq bigint NOT NULL, data bytea NOT NULL);`
-
-/** The statements of one schema (table names are quoted once here). */
-const statements = (prefix: string) => ({
-  // The counter row is locked until the statement commits, so sequence numbers are handed out
-  // in commit order: whoever sees seq n committed knows every lower one is committed (S90).
-  append: `WITH counter AS (
-      INSERT INTO ${prefix}tessera_counters AS c (table_name, seq) VALUES ($1, $2)
-      ON CONFLICT (table_name) DO UPDATE SET seq = c.seq + $2 RETURNING seq)
-    INSERT INTO ${prefix}tessera_updates (table_name, seq, data)
-    SELECT $1, counter.seq - $2 + u.ord, u.data
-    FROM counter, unnest($3::bytea[]) WITH ORDINALITY AS u(data, ord) RETURNING seq`,
-  // One statement reads one consistent state: a compaction cannot fall between its two parts.
-  load: `SELECT 0 AS kind, seq, data FROM ${prefix}tessera_snapshots
-      WHERE table_name = $1 AND seq > $2
-    UNION ALL SELECT 1, seq, data FROM ${prefix}tessera_updates
-      WHERE table_name = $1 AND seq > $2
-    ORDER BY kind, seq`,
-  newest: `SELECT greatest((SELECT max(seq) FROM ${prefix}tessera_updates WHERE table_name = $1),
-    (SELECT seq FROM ${prefix}tessera_snapshots WHERE table_name = $1)) AS seq`,
-  compactLock: `SELECT pg_try_advisory_xact_lock(hashtextextended('tessera compact ' || $1, 0)) AS locked`,
-  putSnapshot: `INSERT INTO ${prefix}tessera_snapshots AS s (table_name, seq, data) VALUES ($1, $2, $3)
-    ON CONFLICT (table_name) DO UPDATE SET seq = $2, data = $3 WHERE s.seq <= $2`,
-  dropUpTo: `DELETE FROM ${prefix}tessera_updates WHERE table_name = $1 AND seq <= $2`,
-  raiseCounter: `INSERT INTO ${prefix}tessera_counters AS c (table_name, seq) VALUES ($1, $2)
-    ON CONFLICT (table_name) DO UPDATE SET seq = greatest(c.seq, $2)`,
-  list: `SELECT table_name FROM ${prefix}tessera_snapshots
-    UNION SELECT DISTINCT table_name FROM ${prefix}tessera_updates`,
-  // The counter row stays: a table created again never reuses a sequence number.
-  delete: `WITH u AS (DELETE FROM ${prefix}tessera_updates WHERE table_name = $1 RETURNING 1),
-      s AS (DELETE FROM ${prefix}tessera_snapshots WHERE table_name = $1 RETURNING 1)
-    SELECT (SELECT count(*) FROM u) + (SELECT count(*) FROM s) AS removed`,
-})
-
 /**
  * Connects to PostgreSQL and creates Tessera's tables when missing (any role that may create
- * tables in its database will do). Sequence numbers are shared by every server on the database.
- * `compact` takes a per-table advisory lock: a second server compacting the same table at the
- * same moment skips its compaction, and a snapshot never replaces a newer one.
+ * tables in its database will do). Sequence numbers are shared by every server on the database
+ * and follow commit order (S90). `compact` takes a per-table advisory lock: a second server
+ * compacting the same table at the same moment skips its compaction (S92).
  * @example
  * const store = await createPostgresStore({ url: 'postgres://tessera:secret@db:5432/tessera' })
  * @throws STORAGE_FAILURE when PostgreSQL cannot be reached or the tables cannot be created
@@ -81,55 +42,20 @@ export async function createPostgresStoreOn(
   database: PostgresDatabase,
   { isOwner = false }: { isOwner?: boolean } = {},
 ): Promise<Store> {
-  await database.migrate(schemaSql(database.prefix))
-  const { pool } = database
-  const sql = statements(database.prefix)
+  const sql = postgresStatements(database.prefix)
+  await database.migrate(sql.schema)
+  const { pool, rows: query } = database
   let isClosed = false
-  const closed = (): boolean => isClosed
   const run = <T>(where: string, body: () => Promise<T>): Promise<T> =>
-    database.run(where, closed, body)
-  const query = database.rows
-
-  const load = async (table: string, afterSeq: number): Promise<StoredTable> => {
-    const rows = await query<{ kind: number; seq: string; data: Buffer }>(sql.load, [
-      table,
-      afterSeq,
-    ])
-    const result: StoredTable = { updates: [], seq: afterSeq, updateBytes: 0 }
-    for (const row of rows) {
-      const bytes = bytesOf(row.data)
-      if (row.kind === 0) result.snapshot = bytes
-      else {
-        result.updates.push(bytes)
-        result.updateBytes += bytes.byteLength
-      }
-      result.seq = Math.max(result.seq, Number(row.seq))
-    }
-    return result
-  }
-  const append = async (table: string, updates: readonly Uint8Array[]): Promise<number> => {
-    if (updates.length === 0) {
-      const [row] = await query<{ seq: string | null }>(sql.newest, [table])
-      return Number(row?.seq ?? 0)
-    }
-    const data = updates.map((update) => Buffer.from(update))
-    const rows = await query<{ seq: string }>(sql.append, [table, updates.length, data])
-    return Math.max(...rows.map((row) => Number(row.seq)))
-  }
-  const compact = async (table: string, snapshot: Uint8Array, seq: number): Promise<void> => {
+    database.run(where, () => isClosed, body)
+  /** Runs `body` in one transaction on one connection. */
+  const transaction = async <T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect()
     try {
       await client.query('BEGIN')
-      const { rows } = await client.query<{ locked: boolean }>(sql.compactLock, [table])
-      if (rows[0]?.locked !== true) {
-        // S92: another server compacts this table right now; its snapshot will do.
-        await client.query('ROLLBACK')
-        return
-      }
-      await client.query(sql.putSnapshot, [table, seq, Buffer.from(snapshot)])
-      await client.query(sql.dropUpTo, [table, seq])
-      await client.query(sql.raiseCounter, [table, seq])
+      const result = await body(client)
       await client.query('COMMIT')
+      return result
     } catch (cause) {
       await client.query('ROLLBACK').catch(() => undefined)
       throw cause
@@ -137,20 +63,94 @@ export async function createPostgresStoreOn(
       client.release()
     }
   }
-  const remove = async (table: string): Promise<boolean> => {
-    const [row] = await query<{ removed: string }>(sql.delete, [table])
-    return Number(row?.removed ?? 0) > 0
+
+  const load = async (table: string, afterSeq: number): Promise<StoredTable> => {
+    type Row = { kind: number; seq: string; at_ms: string; data: Buffer }
+    const result: StoredTable = { updates: [], seq: afterSeq, updateBytes: 0, atMs: 0 }
+    for (const row of await query<Row>(sql.load, [table, afterSeq])) {
+      if (row.kind === 0) result.snapshot = bytesOf(row.data)
+      else {
+        result.updates.push(bytesOf(row.data))
+        result.updateBytes += row.data.byteLength
+      }
+      result.seq = Math.max(result.seq, Number(row.seq))
+      result.atMs = Math.max(result.atMs, Number(row.at_ms))
+    }
+    return result
+  }
+  const append = async (table: string, updates: readonly NewUpdate[]): Promise<number> => {
+    if (updates.length === 0) {
+      const [row] = await query<{ seq: string }>(sql.current, [table])
+      return Number(row?.seq ?? 0)
+    }
+    const rows = await query<{ seq: string }>(sql.append, [
+      table,
+      updates.length,
+      updates.map((entry) => Buffer.from(entry.update)),
+      updates.map((entry) => entry.atMs),
+      updates.map((entry) => entry.author),
+      Math.max(...updates.map((entry) => entry.atMs)),
+    ])
+    return Math.max(...rows.map((row) => Number(row.seq)))
+  }
+  const readLog = async (table: string, afterSeq: number, limit: number) => {
+    type Row = { seq: string; at_ms: string; author: string | null; data: Buffer }
+    return (await query<Row>(sql.readLog, [table, afterSeq, limit])).map((row): LoggedUpdate => ({
+      seq: Number(row.seq),
+      atMs: Number(row.at_ms),
+      author: row.author,
+      update: bytesOf(row.data),
+    }))
   }
 
   return {
     load: (table, loadOptions) => run('load', () => load(table, loadOptions?.afterSeq ?? 0)),
     append: (table, updates) => run('append', () => append(table, updates)),
-    compact: (table, snapshot, seq) => run('compact', () => compact(table, snapshot, seq)),
+    compact: (table, snapshot, seq, { atMs = 0, replaces } = {}) =>
+      run('compact', () =>
+        transaction(async (client) => {
+          const { rows } = await client.query<{ locked: boolean }>(sql.compactLock, [table])
+          // S92: another node compacts this table right now; its snapshot will do.
+          if (rows[0]?.locked !== true) return
+          await client.query(sql.putSnapshot, [table, seq, atMs, Buffer.from(snapshot)])
+          if (replaces !== undefined) await client.query(sql.dropSnapshot, [table, replaces, seq])
+          await client.query(sql.raiseCounter, [table, seq])
+        }),
+      ),
+    snapshots: (table) =>
+      run('snapshots', async () =>
+        (
+          await query<{ seq: string; at_ms: string; byte_length: number }>(sql.snapshots, [table])
+        ).map((row) => ({
+          seq: Number(row.seq),
+          atMs: Number(row.at_ms),
+          byteLength: row.byte_length,
+        })),
+      ),
+    readSnapshot: (table, seq) =>
+      run('readSnapshot', async () => {
+        const [row] = await query<{ data: Buffer }>(sql.readSnapshot, [table, seq])
+        return row === undefined ? undefined : bytesOf(row.data)
+      }),
+    readLog: (table, afterSeq, limit) => run('readLog', () => readLog(table, afterSeq, limit)),
+    trim: (table, seq) =>
+      run('trim', () =>
+        transaction(async (client) => {
+          if ((await client.query(sql.lockSnapshot, [table, seq])).rows.length === 0) return false
+          await client.query(sql.trimLog, [table, seq])
+          await client.query(sql.trimSnapshots, [table, seq])
+          return true
+        }),
+      ),
     list: () =>
       run('list', async () =>
         (await query<{ table_name: string }>(sql.list, [])).map((row) => row.table_name).sort(),
       ),
-    delete: (table) => run('delete', () => remove(table)),
+    delete: (table) =>
+      run('delete', async () => {
+        const [row] = await query<{ removed: string }>(sql.delete, [table])
+        return Number(row?.removed ?? 0) > 0
+      }),
     async close() {
       if (isClosed) return
       isClosed = true

@@ -3,7 +3,7 @@
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'
-import type { Store, TesseraError } from '../../src/index.js'
+import type { NewUpdate, Store, TesseraError } from '../../src/index.js'
 import { encodeAwarenessStates } from '../../src/internal.js'
 import { NodeMessageType, type NodeMessage } from './messages.js'
 import { createPresenceOwners, type PresenceOwners } from './presence-owners.js'
@@ -21,8 +21,8 @@ export interface LinkedRoom {
 export interface RoomLink {
   /** Every update up to this sequence number is in the room: what a compaction may claim. */
   readonly seq: number
-  /** This node committed `update` as `seq`: tell the other nodes. */
-  committed(seq: number, update: Uint8Array): void
+  /** This node committed `entries` as the log entries numbered up to `seq`: tell the other nodes. */
+  committed(seq: number, entries: readonly NewUpdate[]): void
   /** A y-websocket awareness message from one of this node's connections. */
   presence(message: Uint8Array): void
   /** This node compacted the log up to `seq`. */
@@ -135,10 +135,14 @@ export function startLink(
     get seq() {
       return feed.seq
     },
-    committed(at, update) {
-      feed.own(at)
-      const isLarge = update.byteLength > context.maxRelayBytes
-      context.announce(table, at, isLarge ? new Uint8Array() : update)
+    committed(last, entries) {
+      // One message per entry: the other nodes' feeds take sequence numbers one by one.
+      for (const [index, { update }] of entries.entries()) {
+        const at = last - entries.length + 1 + index
+        feed.own(at)
+        const isLarge = update.byteLength > context.maxRelayBytes
+        context.announce(table, at, isLarge ? new Uint8Array() : update)
+      }
     },
     presence(message) {
       entry.owners.noteLocal(message)

@@ -8,7 +8,7 @@ import type { UseTable } from './use-table.js'
 const keepAliveMs = 15_000
 
 /** Reads the query of a request: the JSON `query` parameter, or the JSON body of a POST. */
-const queryOf = (request: Request): Query => {
+export const queryOf = (request: Request): Query => {
   if (request.method === 'POST') return (request.body ?? {}) as Query
   const text = request.query.query
   if (text === undefined) return {}

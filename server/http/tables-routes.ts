@@ -5,6 +5,7 @@ import { TesseraError, type ColumnInput, type RowInput, type Table } from '../..
 import { allows, type Operation } from '../../src/internal.js'
 import type { AccessControl } from '../access/access-control.js'
 import { refusal, type Grant } from '../access/check-access.js'
+import { integerParam } from './params.js'
 import type { RoutesContext, UseTable } from './use-table.js'
 
 /** @throws UNAUTHORIZED or FORBIDDEN when the grant does not allow `operation` */
@@ -26,18 +27,6 @@ const objectBody = (request: Request, where: string): Record<string, unknown> =>
     )
   }
   return body as Record<string, unknown>
-}
-
-const integerParam = (value: unknown, name: string, fallback: number): number => {
-  if (value === undefined) return fallback
-  const number = Number(value)
-  if (!Number.isSafeInteger(number) || number < 0) {
-    throw new TesseraError(
-      'INVALID_ARGUMENT',
-      `${name} must be an integer >= 0, got ${JSON.stringify(value)}`,
-    )
-  }
-  return number
 }
 
 const schemaOf = (name: string, table: Table): object => ({

@@ -55,7 +55,7 @@ export function createUseTable(
     const stopRecording =
       operation === 'read' ? undefined : tableOfRoom.on('change', (change) => changes.push(change))
     try {
-      const pending = body(tableOfRoom, room, grant)
+      const pending = room.writeAs(callerId(grant.caller), () => body(tableOfRoom, room, grant))
       stopRecording?.()
       const result = await pending
       if (operation !== 'read') {

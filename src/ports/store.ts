@@ -1,26 +1,61 @@
-// The Store port: durable bytes per table (an append-only update log plus one snapshot).
-// Knows nothing about Yjs documents, SQLite or IndexedDB; adapters implement it.
+// The Store port: durable bytes per table (an append-only update log, each entry with its time and
+// author, plus snapshots). Knows nothing about Yjs documents, SQLite or IndexedDB; adapters implement it.
 
-/** What `Store.load` returns: the latest snapshot (if any) and the log entries after it, oldest first. */
+/** An update to append: its bytes, when the server accepted it and who wrote it. */
+export interface NewUpdate {
+  /** The Yjs update. */
+  update: Uint8Array
+  /** When it was accepted, in ms since 1970 (the writer keeps it non-decreasing per table). */
+  atMs: number
+  /** The writer's user id; null when unknown (auth off, or a change the server made itself). */
+  author: string | null
+}
+
+/** An entry of a table's log, as `readLog` returns it. */
+export interface LoggedUpdate extends NewUpdate {
+  /** Its sequence number in the table's log. */
+  seq: number
+}
+
+/** What `Store.snapshots` lists: a stored state with every update up to `seq` folded in. */
+export interface SnapshotInfo {
+  seq: number
+  /** The time of the log entry `seq` (when the state it holds was reached). */
+  atMs: number
+  /** The snapshot's size. */
+  byteLength: number
+}
+
+/** What `Store.load` returns: the newest snapshot (if any) and the log entries after it, oldest first. */
 export interface StoredTable {
-  /** The compacted state, when the table was ever compacted. */
+  /** The newest snapshot, when the table was ever compacted. */
   snapshot?: Uint8Array
-  /** Updates appended after the snapshot, oldest first. */
+  /** Updates appended after the newest snapshot, oldest first. */
   updates: Uint8Array[]
   /**
-   * Sequence number of the newest entry folded into `snapshot` or held in `updates`; 0 when
+   * Sequence number of the newest entry (folded into `snapshot` or held in `updates`); 0 when
    * empty. With `afterSeq`, never below it.
    */
   seq: number
   /** Total bytes of `updates` (what compaction thresholds measure). */
   updateBytes: number
+  /** The time of entry `seq` (of the newest snapshot when the log after it is empty); 0 when empty. */
+  atMs: number
+}
+
+/** Options of `Store.compact`. */
+export interface CompactOptions {
+  /** The time of log entry `seq`; default 0 (unknown). */
+  atMs?: number
+  /** The sequence number of an older snapshot this one supersedes: it is deleted in the same transaction. */
+  replaces?: number
 }
 
 /** Options of `Store.load`. */
 export interface LoadOptions {
   /**
-   * Read only what came after this sequence number (a replica catching up): the updates above
-   * it, and the snapshot only when the snapshot covers updates above it. Default 0: everything.
+   * Read only what came after this sequence number (a node catching up): the newest snapshot
+   * only when it is above `afterSeq`, and the log entries above both. Default 0: everything.
    */
   afterSeq?: number
 }
@@ -29,25 +64,56 @@ export interface LoadOptions {
  * Durable storage for tables as bytes. Every method may reject with a `TesseraError` of code
  * `STORAGE_FAILURE` (the cause keeps the adapter's own error); `CLOSED` after `close()`.
  *
+ * A table is a log (entries numbered 1, 2, … with their time and author) and a set of snapshots
+ * (states at given sequence numbers). `load` starts from the newest snapshot; the older snapshots
+ * and the log before it are the table's history (docs/history.md), kept until `trim` drops them.
+ *
  * Guarantees every adapter gives (checked by the contract suite, test/server/store-contract.ts):
  * - `append` is atomic: all its updates are stored or none; once it resolves they survive a
  *   crash of the process.
- * - sequence numbers grow per table and never repeat, also across `compact`.
- * - `compact(table, snapshot, seq)` replaces the snapshot and drops every update with a
- *   sequence number up to `seq` in one atomic step; updates appended after `seq` stay. A snapshot
- *   never replaces one of a higher `seq` (two servers compacting one table lose nothing).
- * - `load` of a table never written returns `{ updates: [], seq: 0, updateBytes: 0 }`.
+ * - sequence numbers grow by one per entry per table and never repeat, also across `compact`
+ *   and `trim`.
+ * - `compact` adds a snapshot (replacing `replaces`, which must be older) in one atomic step and
+ *   drops no log entry.
+ * - `trim(table, seq)` drops the log entries up to `seq` and the snapshots before `seq` in one
+ *   atomic step; the snapshot at `seq` stays.
+ * - `load` of a table never written returns `{ updates: [], seq: 0, updateBytes: 0, atMs: 0 }`.
+ * - `load` with `afterSeq` returns the newest snapshot only when it is above `afterSeq`, and the
+ *   log entries above both (what a node that holds everything up to `afterSeq` lacks).
+ * - `append` of an empty list stores nothing and resolves to the current sequence number.
+ * - concurrent `append`s to one table get distinct, gapless sequence numbers; times are kept
+ *   to the millisecond (values of today exceed 2^31: a 64-bit column), authors as any text.
  */
 export interface Store {
-  /** Reads a table's snapshot and later updates (with `afterSeq`, only what followed it). */
+  /** Reads a table's newest snapshot and the log entries after it (with `afterSeq`, only what followed it). */
   load(table: string, options?: LoadOptions): Promise<StoredTable>
   /** Appends updates to a table's log in one transaction; resolves to the sequence number of the last one. */
-  append(table: string, updates: readonly Uint8Array[]): Promise<number>
-  /** Replaces the snapshot with `snapshot`, which must contain every update up to `seq`. */
-  compact(table: string, snapshot: Uint8Array, seq: number): Promise<void>
+  append(table: string, updates: readonly NewUpdate[]): Promise<number>
+  /**
+   * Stores `snapshot`, which must contain every update up to `seq`, as a snapshot at `seq`
+   * (replacing one stored at that `seq`). Keeps every log entry.
+   */
+  compact(table: string, snapshot: Uint8Array, seq: number, options?: CompactOptions): Promise<void>
+  /** The table's snapshots, oldest first (sizes and times, not their bytes). */
+  snapshots(table: string): Promise<SnapshotInfo[]>
+  /** The bytes of the snapshot at `seq`; undefined when there is none. */
+  readSnapshot(table: string, seq: number): Promise<Uint8Array | undefined>
+  /**
+   * Up to `limit` (a whole number >= 0) log entries with a sequence number above `afterSeq`,
+   * oldest first; entries trimmed away are not returned.
+   */
+  readLog(table: string, afterSeq: number, limit: number): Promise<LoggedUpdate[]>
+  /**
+   * Forgets history before the snapshot at `seq`: drops log entries up to `seq` and older
+   * snapshots. Resolves to false (and drops nothing) when there is no snapshot at `seq`.
+   */
+  trim(table: string, seq: number): Promise<boolean>
   /** Names of every table that has a snapshot or updates, sorted. */
   list(): Promise<string[]>
-  /** Deletes a table's snapshot and updates. Resolves to false when it held nothing. */
+  /**
+   * Deletes a table's snapshots and log. Resolves to false when it held nothing. The table is
+   * then new: its next `append` is numbered 1.
+   */
   delete(table: string): Promise<boolean>
   /** Releases the store; later calls reject with `CLOSED`. Idempotent. */
   close(): Promise<void>

@@ -19,7 +19,9 @@ describeWithServices('PostgreSQL store', () => {
     const stores = await Promise.all([open(schema), open(schema), open(schema)])
     const seqs = await Promise.all(
       Array.from({ length: 60 }, (_, index) =>
-        stores[index % 3]!.append('t', [new Uint8Array([index])]),
+        stores[index % 3]!.append('t', [
+          { update: new Uint8Array([index]), atMs: 1, author: null },
+        ]),
       ),
     )
     expect([...seqs].sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1))
@@ -34,14 +36,14 @@ describeWithServices('PostgreSQL store', () => {
     doc.on('update', (update: Uint8Array) => updates.push(update))
     for (let round = 0; round < 20; round++) {
       doc.getMap('m').set(`k${round}`, round)
-      const seq = await a.append('t', [updates.at(-1)!])
+      const seq = await a.append('t', [{ update: updates.at(-1)!, atMs: round, author: 'a' }])
       const snapshot = Y.encodeStateAsUpdate(doc)
       // Two servers compact at once while a third append lands; every key must survive.
       doc.getMap('m').set(`late${round}`, round)
       await Promise.all([
         a.compact('t', snapshot, seq),
         b.compact('t', snapshot, seq),
-        b.append('t', [updates.at(-1)!]),
+        b.append('t', [{ update: updates.at(-1)!, atMs: round, author: 'b' }]),
       ])
     }
     const loaded = await b.load('t')
@@ -49,6 +51,22 @@ describeWithServices('PostgreSQL store', () => {
     if (loaded.snapshot) Y.applyUpdate(copy, loaded.snapshot)
     for (const update of loaded.updates) Y.applyUpdate(copy, update)
     expect(copy.getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
+  })
+
+  it('S90: an entry is never dated before the one it follows, whichever node dated it', async () => {
+    const schema = freshSchema()
+    const [fast, slow] = await Promise.all([open(schema), open(schema)])
+    const entry = (atMs: number) => ({ update: new Uint8Array([1]), atMs, author: null })
+    await fast.append('t', [entry(5000), entry(5001)])
+    // A node whose clock is 2 s behind appends next: its entries take the table's time.
+    await slow.append('t', [entry(3000), entry(5005)])
+    await fast.append('t', [entry(6000)])
+    const times = (await slow.readLog('t', 0, 10)).map((logged) => logged.atMs)
+    expect(times).toEqual([5000, 5001, 5001, 5005, 6000])
+    // After a delete the table starts over, at 1 and with no time to keep up with.
+    await fast.delete('t')
+    expect(await slow.append('t', [entry(10)])).toBe(1)
+    expect((await slow.readLog('t', 0, 10)).map((logged) => logged.atMs)).toEqual([10])
   })
 
   it('reports an unreachable database as STORAGE_FAILURE', async () => {

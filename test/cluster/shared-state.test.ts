@@ -61,12 +61,12 @@ describeWithServices('access control state shared by the nodes', () => {
     expect(inserted.status).toBe(201)
     await waitFor(
       async () =>
-        (await call(b, 'GET', '/tables/todos/rows/r1/history', { token: admin })).body.entries
+        (await call(b, 'GET', '/tables/todos/rows/r1/audit', { token: admin })).body.entries
           ?.length === 1,
       { what: 'node A’s audit entry read through node B' },
     )
     expect(
-      (await call(b, 'GET', '/tables/todos/rows/r1/history', { token: admin })).body.entries,
+      (await call(b, 'GET', '/tables/todos/rows/r1/audit', { token: admin })).body.entries,
     ).toMatchObject([{ action: 'insert', userId: 'will' }])
 
     // Revoked through node A: the connection on node B closes (its poll of the shared list).
@@ -91,7 +91,9 @@ describeWithServices('access control state shared by the nodes', () => {
     // Node B polls the shared list on its own (about every second).
     await waitFor(
       async () => (await call(b, 'GET', '/tables/todos', { token: dora })).status === 401,
-      { what: 'node B to refuse the revoked user' },
+      {
+        what: 'node B to refuse the revoked user',
+      },
     )
 
     expect(existsSync(dbPath)).toBe(false)

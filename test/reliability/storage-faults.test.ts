@@ -111,7 +111,9 @@ describe('storage faults', () => {
   it('a read-only database: refused, reported, and saved once it is writable again', async () => {
     const dbPath = join(tempDir(), 'ro.db')
     const seed = createSqliteStore({ path: dbPath })
-    await seed.append('t', [Y.encodeStateAsUpdate(new Y.Doc())])
+    await seed.append('t', [
+      { update: Y.encodeStateAsUpdate(new Y.Doc()), atMs: Date.now(), author: null },
+    ])
     await seed.close()
     const logger = recordingLogger()
     const readonly = createSqliteStore({ path: dbPath, readonly: true })

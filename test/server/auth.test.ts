@@ -207,7 +207,7 @@ describe('audit log', () => {
     })
     expect(patched.status).toBe(200)
     const reader = await tokenFor('rita', [])
-    const history = await call(server, 'GET', '/tables/todos/rows/r1/history', { token: reader })
+    const history = await call(server, 'GET', '/tables/todos/rows/r1/audit', { token: reader })
     expect(history.status).toBe(200)
     const entries = (history.body.entries as Record<string, unknown>[]).map(
       ({ action, columns: changed, userId }) => ({ action, columns: changed, userId }),
@@ -218,10 +218,10 @@ describe('audit log', () => {
       { action: 'update', columns: ['title'], userId: 'bob' },
     ])
     expect(Date.parse(history.body.entries[0].at as string)).toBeGreaterThan(Date.now() - 60_000)
-    expect((await call(server, 'GET', '/tables/todos/rows/r1/history')).status).toBe(401)
+    expect((await call(server, 'GET', '/tables/todos/rows/r1/audit')).status).toBe(401)
     await server.close()
     const restarted = await startAuthServer({ dbPath: server.dbPath })
-    const again = await call(restarted, 'GET', '/tables/todos/rows/r1/history', { token: reader })
+    const again = await call(restarted, 'GET', '/tables/todos/rows/r1/audit', { token: reader })
     expect(again.body.entries).toHaveLength(3)
   })
 
@@ -229,7 +229,7 @@ describe('audit log', () => {
     const server = await startAuthServer()
     const admin = await createTodos(server)
     await call(server, 'POST', '/tables/todos/rows', { token: admin, body: { id: 'r1' } })
-    const path = '/tables/todos/rows/r1/history'
+    const path = '/tables/todos/rows/r1/audit'
     expect((await call(server, 'GET', path, { token: admin })).body.entries).toHaveLength(1)
     await server.close()
     // Pruning runs at start (and hourly): a 1 ms retention leaves nothing from before.

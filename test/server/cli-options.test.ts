@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createMemoryStore, isTesseraError } from '../../src/index.js'
 import { readCliOptions } from '../../server/cli-options.js'
 import { createServer } from '../../server/index.js'
+import { parseServerOptions } from '../../server/options.js'
 
 const noFile = (path: string): string => {
   throw new Error(`no file ${path}`)
@@ -132,6 +133,28 @@ describe('tessera serve options', () => {
         'INVALID_ARGUMENT',
       )
     }
+  })
+
+  it('S102: reads --history-retention as a duration from the flag, TESSERA_HISTORY_RETENTION or the config', async () => {
+    const retentionOf = (argv: string[], env: Record<string, string> = {}, file = '{}') => {
+      const command = readCliOptions(['serve', ...argv], env, () => file)
+      return command.command === 'serve' ? command.options.historyRetentionMs : undefined
+    }
+    expect(retentionOf(['--history-retention', '7d'])).toBe(7 * 24 * 3600 * 1000)
+    expect(retentionOf(['--history-retention=90m'])).toBe(90 * 60 * 1000)
+    expect(retentionOf([], { TESSERA_HISTORY_RETENTION: '12h' })).toBe(12 * 3600 * 1000)
+    expect(retentionOf(['--history-retention', '0'])).toBe(0)
+    expect(retentionOf(['--history-retention', '500ms'])).toBe(500)
+    const config = '{"historyRetentionMs": 60000}'
+    expect(retentionOf(['--config', 'c'], {}, config)).toBe(60_000)
+    expect(retentionOf([])).toBeUndefined()
+    expect(parseServerOptions({}, false).historyRetentionMs).toBe(30 * 24 * 3600 * 1000)
+    for (const text of ['30', '1w', '-1d', '1.5h', 'd', '']) {
+      expect(
+        await codeOf(() => readCliOptions(['serve', `--history-retention=${text}`], {}, noFile)),
+      ).toBe('INVALID_ARGUMENT')
+    }
+    expect(await codeOf(() => createServer({ historyRetentionMs: -1 }))).toBe('INVALID_ARGUMENT')
   })
 
   it('createServer rejects unknown and invalid options with INVALID_ARGUMENT', async () => {

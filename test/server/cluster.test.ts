@@ -30,6 +30,7 @@ const startNode = async (hub: MemoryFanoutHub, store: Store, nodeTimeoutMs = 60_
     logger: silent,
     compactAfterUpdates: 1000,
     compactAfterBytes: 1 << 30,
+    historyRetentionMs: 60_000,
     idleUnloadMs: 60_000,
     onStorageFailure: () => undefined,
     cluster,

@@ -128,7 +128,7 @@ describe('rows rewritten under their own incarnation', () => {
           doc.getMap('rows').set('r1', { i, p: 'zz', c: { title: 'MARKER-ROW', priority: 9 } })
         })
         expectRefused(context, result, 'MARKER-ROW')
-        const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/history', {
+        const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/audit', {
           token: await rightsToken('read'),
         })
         expect(history.body.entries.map((entry: { action: string }) => entry.action)).toEqual([
@@ -172,7 +172,7 @@ describe('rows rewritten under their own incarnation', () => {
     expect(added.status).toBe(201)
     const row = await call(result.restarted, 'GET', '/tables/todos/rows/r1', { token: admin })
     expect(row.body).toEqual({ id: 'r1', title: 'renamed', priority: null, later: null })
-    const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/history', {
+    const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/audit', {
       token: admin,
     })
     expect(
@@ -194,7 +194,7 @@ describe('rows rewritten under their own incarnation', () => {
       doc.getMap('cells').set('r1\u0000', [i, 'a9'])
     })
     expect(result.stored).toMatchObject({ rows: [{ id: 'r2' }, { id: 'r1' }] })
-    const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/history', {
+    const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/audit', {
       token: await rightsToken('read'),
     })
     expect(history.body.entries.map((entry: { action: string }) => entry.action)).toEqual([

@@ -105,7 +105,9 @@ describe('limits and bad input', () => {
     })
     const seed = new Y.Doc()
     seed.getMap('m').set('seed', 0)
-    await server.store.append('ro', [Y.encodeStateAsUpdate(seed)])
+    await server.store.append('ro', [
+      { update: Y.encodeStateAsUpdate(seed), atMs: Date.now(), author: null },
+    ])
     const reader = connectClient(server.wsUrl, 'ro')
     await reader.whenSynced()
     reader.doc.getMap('m').set('k', 1)

@@ -43,6 +43,7 @@ const startMemoryServer = () => {
     logger: silent,
     compactAfterUpdates: 1000,
     compactAfterBytes: 1024 * 1024,
+    historyRetentionMs: 0,
     idleUnloadMs: 60_000,
     onStorageFailure: () => undefined,
   })

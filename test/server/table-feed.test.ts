@@ -6,6 +6,9 @@ import { createTableFeed } from '../../server/cluster/table-feed.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 const bytes = (value: number): Uint8Array => new Uint8Array([value])
+/** Log entries with these bytes, as a node's group commit appends them. */
+const logged = (...updates: Uint8Array[]) =>
+  updates.map((update) => ({ update, atMs: 1000, author: null }))
 
 const setup = (seq = 0, gapWaitMs = 20) => {
   const store = createMemoryStore()
@@ -47,7 +50,7 @@ describe('table feed', () => {
 
   it('S91: a gap no message fills is read from the store', async () => {
     const { feed, applied, store } = setup()
-    await store.append('t', [bytes(1), bytes(2), bytes(3)])
+    await store.append('t', logged(bytes(1), bytes(2), bytes(3)))
     feed.receive(3, bytes(3))
     await waitFor(() => feed.seq === 3, { what: 'the gap to be read from the store' })
     expect(applied).toEqual([1, 2, 3])
@@ -56,7 +59,7 @@ describe('table feed', () => {
 
   it('S90: a tick reads the store at once, snapshot included when it covers the gap', async () => {
     const { feed, applied, store } = setup(1, 60_000)
-    await store.append('t', [bytes(1), bytes(2), bytes(3), bytes(4)])
+    await store.append('t', logged(bytes(1), bytes(2), bytes(3), bytes(4)))
     await store.compact('t', bytes(30), 3)
     feed.receive(4, new Uint8Array())
     await waitFor(() => feed.seq === 4, { what: 'the tick to be read' })

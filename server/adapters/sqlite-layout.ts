@@ -1,0 +1,72 @@
+// The tables of a SQLite store file and their upgrades (docs/operations.md, "Storage layout").
+// The layout version is SQLite's `user_version`; each upgrade runs once, in one transaction.
+import type Database from 'better-sqlite3'
+import { TesseraError } from '../../src/index.js'
+
+/** The layout this code writes. 1: one snapshot per table, no time or author (before history). */
+export const storeLayoutVersion = 2
+
+const layout2 = `
+  CREATE TABLE IF NOT EXISTS updates (
+    table_name TEXT NOT NULL, seq INTEGER NOT NULL, at_ms INTEGER NOT NULL, author TEXT,
+    data BLOB NOT NULL,
+    PRIMARY KEY (table_name, seq)) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS snapshots (
+    table_name TEXT NOT NULL, seq INTEGER NOT NULL, at_ms INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (table_name, seq));
+`
+
+/**
+ * Layout 1 to 2: log entries get a time and an author, and a table may keep several snapshots.
+ * What layout 1 stored has no time: its entries are dated at the upgrade, where history starts.
+ */
+const upgrade1to2 = (db: Database.Database, nowMs: number): void => {
+  db.exec(`
+    ALTER TABLE updates ADD COLUMN at_ms INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE updates ADD COLUMN author TEXT;
+    ALTER TABLE snapshots RENAME TO snapshots_layout1;
+  `)
+  db.exec(layout2)
+  db.prepare('UPDATE updates SET at_ms = ?').run(nowMs)
+  db.prepare(
+    'INSERT INTO snapshots (table_name, seq, at_ms, data) SELECT table_name, seq, ?, data FROM snapshots_layout1',
+  ).run(nowMs)
+  db.exec('DROP TABLE snapshots_layout1')
+}
+
+const hasTable = (db: Database.Database, name: string): boolean =>
+  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !==
+  undefined
+
+/** The layout of an open file: 0 for an empty file. */
+export function layoutOf(db: Database.Database): number {
+  const version = db.pragma('user_version', { simple: true }) as number
+  if (version > 0) return version
+  return hasTable(db, 'updates') ? 1 : 0
+}
+
+/**
+ * Creates the tables of a new file, or upgrades an older layout in one transaction.
+ * @throws STORAGE_FAILURE for a file written by a newer layout, or an old one opened read-only
+ */
+export function prepareLayout(db: Database.Database, path: string, isReadonly: boolean): void {
+  const found = layoutOf(db)
+  if (found > storeLayoutVersion) {
+    throw new TesseraError(
+      'STORAGE_FAILURE',
+      `"${path}" was written by a newer tessera (storage layout ${found}, this one knows ${storeLayoutVersion}); upgrade tessera`,
+    )
+  }
+  if (found === storeLayoutVersion) return
+  if (isReadonly) {
+    throw new TesseraError(
+      'STORAGE_FAILURE',
+      `"${path}" has storage layout ${found}; open it once read-write to upgrade it to ${storeLayoutVersion}`,
+    )
+  }
+  db.transaction(() => {
+    if (found === 0) db.exec(layout2)
+    if (found === 1) upgrade1to2(db, Date.now())
+    db.pragma(`user_version = ${storeLayoutVersion}`)
+  }).immediate()
+}
