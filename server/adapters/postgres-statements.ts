@@ -1,5 +1,5 @@
 // The SQL of the PostgreSQL store for the tables of one schema prefix (`"name".` or none). Every
-// statement names one table_name, so each touches one partition when the tables are partitioned.
+// statement but `list` names one table_name, so it touches one partition of partitioned tables.
 
 /** The statements of one schema. */
 export function postgresStatements(prefix: string) {
