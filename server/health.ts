@@ -67,11 +67,12 @@ export function registerStorageMetrics(
   has: { postgres: boolean; cluster: boolean },
 ): void {
   const registers = [registry]
-  // One check per scrape, shared by every metric collected in it.
+  // One check per scrape, shared by every metric collected in it: a registry starts every
+  // metric's collect in the same turn, so all of them join the check the first one started.
   let current: Promise<StorageCheck> | undefined
   const latest = (): Promise<StorageCheck> => {
     current ??= check().finally(() => {
-      setImmediate(() => (current = undefined))
+      current = undefined
     })
     return current
   }

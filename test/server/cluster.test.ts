@@ -53,6 +53,14 @@ describe('cluster (in-process fanout)', () => {
     await waitFor(() => roomB.doc.getMap('m').get('x') === 1, { what: 'the update on node B' })
     // Node B relays it to its connections, never stores it again.
     expect((await store.load('t')).updates).toHaveLength(1)
+    expect(b.cluster.status()).toMatchObject({
+      nodeId: b.cluster.nodeId,
+      isFanoutUp: true,
+      otherNodes: 1,
+      tables: 1,
+      updatesReceived: 1,
+      publishFailures: 0,
+    })
   })
 
   it('S91: a node cut off from the fanout catches up from the store when it is back', async () => {
