@@ -14,7 +14,7 @@ export interface Reverter {
   reset(): void
 }
 
-const topMaps = ['meta', 'rows', 'cells'] as const
+const topMaps = ['meta', 'rows', 'cells', 'o', 'shapes'] as const
 const allKeys = (a: { keys(): Iterable<string> }, b: { keys(): Iterable<string> }): Set<string> =>
   new Set([...a.keys(), ...b.keys()])
 const same = (a: unknown, b: unknown): boolean =>

@@ -2,9 +2,7 @@
 // docs/semantics.md S88): at most one answer per connection is pending, so requests that arrive
 // meanwhile merge into it, and an answer waits while the connection's earlier answers exceed
 // its byte budget. The budget itself knows nothing about rooms or sockets (answersFor binds it).
-import * as Y from 'yjs'
 import type { TesseraError } from '../src/index.js'
-import { encodeSyncStep2 } from '../src/internal.js'
 import type { Room } from './room.js'
 
 /** The budget options (docs/operations.md, "Limits"). */
@@ -130,7 +128,8 @@ export function createSyncAnswers(options: AnswerBudgetOptions, hooks: AnswerHoo
 
 /**
  * The sync answers of a connection to `room`: each answer is `sync step 2` with what the
- * requester lacks, computed once everything it carries is committed (docs/protocol.md §3).
+ * requester lacks (room.syncAnswer, S125), sent once everything it carries is committed
+ * (docs/protocol.md §3).
  */
 export function answersFor(
   room: Room,
@@ -148,9 +147,12 @@ export function answersFor(
       room.afterDurable(whenDurable)
     },
     send(stateVector) {
-      const message = encodeSyncStep2(room.doc, Y.encodeStateVector(stateVector))
-      connection.send(message)
-      return message.byteLength
+      let bytes = 0
+      for (const message of room.syncAnswer(stateVector)) {
+        connection.send(message)
+        bytes += message.byteLength
+      }
+      return bytes
     },
     onDelayed: connection.onDelayed,
   })

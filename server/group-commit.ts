@@ -4,6 +4,7 @@
 // Knows the store and the doc, not peers or sockets (docs/protocol.md §7).
 import * as Y from 'yjs'
 import { TesseraError, type NewUpdate, type Store } from '../src/index.js'
+import { reclaimDeadOverrides, tableMaps } from '../src/internal.js'
 import type { Metrics } from './metrics.js'
 import { compactWithHistory, logEntriesOf, type AuthoredUpdate } from './room-history.js'
 
@@ -59,6 +60,9 @@ interface Batch extends CommittedBatch {
   isEchoed: boolean
   callbacks: DurableCallback[]
 }
+
+/** The origin of the server's own deletions of dead overrides (S129). */
+const reclaiming = Symbol('tessera.reclaiming')
 
 const newBatch = (): Batch => ({
   updates: [],
@@ -180,7 +184,13 @@ export function createGroupCommit(
     try {
       const pending =
         batch.updates.length > 0 || batch.kept.length > 0 ? await append(batch) : undefined
-      if (pending !== undefined) await compact(pending.state, pending.upTo, log.atMs)
+      if (pending !== undefined) {
+        await compact(pending.state, pending.upTo, log.atMs)
+        // S129: dead overrides are deleted right after the snapshot, as the next log entry
+        // (stored and broadcast by the next flush like any update; the snapshot stays the
+        // state at its entry, S101).
+        reclaimDeadOverrides(tableMaps(doc), reclaiming)
+      }
       // Callbacks may join while the commit or the compaction is awaited, or while they run.
       for (let callback = batch.callbacks.shift(); callback; callback = batch.callbacks.shift()) {
         callback()

@@ -13,6 +13,7 @@ import {
   type DurableCallback,
 } from './group-commit.js'
 import type { Cluster, RoomLink } from './cluster/cluster.js'
+import { createJoinState, type JoinState, type StateVector } from './join-state.js'
 
 /** A connection's sync session as a room sees it. */
 export interface Peer {
@@ -47,6 +48,11 @@ export interface Room {
   /** Keeps the room loaded (REST requests, live streams); returns the release function. */
   hold(): () => void
   readonly holds: number
+  /**
+   * The sync answer for a replica at `stateVector`, as messages: replicas that lack most of the
+   * table share one encoding of it (S125). Call once everything applied is committed.
+   */
+  syncAnswer(stateVector: StateVector): Uint8Array[]
   /** Sends the pending batch back to the connections it came from too (they lack a correction). */
   echoToOrigins(): void
   /**
@@ -115,9 +121,19 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
     throw error
   }
   const doc = new Y.Doc()
+  let joins: JoinState | undefined
   try {
     doc.transact(() => {
-      if (stored.snapshot !== undefined) Y.applyUpdate(doc, stored.snapshot, loading)
+      if (stored.snapshot !== undefined) {
+        Y.applyUpdate(doc, stored.snapshot, loading)
+        // The snapshot is already the encoding joiners need: it is shared, the log follows it.
+        const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc))
+        joins = createJoinState(doc, {
+          state: stored.snapshot,
+          stateVector,
+          updates: stored.updates,
+        })
+      }
       for (const update of stored.updates) Y.applyUpdate(doc, update, loading)
     }, loading)
   } catch (cause) {
@@ -129,7 +145,7 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
       { cause },
     )
   }
-  const room = createRoom(name, doc, context, {
+  const room = createRoom(name, doc, context, joins ?? createJoinState(doc), {
     count: stored.updates.length,
     bytes: stored.updateBytes,
     isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
@@ -144,6 +160,7 @@ function createRoom(
   name: string,
   doc: Y.Doc,
   context: RoomContext,
+  joins: JoinState,
   log: CommitLog,
 ): Room & { link?: RoomLink } {
   const { metrics } = context
@@ -169,6 +186,8 @@ function createRoom(
   let author: string | null = null
   doc.on('update', (update: Uint8Array, origin: unknown) => {
     if (origin === loading) return
+    // Joiners' shared encoding (S125) holds what other nodes committed too.
+    joins.append(update)
     if (origin !== undefined && origin === room.link) {
       // Committed by another node (S91): durable already, so relayed now and never stored again.
       log.isEmpty = false
@@ -244,6 +263,7 @@ function createRoom(
         isHeld = false
       }
     },
+    syncAnswer: (stateVector) => joins.answer(stateVector),
     keep: (update) => {
       commits.keep(update)
     },

@@ -4,6 +4,7 @@ import type * as Y from 'yjs'
 import type { ColumnId, RowId } from './ids.js'
 import type { TableMaps } from './layout.js'
 import type { TablePermissions } from './permissions.js'
+import type { RowShapes } from './row-shapes.js'
 
 /** Something an update tried that was undone; sent back to the writer. */
 export interface Violation {
@@ -38,6 +39,8 @@ export interface AppliedUpdate {
 export interface CheckContext {
   readonly transaction: Y.Transaction
   readonly maps: TableMaps
+  /** The shapes of packed rows (read only: the checks never register one). */
+  readonly shapes: RowShapes
   readonly permissions: TablePermissions
   /** The table's name: the one metadata value a writer without admin may fill in. */
   readonly tableName: string | undefined

@@ -4,13 +4,16 @@ import * as Y from 'yjs'
 import { TesseraError } from './errors.js'
 import type { ColumnId, RowId } from './ids.js'
 import {
-  isStoredRow,
+  isFormatOneRow,
+  parseOverrideKey,
   positionColumn,
   splitCellKey,
   tableMaps,
-  type StoredOverride,
+  type TableMaps,
 } from './layout.js'
+import { createRowShapes, type RowShapes } from './row-shapes.js'
 import { readCell, type CellValue } from './schema.js'
+import { packedShapeOf, rowIdOfIncarnation } from './stored-row.js'
 import type { Table } from './table-api.js'
 
 /** One lost local write: the cell, the value this replica wrote, and the value that replaced it. */
@@ -79,22 +82,16 @@ export function createConflicts(table: Table, options: ConflictsOptions = {}): C
   }
 
   const onBeforeObserverCalls = (transaction: Y.Transaction): void => {
-    const keys = changedKeys(transaction, maps.cells)
     const before = conflicts.length
     const found: Conflict[] = []
-    if (keys !== undefined) {
-      for (const key of keys) {
-        if (key === null) continue
-        const [row, columnId] = splitCellKey(key)
-        if (columnId === positionColumn) continue
-        if (transaction.local) {
-          // S41: writing the cell again is this replica's answer to the conflict.
-          conflicts = conflicts.filter((c) => c.row !== row || c.columnId !== columnId)
-          continue
-        }
-        const conflict = detect(transaction, key, row, columnId)
-        if (conflict !== undefined) found.push(conflict)
+    for (const cell of touchedCells(transaction, maps, createRowShapes(maps))) {
+      if (transaction.local) {
+        // S41: writing the cell again is this replica's answer to the conflict.
+        conflicts = conflicts.filter((c) => c.row !== cell.row || c.columnId !== cell.columnId)
+        continue
       }
+      const conflict = detect(transaction, cell)
+      if (conflict !== undefined) found.push(conflict)
     }
     if (conflicts.length > 0 && changedKeys(transaction, maps.rows) !== undefined) {
       conflicts = conflicts.filter((c) => maps.rows.has(c.row))
@@ -104,13 +101,9 @@ export function createConflicts(table: Table, options: ConflictsOptions = {}): C
     emit()
   }
 
-  const detect = (
-    transaction: Y.Transaction,
-    key: string,
-    row: RowId,
-    columnId: ColumnId,
-  ): Conflict | undefined => {
-    const current = maps.cells._map.get(key)
+  const detect = (transaction: Y.Transaction, cell: TouchedCell): Conflict | undefined => {
+    const { row, columnId } = cell
+    const current = itemsOf(cell.map).get(cell.key)
     if (current === undefined || current.deleted || !isNew(transaction, current)) return undefined
     // The value before this transaction is the rightmost item of the key that it did not add.
     let previous = current.left
@@ -119,20 +112,18 @@ export function createConflicts(table: Table, options: ConflictsOptions = {}): C
       return undefined
     if (previous.deleted && !Y.isDeleted(transaction.deleteSet, previous.id)) return undefined
     if (hasSeen(doc, current, previous)) return undefined
-    const mine = overrideOf(previous)
-    const theirs = overrideOf(current)
-    const stored: unknown = maps.rows.get(row)
+    // An override of another life of the row is not shown (S3, S4), so it loses nothing.
+    const mine = cell.valueOf(previous)
+    const theirs = cell.valueOf(current)
     const column = table.columns().find((c) => c.id === columnId)
     if (mine === undefined || theirs === undefined || column === undefined) return undefined
-    // An override of another incarnation of the row is not shown (S3, S4), so it loses nothing.
-    if (!isStoredRow(stored) || mine[0] !== stored.i || theirs[0] !== stored.i) return undefined
     return {
       id: `c${++counter}`,
       row,
       column: column.name,
       columnId,
-      mine: readCell(column.type, mine[1]),
-      theirs: readCell(column.type, theirs[1]),
+      mine: readCell(column.type, mine.value),
+      theirs: readCell(column.type, theirs.value),
       by: current.id.client,
       at: Date.now(),
     }
@@ -195,10 +186,56 @@ function hasSeen(doc: Y.Doc, later: Y.Item, earlier: Y.Item): boolean {
   return false
 }
 
-function overrideOf(item: Y.Item): StoredOverride | undefined {
+const itemsOf = (map: Y.Map<unknown>): ReadonlyMap<string, Y.Item> =>
+  (map as unknown as { _map: ReadonlyMap<string, Y.Item> })._map
+
+const lastValue = (item: Y.Item): unknown => {
   const content: unknown[] = item.content.getContent()
-  const value = content[content.length - 1]
-  return Array.isArray(value) && value.length === 2 && typeof value[0] === 'number'
-    ? (value as unknown as StoredOverride)
-    : undefined
+  return content[content.length - 1]
+}
+
+/** A cell override a transaction touched, and how to read an item of it in the row's current life. */
+interface TouchedCell {
+  readonly map: Y.Map<unknown>
+  readonly key: string
+  readonly row: RowId
+  readonly columnId: ColumnId
+  valueOf(item: Y.Item): { value: unknown } | undefined
+}
+
+/** The cell overrides (not positions) of either data format that a transaction touched. */
+function touchedCells(
+  transaction: Y.Transaction,
+  maps: TableMaps,
+  shapes: RowShapes,
+): TouchedCell[] {
+  const cells: TouchedCell[] = []
+  for (const key of changedKeys(transaction, maps.cells) ?? []) {
+    if (key === null) continue
+    const [row, columnId] = splitCellKey(key)
+    if (columnId === positionColumn) continue
+    const valueOf = (item: Y.Item) => {
+      const stored: unknown = maps.rows.get(row)
+      const value = lastValue(item)
+      const isLive = Array.isArray(value) && value.length === 2 && isFormatOneRow(stored)
+      return isLive && value[0] === stored.i ? { value: value[1] as unknown } : undefined
+    }
+    cells.push({ map: maps.cells, key, row, columnId, valueOf })
+  }
+  for (const key of changedKeys(transaction, maps.overrides) ?? []) {
+    const target = key === null ? undefined : parseOverrideKey(key)
+    if (target === undefined || ('slot' in target && target.slot === 0)) continue
+    const row = rowIdOfIncarnation(maps, target.incarnation)
+    const stored: unknown = row === undefined ? undefined : maps.rows.get(row)
+    const shape = packedShapeOf(stored, shapes)
+    if (shape === undefined || (stored as unknown[])[1] !== target.incarnation) continue
+    const columnId = 'columnId' in target ? target.columnId : shape.ids[target.slot - 1]
+    if (columnId === undefined) continue
+    const valueOf = (item: Y.Item) => {
+      const value = lastValue(item)
+      return value === undefined || value instanceof Y.AbstractType ? undefined : { value }
+    }
+    cells.push({ map: maps.overrides, key: key!, row: row!, columnId, valueOf })
+  }
+  return cells
 }

@@ -7,6 +7,7 @@ export {
   decodeMessage,
   encodeSyncStep1,
   encodeSyncStep2,
+  isSyncStep2,
   encodeAwarenessStates,
 } from './wire/messages.js'
 export type { WireMessage, WireMessageType } from './wire/messages.js'
@@ -19,6 +20,8 @@ export { createMemoryTransportPair } from './ports/memory-transport.js'
 export type { MemoryTransportPair, MemoryTransportOptions } from './ports/memory-transport.js'
 export { remoteContent } from './row-state.js'
 export { applyChecked } from './validation.js'
+export { reclaimDeadOverrides } from './reclaim.js'
+export { tableMaps } from './layout.js'
 export type { Violation, AppliedUpdate } from './validation.js'
 export {
   rights,

@@ -61,10 +61,13 @@ export function runMigration(
   }
   if (schemaVersionOf(maps) >= version) return false
   // Yjs cannot abort a transaction: what a failed migration wrote is undone by a second one.
-  const undo = new Y.UndoManager([maps.meta, maps.columns, maps.rows, maps.cells], {
-    trackedOrigins: new Set([table.origin]),
-    captureTimeout: 0,
-  })
+  const undo = new Y.UndoManager(
+    [maps.meta, maps.columns, maps.rows, maps.cells, maps.overrides, maps.shapes],
+    {
+      trackedOrigins: new Set([table.origin]),
+      captureTimeout: 0,
+    },
+  )
   try {
     table.transact(() => {
       change(withoutDeletes(table))

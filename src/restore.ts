@@ -3,16 +3,18 @@
 import * as Y from 'yjs'
 import { TesseraError } from './errors.js'
 import { createIncarnation, type ColumnId, type RowId } from './ids.js'
-import {
-  cellKey,
-  isStoredRow,
-  overrideFor,
-  positionColumn,
-  tableMaps,
-  type StoredRow,
-  type TableMaps,
-} from './layout.js'
+import { positionColumn, tableMaps, type TableMaps } from './layout.js'
+import { createRowShapes } from './row-shapes.js'
 import { restoreMetaKey } from './row-history.js'
+import {
+  deleteOverride,
+  deleteOverrides,
+  insertedCell,
+  overrideOf,
+  rowStateOf,
+  writeOverride,
+  type RowState,
+} from './stored-row.js'
 import type { Table } from './table-api.js'
 
 /** What to restore: the whole table (no field), some rows, or one cell. */
@@ -35,18 +37,18 @@ export interface RestoreSummary {
 
 const same = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b)
 
-/** A cell's stored value in the row's current life: its override, its insert value, or none. */
-const effective = (maps: TableMaps, id: RowId, stored: StoredRow, column: ColumnId) => {
-  const override = overrideFor(maps.cells.get(cellKey(id, column)), stored.i)
-  if (column === positionColumn)
-    return { value: override?.value ?? stored.p, isOverride: !!override }
-  if (override !== undefined) return { value: override.value, isOverride: true }
-  return { value: column in stored.c ? stored.c[column] : undefined, isOverride: false }
-}
+/** A row of either data format (stored-row.ts): its state, read with its overrides. */
+const storedRow = (maps: TableMaps, id: string): RowState | undefined =>
+  rowStateOf(maps, createRowShapes(maps), id as RowId, maps.rows.get(id), true)
 
-const storedRow = (maps: TableMaps, id: string): StoredRow | undefined => {
-  const stored: unknown = maps.rows.get(id)
-  return isStoredRow(stored) ? stored : undefined
+/** A cell's stored value in the row's current life: its override, its insert value, or none. */
+const effective = (maps: TableMaps, state: RowState, column: ColumnId) => {
+  const override = overrideOf(maps, state, column)
+  // The state's position already reads the row's position override, if any.
+  if (column === positionColumn) return { value: state.position, isOverride: !!override }
+  if (override !== undefined) return { value: override.value, isOverride: true }
+  const inserted = insertedCell(state, maps.rows.get(state.id), column)
+  return { value: inserted?.value, isOverride: false }
 }
 
 /** Sets one row back to its past state; returns what it did. */
@@ -61,30 +63,30 @@ function restoreRow(
   if (then === undefined && current === undefined) return undefined
   if (then === undefined) {
     now.rows.delete(id)
-    for (const column of [positionColumn, ...columns]) now.cells.delete(cellKey(id, column))
+    deleteOverrides(now, current!, columns)
     return 'removed'
   }
-  if (current === undefined || current.i !== then.i) {
-    // S6: a new life of the id with the past cells folded into its row value.
+  if (current === undefined || current.inc !== then.inc) {
+    // S6: a new life of the id with the past cells folded into its row value. It is written
+    // in data format 1 (its cells named), which every reader of format 2 reads too (S127).
     const cells: Record<string, unknown> = {}
     for (const column of columns) {
-      const { value } = effective(past, id, then, column)
+      const { value } = effective(past, then, column)
       if (value !== undefined) cells[column] = value
     }
-    for (const column of [positionColumn, ...columns]) now.cells.delete(cellKey(id, column))
-    const position = effective(past, id, then, positionColumn).value as string
-    now.rows.set(id, { i: createIncarnation(), p: position, c: cells })
+    if (current !== undefined) deleteOverrides(now, current, columns)
+    now.rows.set(id, { i: createIncarnation(), p: then.position, c: cells })
     return current === undefined ? 'restored' : 'changed'
   }
   let isChanged = false
   for (const column of [positionColumn, ...columns]) {
-    const was = effective(past, id, then, column)
-    const is = effective(now, id, current, column)
+    const was = effective(past, then, column)
+    const is = effective(now, current, column)
     if (same(was.value, is.value)) continue
     isChanged = true
     // Same life, same row value: dropping the override brings back what the insert wrote.
-    if (!was.isOverride) now.cells.delete(cellKey(id, column))
-    else now.cells.set(cellKey(id, column), [current.i, was.value])
+    if (!was.isOverride) deleteOverride(now, current, column)
+    else writeOverride(now, current, column, was.value)
   }
   return isChanged ? 'changed' : undefined
 }
@@ -175,7 +177,7 @@ function cellScope(
   }
   const past = storedRow(then, cell.row)
   const current = storedRow(now, cell.row)
-  if (past === undefined || current === undefined || past.i !== current.i) {
+  if (past === undefined || current === undefined || past.inc !== current.inc) {
     throw new TesseraError(
       'ROW_NOT_FOUND',
       `restore: row ${JSON.stringify(cell.row)} did not exist then and now as one row; restore the row instead ({ "rows": [id] })`,

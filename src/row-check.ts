@@ -1,17 +1,20 @@
 // The server's check of what an update changed in row values (docs/semantics.md S84, S30, S31): each
 // touched row key is compared before and after, the difference is judged as an insert, delete,
 // replace or rewrite, and what the writer may not do is put back in the same transaction.
+import type * as Y from 'yjs'
 import type { ColumnId, RowId } from './ids.js'
-import { isStoredRow, splitCellKey, type StoredRow } from './layout.js'
+import { parseOverrideKey, splitCellKey } from './layout.js'
 import { isPosition } from './row-order.js'
 import type { CheckContext, Violation } from './check-types.js'
 import { fitsType, readCell, type ColumnType } from './schema.js'
+import { decodeRow, encodeRow, rowIdOfIncarnation, type DecodedRow } from './stored-row.js'
 import { changedKeys, isSameValue, valueBefore } from './transaction-diff.js'
 
 /** Column id to its type, or 'removed' for a removed column or one of no known type. */
 export type ColumnTypes = ReadonlyMap<string, ColumnType | 'removed'>
 
-const asRow = (value: unknown): StoredRow | undefined => (isStoredRow(value) ? value : undefined)
+const asRow = (context: CheckContext, id: RowId, value: unknown): DecodedRow | undefined =>
+  decodeRow(context.maps, context.shapes, id, value)
 
 /** S30, S31: the violation for a cell that does not fit, and what it was stored as. */
 export function cellViolation(
@@ -31,33 +34,40 @@ export function cellViolation(
 function correctRow(
   context: CheckContext,
   id: RowId,
-  row: StoredRow,
+  row: DecodedRow,
   types: ColumnTypes,
-): StoredRow {
-  const cells: Record<string, unknown> = {}
+): DecodedRow {
+  const cells = new Map<ColumnId, unknown>()
   let isChanged = false
-  for (const [columnId, value] of Object.entries(row.c)) {
+  for (const [columnId, value] of row.cells) {
     const type = types.get(columnId)
     if (type !== undefined && type !== 'removed' && fitsType(type, value)) {
-      cells[columnId] = value
+      cells.set(columnId, value)
       continue
     }
     isChanged = true
-    if (type !== undefined && type !== 'removed') cells[columnId] = readCell(type, value)
-    context.result.violations.push(cellViolation(id, columnId as ColumnId, type, value))
+    if (type !== undefined && type !== 'removed') cells.set(columnId, readCell(type, value))
+    context.result.violations.push(cellViolation(id, columnId, type, value))
   }
-  const position = isPosition(row.p) ? row.p : 'a0'
-  if (position !== row.p) {
+  const position = isPosition(row.position) ? row.position : 'a0'
+  if (position !== row.position) {
     context.result.violations.push({
       code: 'SCHEMA_VIOLATION',
       rowId: id,
-      message: `row ${id}: position ${JSON.stringify(row.p)} is not a fractional index; it was stored as "a0"`,
+      message: `row ${id}: position ${JSON.stringify(row.position)} is not a fractional index; it was stored as "a0"`,
     })
   }
-  if (!isChanged && position === row.p) return row
-  const corrected = { i: row.i, p: position, c: cells }
-  context.maps.rows.set(id, corrected)
-  return corrected
+  if (!isChanged && position === row.position) return row
+  // Rewritten in its own life: the row's overrides still apply.
+  context.maps.rows.set(id, encodeRow(row, cells, position))
+  return { ...row, position, cells }
+}
+
+/** An override key the transaction touched (a format 2 key with the life it names). */
+interface OverrideKeyOf {
+  readonly map: Y.Map<unknown>
+  readonly key: string
+  readonly inc: string | undefined
 }
 
 const forbidden = (rowId: RowId, message: string): Violation => ({
@@ -66,31 +76,38 @@ const forbidden = (rowId: RowId, message: string): Violation => ({
   message: `row ${rowId}: ${message}`,
 })
 
-/** Puts a row back as it was, with the overrides of its incarnation that the update changed. */
-function restoreRow(context: CheckContext, id: RowId, before: unknown, cellKeys: string[]): void {
+/** Puts a row back as it was, with the overrides of its life that the update changed. */
+function restoreRow(
+  context: CheckContext,
+  id: RowId,
+  before: unknown,
+  overrideKeys: readonly OverrideKeyOf[],
+): void {
   const { maps, transaction } = context
   if (before === undefined) maps.rows.delete(id)
-  else maps.rows.set(id, before as StoredRow)
-  const row = asRow(before)
+  else maps.rows.set(id, before)
+  const row = asRow(context, id, before)
   if (row === undefined) return
-  for (const key of cellKeys) {
-    const previous = valueBefore(transaction, maps.cells, key)
-    if (!Array.isArray(previous) || previous.length !== 2 || previous[0] !== row.i) continue
-    if (!isSameValue(previous, maps.cells.get(key)))
-      maps.cells.set(key, previous as [number, unknown])
+  for (const { map, key, inc } of overrideKeys) {
+    const previous = valueBefore(transaction, map, key)
+    const isOfLife =
+      map === maps.overrides
+        ? inc === row.inc && previous !== undefined
+        : Array.isArray(previous) && previous.length === 2 && previous[0] === row.inc
+    if (isOfLife && !isSameValue(previous, map.get(key))) map.set(key, previous)
   }
 }
 
 /** The columns whose cell, and whether the position, differ between two values of one row. */
 function rewriteOf(
-  before: StoredRow,
-  after: StoredRow,
+  before: DecodedRow,
+  after: DecodedRow,
 ): { columns: Set<ColumnId>; isMoved: boolean } {
   const columns = new Set<ColumnId>()
-  for (const key of new Set([...Object.keys(before.c), ...Object.keys(after.c)])) {
-    if (!isSameValue(before.c[key], after.c[key])) columns.add(key as ColumnId)
+  for (const key of new Set([...before.cells.keys(), ...after.cells.keys()])) {
+    if (!isSameValue(before.cells.get(key), after.cells.get(key))) columns.add(key)
   }
-  return { columns, isMoved: before.p !== after.p }
+  return { columns, isMoved: before.position !== after.position }
 }
 
 /** S84: judges one row key whose value changed; returns true when it is an accepted insert. */
@@ -99,11 +116,11 @@ function judgeRow(
   id: RowId,
   [before, after]: [unknown, unknown],
   types: ColumnTypes,
-  cellKeys: string[],
+  overrideKeys: readonly OverrideKeyOf[],
 ): boolean {
   const { maps, permissions, result } = context
-  const beforeRow = asRow(before)
-  const afterRow = asRow(after)
+  const beforeRow = asRow(context, id, before)
+  const afterRow = asRow(context, id, after)
   if (after !== undefined && afterRow === undefined) {
     // S31: a value that is not a row counts as deleting the key.
     maps.rows.delete(id)
@@ -115,11 +132,11 @@ function judgeRow(
   }
   if (beforeRow === undefined && afterRow === undefined) return false
   const refuse = (message: string): false => {
-    restoreRow(context, id, before, cellKeys)
+    restoreRow(context, id, before, overrideKeys)
     result.violations.push(forbidden(id, message))
     return false
   }
-  if (beforeRow !== undefined && afterRow?.i === beforeRow.i) {
+  if (beforeRow !== undefined && afterRow?.inc === beforeRow.inc) {
     if (!permissions.canUpdateRows)
       return refuse('rewriting a row needs the update permission; it was restored')
     const { columns, isMoved } = rewriteOf(beforeRow, correctRow(context, id, afterRow, types))
@@ -150,12 +167,19 @@ function judgeRow(
  */
 export function checkRows(context: CheckContext, types: ColumnTypes): Set<RowId> {
   const { maps, transaction } = context
-  const cellKeysOf = new Map<string, string[]>()
-  for (const key of changedKeys(transaction, maps.cells)) {
-    const [rowId] = splitCellKey(key)
-    const keys = cellKeysOf.get(rowId)
-    if (keys === undefined) cellKeysOf.set(rowId, [key])
+  const keysOf = new Map<string, OverrideKeyOf[]>()
+  const add = (rowId: string | undefined, key: OverrideKeyOf): void => {
+    if (rowId === undefined) return
+    const keys = keysOf.get(rowId)
+    if (keys === undefined) keysOf.set(rowId, [key])
     else keys.push(key)
+  }
+  for (const key of changedKeys(transaction, maps.cells))
+    add(splitCellKey(key)[0], { map: maps.cells, key, inc: undefined })
+  for (const key of changedKeys(transaction, maps.overrides)) {
+    const inc = parseOverrideKey(key)?.incarnation
+    const rowId = inc === undefined ? undefined : rowIdOfIncarnation(maps, inc)
+    add(rowId, { map: maps.overrides, key, inc })
   }
   const inserted = new Set<RowId>()
   for (const key of changedKeys(transaction, maps.rows)) {
@@ -163,7 +187,7 @@ export function checkRows(context: CheckContext, types: ColumnTypes): Set<RowId>
     const before: unknown = valueBefore(transaction, maps.rows, id)
     const after: unknown = maps.rows.get(id)
     if (isSameValue(before, after)) continue
-    if (judgeRow(context, id, [before, after], types, cellKeysOf.get(id) ?? [])) inserted.add(id)
+    if (judgeRow(context, id, [before, after], types, keysOf.get(id) ?? [])) inserted.add(id)
   }
   return inserted
 }

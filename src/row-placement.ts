@@ -2,9 +2,10 @@
 // neighbours, and the repair of positions that concurrent inserts left equal (S5).
 import { TesseraError } from './errors.js'
 import type { RowId } from './ids.js'
-import { cellKey, positionColumn, type TableMaps } from './layout.js'
+import { positionColumn, type TableMaps } from './layout.js'
 import type { RowState, RowStates } from './row-state.js'
-import { positionsBetween, type Position } from './row-order.js'
+import { writeOverride } from './stored-row.js'
+import { positionsAfter, positionsBetween, type Position } from './row-order.js'
 import type { Placement } from './table-api.js'
 
 /** Placement of rows for one table; a missing anchor row throws ROW_NOT_FOUND. */
@@ -30,7 +31,7 @@ export function createRowPlacement(maps: TableMaps, states: RowStates): RowPlace
     where: string,
   ): Position[] => {
     const anchorId = placement?.before ?? placement?.after
-    if (anchorId === undefined) return positionsBetween(states.maxPosition(), null, count)
+    if (anchorId === undefined) return positionsAfter(states.maxPosition(), count)
     if (placement?.before !== undefined && placement.after !== undefined) {
       throw new TesseraError('INVALID_ARGUMENT', `${where}: give either before or after, not both`)
     }
@@ -67,8 +68,8 @@ export function createRowPlacement(maps: TableMaps, states: RowStates): RowPlace
   }
 
   const moveTo = (state: RowState, position: Position): void => {
-    states.markOverridden(state.id)
-    maps.cells.set(cellKey(state.id, positionColumn), [state.inc, position])
+    states.markOverridden(state)
+    writeOverride(maps, state, positionColumn, position)
     states.setLocal(state.id, { ...state, position })
   }
 

@@ -1,18 +1,29 @@
 // Reading rows and cells out of the doc: one rule for what a cell shows (its override in the
-// row's incarnation, else its inserted value, else the column default), used by every read.
+// row's current life, else its inserted value, else the column default), used by every read.
 import type { Columns } from './columns.js'
 import type { RowId } from './ids.js'
-import { cellKey, isStoredRow, overrideFor, type StoredRow, type TableMaps } from './layout.js'
+import type { TableMaps } from './layout.js'
 import type { Row } from './row.js'
 import type { RowStates } from './row-state.js'
 import { readCell, type CellValue, type Column } from './schema.js'
+import { insertedCell, overrideOf, type RowState } from './stored-row.js'
 import type { Table } from './table-api.js'
 
 /** The table's read methods. */
 export type RowReader = Pick<
   Table,
   'getRow' | 'hasRow' | 'getCell' | 'getPosition' | 'rowIds' | 'listRows'
->
+> & {
+  /**
+   * Calls `visit` with every live row, in no particular order, and the stored value of each of
+   * `columns` (read as S14 and S15 say, as getRow would). What a query reads of a whole table:
+   * only the columns it needs, without building rows.
+   */
+  scanRows(
+    columns: readonly Column[],
+    visit: (state: RowState, values: readonly CellValue[]) => void,
+  ): void
+}
 
 /** The read methods over the table's maps, row states and columns. */
 export function createRowReader(maps: TableMaps, states: RowStates, columns: Columns): RowReader {
@@ -20,31 +31,21 @@ export function createRowReader(maps: TableMaps, states: RowStates, columns: Col
    * What one cell shows (S14, S15). `hasOverrides` false skips the lookup of an override: most
    * rows are never edited after their insert (RowStates.hasOverrides).
    */
-  const cellOf = (id: RowId, stored: StoredRow, column: Column, hasOverrides: boolean) => {
-    const override = hasOverrides
-      ? overrideFor(maps.cells.get(cellKey(id, column.id)), stored.i)
-      : undefined
-    const value =
-      override !== undefined
-        ? override.value
-        : column.id in stored.c
-          ? stored.c[column.id]
-          : column.default
-    return readCell(column.type, value)
-  }
-
-  const storedRow = (id: string): StoredRow | undefined => {
-    const stored: unknown = maps.rows.get(id)
-    return isStoredRow(stored) ? stored : undefined
+  const cellOf = (state: RowState, value: unknown, column: Column, hasOverrides: boolean) => {
+    const override = hasOverrides ? overrideOf(maps, state, column.id) : undefined
+    const cell = override ?? insertedCell(state, value, column.id)
+    return readCell(column.type, cell === undefined ? column.default : cell.value)
   }
 
   const getRow = (id: string): Row | undefined => {
-    const stored = storedRow(id)
-    if (stored === undefined) return undefined
+    // Read from the doc, so a read inside a transaction or an observer sees the doc as it is.
+    const value = maps.rows.get(id)
+    const state = states.stateOf(id as RowId, value)
+    if (state === undefined) return undefined
     const row: Record<string, CellValue> = { id }
-    const hasOverrides = states.hasOverrides(id as RowId)
+    const hasOverrides = states.hasOverrides(state)
     for (const column of columns.list())
-      row[column.name] = cellOf(id as RowId, stored, column, hasOverrides)
+      row[column.name] = cellOf(state, value, column, hasOverrides)
     return row as Row
   }
 
@@ -55,13 +56,23 @@ export function createRowReader(maps: TableMaps, states: RowStates, columns: Col
     hasRow: (id) => states.get(id as RowId) !== undefined,
     getCell(id, name) {
       const column = columns.require(name, 'getCell')
-      const stored = storedRow(id)
-      return stored === undefined
-        ? undefined
-        : cellOf(id as RowId, stored, column, states.hasOverrides(id as RowId))
+      const value = maps.rows.get(id)
+      const state = states.stateOf(id as RowId, value)
+      if (state === undefined) return undefined
+      return cellOf(state, value, column, states.hasOverrides(state))
     },
     getPosition: (id) => states.get(id as RowId)?.position,
     rowIds,
     listRows: () => rowIds().map((id) => getRow(id)!),
+    scanRows(wanted, visit) {
+      const values = new Array<CellValue>(wanted.length)
+      for (const state of states.values()) {
+        const value = maps.rows.get(state.id)
+        const hasOverrides = states.hasOverrides(state)
+        for (let index = 0; index < wanted.length; index++)
+          values[index] = cellOf(state, value, wanted[index]!, hasOverrides)
+        visit(state, values)
+      }
+    },
   }
 }

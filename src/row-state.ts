@@ -1,34 +1,33 @@
-// What the table knows about each live row besides its cells: incarnation and position, the
-// manual order built from them, and the translation of a Yjs transaction into a TableChange.
+// What the table knows about each live row besides its cells: incarnation, position and cell
+// layout (stored-row.ts), the manual order built from them, and the translation of a Yjs
+// transaction into a TableChange.
 import * as Y from 'yjs'
 import { TesseraError } from './errors.js'
 import type { ColumnId, RowId } from './ids.js'
+import { prefixLengthOf } from './incarnation.js'
 import {
-  isStoredRow,
-  overrideFor,
+  firstCell,
+  isFormatOneRow,
+  parseOverrideKey,
   positionColumn,
   splitCellKey,
-  cellKey,
-  type StoredRow,
   type TableMaps,
 } from './layout.js'
 import { createOrderedIndex, stringPrefix, type OrderedIndex } from './ordered-index.js'
 import { comparePositions, type Position } from './row-order.js'
+import type { RowShapes } from './row-shapes.js'
 import type { ChangeSource, TableChange } from './row.js'
 import { describe } from './schema.js'
+import { rowIdOfIncarnation, rowStateOf, type RowState } from './stored-row.js'
+import { valueBefore } from './transaction-diff.js'
+
+export type { RowState } from './stored-row.js'
 
 /**
  * A `transaction.meta` key: set on a local transaction whose content came from another replica
  * (the server's validated apply, which must stay local for its own corrections).
  */
 export const remoteContent = Symbol('tessera.remoteContent')
-
-/** A live row's identity: `inc` is its incarnation, `position` its current manual-order key. */
-export interface RowState {
-  readonly id: RowId
-  readonly inc: number
-  readonly position: Position
-}
 
 const positionPrefix = stringPrefix((state: RowState) => state.position)
 
@@ -38,21 +37,31 @@ export const compareRowStates = (a: RowState, b: RowState): number =>
 
 /** The states of a table's live rows, kept in step with its doc. */
 export interface RowStates {
+  readonly shapes: RowShapes
   get(id: RowId): RowState | undefined
   /** The state of a live row; `where` names the caller. @throws ROW_NOT_FOUND */
   require(id: string, where: string): RowState
   readonly size: number
   ids(): IterableIterator<RowId>
+  /** Every live row's state, in no particular order (scans read them all). */
+  values(): IterableIterator<RowState>
+  /** The state row `id` has in the doc now (which `get` has too, between transactions). */
+  read(id: RowId): RowState | undefined
+  /**
+   * The state of row `id` stored as `value` (read from the doc just now), for reading its cells:
+   * the known state when it names the same life (its position may lag inside a transaction).
+   */
+  stateOf(id: RowId, value: unknown): RowState | undefined
   /** The manual order (built on first use, then kept up to date). */
   order(): OrderedIndex<RowState>
   /** The greatest position seen so far: appending after it lands past every row. */
   maxPosition(): Position | null
   /** Records a local write at once, so later writes in the same transaction see it. */
   setLocal(id: RowId, state: RowState | undefined): void
-  /** False when no override was ever written for the row: its cells are all in its row value. */
-  hasOverrides(id: RowId): boolean
-  /** Records that an override is being written for the row (before the transaction ends). */
-  markOverridden(id: RowId): void
+  /** False when no override was ever written for the row's life: its cells are all in its value. */
+  hasOverrides(state: RowState): boolean
+  /** Records that an override is being written for the row's life (before the transaction ends). */
+  markOverridden(state: RowState): void
   /** Reads the row's state from the doc and turns the transaction's touches into a change. */
   finish(
     transaction: Y.Transaction,
@@ -63,16 +72,24 @@ export interface RowStates {
 }
 
 /** Reads every row's state from `maps` (the hot path of opening a table). */
-export function createRowStates(maps: TableMaps): RowStates {
+export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
   const states = new Map<RowId, RowState>()
   let order: OrderedIndex<RowState> | undefined
   let maxPosition: Position | null = null
   // The state each row had before the current transaction first touched it (undefined: absent).
   const before = new Map<RowId, RowState | undefined>()
-
-  const readState = (id: RowId): RowState | undefined => {
-    const stored: unknown = maps.rows.get(id)
-    return isStoredRow(stored) ? stateOf(maps, id, stored, withOverrides.has(id)) : undefined
+  // Most rows are never edited after their insert: knowing which lives were lets reads skip the
+  // override lookups (one map lookup per column) for all the others. Format 1 overrides name
+  // their row id, format 2 overrides their incarnation.
+  const editedRows = new Set<RowId>()
+  const editedLives = new Set<string>()
+  const isEdited = (id: RowId, value: unknown): boolean =>
+    Array.isArray(value)
+      ? typeof value[1] === 'string' && editedLives.has(value[1])
+      : editedRows.has(id)
+  const read = (id: RowId): RowState | undefined => {
+    const value = maps.rows.get(id)
+    return rowStateOf(maps, shapes, id, value, isEdited(id, value))
   }
 
   const put = (id: RowId, state: RowState | undefined): void => {
@@ -88,19 +105,21 @@ export function createRowStates(maps: TableMaps): RowStates {
     if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
   }
 
-  // Most rows are never edited after their insert: knowing which were lets reads skip the
-  // override lookups (one map lookup per column) for all the others.
-  const withOverrides = new Set<RowId>()
-  for (const key of maps.cells.keys()) withOverrides.add(splitCellKey(key)[0])
+  for (const key of maps.cells.keys()) editedRows.add(splitCellKey(key)[0])
+  for (const key of maps.overrides.keys()) {
+    const inc = parseOverrideKey(key)?.incarnation
+    if (inc !== undefined && prefixLengthOf(inc) !== undefined) editedLives.add(inc)
+  }
   // Loading is the hot path of opening a table: read each stored row once, straight into place.
-  maps.rows.forEach((stored, key) => {
-    if (!isStoredRow(stored)) return
-    const state = stateOf(maps, key as RowId, stored, withOverrides.has(key as RowId))
+  maps.rows.forEach((value, key) => {
+    const state = rowStateOf(maps, shapes, key as RowId, value, isEdited(key as RowId, value))
+    if (state === undefined) return
     states.set(state.id, state)
     if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
   })
 
   return {
+    shapes,
     get: (id) => states.get(id),
     require(id, where) {
       const state = typeof id === 'string' ? states.get(id as RowId) : undefined
@@ -117,29 +136,34 @@ export function createRowStates(maps: TableMaps): RowStates {
       return states.size
     },
     ids: () => states.keys(),
+    values: () => states.values(),
+    read,
+    stateOf(id, value) {
+      const known = states.get(id)
+      if (known?.shape !== undefined) {
+        const isSame =
+          Array.isArray(value) &&
+          value[1] === known.inc &&
+          value.length === firstCell + known.shape.ids.length
+        if (isSame) return known
+      } else if (known !== undefined && isFormatOneRow(value) && value.i === known.inc) return known
+      return rowStateOf(maps, shapes, id, value, isEdited(id, value))
+    },
     order: () =>
       (order ??= createOrderedIndex(compareRowStates, [...states.values()], {
         prefix: positionPrefix,
       })),
     maxPosition: () => maxPosition,
     setLocal: put,
-    hasOverrides: (id) => withOverrides.has(id),
-    markOverridden: (id) => {
-      withOverrides.add(id)
+    hasOverrides: (state) =>
+      state.shape === undefined ? editedRows.has(state.id) : editedLives.has(state.inc as string),
+    markOverridden: (state) => {
+      if (state.shape === undefined) editedRows.add(state.id)
+      else editedLives.add(state.inc as string)
     },
     finish(transaction, source, schemaChanged, allColumnIds) {
-      // Cell keys are grouped by row; row keys are visited straight from Yjs's set (a bulk
-      // insert touches 100,000 of them, and a second map of them would only cost time).
-      const cellColumns = new Map<RowId, Set<ColumnId>>()
-      for (const key of changedKeys(transaction, maps.cells)) {
-        if (key === null) continue
-        const [rowId, columnId] = splitCellKey(key)
-        withOverrides.add(rowId)
-        if (!isReplaced(transaction, maps.cells, key)) continue
-        let columns = cellColumns.get(rowId)
-        if (columns === undefined) cellColumns.set(rowId, (columns = new Set()))
-        if (columnId !== positionColumn) columns.add(columnId)
-      }
+      shapes.invalidate(changedKeys(transaction, maps.shapes))
+      const cellColumns = overriddenCells(transaction, maps, states, { editedRows, editedLives })
       const added = new Set<RowId>()
       const deleted = new Set<RowId>()
       const moved = new Set<RowId>()
@@ -150,7 +174,7 @@ export function createRowStates(maps: TableMaps): RowStates {
         // changes (remote, or an UndoManager's) are read back from the document.
         const wasRecorded = before.has(id)
         const was = wasRecorded ? before.get(id) : states.get(id)
-        const now = isLocal && wasRecorded ? states.get(id) : readState(id)
+        const now = isLocal && wasRecorded ? states.get(id) : read(id)
         if (!(isLocal && wasRecorded)) put(id, now)
         if (was === undefined && now === undefined) return
         if (was === undefined) added.add(id)
@@ -162,11 +186,12 @@ export function createRowStates(maps: TableMaps): RowStates {
           if (changed !== undefined && changed.size > 0) updated.set(id, changed)
         }
       }
+      // Row keys are visited straight from Yjs's set (a bulk insert touches 100,000 of them,
+      // and a second map of them would only cost time).
       for (const key of changedKeys(transaction, maps.rows)) {
         if (key === null) continue
-        const id = key as RowId
-        visit(id, cellColumns.get(id))
-        cellColumns.delete(id)
+        visit(key as RowId, cellColumns.get(key as RowId))
+        cellColumns.delete(key as RowId)
       }
       for (const [id, columns] of cellColumns) visit(id, columns)
       before.clear()
@@ -177,12 +202,51 @@ export function createRowStates(maps: TableMaps): RowStates {
   }
 }
 
-/** A stored row's state; its position is the override written in its incarnation, if any. */
-function stateOf(maps: TableMaps, id: RowId, stored: StoredRow, hasOverrides: boolean): RowState {
-  const moved = hasOverrides
-    ? overrideFor(maps.cells.get(cellKey(id, positionColumn)), stored.i)
-    : undefined
-  return { id, inc: stored.i, position: typeof moved?.value === 'string' ? moved.value : stored.p }
+/**
+ * The cells (and positions, as a row with no column) whose overrides the transaction replaced,
+ * by row: format 1 keys name their row; format 2 keys name a life, which names its row through
+ * Yjs, and count only when it is the row's current life. Records the edited rows and lives.
+ */
+function overriddenCells(
+  transaction: Y.Transaction,
+  maps: TableMaps,
+  states: ReadonlyMap<RowId, RowState>,
+  edited: { editedRows: Set<RowId>; editedLives: Set<string> },
+): Map<RowId, Set<ColumnId>> {
+  const cells = new Map<RowId, Set<ColumnId>>()
+  const add = (rowId: RowId, columnId: ColumnId): void => {
+    let columns = cells.get(rowId)
+    if (columns === undefined) cells.set(rowId, (columns = new Set()))
+    if (columnId !== positionColumn) columns.add(columnId)
+  }
+  for (const key of changedKeys(transaction, maps.cells)) {
+    if (key === null) continue
+    const [rowId, columnId] = splitCellKey(key)
+    edited.editedRows.add(rowId)
+    if (!isReplaced(transaction, maps.cells, key)) continue
+    // A deleted override of another life was never shown (S129 reclaims them): no change.
+    const was = maps.cells.has(key) ? undefined : valueBefore(transaction, maps.cells, key)
+    if (Array.isArray(was) && was[0] !== states.get(rowId)?.inc) continue
+    add(rowId, columnId)
+  }
+  for (const key of changedKeys(transaction, maps.overrides)) {
+    const target = key === null ? undefined : parseOverrideKey(key)
+    if (target === undefined || prefixLengthOf(target.incarnation) === undefined) continue
+    edited.editedLives.add(target.incarnation)
+    if (!isReplaced(transaction, maps.overrides, key!)) continue
+    const rowId = rowIdOfIncarnation(maps, target.incarnation)
+    const state = rowId === undefined ? undefined : states.get(rowId)
+    // A life the row does not have (deleted, replaced, or inserted by this very transaction,
+    // whose row is visited whole anyway) changes nothing readers see.
+    if (state?.inc !== target.incarnation) continue
+    if ('columnId' in target) add(state.id, target.columnId)
+    else if (target.slot === 0) add(state.id, positionColumn)
+    else {
+      const columnId = state.shape?.ids[target.slot - 1]
+      if (columnId !== undefined) add(state.id, columnId)
+    }
+  }
+  return cells
 }
 
 /** The keys of `type` that a transaction changed (Yjs keys its `changed` map by type). */
@@ -196,12 +260,8 @@ function changedKeys(transaction: Y.Transaction, type: object): ReadonlySet<stri
  * is older than the transaction and alive. That is the case of a concurrent write that arrives
  * and loses (S2): Yjs lists the key as changed, but no reader sees a difference (S17).
  */
-function isReplaced(
-  transaction: Y.Transaction,
-  type: { readonly _map: ReadonlyMap<string, Y.Item> },
-  key: string,
-): boolean {
-  const item = type._map.get(key)
+function isReplaced(transaction: Y.Transaction, type: Y.Map<unknown>, key: string): boolean {
+  const item = (type as unknown as { _map: ReadonlyMap<string, Y.Item> })._map.get(key)
   if (item === undefined || item.deleted) return true
   return item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)
 }

@@ -1,15 +1,20 @@
 // The table's row write methods: each checks its input and the write guard before it touches
-// the doc, then writes in one transaction. A row is inserted as one value; later cell writes
-// and moves are overrides tagged with the row's incarnation (docs/architecture.md, "Layout").
+// the doc, then writes in one transaction. A row is inserted as one packed value; later cell
+// writes and moves are overrides of the row's life (docs/architecture.md, "Layout").
+import * as Y from 'yjs'
 import type { Columns } from './columns.js'
 import { TesseraError } from './errors.js'
-import { createIncarnation, createRowId, type ColumnId, type RowId } from './ids.js'
-import { cellKey, checkRowId, positionColumn, type TableMaps } from './layout.js'
+import { createRowId, type RowId } from './ids.js'
+import { clientPrefix, incarnationOf } from './incarnation.js'
+import { checkRowId, firstCell, formatVersion, type TableMaps } from './layout.js'
+import { prepareCells, type CellLayout, type PreparedCells } from './row-cells.js'
 import type { RowInput } from './row.js'
 import type { RowPlacement } from './row-placement.js'
 import type { RowState, RowStates } from './row-state.js'
+import type { Shape } from './row-shapes.js'
 import type { Position } from './row-order.js'
-import { describe, normalizeCell, type CellValue } from './schema.js'
+import { describe, normalizeCell } from './schema.js'
+import { deleteOverrides, writeOverride } from './stored-row.js'
 import type { InsertOptions, Placement, Table, WriteKind } from './table-api.js'
 
 /** The table's row write methods. */
@@ -37,8 +42,6 @@ export interface RowWriteContext {
   edit<T>(run: () => T): T
 }
 
-type Stored = Record<ColumnId, CellValue>
-
 /** The row write methods over the parts of one table. */
 export function createRowWrites(context: RowWriteContext): RowWrites {
   return {
@@ -49,10 +52,10 @@ export function createRowWrites(context: RowWriteContext): RowWrites {
     },
     updateRow(id, cells) {
       const state = context.states.require(id, 'updateRow')
-      const stored = toStored(context, cells, 'updateRow')
+      const prepared = prepareCells(context.columns, cells, 'updateRow')
       context.check('update', 'updateRow')
       context.edit(() => {
-        writeCells(context, state, stored)
+        writeCells(context, state, prepared)
       })
     },
     deleteRow(id) {
@@ -74,7 +77,8 @@ export function createRowWrites(context: RowWriteContext): RowWrites {
       const stored = normalizeCell(column, value, `setCell ${name}`)
       context.check('update', 'setCell')
       context.edit(() => {
-        writeCells(context, state, { [column.id]: stored })
+        context.states.markOverridden(state)
+        writeOverride(context.maps, state, column.id, stored)
       })
     },
   }
@@ -91,15 +95,16 @@ function insertRow(context: RowWriteContext, cells: RowInput = {}, options: Inse
   }
   const given = options.id ?? (cells as { id?: unknown }).id
   const id = given === undefined ? createRowId() : checkRowId(given, 'insertRow')
-  const stored = toStored(context, cells, 'insertRow')
+  const prepared = prepareCells(context.columns, cells, 'insertRow')
   context.check(states.get(id) === undefined ? 'insert' : 'update', 'insertRow')
   return context.edit(() => {
     const existing = states.get(id)
     const isPlaced = options.before !== undefined || options.after !== undefined
-    if (existing === undefined)
-      insertAt(context, id, stored, placement.placeRows(1, options, undefined, 'insertRow')[0]!)
-    else {
-      writeCells(context, existing, stored)
+    if (existing === undefined) {
+      const [position] = placement.placeRows(1, options, undefined, 'insertRow')
+      createPacker(context)(id, prepared, position!)
+    } else {
+      writeCells(context, existing, prepared)
       if (isPlaced) placement.moveTo(existing, placement.placeRows(1, options, id, 'insertRow')[0]!)
     }
     return id
@@ -118,26 +123,34 @@ function insertRows(
       `insertRows: expected an array of rows, got ${describe(rows)}`,
     )
   }
-  const prepared = rows.map((cells: RowInput, index) => {
-    const given = (cells as { id?: unknown } | null)?.id
-    const id = given === undefined ? createRowId() : checkRowId(given, `insertRows[${index}]`)
-    return { id, stored: toStored(context, cells, `insertRows[${index}]`) }
+  const ids = new Array<RowId>(rows.length)
+  const cells = new Array<PreparedCells>(rows.length)
+  let layout: CellLayout | undefined
+  let fresh = 0
+  rows.forEach((row: RowInput, index) => {
+    const given = (row as { id?: unknown } | null)?.id
+    const where = `insertRows[${index}]`
+    const id = given === undefined ? createRowId() : checkRowId(given, where)
+    const prepared = prepareCells(context.columns, row, where, layout)
+    layout = prepared.layout
+    ids[index] = id
+    cells[index] = prepared
+    if (states.get(id) === undefined) fresh++
   })
-  if (prepared.some(({ id }) => states.get(id) === undefined)) context.check('insert', 'insertRows')
-  if (prepared.some(({ id }) => states.get(id) !== undefined)) context.check('update', 'insertRows')
+  if (fresh > 0) context.check('insert', 'insertRows')
+  if (fresh < rows.length) context.check('update', 'insertRows')
   return context.edit(() => {
-    const fresh = prepared.filter(({ id }) => states.get(id) === undefined)
     const positions =
-      fresh.length === 0
-        ? []
-        : context.placement.placeRows(fresh.length, placement, undefined, 'insertRows')
+      fresh === 0 ? [] : context.placement.placeRows(fresh, placement, undefined, 'insertRows')
+    const pack = createPacker(context)
     let next = 0
-    for (const { id, stored } of prepared) {
+    ids.forEach((id, index) => {
+      // An id given twice is inserted once, then updated (upsert, S4).
       const existing = states.get(id)
-      if (existing !== undefined) writeCells(context, existing, stored)
-      else insertAt(context, id, stored, positions[next++]!)
-    }
-    return prepared.map(({ id }) => id)
+      if (existing !== undefined) writeCells(context, existing, cells[index]!)
+      else pack(id, cells[index]!, positions[next++]!)
+    })
+    return ids
   })
 }
 
@@ -171,42 +184,51 @@ function moveRow(context: RowWriteContext, id: string, placement: Placement): vo
   })
 }
 
-/** Normalizes cells keyed by column name into stored values keyed by column id. */
-function toStored(context: RowWriteContext, cells: RowInput, where: string): Stored {
-  if (typeof cells !== 'object' || cells === null || Array.isArray(cells)) {
-    throw new TesseraError(
-      'INVALID_ARGUMENT',
-      `${where}: cells must be an object keyed by column name, got ${describe(cells)}`,
-    )
-  }
-  const stored: Stored = {}
-  for (const name in cells) {
-    if (name === 'id' || !Object.hasOwn(cells, name)) continue
-    const column = context.columns.require(name, where)
-    stored[column.id] = normalizeCell(column, cells[name], `${where} ${name}`)
-  }
-  return stored
+function writeCells(context: RowWriteContext, state: RowState, prepared: PreparedCells): void {
+  const { ids } = prepared.layout
+  context.states.markOverridden(state)
+  for (let index = 0; index < ids.length; index++)
+    writeOverride(context.maps, state, ids[index]!, prepared.values[index])
 }
 
-function writeCells(context: RowWriteContext, state: RowState, stored: Stored): void {
-  for (const [columnId, value] of Object.entries(stored)) {
-    context.states.markOverridden(state.id)
-    context.maps.cells.set(cellKey(state.id, columnId as ColumnId), [state.inc, value])
+/**
+ * Writes new rows in the current transaction, each as one packed value: its layout's shape
+ * (registered once per layout), its incarnation (the id Yjs gives the value's item), its
+ * position and its cells. The first packed row of a format 1 table raises its format version.
+ */
+function createPacker(
+  context: RowWriteContext,
+): (id: RowId, prepared: PreparedCells, position: Position) => void {
+  const { maps, states } = context
+  const doc = maps.rows.doc!
+  const client = doc.clientID
+  const prefix = clientPrefix(client)
+  if (maps.meta.get('formatVersion') !== formatVersion)
+    maps.meta.set('formatVersion', formatVersion)
+  let layout: CellLayout | undefined
+  let shape: { number: number; shape: Shape } | undefined
+  return (id, prepared, position) => {
+    if (prepared.layout !== layout || shape === undefined) {
+      layout = prepared.layout
+      const number = states.shapes.numberFor(client, layout.ids)
+      shape = { number, shape: states.shapes.of(number, incarnationOf(client, 0, prefix))! }
+    }
+    // The next clock of this client is the one Yjs gives the item that stores the row.
+    const inc = incarnationOf(client, Y.getState(doc.store, client), prefix)
+    const { values } = prepared
+    const packed = new Array<unknown>(firstCell + values.length)
+    packed[0] = shape.number
+    packed[1] = inc
+    packed[2] = position
+    for (let index = 0; index < values.length; index++) packed[firstCell + index] = values[index]
+    maps.rows.set(id, packed)
+    states.setLocal(id, { id, inc, position, shape: shape.shape })
   }
-}
-
-function insertAt(context: RowWriteContext, id: RowId, stored: Stored, position: Position): void {
-  const inc = createIncarnation()
-  context.maps.rows.set(id, { i: inc, p: position, c: stored })
-  context.states.setLocal(id, { id, inc, position })
 }
 
 function removeRow(context: RowWriteContext, state: RowState): void {
-  const { maps } = context
-  maps.rows.delete(state.id)
-  for (const columnId of [positionColumn, ...context.columns.allIds()]) {
-    const key = cellKey(state.id, columnId)
-    if (maps.cells.has(key)) maps.cells.delete(key)
-  }
+  context.maps.rows.delete(state.id)
+  if (context.states.hasOverrides(state))
+    deleteOverrides(context.maps, state, context.columns.allIds())
   context.states.setLocal(state.id, undefined)
 }

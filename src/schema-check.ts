@@ -21,7 +21,7 @@ const isType = (value: unknown): boolean => value instanceof Y.AbstractType
 export function removeStrays(context: CheckContext): void {
   const { maps, transaction } = context
   if (context.permissions.canAdminister) return
-  const leaves = new Set<unknown>([maps.meta, maps.rows, maps.cells])
+  const leaves = new Set<unknown>([maps.meta, maps.rows, maps.cells, maps.overrides, maps.shapes])
   const removed = deleteCreated(transaction, (item) => {
     if (item.parentSub === null) return false
     const { content } = item
@@ -47,8 +47,18 @@ function isMetaChangeAllowed(
   after: unknown,
 ): boolean {
   const isAdmin = context.permissions.canAdminister
-  // Every new copy of a table writes these two when they are missing (createTable).
-  if (before === undefined && key === 'formatVersion' && after === formatVersion) return true
+  // Every new copy of a table writes these two when they are missing (createTable), a client
+  // of an older format its own version; the first packed row written to a table of an older
+  // format raises its version (S127).
+  const isKnownVersion = Number.isInteger(after) && (after as number) >= 1
+  if (
+    before === undefined &&
+    key === 'formatVersion' &&
+    isKnownVersion &&
+    (after as number) <= formatVersion
+  )
+    return true
+  if (typeof before === 'number' && before < formatVersion && after === formatVersion) return true
   if (before === undefined && key === 'name' && after === context.tableName) return true
   if (!isAdmin) return false
   if (key === 'formatVersion') return after === undefined || after === formatVersion

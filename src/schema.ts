@@ -74,31 +74,39 @@ export function normalizeCell(
   where: string,
 ): CellValue {
   if (value === null || value === undefined) return null
-  const fail = (expected: string): never => {
-    throw new TesseraError(
-      'SCHEMA_VIOLATION',
-      `${where}: column "${column.name}" expects ${expected}, got ${describe(value)}`,
-      { details: { column: column.name, type: column.type } },
-    )
-  }
   switch (column.type) {
     case 'string':
-      return typeof value === 'string' ? value : fail('a string')
+      if (typeof value === 'string') return value
+      return failCell(column, value, where, 'a string')
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? value : fail('a finite number')
+      if (typeof value === 'number' && Number.isFinite(value)) return value
+      return failCell(column, value, where, 'a finite number')
     case 'boolean':
-      return typeof value === 'boolean' ? value : fail('a boolean')
+      if (typeof value === 'boolean') return value
+      return failCell(column, value, where, 'a boolean')
     case 'date': {
+      if (typeof value === 'string' && isCanonicalDate(value)) return value
       const time = toTime(value)
-      return time === undefined
-        ? fail('a Date, an ISO 8601 string or milliseconds since 1970')
-        : new Date(time).toISOString()
+      if (time !== undefined) return new Date(time).toISOString()
+      return failCell(column, value, where, 'a Date, an ISO 8601 string or milliseconds since 1970')
     }
     case 'json':
-      return isJson(value, 0)
-        ? (value as JsonValue)
-        : fail('a JSON value (no functions, cycles, NaN or Infinity)')
+      if (isJson(value, 0)) return value as JsonValue
+      return failCell(column, value, where, 'a JSON value (no functions, cycles, NaN or Infinity)')
   }
+}
+
+function failCell(
+  column: Pick<Column, 'name' | 'type'>,
+  value: unknown,
+  where: string,
+  expected: string,
+): never {
+  throw new TesseraError(
+    'SCHEMA_VIOLATION',
+    `${where}: column "${column.name}" expects ${expected}, got ${describe(value)}`,
+    { details: { column: column.name, type: column.type } },
+  )
 }
 
 /**
@@ -124,12 +132,37 @@ export function readCell(type: ColumnType, stored: unknown): CellValue {
       if (typeof stored === 'boolean') return stored
       return stored === 'true' ? true : stored === 'false' ? false : null
     case 'date': {
+      if (typeof stored === 'string' && isCanonicalDate(stored)) return stored
       const time = toTime(stored)
       return time === undefined ? null : new Date(time).toISOString()
     }
     case 'json':
       return isJson(stored, 0) ? (stored as JsonValue) : null
   }
+}
+
+const canonicalDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const daysIn = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * True when `value` is a date exactly as `toISOString` writes it (what dates are stored as), so
+ * it reads as itself without the cost of parsing and printing it again.
+ */
+function isCanonicalDate(value: string): boolean {
+  if (!canonicalDate.test(value)) return false
+  const year = Number(value.slice(0, 4))
+  const month = Number(value.slice(5, 7))
+  const day = Number(value.slice(8, 10))
+  const isLeap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  const days = month === 2 && isLeap ? 29 : daysIn[month - 1]
+  return (
+    days !== undefined &&
+    day >= 1 &&
+    day <= days &&
+    Number(value.slice(11, 13)) < 24 &&
+    Number(value.slice(14, 16)) < 60 &&
+    Number(value.slice(17, 19)) < 60
+  )
 }
 
 /** True when a stored value is read unchanged under `type` (no conversion, not emptied). */

@@ -12,6 +12,7 @@ import { parseQuery } from './query/parse-query.js'
 import type { ChangeSource, TableChange } from './row.js'
 import { createRowPlacement } from './row-placement.js'
 import { createRowReader } from './row-reader.js'
+import { createRowShapes } from './row-shapes.js'
 import { createRowStates, remoteContent, type RowStates } from './row-state.js'
 import { createRowWrites } from './row-writes.js'
 import { describe } from './schema.js'
@@ -29,7 +30,7 @@ export function createTable(options: TableOptions = {}): Table {
   const { doc, maps } = openDoc(options)
   const origin = { table: options.name ?? 'tessera' }
   const columns = createColumns(maps)
-  const states = createRowStates(maps)
+  const states = createRowStates(maps, createRowShapes(maps))
   const handlers = new Set<(change: TableChange) => void>()
   let guard: WriteGuard | undefined
   const check = (kind: WriteKind, where: string): void => {

@@ -8,6 +8,8 @@ import type { TablePermissions } from './permissions.js'
 import { checkOverrides } from './override-check.js'
 import { checkRows, type ColumnTypes } from './row-check.js'
 import { remoteContent } from './row-state.js'
+import { createRowShapes } from './row-shapes.js'
+import { checkShapeRights, checkShapes } from './shape-check.js'
 import { checkColumns, checkMeta, removeStrays } from './schema-check.js'
 import { columnTypes, type ColumnType } from './schema.js'
 import type { AppliedUpdate, CheckContext } from './check-types.js'
@@ -55,6 +57,7 @@ export function applyChecked(
     const context: CheckContext = {
       transaction,
       maps,
+      shapes: createRowShapes(maps),
       permissions,
       tableName: options.tableName,
       result,
@@ -64,9 +67,11 @@ export function applyChecked(
     removeStrays(context)
     checkMeta(context)
     result.schemaChanged = checkColumns(context)
+    checkShapes(context)
     const types = columnTypesById(maps)
     const inserted = checkRows(context, types)
     checkOverrides(context, types, inserted)
+    checkShapeRights(context)
     // Any write or deletion made by the checks is a correction the writer lacks.
     result.isCorrected = result.violations.length > 0 || writtenBy(transaction) !== written
   }, origin)

@@ -43,7 +43,7 @@ interface AuditRow {
  * @throws STORAGE_FAILURE when the file cannot be opened
  */
 export function createSqliteAuditLog(options: SqliteAuditLogOptions): AuditLog {
-  const { db, run, close } = openSqlite({
+  const { db, run, runInTurn, close } = openSqlite({
     path: options.path,
     synchronous: options.synchronous ?? 'normal',
     schema,
@@ -71,8 +71,9 @@ export function createSqliteAuditLog(options: SqliteAuditLogOptions): AuditLog {
     atMs: row.at_ms,
   })
   return {
+    // Every batch of one turn in one commit (sqlite-database.ts).
     append: (records) =>
-      run('audit append', () => {
+      runInTurn('audit append', () => {
         appendAll(records)
       }),
     history: (table, rowId, limit) =>

@@ -24,6 +24,12 @@ export interface SqliteDatabase {
   readonly db: Database.Database
   /** Runs one synchronous step as a promise: STORAGE_FAILURE on SQLite's errors, CLOSED after close. */
   readonly run: <T>(where: string, body: () => T) => Promise<T>
+  /**
+   * Runs a write step with every other one asked for in the same turn of the event loop, in one
+   * SQLite transaction (one commit for all), each in its own savepoint: a step that fails rolls
+   * back alone and rejects alone (STORAGE_FAILURE). Resolves once the transaction committed.
+   */
+  readonly runInTurn: <T>(where: string, body: () => T) => Promise<T>
   /** Closes the file. Idempotent. */
   readonly close: () => Promise<void>
 }
@@ -50,8 +56,21 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
     )
   }
   let isClosed = false
+  const failure = (where: string, cause: unknown): TesseraError =>
+    new TesseraError('STORAGE_FAILURE', `${where}: SQLite failed on "${path}": ${String(cause)}`, {
+      cause,
+    })
+  const turn = createTurn(db, failure)
   return {
     db,
+    runInTurn(where, body) {
+      if (isClosed) {
+        return Promise.reject(
+          new TesseraError('CLOSED', `${where}: the database is closed; open a new one`),
+        )
+      }
+      return turn.add(where, body)
+    },
     run(where, body) {
       if (isClosed) {
         return Promise.reject(
@@ -61,21 +80,68 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
       try {
         return Promise.resolve(body())
       } catch (cause) {
-        return Promise.reject(
-          new TesseraError(
-            'STORAGE_FAILURE',
-            `${where}: SQLite failed on "${path}": ${String(cause)}`,
-            { cause },
-          ),
-        )
+        return Promise.reject(failure(where, cause))
       }
     },
     close() {
       if (!isClosed) {
+        turn.flush()
         isClosed = true
         db.close()
       }
       return Promise.resolve()
     },
+  }
+}
+
+interface TurnStep {
+  readonly where: string
+  readonly body: () => unknown
+  resolve(value: unknown): void
+  reject(error: TesseraError): void
+}
+
+/** The steps asked for in one turn of the event loop, run in one transaction at its end. */
+function createTurn(
+  db: Database.Database,
+  failure: (where: string, cause: unknown) => TesseraError,
+): { add<T>(where: string, body: () => T): Promise<T>; flush(): void } {
+  let steps: TurnStep[] = []
+  const flush = (): void => {
+    const batch = steps
+    steps = []
+    if (batch.length === 0) return
+    const results: ({ value: unknown } | { error: TesseraError })[] = []
+    try {
+      db.transaction(() => {
+        for (const step of batch) {
+          // A nested transaction is a savepoint: a failing step is undone alone.
+          try {
+            results.push({ value: db.transaction(step.body)() })
+          } catch (cause) {
+            results.push({ error: failure(step.where, cause) })
+          }
+        }
+      })()
+    } catch (cause) {
+      for (const step of batch) step.reject(failure(step.where, cause))
+      return
+    }
+    batch.forEach((step, index) => {
+      const result = results[index]!
+      if ('error' in result) step.reject(result.error)
+      else step.resolve(result.value)
+    })
+  }
+  return {
+    add<T>(where: string, body: () => T): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        // setImmediate runs after the I/O poll phase: the group commits of every table that
+        // read messages in this turn have asked for their appends by then.
+        if (steps.length === 0) setImmediate(flush)
+        steps.push({ where, body, resolve: resolve, reject })
+      })
+    },
+    flush,
   }
 }

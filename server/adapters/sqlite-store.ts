@@ -40,7 +40,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const { path, synchronous = 'full', insideCompaction } = options
   const { readonly = false, busyTimeoutMs = 5000 } = options
   // The layout is versioned (sqlite-layout.ts), so it is created or upgraded here, not as a schema.
-  const { db, run, close } = openSqlite({ path, synchronous, readonly, busyTimeoutMs, schema: '' })
+  const { db, run, runInTurn, close } = openSqlite({
+    path,
+    synchronous,
+    readonly,
+    busyTimeoutMs,
+    schema: '',
+  })
   try {
     prepareLayout(db, path, readonly)
   } catch (cause) {
@@ -144,7 +150,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   return {
     load: (table, options) => run('load', () => load(table, options?.afterSeq ?? 0)),
-    append: (table, updates) => run('append', () => append(table, updates)),
+    // The appends of every table in one turn commit together (one SQLite commit, not one each).
+    append: (table, updates) => runInTurn('append', () => append(table, updates)),
     compact: (table, snapshot, seq, options = {}) =>
       run('compact', () => {
         compact(table, snapshot, seq, options)

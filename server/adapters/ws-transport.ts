@@ -11,6 +11,11 @@ export interface WsTransportOptions {
   onRefused?(error: TesseraError): void
   /** How long a slow reader's close frame may wait before the socket is destroyed; default 1000 ms. */
   slowCloseGraceMs?: number
+  /**
+   * True for a message whose size is budgeted elsewhere (the server's sync answers, S88): its
+   * bytes never make the reader slow, only what piles up behind them does (S126). Default none.
+   */
+  isBudgeted?(message: Uint8Array): boolean
 }
 
 /** Wraps an open `ws` socket as a Transport. */
@@ -34,15 +39,21 @@ export function createWsTransport(socket: WebSocket, options: WsTransportOptions
       socket.terminate()
     }, options.slowCloseGraceMs ?? 1000).unref()
   }
+  // What budgeted messages may still hold of the send buffer: at most what they were, and never
+  // more than the buffer holds, which shrinks as the reader reads.
+  let budgeted = 0
   const base = createTransportBase(
     {
       send(message) {
+        const buffered = socket.bufferedAmount
+        budgeted = Math.min(budgeted, buffered)
         // A reader that stops reading would make the server buffer every broadcast for it.
-        if (options.isSlow?.(socket.bufferedAmount) === true) {
+        if (options.isSlow?.(buffered - budgeted) === true) {
           closeSlow()
           return false
         }
         socket.send(message)
+        if (options.isBudgeted?.(message) === true) budgeted += message.byteLength
         return true
       },
       close(code, reason) {

@@ -4,7 +4,13 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { TesseraError } from '../../src/index.js'
-import { CloseCode, closeCodeOf, cutCloseReason, type Transport } from '../../src/internal.js'
+import {
+  CloseCode,
+  closeCodeOf,
+  cutCloseReason,
+  isSyncStep2,
+  type Transport,
+} from '../../src/internal.js'
 import type { AccessControl } from '../access/access-control.js'
 import type { Audit } from '../access/audit.js'
 import { checkAccess } from '../access/check-access.js'
@@ -89,6 +95,7 @@ export function createUpgrades(
     socket.on('pong', () => alive.add(socket))
     const transport = createWsTransport(socket, {
       isSlow: (bufferedBytes) => admitted.isSlow(bufferedBytes),
+      isBudgeted: isSyncStep2,
       onRefused: (error) => {
         metrics.error(error.code)
       },

@@ -4,8 +4,8 @@ import type { RowId } from '../ids.js'
 import { createOrderedIndex, type OrderedIndex } from '../ordered-index.js'
 import type { Row, TableChange } from '../row.js'
 import type { Position } from '../row-order.js'
-import type { Column } from '../schema.js'
-import type { ParsedQuery } from './query.js'
+import type { CellValue, Column } from '../schema.js'
+import type { Condition, ParsedQuery } from './query.js'
 import { matchesCondition, sortValuesOf } from './query-match.js'
 import { idOfSortCode, sortCode, sortCodePrefix } from './sort-code.js'
 import type { Touch } from './window-ranks.js'
@@ -20,6 +20,33 @@ export interface QuerySource {
   getRow(id: RowId): Row | undefined
   getPosition(id: RowId): Position | undefined
   on(event: 'change', handler: (change: TableChange) => void): () => void
+  /**
+   * Calls `visit` with every row, in no particular order, and its values of `columns` (as
+   * getRow reads them). Optional: a source that has it opens queries in one pass over only
+   * the columns they read, without building the manual order or whole rows.
+   */
+  scanRows?(
+    columns: readonly Column[],
+    visit: (
+      row: { readonly id: RowId; readonly position: Position },
+      values: readonly CellValue[],
+    ) => void,
+  ): void
+}
+
+/** The names of the columns a query reads (its conditions and sort keys). */
+function columnNamesOf(condition: Condition | undefined, names: Set<string>): Set<string> {
+  if (condition === undefined) return names
+  switch (condition.kind) {
+    case 'and':
+    case 'or':
+      for (const part of condition.conditions) columnNamesOf(part, names)
+      return names
+    case 'not':
+      return columnNamesOf(condition.condition, names)
+    case 'test':
+      return names.add(condition.column)
+  }
 }
 
 /** The matching rows of a source under one parsed query. */
@@ -133,12 +160,13 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
       clear()
       query = next
       const matching: Entry[] = []
-      for (const id of source.rowIds()) {
-        const entry = entryOf(id)
-        if (entry === undefined) continue
+      const add = (id: RowId, entry: Entry | undefined): void => {
+        if (entry === undefined) return
         matching.push(entry)
         entries.set(id, entry)
       }
+      if (source.scanRows === undefined) for (const id of source.rowIds()) add(id, entryOf(id))
+      else scanEntries(source, next, add)
       // The default sort compares strings by code unit, the order of sort codes, without a callback.
       index = codeIndex(matching.sort())
     },
@@ -160,4 +188,24 @@ function originalRank(rank: number, removed: number[]): number {
   }
   removed.splice(position, 0, original)
   return original
+}
+
+/** Opens `query` in one pass of the source's scan: each row's sort code if it matches. */
+function scanEntries(
+  source: QuerySource,
+  query: ParsedQuery,
+  add: (id: RowId, entry: Entry) => void,
+): void {
+  const names = columnNamesOf(query.where, new Set(query.orderBy.map((key) => key.column)))
+  const columns = source.columns().filter((column) => names.has(column.name))
+  // One row object for the whole scan (the checks and sort values keep nothing of it): no
+  // allocation per row besides its sort code.
+  const row: Record<string, CellValue> = { id: '' }
+  for (const column of columns) row[column.name] = null
+  source.scanRows!(columns, ({ id, position }, values) => {
+    row.id = id
+    for (let index = 0; index < columns.length; index++) row[columns[index]!.name] = values[index]!
+    if (!matchesCondition(query.where, row as Row)) return
+    add(id, sortCode(query.orderBy, sortValuesOf(query.orderBy, row as Row), position, id))
+  })
 }

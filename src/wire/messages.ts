@@ -129,6 +129,11 @@ export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array
   return encoding.toUint8Array(encoder)
 }
 
+/** True when `message` (encoded) is a sync step 2: what a sync answer is (its first two bytes). */
+export function isSyncStep2(message: Uint8Array): boolean {
+  return message[0] === MessageType.Sync && message[1] === syncProtocol.messageYjsSyncStep2
+}
+
 /** An awareness message with the current states of `clients` (y-protocols' writer). */
 export function encodeAwarenessStates(
   awareness: awarenessProtocol.Awareness,

@@ -1,210 +1,146 @@
-// Chooses the row layout inside a table's Y.Doc by measurement (docs/architecture.md): the
-// Tessera layout through its API, beside raw Yjs layouts and TinyBase, on one workload in one run.
+// The cost of the row layout inside a table's Y.Doc (docs/architecture.md, docs/benchmarks.md):
+// the Tessera layout through its API, beside raw Yjs layouts and TinyBase, on one workload in one run.
 import { createMergeableStore } from 'tinybase'
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createTable, type Table } from '../../src/index.js'
 import { heapUsed, median, report, time } from './report.js'
+import { layouts, rowOf, tessera, type Layout } from './layouts.js'
 
 const rowCount = Number(process.env.TESSERA_BENCH_ROWS || 100_000)
+/** Timed steps that take the best of several runs (the machine is shared: the minimum is the figure). */
+const repeats = Number(process.env.TESSERA_BENCH_REPEATS || 3)
+const edits = 1000
 const tinybaseRows = Math.min(rowCount, 10_000)
-const columnIds = Array.from({ length: 10 }, (_, index) => `c${index}`)
-const types = [
-  'string',
-  'number',
-  'boolean',
-  'string',
-  'number',
-  'date',
-  'string',
-  'number',
-  'boolean',
-  'json',
-] as const
-const valueOf = (row: number, column: number): string | number | boolean | null | object => {
-  const type = types[column] ?? 'json'
-  switch (type) {
-    case 'string':
-      return `text ${row} ${column}`
-    case 'number':
-      return row * 10 + column
-    case 'boolean':
-      return row % 2 === 0
-    case 'date':
-      return new Date(Date.UTC(2026, 0, 1) + row * 60_000).toISOString()
-    case 'json':
-      return { n: row }
-  }
-}
-const rowOf = (row: number): Record<string, unknown> =>
-  Object.fromEntries(columnIds.map((id, column) => [id, valueOf(row, column)]))
-
-/** One layout under test: how it writes, reads changes and deletes, over a Y.Doc. */
-interface Layout {
-  name: string
-  /** Inserts every row of `rows` (prepared beforehand, so only the store's work is timed). */
-  insert(doc: Y.Doc, ids: string[], rows: readonly Record<string, unknown>[]): void
-  setCell(doc: Y.Doc, id: string, column: string, value: unknown): void
-  deleteRows(doc: Y.Doc, ids: string[]): void
-  /** Attaches what turns Yjs events into changed row ids; returns the last set seen. */
-  watch(doc: Y.Doc): () => Set<string>
-}
-
-const nested: Layout = {
-  name: 'raw Yjs, nested Y.Map per row',
-  insert: (doc, ids, input) =>
-    doc.transact(() => {
-      const rows = doc.getMap<Y.Map<unknown>>('rows')
-      ids.forEach((id, index) => {
-        const row = new Y.Map<unknown>()
-        rows.set(id, row)
-        for (const [key, value] of Object.entries(input[index]!)) row.set(key, value)
-      })
-    }),
-  setCell: (doc, id, column, value) =>
-    doc.transact(() => doc.getMap<Y.Map<unknown>>('rows').get(id)!.set(column, value)),
-  deleteRows: (doc, ids) => doc.transact(() => ids.forEach((id) => doc.getMap('rows').delete(id))),
-  watch(doc) {
-    let seen = new Set<string>()
-    doc.getMap('rows').observeDeep((events) => {
-      seen = new Set()
-      for (const event of events) {
-        if (event instanceof Y.YMapEvent && event.target === doc.getMap('rows')) {
-          for (const key of event.keysChanged) seen.add(key)
-        } else seen.add(event.path[0] as string)
-      }
-    })
-    return () => seen
-  },
-}
-
-const flat: Layout = {
-  name: 'raw Yjs, flat cell keys',
-  insert: (doc, ids, rows) =>
-    doc.transact(() => {
-      const cells = doc.getMap('cells')
-      ids.forEach((id, index) => {
-        for (const [key, value] of Object.entries(rows[index]!))
-          cells.set(`${id}\u0000${key}`, value)
-      })
-    }),
-  setCell: (doc, id, column, value) =>
-    doc.transact(() => doc.getMap('cells').set(`${id}\u0000${column}`, value)),
-  deleteRows: (doc, ids) =>
-    doc.transact(() =>
-      ids.forEach((id) =>
-        columnIds.forEach((column) => doc.getMap('cells').delete(`${id}\u0000${column}`)),
-      ),
-    ),
-  watch(doc) {
-    let seen = new Set<string>()
-    doc.getMap('cells').observe((event) => {
-      seen = new Set([...event.keysChanged].map((key) => key.slice(0, key.indexOf('\u0000'))))
-    })
-    return () => seen
-  },
-}
-
-const byColumn: Layout = {
-  name: 'raw Yjs, one Y.Map per column',
-  insert: (doc, ids, rows) =>
-    doc.transact(() => {
-      const maps = columnIds.map((column) => doc.getMap(column))
-      ids.forEach((id, index) => {
-        const row = rows[index]!
-        columnIds.forEach((column, at) => maps[at]!.set(id, row[column]))
-      })
-    }),
-  setCell: (doc, id, column, value) => doc.transact(() => doc.getMap(column).set(id, value)),
-  deleteRows: (doc, ids) =>
-    doc.transact(() =>
-      ids.forEach((id) => columnIds.forEach((column) => doc.getMap(column).delete(id))),
-    ),
-  watch(doc) {
-    let seen = new Set<string>()
-    doc.on('afterTransaction', (transaction: Y.Transaction) => {
-      seen = new Set()
-      for (const keys of transaction.changed.values())
-        for (const key of keys) if (key !== null) seen.add(key)
-    })
-    return () => seen
-  },
-}
-
-// The Tessera layout, through the public API (validation, change events and order included).
-const tables = new WeakMap<Y.Doc, Table>()
-const tableOf = (doc: Y.Doc): Table => {
-  let table = tables.get(doc)
-  if (table === undefined) {
-    table = createTable({ doc, columns: columnIds.map((name, at) => ({ name, type: types[at]! })) })
-    tables.set(doc, table)
-  }
-  return table
-}
-const tessera: Layout = {
-  name: '**Tessera: row value + cell overrides**',
-  insert: (doc, ids, rows) => {
-    tableOf(doc).insertRows(rows as never)
-  },
-  setCell: (doc, id, column, value) => tableOf(doc).setCell(id, column, value as never),
-  deleteRows: (doc, ids) => {
-    tableOf(doc).deleteRows(ids)
-  },
-  watch(doc) {
-    let seen = new Set<string>()
-    tableOf(doc).on('change', (change) => {
-      seen = new Set([
-        ...change.added,
-        ...change.deleted,
-        ...change.updated.keys(),
-        ...change.moved,
-      ])
-    })
-    return () => seen
-  },
-}
 
 const rowIds = Array.from(
   { length: rowCount },
   (_, index) => `row-${index.toString(36).padStart(6, '0')}`,
 )
 const format = (value: number, digits = 0) => value.toFixed(digits)
+const best = (run: () => number): number =>
+  Math.min(...Array.from({ length: repeats }, () => run()))
+
+/** A deterministic generator, so every layout edits the same cells. */
+function random(seed: number): () => number {
+  let state = seed
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0
+    return state / 2 ** 32
+  }
+}
+
+/** The number columns, which the edits write. */
+const numberColumns = ['c1', 'c4', 'c7']
+
+/** `count` distinct number cells (row, column), drawn with `seed`. */
+function cellsOf(count: number, seed: number): [string, string][] {
+  const next = random(seed)
+  const seen = new Set<string>()
+  const cells: [string, string][] = []
+  while (cells.length < count) {
+    const id = rowIds[Math.floor(next() * rowCount)]!
+    const column = numberColumns[Math.floor(next() * numberColumns.length)]!
+    if (seen.has(id + column)) continue
+    seen.add(id + column)
+    cells.push([id, column])
+  }
+  return cells
+}
+
+/** A fresh replica of `encoded`, opened by the layout. */
+function replicaOf(layout: Layout, encoded: Uint8Array): Y.Doc {
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, encoded)
+  layout.open(doc)
+  return doc
+}
+
+/** Bytes per single-cell update, each its own transaction: as sent, and added to the stored state. */
+function updateBytes(layout: Layout, encoded: Uint8Array, cells: [string, string][]) {
+  const doc = replicaOf(layout, encoded)
+  const measureRound = (value: number) => {
+    let sent = 0
+    const count = (update: Uint8Array) => (sent += update.byteLength)
+    doc.on('update', count)
+    const before = Y.encodeStateAsUpdate(doc).byteLength
+    for (const [id, column] of cells) layout.setCell(doc, id, column, value)
+    doc.off('update', count)
+    const stored = Y.encodeStateAsUpdate(doc).byteLength - before
+    return { sent: sent / cells.length, stored: stored / cells.length }
+  }
+  const first = measureRound(-1)
+  const again = measureRound(-2)
+  return { first, again }
+}
+
+/**
+ * Two replicas edit 1,000 random cells each (one transaction per edit) while apart, then sync:
+ * the bytes both send, and the edits to cells only one side wrote that the merge lost.
+ */
+function mergeTraffic(layout: Layout, encoded: Uint8Array) {
+  const a = replicaOf(layout, encoded)
+  const b = replicaOf(layout, encoded)
+  const aCells = cellsOf(edits, 101)
+  const bCells = cellsOf(edits, 202)
+  aCells.forEach(([id, column], index) => layout.setCell(a, id, column, 1_000_000 + index))
+  bCells.forEach(([id, column], index) => layout.setCell(b, id, column, 2_000_000 + index))
+  const toB = Y.encodeStateAsUpdate(a, Y.encodeStateVector(b))
+  const toA = Y.encodeStateAsUpdate(b, Y.encodeStateVector(a))
+  Y.applyUpdate(a, toA)
+  Y.applyUpdate(b, toB)
+  const bKeys = new Set(bCells.map(([id, column]) => id + column))
+  const aKeys = new Set(aCells.map(([id, column]) => id + column))
+  let lost = 0
+  aCells.forEach(([id, column], index) => {
+    if (!bKeys.has(id + column) && layout.getCell(a, id, column) !== 1_000_000 + index) lost++
+  })
+  bCells.forEach(([id, column], index) => {
+    if (!aKeys.has(id + column) && layout.getCell(a, id, column) !== 2_000_000 + index) lost++
+  })
+  for (const [id, column] of [...aCells, ...bCells])
+    expect(layout.getCell(a, id, column)).toEqual(layout.getCell(b, id, column))
+  return { bytes: toA.byteLength + toB.byteLength, lost }
+}
 
 function measure(layout: Layout): (string | number)[] {
-  const doc = new Y.Doc()
-  if (layout === tessera) tableOf(doc)
   const input = rowIds.map((id, index) =>
     layout === tessera ? { id, ...rowOf(index) } : rowOf(index),
   )
-  const insertMs = time(() => layout.insert(doc, rowIds, input))
-  const encoded = Y.encodeStateAsUpdate(doc)
-
-  const before = heapUsed()
-  const replica = new Y.Doc()
-  const loadMs = time(() => {
-    Y.applyUpdate(replica, encoded)
-    if (layout === tessera) tableOf(replica)
+  let doc = new Y.Doc()
+  const insertMs = best(() => {
+    doc = new Y.Doc()
+    layout.open(doc)
+    return time(() => layout.insert(doc, rowIds, input))
   })
+  const encoded = Y.encodeStateAsUpdate(doc)
+  // Heap first: garbage of the timed runs below could still be referenced from this frame.
+  const before = heapUsed()
+  const replica = replicaOf(layout, encoded)
   const heapPerRow = (heapUsed() - before) / rowCount
-  expect(layout === tessera ? tableOf(replica).size : rowCount).toBe(rowCount)
-
-  const updates = Array.from({ length: 1000 }, (_, index) =>
-    time(() => layout.setCell(doc, rowIds[(index * 7919) % rowCount]!, 'c1', index)),
+  expect(layout.size(replica)).toBe(rowCount)
+  const openMs = best(() =>
+    time(() => {
+      replicaOf(layout, encoded)
+    }),
   )
+
+  const updates = cellsOf(edits, 7).map(([id, column], index) =>
+    time(() => layout.setCell(doc, id, column, index)),
+  )
+  const bytes = updateBytes(layout, encoded, cellsOf(edits, 13))
+  const merge = mergeTraffic(layout, encoded)
 
   // 1,000 cell edits made elsewhere arrive as one update and become row changes.
   const seen = layout.watch(replica)
-  const editor = new Y.Doc()
-  Y.applyUpdate(editor, encoded)
-  if (layout === tessera) tableOf(editor)
+  const editor = replicaOf(layout, encoded)
   const vector = Y.encodeStateVector(editor)
   editor.transact(() => {
-    for (let index = 0; index < 1000; index++)
+    for (let index = 0; index < edits; index++)
       layout.setCell(editor, rowIds[(index * 13) % rowCount]!, 'c4', -index)
   })
   const remote = Y.encodeStateAsUpdate(editor, vector)
   const remoteMs = time(() => Y.applyUpdate(replica, remote))
-  expect(seen().size).toBe(1000)
+  expect(seen().size).toBe(edits)
 
   const deleteManyMs = time(() => layout.deleteRows(doc, rowIds.slice(0, rowCount / 10)))
   const deletes = rowIds
@@ -213,13 +149,17 @@ function measure(layout: Layout): (string | number)[] {
   return [
     layout.name,
     format(insertMs),
-    format(median(updates) * 1000, 1),
-    format(deleteManyMs),
-    format(median(deletes), 3),
-    format(loadMs),
+    format(openMs),
     format(encoded.length / 1e6, 1),
     format(heapPerRow),
+    format(median(updates) * 1000, 1),
+    `${format(bytes.first.sent, 1)} / ${format(bytes.first.stored, 1)}`,
+    `${format(bytes.again.sent, 1)} / ${format(bytes.again.stored, 1)}`,
+    format(merge.bytes / 1000, 1),
+    merge.lost,
     format(remoteMs, 1),
+    format(deleteManyMs),
+    format(median(deletes), 3),
   ]
 }
 
@@ -235,7 +175,7 @@ function measureTinybase(): (string | number)[] {
   const content = store.getMergeableContent()
   const size = JSON.stringify(content).length
   const loadMs = time(() => createMergeableStore('replica').setMergeableContent(content))
-  const updates = Array.from({ length: 1000 }, (_, index) =>
+  const updates = Array.from({ length: edits }, (_, index) =>
     time(() => store.setCell('t', ids[(index * 7919) % tinybaseRows]!, 'c1', index)),
   )
   const deleteManyMs = time(() =>
@@ -244,32 +184,69 @@ function measureTinybase(): (string | number)[] {
   return [
     `TinyBase 10 MergeableStore (${tinybaseRows.toLocaleString('en')} rows)`,
     format(insertMs),
-    format(median(updates) * 1000, 1),
-    format(deleteManyMs),
-    '',
     format(loadMs),
     format(size / 1e6, 1),
     '',
+    format(median(updates) * 1000, 1),
+    '',
+    '',
+    '',
+    '',
+    '',
+    format(deleteManyMs),
     '',
   ]
 }
 
+/** Tessera's figure over a peer's, for the columns where a ratio is a target (issue 16). */
+function ratios(rows: (string | number)[][], peer: Layout): (string | number)[] {
+  const ours = rows.find((row) => row[0] === tessera.name)!
+  const theirs = rows.find((row) => row[0] === peer.name)!
+  const ratio = (index: number, part = 0) => {
+    const value = (row: (string | number)[]) => Number(String(row[index]).split(' / ')[part])
+    return `${(value(ours) / value(theirs)).toFixed(2)}×`
+  }
+  return [
+    `Tessera ÷ ${peer.name}`,
+    ratio(1),
+    ratio(2),
+    ratio(3),
+    ratio(4),
+    ratio(5),
+    `${ratio(6, 0)} / ${ratio(6, 1)}`,
+    `${ratio(7, 0)} / ${ratio(7, 1)}`,
+    ratio(8),
+    '',
+    ratio(10),
+    ratio(11),
+    ratio(12),
+  ]
+}
+
 it(`layouts: ${rowCount.toLocaleString('en')} rows × 10 columns`, () => {
-  const rows = [tessera, flat, byColumn, nested].map(measure)
-  rows.push(measureTinybase())
+  const only = process.env.TESSERA_BENCH_LAYOUTS?.split(',')
+  const chosen = layouts.filter((layout) => only === undefined || only.includes(layout.key))
+  const rows = chosen.map(measure)
+  if (only === undefined) rows.push(measureTinybase())
+  for (const peer of chosen.filter((layout) => layout !== tessera && layout.isPeer))
+    rows.push(ratios(rows, peer))
   report(
     'layout',
-    `Row layout, ${rowCount.toLocaleString('en')} rows × 10 mixed columns`,
+    `Row layout, ${rowCount.toLocaleString('en')} rows × 10 mixed columns (best of ${repeats} for insert and open)`,
     [
       'layout',
-      'insert all, one transaction (ms)',
-      'one cell update, median (µs)',
-      `delete ${(rowCount / 10).toLocaleString('en')} rows, one transaction (ms)`,
-      'one row delete, median (ms)',
-      'load replica from encoded state (ms)',
+      'bulk insert, one transaction (ms)',
+      'decode + open a replica (ms)',
       'encoded size (MB)',
       'heap per row (bytes)',
-      'apply 1,000 remote cell edits → row changes (ms)',
+      'one cell update, median (µs)',
+      'bytes per single-cell update, first edit of a cell: sent / stored',
+      'same, cell edited before: sent / stored',
+      `merge traffic, ${edits.toLocaleString('en')} concurrent edits per side (KB)`,
+      'edits lost in that merge',
+      `apply ${edits.toLocaleString('en')} remote cell edits → row changes (ms)`,
+      `delete ${(rowCount / 10).toLocaleString('en')} rows, one transaction (ms)`,
+      'one row delete, median (ms)',
     ],
     rows,
   )

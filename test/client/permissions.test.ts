@@ -208,8 +208,9 @@ describe('refused by the server', () => {
       what: "the reader's copy to go back to the server's",
     })
     await waitFor(() => errors.length > 0, { what: 'the revert to be reported' })
+    // 5 cells (the deleted row took its own), the inserted row, its shape, the deleted row.
     expect(errors[0]).toMatch(
-      /^FORBIDDEN: table ".*" is read-only for you: 7 local changes the server refused went back to the server's state; ask for write access/,
+      /^FORBIDDEN: table ".*" is read-only for you: 8 local changes the server refused went back to the server's state; ask for write access/,
     )
 
     // Each refused key stays in the reader's doc; a later write of the same cell must win.

@@ -2,6 +2,7 @@
 // client ids: replica b (clientID 2) is the "greater client".
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
+import { writeRawOverride } from '../helpers/raw-cells.js'
 import { createTable, type TableChange } from '../../src/index.js'
 import { createNetwork, rebuilt, snapshotOf, sync, twoReplicas } from '../helpers/replicas.js'
 
@@ -199,10 +200,9 @@ describe('values', () => {
     })
     const id = table.insertRow({})
     // A foreign writer bypasses the API's checks and writes raw values into the document.
-    const inc = (table.doc.getMap('rows').get(id) as { i: number }).i
-    const cells = table.doc.getMap('cells')
-    const write = (column: string, value: unknown) =>
-      cells.set(`${id}\u0000${column}`, [inc, value])
+    const write = (column: string, value: unknown) => {
+      writeRawOverride(table.doc, id, column, value)
+    }
     write('n', '12')
     write('s', 12)
     write('b', 'true')

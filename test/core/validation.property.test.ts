@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { createTable } from '../../src/index.js'
 import { fitsType } from '../../src/schema.js'
 import { allPermissions, applyChecked } from '../../src/internal.js'
+import { storedCells, writeRawOverride, writeRawPackedRow } from '../helpers/raw-cells.js'
 
 const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS || 200)
 const columnIds = ['s', 'n', 'b', 'd', 'gone', 'unknown']
@@ -22,8 +23,12 @@ const write = fc.oneof(
     .tuple(fc.constantFrom('r1', 'r2', 'r3'), fc.constantFrom(...columnIds), raw)
     .map(([row, column, value]) => ({ kind: 'cell' as const, row, column, value })),
   fc
-    .tuple(fc.constantFrom('r1', 'r2', 'r4'), fc.dictionary(fc.constantFrom(...columnIds), raw))
-    .map(([row, cells]) => ({ kind: 'row' as const, row, cells })),
+    .tuple(
+      fc.constantFrom('r1', 'r2', 'r4'),
+      fc.dictionary(fc.constantFrom(...columnIds), raw),
+      fc.boolean(),
+    )
+    .map(([row, cells, isPacked]) => ({ kind: 'row' as const, row, cells, isPacked })),
   fc
     .tuple(fc.constantFrom('r1', 'r2', 'r3'), raw)
     .map(([row, value]) => ({ kind: 'junk' as const, row, value })),
@@ -48,27 +53,26 @@ test.prop([fc.array(write, { maxLength: 12 })], { numRuns })(
     const vector = Y.encodeStateVector(client)
     client.transact(() => {
       for (const entry of writes) {
-        const inc = (client.getMap('rows').get(entry.row) as { i: number } | undefined)?.i ?? 0
-        if (entry.kind === 'cell')
-          client.getMap('cells').set(`${entry.row}\u0000${entry.column}`, [inc, entry.value])
+        const inc = (client.getMap('rows').get(entry.row) as { i?: number } | undefined)?.i ?? 0
+        if (entry.kind === 'cell') {
+          if (client.getMap('rows').has(entry.row))
+            writeRawOverride(client, entry.row, entry.column, entry.value)
+          else client.getMap('cells').set(`${entry.row}\u0000${entry.column}`, [inc, entry.value])
+        } else if (entry.kind === 'row' && entry.isPacked)
+          writeRawPackedRow(client, entry.row, entry.cells)
         else if (entry.kind === 'row')
           client.getMap('rows').set(entry.row, { i: 7, p: 'a5', c: entry.cells })
-        else client.getMap('cells').set(`${entry.row}\u0000s`, entry.value)
+        else {
+          client.getMap('cells').set(`${entry.row}\u0000s`, entry.value)
+          client.getMap('o').set(`\u0001${entry.row}`, entry.value)
+        }
       }
     })
     applyChecked(server.doc, Y.encodeStateAsUpdate(client, vector), 'writer', allPermissions)
     const types = new Map(server.columns().map((column) => [column.id as string, column.type]))
-    server.doc.getMap('cells').forEach((override, key) => {
-      const column = key.slice(key.indexOf('\u0000') + 1)
-      expect(Array.isArray(override)).toBe(true)
+    for (const [column, value] of storedCells(server.doc)) {
       expect(types.has(column)).toBe(true)
-      expect(fitsType(types.get(column)!, (override as unknown[])[1])).toBe(true)
-    })
-    server.doc.getMap('rows').forEach((row) => {
-      for (const [column, value] of Object.entries((row as { c: Record<string, unknown> }).c)) {
-        expect(types.has(column)).toBe(true)
-        expect(fitsType(types.get(column)!, value)).toBe(true)
-      }
-    })
+      expect(fitsType(types.get(column)!, value)).toBe(true)
+    }
   },
 )

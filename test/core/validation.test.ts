@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { createTable, type Table } from '../../src/index.js'
 import { allPermissions, type TablePermissions } from '../../src/permissions.js'
 import { applyChecked } from '../../src/validation.js'
+import { writeRawOverride } from '../helpers/raw-cells.js'
+import { clientPrefix } from '../../src/incarnation.js'
 
 const columns = [
   { name: 'title', type: 'string' as const },
@@ -34,8 +36,7 @@ function setup(permissions: TablePermissions = allPermissions) {
 
 /** Writes a raw override as a foreign client would, bypassing the API's checks. */
 const writeRaw = (table: Table, rowId: string, columnId: string, value: unknown) => {
-  const inc = (table.doc.getMap('rows').get(rowId) as { i: number }).i
-  table.doc.getMap('cells').set(`${rowId}\u0000${columnId}`, [inc, value])
+  writeRawOverride(table.doc, rowId, columnId, value)
 }
 
 describe('server-side validation', () => {
@@ -52,7 +53,7 @@ describe('server-side validation', () => {
       'SCHEMA_VIOLATION',
     ])
     expect(result.violations[0]!.message).toMatch(/expects a number/)
-    expect(server.doc.getMap('cells').get(`${id}\u0000priority`)).toEqual([expect.any(Number), 12])
+    expect(server.getRow(id)).toEqual({ id, title: null, priority: 12 })
     expect(client.getRow(id)).toEqual({ id, title: null, priority: 12 })
   })
 
@@ -130,11 +131,13 @@ describe('server-side validation', () => {
       table.deleteRow(a!)
     })
     const messages = result.violations.map((violation) =>
-      violation.message.replace(/^row \S+: /, ''),
+      violation.message.replace(/^(row \S+|shape "[^"]+"): /, ''),
     )
+    // S128: the shape the refused insert registered goes with it.
     expect(messages.sort()).toEqual([
       'deleting rows needs the delete permission; it was restored',
       'inserting rows needs the insert permission; it was removed',
+      'registering a shape needs the insert permission; it was removed',
     ])
     for (const table of [server, client]) {
       expect(table.listRows()).toEqual([
@@ -165,7 +168,7 @@ describe('server-side validation', () => {
       canDeleteRows: false,
     })
     const id = server.insertRow({ title: 'a' })
-    const inc = (server.doc.getMap('rows').get(id) as { i: number }).i
+    const original: unknown = server.doc.getMap('rows').get(id)
     const result = send((table) => {
       const rows = table.doc.getMap('rows')
       // Written twice: only the last value counts (an insert); written and deleted: no change.
@@ -174,12 +177,9 @@ describe('server-side validation', () => {
       rows.set('gone', { i: 3, p: 'a7', c: {} })
       rows.delete('gone')
       // Rewritten and then put back to its value: no change either.
-      rows.set(id, { i: inc, p: 'zz', c: { title: 'changed' } })
-      rows.set(id, {
-        i: inc,
-        p: (server.doc.getMap('rows').get(id) as { p: string }).p,
-        c: { title: 'a' },
-      })
+      const [shape, life] = original as unknown[]
+      rows.set(id, [shape, life, 'zz', 'changed'])
+      rows.set(id, original)
     })
     expect(result.violations).toEqual([])
     expect(result.inserted).toEqual(['n'])
@@ -223,5 +223,33 @@ describe('server-side validation', () => {
     expect(table.rowIds()).toEqual(['weird', id])
     expect(table.insertRow({ title: 'y' }, { before: 'weird' })).toBeTypeOf('string')
     expect(table.size).toBe(3)
+  })
+
+  it('S128: a shape is kept as first written: a change or delete is put back, a malformed one removed', () => {
+    const { server, client, send } = setup()
+    let id = ''
+    expect(
+      send((table) => (id = table.insertRow({ title: 'packed', priority: 2 }))).violations,
+    ).toEqual([])
+    expect(server.getRow(id)).toEqual({ id, title: 'packed', priority: 2 })
+    const shapes = client.doc.getMap('shapes')
+    const [key] = [...shapes.keys()]
+    const changed = send(() => {
+      shapes.set(key!, ['priority', 'title'])
+      shapes.set('bogus', ['title', 'title'])
+      // A shape under another writer's prefix (the server's own), which its next rows would use.
+      shapes.set(clientPrefix(server.doc.clientID) + '0', ['title'])
+    })
+    expect(changed.violations.map((violation) => violation.message)).toEqual([
+      expect.stringMatching(/is never changed or deleted; it was restored/),
+      expect.stringMatching(/"bogus": not a list of distinct column ids under its writer/),
+      expect.stringMatching(/not a list of distinct column ids under its writer's own prefix/),
+    ])
+    expect(server.doc.getMap('shapes').get(key!)).toEqual(['title', 'priority'])
+    expect(server.doc.getMap('shapes').has('bogus')).toBe(false)
+    const deleted = send(() => shapes.delete(key!))
+    expect(deleted.violations.map((violation) => violation.code)).toEqual(['SCHEMA_VIOLATION'])
+    expect(server.getRow(id)).toEqual({ id, title: 'packed', priority: 2 })
+    expect(client.getRow(id)).toEqual({ id, title: 'packed', priority: 2 })
   })
 })

@@ -172,10 +172,14 @@ function metaAllowed(
   rights: Rights,
   tableName: string,
 ) {
-  if (before === undefined && key === 'formatVersion' && after === 1) return true
+  // Any known version may be filled in; an older one raised to today's (S127).
+  const isKnown = Number.isInteger(after) && (after as number) >= 1 && (after as number) <= 2
+  if (before === undefined && key === 'formatVersion' && isKnown) return true
+  if (typeof before === 'number' && before < 2 && key === 'formatVersion' && after === 2)
+    return true
   if (before === undefined && key === 'name' && after === tableName) return true
   if (!rights.admin) return false
-  if (key === 'formatVersion') return after === undefined || after === 1
+  if (key === 'formatVersion') return after === undefined || after === 2
   if (key === 'name') return after === undefined || typeof after === 'string'
   return true
 }

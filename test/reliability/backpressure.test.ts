@@ -4,8 +4,9 @@
 import { connect, type Socket } from 'node:net'
 import * as encoding from 'lib0/encoding'
 import { describe, expect, it, onTestFinished } from 'vitest'
+import * as Y from 'yjs'
 import { TesseraError } from '../../src/index.js'
-import { CloseCode, MessageType } from '../../src/internal.js'
+import { CloseCode, encodeSyncStep1, MessageType } from '../../src/internal.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { heapMb } from '../helpers/heap.js'
@@ -26,6 +27,15 @@ const openStalledReader = async (wsUrl: string, table: string): Promise<Socket> 
   await new Promise<void>((resolve) => socket.once('data', () => resolve()))
   socket.pause()
   return socket
+}
+
+/** A client's WebSocket frame: binary, final, masked (RFC 6455 §5.2), for payloads under 126 bytes. */
+const maskedFrame = (payload: Uint8Array): Uint8Array => {
+  const mask = [1, 2, 3, 4]
+  const frame = new Uint8Array(6 + payload.length)
+  frame.set([0x82, 0x80 | payload.length, ...mask])
+  payload.forEach((byte, index) => (frame[6 + index] = byte ^ mask[index % 4]!))
+  return frame
 }
 
 const queryAwareness = (): Uint8Array => {
@@ -78,6 +88,41 @@ describe('backpressure and limits', () => {
     console.log(
       `slow consumer: closed after ${written} updates of 128 KiB (${((written * 128) / 1024).toFixed(1)} MiB sent); the good reader had all in ${goodMs} ms; heap+external ${baselineMb.toFixed(1)} → ${afterMb.toFixed(1)} MB`,
     )
+  })
+
+  it('S126: a sync answer bigger than maxBufferedBytes does not make its reader slow; what piles up behind it does', async () => {
+    const server = await startServer({ maxBufferedBytes: 256 * 1024 })
+    const writer = connectClient(server.wsUrl, 't')
+    await writer.whenSynced()
+    // 16 MiB of state in 4 updates (each under maxMessageBytes): more than loopback buffers hold.
+    const big = 'y'.repeat(256 * 1024)
+    for (let batch = 0; batch < 4; batch++) {
+      writer.doc.transact(() => {
+        for (let index = 0; index < 16; index++)
+          writer.doc.getMap('m').set(`b${batch}-${index}`, big)
+      })
+    }
+    await writer.save()
+    const reader = await openStalledReader(server.wsUrl, 't')
+    reader.write(maskedFrame(encodeSyncStep1(new Y.Doc())))
+    // Nothing else sent that much: the reader's answer is on its way.
+    await waitFor(
+      async () => {
+        const text = await server.registry.metrics()
+        return Number(/tessera_bytes_sent_total (\d+)/.exec(text)?.[1]) > 16 * 2 ** 20
+      },
+      { what: "the reader's answer" },
+    )
+    const small = 'z'.repeat(16 * 1024)
+    for (let index = 0; index < 8; index++) writer.doc.getMap('m').set(`s${index}`, small)
+    await writer.save()
+    expect(await metricValue(server, 'slow_consumer')).toBe(0)
+    for (let index = 0; index < 64 && (await metricValue(server, 'slow_consumer')) === 0; index++) {
+      writer.doc.getMap('m').set(`t${index}`, small)
+      await writer.save()
+    }
+    expect(await metricValue(server, 'slow_consumer')).toBe(1)
+    expect(writer.closed).toBeUndefined()
   })
 
   it('closes a connection over maxMessagesPerSecond or maxBytesPerSecond with 4429', async () => {

@@ -14,6 +14,7 @@ import {
   type RawState,
   type Rights,
 } from '../helpers/enforcement-model.js'
+import { writeFormatOneRows } from '../helpers/raw-cells.js'
 import { applyRawOp, rawOp, valueMaker, type RawOp } from '../helpers/raw-ops.js'
 import {
   bytesContain,
@@ -88,10 +89,12 @@ async function createBase(server: TestServer, table: string, hasName: boolean): 
       { name: 'gone', type: 'string' },
     ],
   })
-  base.insertRows([
-    { id: 'r1', title: 'one', priority: 1 },
-    { id: 'r2', title: 'two', flag: true },
-    { id: 'r3', priority: 3, gone: 'x' },
+  // Rows of data format 1 (the model's layout, whose raw operations the attacker mixes in);
+  // the checks of packed rows are tested by test/core/validation*.test.ts.
+  writeFormatOneRows(admin.doc, [
+    { id: 'r1', position: 'a0', cells: { title: 'one', priority: 1 } },
+    { id: 'r2', position: 'a1', cells: { title: 'two', flag: true } },
+    { id: 'r3', position: 'a2', cells: { priority: 3, gone: 'x' } },
   ])
   base.setCell('r1', 'title', 'uno')
   base.moveRow('r2', { before: 'r1' })

@@ -13,6 +13,7 @@ import { call, storedState, testSecret } from '../helpers/auth.js'
 import { startServer, type TestServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { writeRawOverride } from '../helpers/raw-cells.js'
 
 const verifier = createTokenVerifier({ secret: testSecret })
 const tokenFor = (id: string, roles: string[], expiresInSeconds = 600) =>
@@ -166,9 +167,7 @@ describe('server-side validation with auth', () => {
     const table = createTable({ doc: editor.doc })
     table.insertRow({ title: 'a' }, { id: 'r1' })
     await editor.save()
-    const inc = (editor.doc.getMap('rows').get('r1') as { i: number }).i
-    const priority = table.getColumn('priority')!.id
-    editor.doc.getMap('cells').set(`r1\u0000${priority}`, [inc, 'high'])
+    writeRawOverride(editor.doc, 'r1', table.getColumn('priority')!.id, 'high')
     await editor.save()
     await waitFor(() => editor.notices.length > 0, { what: 'the notice' })
     expect(editor.notices[0]).toMatchObject({ code: 'SCHEMA_VIOLATION' })

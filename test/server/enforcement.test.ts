@@ -3,7 +3,9 @@
 // checked on the other clients, in SQLite after a restart, and in the bytes that left the server.
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
+import { formatVersion } from '../../src/layout.js'
 import { call } from '../helpers/auth.js'
+import { rewriteRawRow, writeFormatOneRows, writeRawOverride } from '../helpers/raw-cells.js'
 import {
   bytesContain,
   createRightsTable,
@@ -36,13 +38,26 @@ async function connectAs(server: TestServer, table: string, rights: RightsName) 
 
 const rowOf = (doc: Y.Doc, id: string) => doc.getMap('rows').get(id) as { i: number; p: string }
 
-/** A table with two rows, an attacker with `rights` and an observer, all synced. */
-async function setup(rights: RightsName) {
+/**
+ * A table with two rows, an attacker with `rights` and an observer, all synced. The rows are
+ * written by today's server (data format 2), or as a client of data format 1 wrote them.
+ */
+async function setup(rights: RightsName, format = formatVersion) {
   const server = await startRightsServer()
-  await createRightsTable(server, 'todos', [
+  const rows = [
     { id: 'r1', title: 'first', priority: 1 },
     { id: 'r2', title: 'second', priority: 2 },
-  ])
+  ]
+  await createRightsTable(server, 'todos', format === 1 ? [] : rows)
+  if (format === 1) {
+    const admin = await connectAs(server, 'todos', 'admin')
+    writeFormatOneRows(
+      admin.doc,
+      rows.map(({ id, ...cells }, index) => ({ id, position: `a${index}`, cells })),
+    )
+    await admin.save()
+    admin.close()
+  }
   const attacker = await connectAs(server, 'todos', rights)
   const observer = await connectAs(server, 'todos', 'read')
   return { server, attacker, observer, before: tableJson(observer.doc) }
@@ -124,8 +139,7 @@ describe('rows rewritten under their own incarnation', () => {
       async () => {
         const context = await setup(rights)
         const result = await run(context, (doc) => {
-          const { i } = rowOf(doc, 'r1')
-          doc.getMap('rows').set('r1', { i, p: 'zz', c: { title: 'MARKER-ROW', priority: 9 } })
+          rewriteRawRow(doc, 'r1', { title: 'MARKER-ROW', priority: 9 }, 'zz')
         })
         expectRefused(context, result, 'MARKER-ROW')
         const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/audit', {
@@ -139,8 +153,9 @@ describe('rows rewritten under their own incarnation', () => {
   }
 
   it('S31: an update-only rewrite is corrected to the schema, drops unknown columns for good, and is audited', async () => {
-    const context = await setup('update')
+    const context = await setup('update', 1)
     const result = await run(context, (doc) => {
+      // Format 1 rows name their columns: a rewrite can add one (a packed row cannot).
       const { i, p } = rowOf(doc, 'r1')
       doc.getMap('rows').set('r1', {
         i,
@@ -190,8 +205,7 @@ describe('rows rewritten under their own incarnation', () => {
   it('S86: a move is an accepted change to a row, so it is in the audit log', async () => {
     const context = await setup('update')
     const result = await run(context, (doc) => {
-      const { i } = rowOf(doc, 'r1')
-      doc.getMap('cells').set('r1\u0000', [i, 'a9'])
+      writeRawOverride(doc, 'r1', '', 'a9')
     })
     expect(result.stored).toMatchObject({ rows: [{ id: 'r2' }, { id: 'r1' }] })
     const history = await call(result.restarted, 'GET', '/tables/todos/rows/r1/audit', {
@@ -208,8 +222,7 @@ describe('what is reported and what is kept', () => {
   it('S87: the allowed part of an update is kept and broadcast, the refused part reported and nowhere else', async () => {
     const context = await setup('update')
     const result = await run(context, (doc) => {
-      const { i } = rowOf(doc, 'r1')
-      doc.getMap('cells').set('r1\u0000title', [i, 'MARKER-KEPT'])
+      writeRawOverride(doc, 'r1', 'title', 'MARKER-KEPT')
       doc.getMap('rows').set('r9', { i: 5, p: 'a5', c: { title: 'MARKER-INSERT' } })
       doc.getMap('rows').delete('r2')
     })
@@ -241,7 +254,7 @@ describe('what is reported and what is kept', () => {
     expect(context.attacker.notices.map((notice) => notice.code)).toEqual(['SCHEMA_VIOLATION'])
     expect(result.stored).toMatchObject({ name: 'renamed' })
     const { doc } = await storedDoc(result.restarted, 'todos')
-    expect(doc.getMap('meta').get('formatVersion')).toBe(1)
+    expect(doc.getMap('meta').get('formatVersion')).toBe(formatVersion)
   })
 
   it('S83: an admin may change columns but not delete a column entry', async () => {
@@ -289,10 +302,9 @@ describe('updates that wait for changes the server lacks', () => {
     const detached = new Y.Doc()
     detached.clientID = 1
     Y.applyUpdate(detached, Y.encodeStateAsUpdate(attacker.doc))
-    const { i, p } = rowOf(detached, 'r1')
-    detached.getMap('cells').set(`r1\u0000title`, [i, 'held back'])
+    writeRawOverride(detached, 'r1', 'title', 'held back')
     const vector = Y.encodeStateVector(detached)
-    detached.getMap('rows').set('r1', { i, p, c: { title: 'rewritten', priority: 5 } })
+    rewriteRawRow(detached, 'r1', { title: 'rewritten', priority: 5 })
     // Only the second change is sent; the first follows (the server asks for what it lacks).
     attacker.sendRaw(encodeSyncMessage(2, Y.encodeStateAsUpdate(detached, vector)))
     Y.applyUpdate(attacker.doc, Y.encodeStateAsUpdate(detached))

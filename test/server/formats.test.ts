@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import { WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { createTable, type Table } from '../../src/index.js'
+import { formatVersion } from '../../src/layout.js'
 import { storeLayoutVersion } from '../../server/adapters/sqlite-layout.js'
 import { call } from '../helpers/auth.js'
 import { connectSdk } from '../helpers/history.js'
@@ -45,6 +46,7 @@ const copyDatabase = (fixture: string): string => {
 it("keeps a fixture of every format, today's included", () => {
   expect(fixtures).toContain('format-1-layout-1')
   expect(fixtures).toContain(`format-1-layout-${storeLayoutVersion}`)
+  expect(fixtures).toContain(`format-${formatVersion}-layout-${storeLayoutVersion}`)
 })
 
 describe.each(fixtures)('fixture %s', (fixture) => {

@@ -5,6 +5,7 @@ import { createTable } from '../../src/index.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient, connectStockProvider } from '../helpers/sync-client.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { writeRawOverride } from '../helpers/raw-cells.js'
 
 const columns = [
   { name: 'title', type: 'string' as const },
@@ -79,8 +80,7 @@ describe('sync server', () => {
     const table = createTable({ doc: writer.doc, columns })
     const id = table.insertRow({ title: 'a' })
     await writer.save()
-    const inc = (writer.doc.getMap('rows').get(id) as { i: number }).i
-    writer.doc.getMap('cells').set(`${id}\u0000priority`, [inc, 'not a number'])
+    writeRawOverride(writer.doc, id, 'priority', 'not a number')
     await writer.save()
     await waitFor(() => writer.notices.length > 0, { what: 'the notice' })
     expect(writer.notices[0]!.code).toBe('SCHEMA_VIOLATION')
@@ -89,7 +89,8 @@ describe('sync server', () => {
       () => JSON.stringify(otherTable.listRows()) === JSON.stringify(table.listRows()),
       { what: 'both replicas to show the corrected cell' },
     )
-    expect(writer.doc.getMap('cells').get(`${id}\u0000priority`)).not.toContain('not a number')
+    expect(table.getCell(id, 'priority')).toBeNull()
+    expect(JSON.stringify(writer.doc.getMap('o').toJSON())).not.toContain('not a number')
   })
 
   it('relays presence (awareness) between stock providers', async () => {

@@ -1,0 +1,124 @@
+// The sync answers of one room for replicas that lack most of the table (a new client, a copy
+// long offline): the table's state encoded once and shared by every such joiner, followed by the
+// updates applied since (docs/protocol.md §3, S125). Other answers are computed per request.
+// Knows the doc and the message encoding; not sessions or sockets.
+import * as Y from 'yjs'
+import { encodeMessage, encodeSyncStep2 } from '../src/internal.js'
+
+/** A state vector: per Yjs client, the clock a replica has reached. */
+export type StateVector = ReadonlyMap<number, number>
+
+/** The shared answers of one room. */
+export interface JoinState {
+  /**
+   * The messages that bring a replica with `stateVector` up to date with everything applied so
+   * far: sync step 2 (shared when the replica lacks most of the table), then sync updates.
+   */
+  answer(stateVector: StateVector): Uint8Array[]
+  /** An update applied to the doc (in order): it joins the tail of the shared encoding. */
+  append(update: Uint8Array): void
+  /** Bytes held for joiners (the shared encoding and its tail). */
+  readonly bytes: number
+}
+
+export interface JoinStateOptions {
+  /**
+   * A replica lacking more than this share of the shared state's clocks gets the shared
+   * encoding (default 0.5); others get what they lack, computed for them.
+   */
+  sharedAbove?: number
+  /** The tail is folded into a new encoding once it exceeds this share of it (default 0.25). */
+  maxTailShare?: number
+}
+
+interface Shared {
+  /** Sync step 2 carrying the whole state at `stateVector`, encoded once. */
+  readonly message: Uint8Array
+  readonly stateVector: StateVector
+  /** The sum of `stateVector`'s clocks: how much the encoding holds. */
+  readonly clocks: number
+}
+
+const stateVectorOf = (doc: Y.Doc): StateVector => Y.decodeStateVector(Y.encodeStateVector(doc))
+
+const sumOf = (vector: StateVector): number => {
+  let sum = 0
+  for (const clock of vector.values()) sum += clock
+  return sum
+}
+
+/** How many of `shared`'s clocks a replica at `vector` lacks. */
+function missingClocks(shared: StateVector, vector: StateVector): number {
+  let missing = 0
+  for (const [client, clock] of shared) missing += Math.max(0, clock - (vector.get(client) ?? 0))
+  return missing
+}
+
+/**
+ * Creates the join state of `doc`. `initial` is an encoding of the doc's state the caller
+ * already has (the stored snapshot, with `updates` applied after it), so the first joiners
+ * need no encoding at all.
+ */
+export function createJoinState(
+  doc: Y.Doc,
+  initial?: { state: Uint8Array; stateVector: StateVector; updates: readonly Uint8Array[] },
+  options: JoinStateOptions = {},
+): JoinState {
+  const sharedAbove = options.sharedAbove ?? 0.5
+  const maxTailShare = options.maxTailShare ?? 0.25
+  let shared: Shared | undefined
+  let tail: Uint8Array[] = []
+  let tailBytes = 0
+  let tailMessage: Uint8Array | undefined
+
+  const share = (state: Uint8Array, stateVector: StateVector): void => {
+    shared = {
+      message: encodeMessage({ type: 'sync-step-2', update: state }),
+      stateVector,
+      clocks: sumOf(stateVector),
+    }
+    tail = []
+    tailBytes = 0
+    tailMessage = undefined
+  }
+  if (initial !== undefined) {
+    share(initial.state, initial.stateVector)
+    for (const update of initial.updates) append(update)
+  }
+
+  function append(update: Uint8Array): void {
+    if (shared === undefined) return
+    tail.push(update)
+    tailBytes += update.byteLength
+    tailMessage = undefined
+    // Bounded memory: past its share the tail is dropped with the encoding it follows; the
+    // next joiner that needs one encodes the doc again.
+    if (tailBytes > shared.message.byteLength * maxTailShare) shared = undefined
+  }
+
+  const sharedAnswer = (): Uint8Array[] => {
+    if (shared === undefined) share(Y.encodeStateAsUpdate(doc), stateVectorOf(doc))
+    if (tail.length === 0) return [shared!.message]
+    tailMessage ??= encodeMessage({
+      type: 'sync-update',
+      update: tail.length === 1 ? tail[0]! : Y.mergeUpdates(tail),
+    })
+    // The tail goes first: Yjs keeps it pending until the encoding it follows arrives, so a
+    // client has the whole table once it applies the sync step 2 that marks it synced.
+    return [tailMessage, shared!.message]
+  }
+
+  return {
+    answer(stateVector) {
+      const reference = shared?.stateVector ?? stateVectorOf(doc)
+      const total = shared?.clocks ?? sumOf(reference)
+      if (total > 0 && missingClocks(reference, stateVector) > total * sharedAbove)
+        return sharedAnswer()
+      return [encodeSyncStep2(doc, Y.encodeStateVector(new Map(stateVector)))]
+    },
+    append,
+    get bytes() {
+      return shared === undefined ? 0 : shared.message.byteLength + tailBytes
+    },
+  }
+}

@@ -1,0 +1,76 @@
+// Row incarnations of data format 2 (docs/architecture.md, "Layout"): the Yjs id (client, clock)
+// of the item that first stored a row's life, written as a short string. Yjs ids are unique
+// without coordination, so it names one life of one row, and leads back to that row through
+// Yjs. Pure functions; knows nothing about maps or tables.
+
+// Each character carries 7 bits (code units 0–127 are one byte each in a Yjs update).
+const radix = 128
+/** Clients below this take 5 characters; others (foreign writers) an escape and 8. */
+const shortClientLimit = 127 * 2 ** 28
+const escape = '\u007f'
+const shortClientLength = 5
+const longClientLength = 8
+
+/** The characters of `value` in base 128, most significant first, at least `length` of them. */
+function digits(value: number, length: number): string {
+  let text = ''
+  let rest = value
+  do {
+    text = String.fromCharCode(rest % radix) + text
+    rest = Math.floor(rest / radix)
+  } while (rest > 0 || text.length < length)
+  return text
+}
+
+function valueOf(text: string, from: number, to: number): number | undefined {
+  let value = 0
+  for (let index = from; index < to; index++) {
+    const unit = text.charCodeAt(index)
+    if (unit >= radix) return undefined
+    value = value * radix + unit
+  }
+  return value
+}
+
+/** The prefix every incarnation of `client` starts with (its rows' shapes are keyed by it too). */
+export function clientPrefix(client: number): string {
+  return client < shortClientLimit
+    ? digits(client, shortClientLength)
+    : escape + digits(client, longClientLength)
+}
+
+/**
+ * The incarnation of the row life first stored by the Yjs item (client, clock): 6 to 8
+ * characters for the clients Yjs makes.
+ * @example
+ * parseIncarnation(incarnationOf(123456789, 42)) // { client: 123456789, clock: 42 }
+ */
+export function incarnationOf(
+  client: number,
+  clock: number,
+  prefix = clientPrefix(client),
+): string {
+  return prefix + digits(clock, 1)
+}
+
+/** The length of the client prefix `incarnation` starts with (undefined: not an incarnation). */
+export function prefixLengthOf(incarnation: string): number | undefined {
+  const length = incarnation.charCodeAt(0) === 0x7f ? 1 + longClientLength : shortClientLength
+  return incarnation.length > length ? length : undefined
+}
+
+/** The Yjs id an incarnation names; undefined for a string that is not one (data from storage). */
+export function parseIncarnation(
+  incarnation: unknown,
+): { client: number; clock: number } | undefined {
+  if (typeof incarnation !== 'string') return undefined
+  const length = prefixLengthOf(incarnation)
+  if (length === undefined || incarnation.length > length + 8) return undefined
+  const client = valueOf(incarnation, length === shortClientLength ? 0 : 1, length)
+  const clock = valueOf(incarnation, length, incarnation.length)
+  if (client === undefined || clock === undefined || !Number.isSafeInteger(client)) return undefined
+  // One encoding per id: no leading zero digit in the clock, short clients in short form.
+  if (incarnation.length > length + 1 && incarnation.charCodeAt(length) === 0) return undefined
+  if ((length === shortClientLength) !== client < shortClientLimit) return undefined
+  return { client, clock }
+}

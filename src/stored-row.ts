@@ -1,0 +1,214 @@
+// Rows of either data format (layout.ts), read and written one way: a row's state (its life,
+// position and cell layout), its inserted cells, and the overrides of its current life. The rest
+// of the core goes through here and never reads a stored value itself.
+import * as Y from 'yjs'
+import type { ColumnId, RowId } from './ids.js'
+import { parseIncarnation, prefixLengthOf } from './incarnation.js'
+import {
+  cellKey,
+  firstCell,
+  isFormatOneRow,
+  looseKey,
+  maxPackedSlot,
+  overrideFor,
+  packedKey,
+  positionColumn,
+  positionKey,
+  type TableMaps,
+} from './layout.js'
+import type { Position } from './row-order.js'
+import type { RowShapes, Shape } from './row-shapes.js'
+
+/** A row life's incarnation: a number in format 1, the short id string in format 2. */
+export type Incarnation = number | string
+
+/** A live row's identity: its life, its current manual-order key, and how its cells are stored. */
+export interface RowState {
+  readonly id: RowId
+  readonly inc: Incarnation
+  readonly position: Position
+  /** The shape of a packed row's cells; undefined for a format 1 row. */
+  readonly shape: Shape | undefined
+}
+
+/** The shape of a packed row value, when `value` is one (checked: data from storage, S19). */
+export function packedShapeOf(value: unknown, shapes: RowShapes): Shape | undefined {
+  if (!Array.isArray(value) || value.length < firstCell) return undefined
+  const [number, inc, position] = value as unknown[]
+  if (typeof inc !== 'string' || typeof position !== 'string' || typeof number !== 'number')
+    return undefined
+  if (!Number.isSafeInteger(number) || number < 0 || prefixLengthOf(inc) === undefined)
+    return undefined
+  const shape = shapes.of(number, inc)
+  return shape !== undefined && shape.ids.length === value.length - firstCell ? shape : undefined
+}
+
+/**
+ * The state of row `id` stored as `value`, or undefined when it is not a row (S19).
+ * `hasOverrides` false skips the lookup of a moved position (the row was never edited).
+ */
+export function rowStateOf(
+  maps: TableMaps,
+  shapes: RowShapes,
+  id: RowId,
+  value: unknown,
+  hasOverrides: boolean,
+): RowState | undefined {
+  const shape = packedShapeOf(value, shapes)
+  if (shape !== undefined) {
+    const packed = value as readonly unknown[]
+    const inc = packed[1] as string
+    const moved = hasOverrides ? maps.overrides.get(positionKey(inc)) : undefined
+    const position = typeof moved === 'string' ? moved : (packed[2] as Position)
+    return { id, inc, position, shape }
+  }
+  if (!isFormatOneRow(value)) return undefined
+  const moved = hasOverrides
+    ? overrideFor(maps.cells.get(cellKey(id, positionColumn)), value.i)?.value
+    : undefined
+  return {
+    id,
+    inc: value.i,
+    position: typeof moved === 'string' ? moved : value.p,
+    shape: undefined,
+  }
+}
+
+/** The value row `state` was inserted with for `columnId`; undefined when it wrote none. */
+export function insertedCell(
+  state: RowState,
+  value: unknown,
+  columnId: ColumnId,
+): { value: unknown } | undefined {
+  if (state.shape === undefined) {
+    const { c } = value as { c: Readonly<Record<string, unknown>> }
+    return Object.hasOwn(c, columnId) ? { value: c[columnId] } : undefined
+  }
+  const slot = state.shape.slots.get(columnId)
+  // A packed cell holding nothing was dropped by the server's checks (S31): not written.
+  const cell = slot === undefined ? undefined : (value as unknown[])[firstCell + slot]
+  return cell === undefined ? undefined : { value: cell }
+}
+
+/** The key of a cell override of packed row `state` in `overrides`. */
+export function overrideKeyOf(state: RowState, columnId: ColumnId): string {
+  const inc = state.inc as string
+  if (columnId === positionColumn) return positionKey(inc)
+  const slot = state.shape!.slots.get(columnId)
+  return slot !== undefined && slot < maxPackedSlot
+    ? packedKey(inc, slot + 1)
+    : looseKey(inc, columnId)
+}
+
+/** A packed override value readers use: a plain value (a Yjs type is ignored, S19). */
+const isPlain = (value: unknown): boolean =>
+  value !== undefined && !(value instanceof Y.AbstractType)
+
+/** The override of a cell (or with positionColumn, the position) in the row's current life. */
+export function overrideOf(
+  maps: TableMaps,
+  state: RowState,
+  columnId: ColumnId,
+): { value: unknown } | undefined {
+  if (state.shape === undefined)
+    return overrideFor(maps.cells.get(cellKey(state.id, columnId)), state.inc as number)
+  const value = maps.overrides.get(overrideKeyOf(state, columnId))
+  return isPlain(value) ? { value } : undefined
+}
+
+/** Writes an override of a cell (or the position) in the row's current life. */
+export function writeOverride(
+  maps: TableMaps,
+  state: RowState,
+  columnId: ColumnId,
+  value: unknown,
+): void {
+  if (state.shape === undefined) maps.cells.set(cellKey(state.id, columnId), [state.inc, value])
+  else maps.overrides.set(overrideKeyOf(state, columnId), value)
+}
+
+/** Deletes the override of one cell (or, with positionColumn, the position) of the row's life. */
+export function deleteOverride(maps: TableMaps, state: RowState, columnId: ColumnId): void {
+  if (state.shape === undefined) maps.cells.delete(cellKey(state.id, columnId))
+  else maps.overrides.delete(overrideKeyOf(state, columnId))
+}
+
+/** Deletes the overrides of the row's current life that this replica knows of. */
+export function deleteOverrides(
+  maps: TableMaps,
+  state: RowState,
+  columnIds: readonly ColumnId[],
+): void {
+  const map = state.shape === undefined ? maps.cells : maps.overrides
+  for (const columnId of [positionColumn, ...columnIds]) {
+    const key =
+      state.shape === undefined ? cellKey(state.id, columnId) : overrideKeyOf(state, columnId)
+    if (map.has(key)) map.delete(key)
+  }
+}
+
+/**
+ * The row id whose life `incarnation` (format 2) is, read from Yjs: the key of the item that
+ * first stored it; undefined when that item is unknown here (it may arrive later).
+ */
+export function rowIdOfIncarnation(maps: TableMaps, incarnation: string): RowId | undefined {
+  const id = parseIncarnation(incarnation)
+  const { store } = maps.rows.doc!
+  if (id === undefined || Y.getState(store, id.client) <= id.clock) return undefined
+  const item = Y.getItem(store, Y.createID(id.client, id.clock))
+  if (!(item instanceof Y.Item) || item.parent !== (maps.rows as unknown)) return undefined
+  return (item.parentSub ?? undefined) as RowId | undefined
+}
+
+/** A row value of either format, decoded for comparing and checking (the server's checks). */
+export interface DecodedRow {
+  readonly inc: Incarnation
+  readonly position: unknown
+  /** The cells the value holds, by column id (a packed cell that holds nothing is absent). */
+  readonly cells: ReadonlyMap<ColumnId, unknown>
+  /** The shape number and shape of a packed row; undefined for format 1. */
+  readonly packed: { readonly number: number; readonly shape: Shape } | undefined
+}
+
+/**
+ * Decodes a row value of either format; undefined when it is not one (S31). A packed row's
+ * incarnation must name an item of its own key (`id`): its first life's, or its own.
+ */
+export function decodeRow(
+  maps: TableMaps,
+  shapes: RowShapes,
+  id: RowId,
+  value: unknown,
+): DecodedRow | undefined {
+  const shape = packedShapeOf(value, shapes)
+  if (shape !== undefined) {
+    const packed = value as readonly unknown[]
+    if (rowIdOfIncarnation(maps, packed[1] as string) !== id) return undefined
+    const cells = new Map<ColumnId, unknown>()
+    shape.ids.forEach((columnId, slot) => {
+      const cell = packed[firstCell + slot]
+      if (cell !== undefined) cells.set(columnId, cell)
+    })
+    const packing = { number: packed[0] as number, shape }
+    return { inc: packed[1] as string, position: packed[2], cells, packed: packing }
+  }
+  if (!isFormatOneRow(value)) return undefined
+  const cells = new Map(Object.entries(value.c) as [ColumnId, unknown][])
+  return { inc: value.i, position: value.p, cells, packed: undefined }
+}
+
+/** The stored value of `row` with other cells and position, in its own format and life. */
+export function encodeRow(
+  row: DecodedRow,
+  cells: ReadonlyMap<ColumnId, unknown>,
+  position: Position,
+): unknown {
+  if (row.packed === undefined) return { i: row.inc, p: position, c: Object.fromEntries(cells) }
+  // A cell the shape has but `cells` lacks is stored as nothing (it reads as the default).
+  return [
+    row.packed.number,
+    row.inc,
+    position,
+    ...row.packed.shape.ids.map((columnId) => cells.get(columnId)),
+  ]
+}

@@ -1,0 +1,256 @@
+// The row layouts the benchmarks compare: Tessera through its public API, and raw Yjs layouts
+// written straight to a Y.Doc (one JSON value per row, a Y.Map per row, flat cell keys, a Y.Map
+// per column). One workload: 10 mixed columns (strings, numbers, booleans, a date, a JSON value).
+import * as Y from 'yjs'
+import { createTable, type Table } from '../../src/index.js'
+
+export const columnIds = Array.from({ length: 10 }, (_, index) => `c${index}`)
+export const columnTypes = [
+  'string',
+  'number',
+  'boolean',
+  'string',
+  'number',
+  'date',
+  'string',
+  'number',
+  'boolean',
+  'json',
+] as const
+
+const valueOf = (row: number, column: number): string | number | boolean | object => {
+  const type = columnTypes[column] ?? 'json'
+  switch (type) {
+    case 'string':
+      return `text ${row} ${column}`
+    case 'number':
+      return row * 10 + column
+    case 'boolean':
+      return row % 2 === 0
+    case 'date':
+      return new Date(Date.UTC(2026, 0, 1) + row * 60_000).toISOString()
+    case 'json':
+      return { n: row }
+  }
+}
+
+/** The cells of row number `row`, keyed by column id (which is also the column's name). */
+export const rowOf = (row: number): Record<string, unknown> =>
+  Object.fromEntries(columnIds.map((id, column) => [id, valueOf(row, column)]))
+
+/** One layout under test: how it opens a doc, writes, reads, deletes and reports changes. */
+export interface Layout {
+  /** Short name for TESSERA_BENCH_LAYOUTS. */
+  key: string
+  name: string
+  /** A peer the issue's targets compare Tessera with (a ratio row is printed for it). */
+  isPeer: boolean
+  /** Opens a doc for use (Tessera builds its table; raw layouts have nothing to build). */
+  open(doc: Y.Doc): void
+  /**
+   * Inserts every row of `rows` (prepared beforehand, so only the store's work is timed; rows
+   * carry their `id` for Tessera only).
+   */
+  insert(doc: Y.Doc, ids: string[], rows: readonly Record<string, unknown>[]): void
+  setCell(doc: Y.Doc, id: string, column: string, value: unknown): void
+  getCell(doc: Y.Doc, id: string, column: string): unknown
+  deleteRows(doc: Y.Doc, ids: string[]): void
+  /** The number of rows. */
+  size(doc: Y.Doc): number
+  /** Attaches what turns Yjs events into changed row ids; returns the last set seen. */
+  watch(doc: Y.Doc): () => Set<string>
+}
+
+const jsonRows: Layout = {
+  key: 'json',
+  name: 'raw Yjs, JSON row per Y.Map entry',
+  isPeer: true,
+  open(doc) {
+    doc.getMap('rows')
+  },
+  insert: (doc, ids, input) => {
+    doc.transact(() => {
+      const rows = doc.getMap('rows')
+      ids.forEach((id, index) => rows.set(id, input[index]!))
+    })
+  },
+  setCell(doc, id, column, value) {
+    const rows = doc.getMap<Record<string, unknown>>('rows')
+    doc.transact(() => rows.set(id, { ...rows.get(id), [column]: value }))
+  },
+  getCell: (doc, id, column) => doc.getMap<Record<string, unknown>>('rows').get(id)?.[column],
+  deleteRows: (doc, ids) => {
+    doc.transact(() => ids.forEach((id) => doc.getMap('rows').delete(id)))
+  },
+  size: (doc) => doc.getMap('rows').size,
+  watch(doc) {
+    let seen = new Set<string>()
+    doc.getMap('rows').observe((event) => {
+      seen = new Set(event.keysChanged)
+    })
+    return () => seen
+  },
+}
+
+const nested: Layout = {
+  key: 'nested',
+  name: 'raw Yjs, Y.Map per row',
+  isPeer: true,
+  open(doc) {
+    doc.getMap('rows')
+  },
+  insert: (doc, ids, input) => {
+    doc.transact(() => {
+      const rows = doc.getMap<Y.Map<unknown>>('rows')
+      ids.forEach((id, index) => {
+        const row = new Y.Map<unknown>()
+        rows.set(id, row)
+        for (const [key, value] of Object.entries(input[index]!)) row.set(key, value)
+      })
+    })
+  },
+  setCell: (doc, id, column, value) => {
+    doc.transact(() => doc.getMap<Y.Map<unknown>>('rows').get(id)!.set(column, value))
+  },
+  getCell: (doc, id, column) => doc.getMap<Y.Map<unknown>>('rows').get(id)?.get(column),
+  deleteRows: (doc, ids) => {
+    doc.transact(() => ids.forEach((id) => doc.getMap('rows').delete(id)))
+  },
+  size: (doc) => doc.getMap('rows').size,
+  watch(doc) {
+    let seen = new Set<string>()
+    doc.getMap('rows').observeDeep((events) => {
+      seen = new Set()
+      for (const event of events) {
+        if (event instanceof Y.YMapEvent && event.target === doc.getMap('rows')) {
+          for (const key of event.keysChanged) seen.add(key)
+        } else seen.add(event.path[0] as string)
+      }
+    })
+    return () => seen
+  },
+}
+
+const flat: Layout = {
+  key: 'flat',
+  name: 'raw Yjs, flat cell keys (row\\0column)',
+  isPeer: false,
+  open(doc) {
+    doc.getMap('cells')
+  },
+  insert: (doc, ids, rows) => {
+    doc.transact(() => {
+      const cells = doc.getMap('cells')
+      ids.forEach((id, index) => {
+        for (const [key, value] of Object.entries(rows[index]!))
+          cells.set(`${id}\u0000${key}`, value)
+      })
+    })
+  },
+  setCell: (doc, id, column, value) => {
+    doc.transact(() => doc.getMap('cells').set(`${id}\u0000${column}`, value))
+  },
+  getCell: (doc, id, column) => doc.getMap('cells').get(`${id}\u0000${column}`),
+  deleteRows: (doc, ids) => {
+    doc.transact(() =>
+      ids.forEach((id) =>
+        columnIds.forEach((column) => doc.getMap('cells').delete(`${id}\u0000${column}`)),
+      ),
+    )
+  },
+  size: (doc) => doc.getMap('cells').size / columnIds.length,
+  watch(doc) {
+    let seen = new Set<string>()
+    doc.getMap('cells').observe((event) => {
+      seen = new Set([...event.keysChanged].map((key) => key.slice(0, key.indexOf('\u0000'))))
+    })
+    return () => seen
+  },
+}
+
+const byColumn: Layout = {
+  key: 'column',
+  name: 'raw Yjs, one Y.Map per column',
+  isPeer: false,
+  open(doc) {
+    for (const column of columnIds) doc.getMap(column)
+  },
+  insert: (doc, ids, rows) => {
+    doc.transact(() => {
+      const maps = columnIds.map((column) => doc.getMap(column))
+      ids.forEach((id, index) => {
+        const row = rows[index]!
+        columnIds.forEach((column, at) => maps[at]!.set(id, row[column]))
+      })
+    })
+  },
+  setCell: (doc, id, column, value) => {
+    doc.transact(() => doc.getMap(column).set(id, value))
+  },
+  getCell: (doc, id, column) => doc.getMap(column).get(id),
+  deleteRows: (doc, ids) => {
+    doc.transact(() =>
+      ids.forEach((id) => columnIds.forEach((column) => doc.getMap(column).delete(id))),
+    )
+  },
+  size: (doc) => doc.getMap(columnIds[0]).size,
+  watch(doc) {
+    let seen = new Set<string>()
+    doc.on('afterTransaction', (transaction: Y.Transaction) => {
+      seen = new Set()
+      for (const keys of transaction.changed.values())
+        for (const key of keys) if (key !== null) seen.add(key)
+    })
+    return () => seen
+  },
+}
+
+// The Tessera layout, through the public API (validation, change events and order included).
+const tables = new WeakMap<Y.Doc, Table>()
+/** The Tessera table over `doc`, created on first use with the workload's columns. */
+export const tableOf = (doc: Y.Doc): Table => {
+  let table = tables.get(doc)
+  if (table === undefined) {
+    table = createTable({
+      doc,
+      columns: columnIds.map((name, at) => ({ name, type: columnTypes[at]! })),
+    })
+    tables.set(doc, table)
+  }
+  return table
+}
+
+export const tessera: Layout = {
+  key: 'tessera',
+  name: '**Tessera**',
+  isPeer: false,
+  open(doc) {
+    tableOf(doc)
+  },
+  insert: (doc, _ids, rows) => {
+    tableOf(doc).insertRows(rows as never)
+  },
+  setCell: (doc, id, column, value) => {
+    tableOf(doc).setCell(id, column, value as never)
+  },
+  getCell: (doc, id, column) => tableOf(doc).getCell(id, column),
+  deleteRows: (doc, ids) => {
+    tableOf(doc).deleteRows(ids)
+  },
+  size: (doc) => tableOf(doc).size,
+  watch(doc) {
+    let seen = new Set<string>()
+    tableOf(doc).on('change', (change) => {
+      seen = new Set([
+        ...change.added,
+        ...change.deleted,
+        ...change.updated.keys(),
+        ...change.moved,
+      ])
+    })
+    return () => seen
+  },
+}
+
+/** Every layout, Tessera first, then the issue's peers, then the historic alternatives. */
+export const layouts: Layout[] = [tessera, jsonRows, nested, flat, byColumn]

@@ -1,0 +1,58 @@
+// Write steps asked for in one turn of the event loop share one SQLite transaction
+// (server/adapters/sqlite-database.ts): each resolves with its own result once it is committed,
+// a failing step is undone and rejected alone, and closing the database first runs what waits.
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { openSqlite } from '../../server/adapters/sqlite-database.js'
+import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
+import { tempDir } from '../helpers/temp-dir.js'
+
+const open = (path = join(tempDir(), 'turn.db')) =>
+  openSqlite({
+    path,
+    synchronous: 'normal',
+    schema: 'CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY)',
+  })
+
+describe('writes of one turn', () => {
+  it('run together: each gets its result, a failing one rolls back and rejects alone', async () => {
+    const { db, runInTurn, close } = open()
+    const insert = db.prepare<[string]>('INSERT INTO t (k) VALUES (?)')
+    const results = await Promise.allSettled([
+      runInTurn('first', () => insert.run('a').changes),
+      runInTurn('second', () => {
+        insert.run('b')
+        insert.run('a') // a duplicate key: this step fails after writing 'b'
+      }),
+      runInTurn('third', () => insert.run('c').changes),
+    ])
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'STORAGE_FAILURE' })
+    expect(db.prepare('SELECT k FROM t ORDER BY k').pluck().all()).toEqual(['a', 'c'])
+    await close()
+  })
+
+  it('waiting writes are committed when the database closes', async () => {
+    const path = join(tempDir(), 'turn.db')
+    const first = open(path)
+    const insert = first.db.prepare<[string]>('INSERT INTO t (k) VALUES (?)')
+    const written = first.runInTurn('write', () => insert.run('kept').changes)
+    await first.close()
+    await expect(written).resolves.toBe(1)
+    const again = open(path)
+    expect(again.db.prepare('SELECT k FROM t').pluck().all()).toEqual(['kept'])
+    await again.close()
+    await expect(again.runInTurn('late', () => 1)).rejects.toMatchObject({ code: 'CLOSED' })
+  })
+
+  it("appends of several tables in one turn each get their table's sequence numbers", async () => {
+    const store = createSqliteStore({ path: join(tempDir(), 'store.db'), synchronous: 'normal' })
+    const update = { update: new Uint8Array([0, 0]), atMs: 1, author: null }
+    const seqs = await Promise.all(
+      ['a', 'b', 'a', 'c'].map((table) => store.append(table, [update, update])),
+    )
+    expect(seqs).toEqual([2, 2, 4, 2])
+    expect((await store.load('a')).updates).toHaveLength(4)
+    await store.close()
+  })
+})
