@@ -33,6 +33,8 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: Kind }[] = [
   { key: 'host', flag: '--host', env: 'TESSERA_HOST', kind: 'text' },
   { key: 'port', flag: '--port', env: 'TESSERA_PORT', kind: 'integer' },
   { key: 'dbPath', flag: '--db', env: 'TESSERA_DB', kind: 'text' },
+  { key: 'postgresUrl', flag: '--postgres', env: 'TESSERA_POSTGRES_URL', kind: 'text' },
+  { key: 'redisUrl', flag: '--redis', env: 'TESSERA_REDIS_URL', kind: 'text' },
   {
     key: 'sqliteSynchronous',
     flag: '--sqlite-synchronous',
@@ -130,7 +132,7 @@ export const usage = `Usage: tessera serve [options]
        tessera token --sub <user id> [--name <name>] [--roles a,b] [--expires-in <seconds>]
                      [--secret <secret> | TESSERA_AUTH_SECRET | --config <file>]
        tessera token revoke --jti <token id> | --sub <user id>
-                     [--db <file> | TESSERA_DB | --config <file>]
+                     [--db <file> | --postgres <url> | TESSERA_DB | TESSERA_POSTGRES_URL | --config <file>]
 
 Options (each also from the environment variable shown, or a key of the --config JSON file):
   --config <file>   JSON file of options (TESSERA_CONFIG); also holds "auth", "rules", "adminRoles"

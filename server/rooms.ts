@@ -2,6 +2,7 @@
 // them all on shutdown. Knows nothing about sockets or HTTP.
 import { TesseraError, type Store } from '../src/index.js'
 import { CloseCode } from '../src/internal.js'
+import type { Cluster } from './cluster/cluster.js'
 import type { Metrics } from './metrics.js'
 import type { Logger } from './logger.js'
 import { loadRoom, type Room, type RoomContext } from './room.js'
@@ -36,6 +37,8 @@ export interface RoomsOptions {
   idleUnloadMs: number
   /** Called when a room fails to store (its peers were closed with 4500). */
   onStorageFailure(table: string, error: TesseraError): void
+  /** The other nodes (docs/scaling.md); absent on a single node. */
+  cluster?: Cluster
 }
 
 /** Creates the room registry. */
@@ -67,6 +70,7 @@ export function createRooms(options: RoomsOptions): Rooms {
   }
 
   const context: RoomContext = {
+    ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
     store: options.store,
     metrics,
     compactAfterUpdates: options.compactAfterUpdates,

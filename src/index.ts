@@ -29,11 +29,12 @@ export { createConflicts } from './conflicts.js'
 export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
 export { createMemoryStore } from './ports/memory-store.js'
 export type {
+  CompactOptions,
+  LoadOptions,
+  LoggedUpdate,
+  NewUpdate,
+  SnapshotInfo,
   Store,
   StoredTable,
-  NewUpdate,
-  LoggedUpdate,
-  SnapshotInfo,
-  CompactOptions,
 } from './ports/store.js'
 export type { Right, TablePermissions } from './permissions.js'
