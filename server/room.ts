@@ -293,12 +293,13 @@ function createRoom(
       try {
         await commits.close()
       } finally {
-        room.link?.close()
         room.discard()
       }
     },
     discard() {
       isDiscarded = true
+      // Stops following the table on the other nodes' channel (closing it twice is harmless).
+      room.link?.close()
       table?.destroy()
       awareness.destroy()
       doc.destroy()
