@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { hasServices, ServicesSkipReporter } from './test/services/skip-reporter.js'
 
 const propertyRuns = process.env.TESSERA_PROPERTY_RUNS ?? ''
 
@@ -6,15 +7,29 @@ const jsonReport = process.env.TESSERA_VITEST_JSON
 
 export default defineConfig({
   test: {
-    reporters: jsonReport ? ['default', 'json'] : ['default'],
+    reporters: [
+      'default',
+      ...(jsonReport ? ['json' as const] : []),
+      // One line when the multi-node tests are skipped for want of PostgreSQL and Redis.
+      new ServicesSkipReporter(),
+    ],
     ...(jsonReport ? { outputFile: { json: jsonReport } } : {}),
     // The coverage gate (STYLE.md §2.6), checked by `vitest run --coverage` in `npm test` only,
     // so focused runs stay fast. Thresholds sit a little under the measured figures (README).
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts', 'client/**/*.ts', 'server/**/*.ts'],
-      // The demo runs in Chromium and main.ts in child processes: V8 in the test workers sees neither.
-      exclude: ['test/**', 'client/demo/**', 'server/main.ts', '**/*.d.ts'],
+      // The demo and the React hooks run in Chromium (test/browser) and main.ts in child
+      // processes: V8 in the test workers sees none of them.
+      // The PostgreSQL and Redis adapters only run with their servers (test/cluster/).
+      exclude: [
+        'test/**',
+        'client/demo/**',
+        'client/react/**',
+        'server/main.ts',
+        '**/*.d.ts',
+        ...(hasServices() ? [] : ['server/adapters/postgres-*.ts', 'server/adapters/redis-*.ts']),
+      ],
       reporter: ['text-summary', 'html', 'json-summary'],
       thresholds: {
         'src/**': { lines: 95, statements: 93, branches: 88, functions: 94 },

@@ -1,8 +1,11 @@
-// The client SDK: connectTable and its parts (browser and Node). Only exports.
+/**
+ * The client SDK: connectTable and its parts (browser and Node). Only exports.
+ * @module tessera/client
+ */
 export { connectTable } from './connect-table.js'
 export type { Connection, ConnectionStatus } from './connect-table.js'
 export type { ConnectTableOptions, WebSocketClass } from './options.js'
-export type { Presence, PresenceUser, Peer, Selection } from './presence.js'
+export type { Presence, PresenceUser, Peer, Selection, CellAddress } from './presence.js'
 export type { Undo, UndoOptions } from './undo.js'
 export type { Conflict, Conflicts } from '../src/index.js'
 export { createClient } from './create-client.js'

@@ -1,6 +1,6 @@
 // The options of connectTable, checked once at the door: unknown keys are errors and every
 // message names the option and says what to give instead.
-import { TesseraError, type ColumnInput } from '../src/index.js'
+import { checkTableName, TesseraError, type ColumnInput } from '../src/index.js'
 import { checkUser, type PresenceUser } from './presence.js'
 import type { UndoOptions } from './undo.js'
 
@@ -10,7 +10,10 @@ export type WebSocketClass = new (url: string, protocols?: string | string[]) =>
 export interface ConnectTableOptions {
   /** The server's URL, e.g. `ws://127.0.0.1:1234` (`http(s)://` is read as `ws(s)://`). */
   url: string
-  /** The table's name: 1–128 letters, digits, `.`, `_` or `-`. */
+  /**
+   * The table's name: 1–128 characters without `/` or control characters, not `.` or `..`
+   * (S115: the server's rule; spaces are fine, the URL carries the name percent-encoded).
+   */
   table: string
   /** Sent as the `token` query parameter. */
   token?: string
@@ -60,9 +63,6 @@ const known = [
   'undo',
 ]
 
-/** Table names the client accepts: safe in a URL path and an IndexedDB name as they are. */
-export const tableNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
-
 export function checkOptions(options: ConnectTableOptions): Settings {
   const fail = (message: string): never => {
     throw new TesseraError('INVALID_ARGUMENT', `connectTable: ${message}`)
@@ -74,8 +74,7 @@ export function checkOptions(options: ConnectTableOptions): Settings {
   const { url, table, token, offline = false } = options
   if (typeof url !== 'string' || !/^(wss?|https?):\/\/[^/]+/.test(url))
     fail(`url must be a ws://, wss://, http:// or https:// URL, got ${JSON.stringify(url)}`)
-  if (typeof table !== 'string' || !tableNamePattern.test(table))
-    fail(`table must be 1-128 letters, digits, ".", "_" or "-", got ${JSON.stringify(table)}`)
+  checkTableName(table, 'connectTable: table')
   if (token !== undefined && typeof token !== 'string') fail('token must be a string')
   if (typeof offline !== 'boolean' && (typeof offline !== 'object' || offline === null))
     fail('offline must be true, false or { name }')

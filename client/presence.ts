@@ -12,11 +12,20 @@ export interface PresenceUser {
   readonly color: string
 }
 
-/** The cell a client has selected. */
-export interface Selection {
-  readonly table: string
+/** A cell, by row id and column name. */
+export interface CellAddress {
   readonly row: string
   readonly column: string
+}
+
+/**
+ * The cell a client has selected (its active cell), and with `to` the opposite corner of the
+ * range it selected (S121). A range is drawn between its corner rows as each viewer's own sort
+ * and filter place them.
+ */
+export interface Selection extends CellAddress {
+  readonly table: string
+  readonly to?: CellAddress
 }
 
 /** Another client connected to the same table. */
@@ -32,8 +41,8 @@ export interface Presence {
   readonly clientId: number
   readonly user: PresenceUser
   setUser(user: PresenceUser): void
-  /** Publishes the selected cell (`null`: nothing selected). */
-  setSelection(selection: { row: string; column: string } | null): void
+  /** Publishes the selected cell and, with `to`, range (`null`: nothing selected). */
+  setSelection(selection: (CellAddress & { to?: CellAddress }) | null): void
   readonly selection: Selection | null
   /** The other clients now connected, ordered by client id. */
   peers(): Peer[]
@@ -69,6 +78,19 @@ export function anonymousUser(clientId: number): PresenceUser {
   }
 }
 
+const isAddress = (value: unknown): value is CellAddress =>
+  typeof (value as Partial<CellAddress> | null)?.row === 'string' &&
+  typeof (value as Partial<CellAddress>).column === 'string'
+
+/** A selection as sent by a client, or null when it is malformed or of another table. */
+function readSelection(value: unknown, table: string): Selection | null {
+  const sel = value as Partial<Selection> | null | undefined
+  if (!isAddress(sel) || (sel as Partial<Selection>).table !== table) return null
+  const to = (sel as Partial<Selection>).to
+  const cell = { table, row: sel.row, column: sel.column }
+  return isAddress(to) ? { ...cell, to: { row: to.row, column: to.column } } : cell
+}
+
 export function createPresence(
   awareness: Awareness,
   table: string,
@@ -85,10 +107,7 @@ export function createPresence(
     const value = state as { user?: unknown; selection?: unknown } | null
     try {
       const peerUser = checkUser(value?.user, 'presence')
-      const sel = value?.selection as Partial<Selection> | null | undefined
-      const valid =
-        typeof sel?.row === 'string' && typeof sel.column === 'string' && sel.table === table
-      return { clientId, user: peerUser, selection: valid ? (sel as Selection) : null }
+      return { clientId, user: peerUser, selection: readSelection(value?.selection, table) }
     } catch {
       // Another client's malformed presence is ignored: it must not break this one.
       return undefined
@@ -129,13 +148,14 @@ export function createPresence(
       return selection
     },
     setSelection(next) {
-      if (next !== null && (typeof next?.row !== 'string' || typeof next.column !== 'string')) {
+      const checked = next === null ? null : readSelection({ ...next, table }, table)
+      if (next !== null && (checked === null || (next.to !== undefined) !== 'to' in checked)) {
         throw new TesseraError(
           'INVALID_ARGUMENT',
-          'presence.setSelection: give { row, column } (strings) or null',
+          'presence.setSelection: give { row, column, to?: { row, column } } (strings) or null',
         )
       }
-      selection = next === null ? null : { table, row: next.row, column: next.column }
+      selection = checked
       awareness.setLocalStateField('selection', selection)
     },
     peers,

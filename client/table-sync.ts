@@ -43,8 +43,10 @@ export interface TableSyncContext {
   onUnsaved(unsaved: number): void
 }
 
+/** S115: the room is the URL path, so the name travels percent-encoded (spaces, `%`, `?`). */
 const roomUrl = ({ url, table, token }: Settings): string =>
-  `${url}/${table}` + (token === undefined ? '' : `?token=${encodeURIComponent(token)}`)
+  `${url}/${encodeURIComponent(table)}` +
+  (token === undefined ? '' : `?token=${encodeURIComponent(token)}`)
 
 const closeError = (close: TransportClose, meaning: CloseMeaning, isRetrying: boolean) =>
   new TesseraError(

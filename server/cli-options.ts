@@ -33,6 +33,8 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: Kind }[] = [
   { key: 'host', flag: '--host', env: 'TESSERA_HOST', kind: 'text' },
   { key: 'port', flag: '--port', env: 'TESSERA_PORT', kind: 'integer' },
   { key: 'dbPath', flag: '--db', env: 'TESSERA_DB', kind: 'text' },
+  { key: 'postgresUrl', flag: '--postgres', env: 'TESSERA_POSTGRES_URL', kind: 'text' },
+  { key: 'redisUrl', flag: '--redis', env: 'TESSERA_REDIS_URL', kind: 'text' },
   {
     key: 'sqliteSynchronous',
     flag: '--sqlite-synchronous',
@@ -130,14 +132,15 @@ export const usage = `Usage: tessera serve [options]
        tessera token --sub <user id> [--name <name>] [--roles a,b] [--expires-in <seconds>]
                      [--secret <secret> | TESSERA_AUTH_SECRET | --config <file>]
        tessera token revoke --jti <token id> | --sub <user id>
-                     [--db <file> | TESSERA_DB | --config <file>]
+                     [--db <file> | --postgres <url> | TESSERA_DB | TESSERA_POSTGRES_URL | --config <file>]
 
 Options (each also from the environment variable shown, or a key of the --config JSON file):
   --config <file>   JSON file of options (TESSERA_CONFIG); also holds "auth", "rules", "adminRoles"
 ${cliOptions.map((option) => `  ${`${option.flag} <${placeholders[option.kind]}>`.padEnd(36)}${option.key} (${option.env})`).join('\n')}
   --insecure, --dev-login           as "--insecure true", "--dev-login true"
   auth.secret, auth.issuer, auth.audience  (TESSERA_AUTH_SECRET, TESSERA_AUTH_ISSUER, TESSERA_AUTH_AUDIENCE)
-  --help            this text`
+  --help            this text
+  tessera --version prints the version`
 
 const parseValue = (text: string, kind: Kind, where: string): unknown => {
   if (kind === 'text') return text
@@ -154,7 +157,11 @@ const parseValue = (text: string, kind: Kind, where: string): unknown => {
 
 /** What `readCliOptions` returns. */
 export type CliCommand =
-  { command: 'help' } | { command: 'serve'; options: ServerOptions } | TokenCommand | RevokeCommand
+  | { command: 'help' }
+  | { command: 'version' }
+  | { command: 'serve'; options: ServerOptions }
+  | TokenCommand
+  | RevokeCommand
 
 /**
  * Reads the options of `tessera serve`: flags beat environment variables, which beat the config file.
@@ -166,6 +173,8 @@ export function readCliOptions(
   readFile: (path: string) => string,
 ): CliCommand {
   const [command, ...args] = argv
+  if (command === '--version' || command === '-v' || command === 'version')
+    return { command: 'version' }
   if (command === '--help' || command === 'help' || args.includes('--help'))
     return { command: 'help' }
   if (command === 'token') {

@@ -1,15 +1,10 @@
-// The composition root of the server: store, rooms, express app, WebSocket upgrades and the
-// listening http server. The only server module that picks adapters.
+// The composition root of the server: storage (open-storage.ts picks the adapters), rooms,
+// access control, express app, WebSocket upgrades and the listening http server.
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import type { Express, Router } from 'express'
 import type { Registry } from 'prom-client'
 import { TesseraError, type Store } from '../src/index.js'
-import { createSqliteAuditLog } from './adapters/sqlite-audit-log.js'
-import { createSqliteRevocationList } from './adapters/sqlite-revocation-list.js'
-import { createSqliteStore } from './adapters/sqlite-store.js'
 import {
   checkExposure,
   createSecurity,
@@ -28,11 +23,12 @@ import { createRestoreRoutes } from './http/restore-routes.js'
 import { createTablesRoutes } from './http/tables-routes.js'
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
 import { createUseTable, type RoutesContext } from './http/use-table.js'
-import { createMetrics } from './metrics.js'
+import { healthReport, registerStorageMetrics } from './health.js'
+import { createMetrics, type Metrics } from './metrics.js'
+import { openStorage, type Storage } from './open-storage.js'
 import { parseServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js'
-import { createMemoryAuditLog } from './ports/memory-audit-log.js'
-import { createMemoryRevocationList } from './ports/memory-revocation-list.js'
-import { createRooms } from './rooms.js'
+import { packageRoot } from './package-info.js'
+import { createRooms, type Rooms } from './rooms.js'
 import { readRulesFile, watchRulesFile } from './rules-file.js'
 
 /** A running (or mountable) Tessera server. */
@@ -61,13 +57,6 @@ export interface CreateServerOptions extends ServerOptions {
   listen?: boolean
 }
 
-/** The package root (where package.json is), from source or from dist/. */
-const packageRoot = (): string => {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
-  return dir
-}
-
 /**
  * Creates a Tessera sync server and, unless `listen` is false, starts listening.
  * @example
@@ -83,10 +72,13 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   checkExposure(options, listen)
   // A broken rules file fails the start before anything is opened.
   if (options.rulesPath !== undefined) readRulesFile(options.rulesPath)
-  const store =
-    options.store ??
-    createSqliteStore({ path: options.dbPath, synchronous: options.sqliteSynchronous })
   const metrics = createMetrics()
+  const storage = await openStorage(options)
+  registerStorageMetrics(metrics.registry, () => storage.check(), {
+    postgres: options.postgresUrl !== undefined,
+    cluster: storage.cluster !== undefined,
+  })
+  const { store, cluster } = storage
   const { logger } = options
   const rooms = createRooms({
     store,
@@ -96,12 +88,42 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     compactAfterBytes: options.compactAfterBytes,
     historyRetentionMs: options.historyRetentionMs,
     idleUnloadMs: options.idleUnloadMs,
+    ...(cluster === undefined ? {} : { cluster }),
     onStorageFailure: (table, error) => {
       logger.error(`table "${table}": storing updates failed; its connections were closed`, error)
       options.onError?.(error)
     },
   })
-  const access = await openAccess(options)
+  let access: Access | undefined
+  try {
+    access = await openAccess(options, storage.ports)
+    return await start(options, listen, storage, rooms, metrics, access)
+  } catch (error) {
+    await rooms.close()
+    await access?.close()
+    await storage.close()
+    throw error
+  }
+}
+
+/** Access control and the rules file watcher of one server. */
+interface Access {
+  readonly security: Security
+  /** Stops watching and polling (the ports are closed with the storage). */
+  close(): Promise<void>
+}
+
+/** Builds the routes and upgrades, and listens (unless `listen` is false). */
+async function start(
+  options: ResolvedServerOptions,
+  listen: boolean,
+  storage: Storage,
+  rooms: Rooms,
+  metrics: Metrics,
+  access: Access,
+): Promise<Server> {
+  const { logger } = options
+  const { store } = storage
   const { security } = access
   const context: RoutesContext = { rooms, store, options, ...security }
   const useTable = createUseTable(context)
@@ -121,12 +143,12 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     createQueryRoutes(useTable),
   ]
   const app = createApp({
-    rooms,
     metrics,
     logger,
     maxMessageBytes: options.maxMessageBytes,
     staticDir: options.staticDir,
     tableRouters,
+    health: async () => healthReport(await storage.check(), rooms.loaded().length),
     authRouter: createAuthRoutes(security.control, {
       isDevLoginEnabled: options.devLogin,
       revocations: security.revocations,
@@ -140,7 +162,10 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   if (listen) {
     httpServer = createHttpServer(app)
     httpServer.on('upgrade', upgrades.handleUpgrade)
-    url = await listenOn(httpServer, options.host, options.port)
+    url = await listenOn(httpServer, options.host, options.port).catch((error: unknown) => {
+      upgrades.close()
+      throw error
+    })
   }
 
   let closing: Promise<void> | undefined
@@ -160,7 +185,8 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     await rooms.close()
     await access.close()
     importJobs.close()
-    await store.close()
+    await storage.close()
+    await options.store?.close()
     logger.info('tessera stopped; every table was flushed')
   }
   return {
@@ -175,20 +201,8 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   }
 }
 
-/**
- * Opens what access control stores (beside the table data in SQLite; in memory for a custom
- * store, which has no file to keep it beside), builds it, and watches the rules file.
- */
-async function openAccess(
-  options: ResolvedServerOptions,
-): Promise<{ security: Security; close(): Promise<void> }> {
-  const isSqlite = options.store === undefined
-  const ports: SecurityPorts = {
-    auditLog: isSqlite ? createSqliteAuditLog({ path: options.dbPath }) : createMemoryAuditLog(),
-    revocationList: isSqlite
-      ? createSqliteRevocationList({ path: options.dbPath })
-      : createMemoryRevocationList(),
-  }
+/** Builds access control over `ports`, and watches the rules file. */
+async function openAccess(options: ResolvedServerOptions, ports: SecurityPorts): Promise<Access> {
   const security = await createSecurity(options, ports)
   const { rulesPath } = options
   // S76: rules from a file apply to new and open connections whenever the file changes.
@@ -206,11 +220,10 @@ async function openAccess(
         })
   return {
     security,
-    async close() {
+    close() {
       stopWatching?.()
       security.close()
-      await ports.auditLog.close()
-      await ports.revocationList.close()
+      return Promise.resolve()
     },
   }
 }

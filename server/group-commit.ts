@@ -3,7 +3,7 @@
 // callbacks wait for durability; the log is compacted when due, keeping history.
 // Knows the store and the doc, not peers or sockets (docs/protocol.md §7).
 import * as Y from 'yjs'
-import { TesseraError, type Store } from '../src/index.js'
+import { TesseraError, type NewUpdate, type Store } from '../src/index.js'
 import { reclaimDeadOverrides, tableMaps } from '../src/internal.js'
 import type { Metrics } from './metrics.js'
 import { compactWithHistory, logEntriesOf, type AuthoredUpdate } from './room-history.js'
@@ -79,6 +79,27 @@ const broadcastUpdate = (batch: Batch): Uint8Array | undefined => {
   return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
 }
 
+/** A state encoded for a snapshot, and the sequence number it holds every update up to. */
+interface PendingState {
+  state: Uint8Array
+  upTo: number
+}
+
+/** What a group commit tells its room. */
+export interface CommitHooks {
+  broadcast(update: Uint8Array, batch: CommittedBatch): void
+  onBroken(error: TesseraError): void
+  /** A batch was committed as the log entries numbered up to `seq` (the kept ones included). */
+  committed?(seq: number, entries: readonly NewUpdate[]): void
+  /**
+   * With other nodes (server/cluster): the sequence number up to which the doc holds every
+   * update, which a snapshot encoded now may claim (S92). Default: this room's last commit.
+   */
+  heldUpTo?(): number | undefined
+  /** The log was compacted up to `seq`. */
+  compacted?(seq: number): void
+}
+
 /**
  * Creates the group commit of table `name` over `doc`. `broadcast` gets each committed batch's
  * merged update (never the kept ones); `onBroken` the first storage failure, after which every
@@ -89,10 +110,7 @@ export function createGroupCommit(
   doc: Y.Doc,
   context: CommitContext,
   log: CommitLog,
-  hooks: {
-    broadcast(update: Uint8Array, batch: CommittedBatch): void
-    onBroken(error: TesseraError): void
-  },
+  hooks: CommitHooks,
 ): GroupCommit {
   const { store, metrics } = context
   let open = newBatch()
@@ -118,6 +136,7 @@ export function createGroupCommit(
   // Y.encodeStateAsUpdate includes what Yjs keeps pending (structs and deletions waiting for
   // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
   // It is encoded while nothing is applied beyond entry `upTo`: it is the state at that entry.
+  // With other nodes `upTo` is what the doc held when it was encoded (S92), which may be less.
   const compact = async (state: Uint8Array, upTo: number, atMs: number): Promise<void> => {
     await compactWithHistory(
       store,
@@ -129,13 +148,14 @@ export function createGroupCommit(
         nowMs: Date.now(),
       },
     )
+    hooks.compacted?.(upTo)
     log.count = 0
     log.bytes = 0
     metrics.compactions.inc()
   }
 
   /** Appends a batch; resolves to the snapshot to compact to, when compaction is due. */
-  const append = async (batch: Batch): Promise<Uint8Array | undefined> => {
+  const append = async (batch: Batch): Promise<PendingState | undefined> => {
     // Times never decrease within a table, so a time names a prefix of its log (S101).
     log.atMs = Math.max(Date.now(), log.atMs)
     const entries = logEntriesOf(batch.updates, batch.kept, log.atMs)
@@ -143,16 +163,18 @@ export function createGroupCommit(
     log.count += entries.length
     log.bytes += bytes
     const state = isCompactionDue() ? Y.encodeStateAsUpdate(doc) : undefined
+    const held = state === undefined ? undefined : hooks.heldUpTo?.()
     const stopTimer = metrics.persistSeconds.startTimer()
     seq = await store.append(name, entries)
     log.seq = seq
     stopTimer()
+    hooks.committed?.(seq, entries)
     metrics.updatesPersisted.inc(batch.updates.length + batch.kept.length)
     metrics.bytesPersisted.inc(bytes)
     log.isEmpty = false
     const update = broadcastUpdate(batch)
     if (update !== undefined) hooks.broadcast(update, batch)
-    return state
+    return state === undefined ? undefined : { state, upTo: held ?? seq }
   }
 
   const flush = async (): Promise<void> => {
@@ -160,10 +182,10 @@ export function createGroupCommit(
     open = newBatch()
     inFlight = batch
     try {
-      const state =
+      const pending =
         batch.updates.length > 0 || batch.kept.length > 0 ? await append(batch) : undefined
-      if (state !== undefined) {
-        await compact(state, seq, log.atMs)
+      if (pending !== undefined) {
+        await compact(pending.state, pending.upTo, log.atMs)
         // S129: dead overrides are deleted right after the snapshot, as the next log entry
         // (stored and broadcast by the next flush like any update; the snapshot stays the
         // state at its entry, S101).
@@ -221,7 +243,9 @@ export function createGroupCommit(
           else reject(error)
         })
       })
-      if (log.count > 0) await compact(Y.encodeStateAsUpdate(doc), seq, log.atMs)
+      if (log.count > 0) {
+        await compact(Y.encodeStateAsUpdate(doc), hooks.heldUpTo?.() ?? seq, log.atMs)
+      }
     },
   }
   return commit

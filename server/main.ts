@@ -3,10 +3,13 @@
 // its URL, and on SIGINT/SIGTERM flushes every table and closes cleanly.
 import { readFileSync } from 'node:fs'
 import { isTesseraError } from '../src/index.js'
+import { openPostgres } from './adapters/postgres-database.js'
+import { createPostgresRevocationList } from './adapters/postgres-revocation-list.js'
 import { createSqliteRevocationList } from './adapters/sqlite-revocation-list.js'
 import { readCliOptions, usage } from './cli-options.js'
 import { createServer } from './create-server.js'
-import { signTokenCommand } from './token-command.js'
+import { packageVersion } from './package-info.js'
+import { signTokenCommand, type RevokeCommand } from './token-command.js'
 import { toolCommand, toolUsage } from './tool-commands.js'
 
 const fail = (error: unknown): never => {
@@ -37,18 +40,16 @@ const main = async (): Promise<void> => {
     console.log(`${usage}\n\nTools:\n${toolUsage}`)
     return
   }
+  if (command.command === 'version') {
+    console.log(`tessera ${packageVersion()}`)
+    return
+  }
   if (command.command === 'token') {
     console.log(await signTokenCommand(command))
     return
   }
   if (command.command === 'revoke') {
-    // S75: a running server on this database reads the revocation within a second or so.
-    const list = createSqliteRevocationList({ path: command.dbPath })
-    const revoked = await list.add({ kind: command.kind, id: command.id, atMs: Date.now() })
-    await list.close()
-    console.log(
-      `revoked ${command.kind === 'token' ? 'token' : 'every token until now of user'} ${command.id} in ${command.dbPath} (#${revoked.seq}); open connections close within seconds`,
-    )
+    console.log(await revoke(command))
     return
   }
   const server = await createServer({ ...command.options, logger: console })
@@ -71,6 +72,25 @@ const main = async (): Promise<void> => {
   process.on('SIGTERM', () => {
     stop('SIGTERM')
   })
+}
+
+/** S75: a running server on this database reads the revocation within a second or so. */
+const revoke = async (command: RevokeCommand): Promise<string> => {
+  const { postgresUrl } = command
+  const database = postgresUrl === undefined ? undefined : await openPostgres({ url: postgresUrl })
+  try {
+    const list =
+      database === undefined
+        ? createSqliteRevocationList({ path: command.dbPath })
+        : await createPostgresRevocationList(database)
+    const revoked = await list.add({ kind: command.kind, id: command.id, atMs: Date.now() })
+    await list.close()
+    const what = command.kind === 'token' ? 'token' : 'every token until now of user'
+    const where = database === undefined ? command.dbPath : 'PostgreSQL'
+    return `revoked ${what} ${command.id} in ${where} (#${revoked.seq}); open connections close within seconds`
+  } finally {
+    await database?.close()
+  }
 }
 
 main().catch(fail)

@@ -3,7 +3,7 @@
 import type { IncomingMessage } from 'node:http'
 import { TesseraError, type Store } from '../src/index.js'
 import { parseRules, type Rules } from './access/rules.js'
-import { createTokenVerifier, type TokenOptions } from './access/tokens.js'
+import { checkTokenOptions, type TokenOptions } from './access/tokens.js'
 import { silentLogger, type Logger } from './logger.js'
 
 /** What `authenticate` resolves to: anything the app uses to identify the caller. */
@@ -22,6 +22,16 @@ export interface ServerOptions {
   dbPath?: string
   /** A Store to use instead of SQLite (e.g. `createMemoryStore()` in tests). */
   store?: Store
+  /**
+   * PostgreSQL URL (`postgres://user:password@host:5432/db`): store tables there instead of
+   * SQLite, shared by every node (docs/scaling.md). Its tables are created on first start.
+   */
+  postgresUrl?: string
+  /**
+   * Redis URL (`redis://host:6379`): relay accepted updates and presence between the nodes that
+   * share one PostgreSQL database (docs/scaling.md). Needs `postgresUrl` or `store`.
+   */
+  redisUrl?: string
   /**
    * SQLite's synchronous mode (docs/operations.md). `normal` (default): a committed update
    * survives a crash or kill -9 of the server; `full` also fsyncs every group commit, so it
@@ -102,16 +112,20 @@ export interface ServerOptions {
   onError?: (error: TesseraError) => void
 }
 
+/** Options without a default. */
+type UndefaultedKey =
+  | 'store'
+  | 'authenticate'
+  | 'authorize'
+  | 'onError'
+  | 'auth'
+  | 'rulesPath'
+  | 'postgresUrl'
+  | 'redisUrl'
+
 /** Options with every default filled in. */
-export type ResolvedServerOptions = Required<
-  Omit<
-    ServerOptions,
-    'store' | 'authenticate' | 'authorize' | 'logger' | 'onError' | 'auth' | 'rulesPath'
-  >
-> &
-  Pick<ServerOptions, 'store' | 'authenticate' | 'authorize' | 'onError' | 'auth' | 'rulesPath'> & {
-    logger: Logger
-  }
+export type ResolvedServerOptions = Required<Omit<ServerOptions, UndefaultedKey | 'logger'>> &
+  Pick<ServerOptions, UndefaultedKey> & { logger: Logger }
 
 export const defaultOptions = {
   host: '127.0.0.1',
@@ -159,6 +173,14 @@ const checks: Record<keyof ServerOptions, Check> = {
   dbPath: text,
   store: (value) =>
     typeof value === 'object' && value !== null && 'append' in value ? undefined : 'a Store',
+  postgresUrl: (value) =>
+    typeof value === 'string' && /^postgres(ql)?:\/\/./.test(value)
+      ? undefined
+      : 'a postgres:// or postgresql:// URL',
+  redisUrl: (value) =>
+    typeof value === 'string' && /^rediss?:\/\/./.test(value)
+      ? undefined
+      : 'a redis:// or rediss:// URL',
   sqliteSynchronous: (value) =>
     value === 'full' || value === 'normal' ? undefined : '"full" or "normal"',
   maxMessageBytes: integer(1024),
@@ -177,7 +199,7 @@ const checks: Record<keyof ServerOptions, Check> = {
     typeof value === 'object' && value !== null && 'error' in value ? undefined : 'a Logger',
   auth: (value) =>
     checkThrows(() => {
-      checkAuth(value)
+      checkTokenOptions(value)
     }),
   rules: (value) => checkThrows(() => parseRules(value)),
   rulesPath: text,
@@ -211,26 +233,27 @@ function checkThrows(parse: () => unknown): string | undefined {
   }
 }
 
-const authKeys = ['secret', 'issuer', 'audience']
-function checkAuth(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TesseraError('INVALID_ARGUMENT', 'expected { secret, issuer?, audience? }')
-  }
-  const unknownKey = Object.keys(value).find((key) => !authKeys.includes(key))
-  if (unknownKey !== undefined) {
-    throw new TesseraError(
-      'INVALID_ARGUMENT',
-      `unknown key auth.${unknownKey}; expected ${authKeys.join(', ')}`,
-    )
-  }
-  for (const key of ['issuer', 'audience'] as const) {
-    const field = (value as TokenOptions)[key]
-    if (field !== undefined && (typeof field !== 'string' || field === '')) {
-      throw new TesseraError('INVALID_ARGUMENT', `auth.${key} must be a non-empty string`)
-    }
-  }
-  createTokenVerifier(value as TokenOptions)
-}
+/** Combinations of options that make no sense, and what to do instead. */
+const exclusions: [(options: ServerOptions) => boolean, string][] = [
+  [
+    (options) =>
+      options.redisUrl !== undefined &&
+      options.postgresUrl === undefined &&
+      options.store === undefined,
+    'redisUrl relays updates between nodes that share one store; give postgresUrl (--postgres) too',
+  ],
+  [
+    (options) => options.postgresUrl !== undefined && options.store !== undefined,
+    'give either store or postgresUrl, not both',
+  ],
+  [
+    (options) => options.rules !== undefined && options.rulesPath !== undefined,
+    'rules and rulesPath exclude each other: give the rules inline or as a file',
+  ],
+]
+
+/** Options whose values are never echoed in an error message. */
+const secretKeys = new Set(['auth', 'postgresUrl', 'redisUrl'])
 
 /**
  * Fills in defaults and checks every option.
@@ -255,15 +278,12 @@ export function parseServerOptions(
     if (expected !== undefined) {
       throw new TesseraError(
         'INVALID_ARGUMENT',
-        `createServer: option ${key} must be ${expected}, got ${key === 'auth' ? 'something else (not shown: it holds the secret)' : (JSON.stringify(value) ?? typeof value)}`,
+        `createServer: option ${key} must be ${expected}, got ${secretKeys.has(key) ? 'something else (not shown: it may hold a secret)' : (JSON.stringify(value) ?? typeof value)}`,
       )
     }
   }
-  if (options.rules !== undefined && options.rulesPath !== undefined) {
-    throw new TesseraError(
-      'INVALID_ARGUMENT',
-      'createServer: rules and rulesPath exclude each other: give the rules inline or as a file',
-    )
+  for (const [isWrong, message] of exclusions) {
+    if (isWrong(options)) throw new TesseraError('INVALID_ARGUMENT', `createServer: ${message}`)
   }
   const defined = Object.fromEntries(
     Object.entries(options).filter(([, value]) => value !== undefined),

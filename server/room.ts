@@ -12,6 +12,7 @@ import {
   type CommittedBatch,
   type DurableCallback,
 } from './group-commit.js'
+import type { Cluster, RoomLink } from './cluster/cluster.js'
 import { createJoinState, type JoinState, type StateVector } from './join-state.js'
 
 /** A connection's sync session as a room sees it. */
@@ -69,6 +70,12 @@ export interface Room {
   flushed(): Promise<void>
   /** Flushes, compacts a non-empty log, and frees the doc. Peers must have left. */
   close(): Promise<void>
+  /** Frees the doc without storing anything more: the table is being deleted (S117). */
+  discard(): void
+  /** Another node compacted the table's log (server/cluster): this room's count starts over. */
+  noteCompacted(): void
+  /** Its link to the other nodes serving the table (docs/scaling.md); absent on a single node. */
+  readonly link?: RoomLink
 }
 
 export type { DurableCallback } from './group-commit.js'
@@ -78,7 +85,12 @@ export interface RoomContext extends CommitContext {
   onIdle(room: Room): void
   /** A room failed to store updates: it closed its peers and must be dropped. */
   onBroken(room: Room, error: TesseraError): void
+  /** The other nodes serving the same tables (docs/scaling.md); absent on a single node. */
+  cluster?: Cluster
 }
+
+/** What other nodes committed is relayed to every peer (no origin here has it). */
+const fromOtherNode: CommittedBatch = { origins: new Set(), isEchoed: false }
 
 const loading = Symbol('load')
 
@@ -103,7 +115,15 @@ function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: Committe
  * @throws STORAGE_FAILURE when the store fails or holds bytes that are not Yjs updates
  */
 export async function loadRoom(name: string, context: RoomContext): Promise<Room> {
-  const stored = await context.store.load(name)
+  // Followed before the load, so nothing another node commits meanwhile is missed (S91).
+  const follower = await context.cluster?.follow(name)
+  let stored
+  try {
+    stored = await context.store.load(name)
+  } catch (error) {
+    follower?.cancel()
+    throw error
+  }
   const doc = new Y.Doc()
   let joins: JoinState | undefined
   try {
@@ -122,19 +142,22 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
     }, loading)
   } catch (cause) {
     doc.destroy()
+    follower?.cancel()
     throw new TesseraError(
       'STORAGE_FAILURE',
       `table "${name}": the stored bytes are not valid Yjs updates; restore the database from a backup`,
       { cause },
     )
   }
-  return createRoom(name, doc, context, joins ?? createJoinState(doc), {
+  const room = createRoom(name, doc, context, joins ?? createJoinState(doc), {
     count: stored.updates.length,
     bytes: stored.updateBytes,
     isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
     atMs: stored.atMs,
     seq: stored.seq,
   })
+  if (follower !== undefined) room.link = follower.start(room, stored.seq)
+  return room
 }
 
 function createRoom(
@@ -143,13 +166,14 @@ function createRoom(
   context: RoomContext,
   joins: JoinState,
   log: CommitLog,
-): Room {
+): Room & { link?: RoomLink } {
   const { metrics } = context
   const awareness = new awarenessProtocol.Awareness(doc)
   awareness.setLocalState(null)
   const peers = new Set<Peer>()
   let table: Table | undefined
   let holds = 0
+  let isDiscarded = false
 
   const commits = createGroupCommit(name, doc, context, log, {
     broadcast(update, batch) {
@@ -158,21 +182,39 @@ function createRoom(
     onBroken(error) {
       context.onBroken(room, error)
     },
+    committed: (seq, entries) => room.link?.committed(seq, entries),
+    heldUpTo: () => room.link?.seq,
+    compacted: (seq) => room.link?.compacted(seq),
   })
 
   // The author of REST writes (and restores, imports) made inside `writeAs`.
   let author: string | null = null
   doc.on('update', (update: Uint8Array, origin: unknown) => {
-    if (origin === loading) return
+    // S117: a deleted table stores nothing more, whatever its last connections still send.
+    if (origin === loading || isDiscarded) return
+    // Joiners' shared encoding (S125) holds what other nodes committed too.
+    joins.append(update)
+    if (origin !== undefined && origin === room.link) {
+      // Committed by another node (S91): durable already, so relayed now and never stored again.
+      log.isEmpty = false
+      log.count++
+      log.bytes += update.byteLength
+      metrics.updatesBroadcast.inc(broadcast(peers, update, fromOtherNode))
+      return
+    }
     const peer = peers.has(origin as Peer) ? (origin as Peer) : undefined
     commits.add(update, origin, peer === undefined ? author : peer.author)
-    joins.append(update)
   })
   awareness.on('update', (changes: AwarenessChanges, origin: unknown) => {
-    relayPresence(changes, origin as Peer | undefined)
+    const message = relayPresence(changes, origin as Peer | undefined)
+    // Each node times out idle states itself; what came from another node goes no further.
+    if (origin !== 'timeout' && origin !== room.link) room.link?.presence(message)
   })
 
-  const relayPresence = ({ added, updated, removed }: AwarenessChanges, from?: Peer): void => {
+  const relayPresence = (
+    { added, updated, removed }: AwarenessChanges,
+    from?: Peer,
+  ): Uint8Array => {
     if (from !== undefined && peers.has(from)) {
       for (const id of [...added, ...updated]) from.awarenessIds.add(id)
       for (const id of removed) from.awarenessIds.delete(id)
@@ -181,6 +223,7 @@ function createRoom(
     // The sender's session echoes its own presence itself (S62), with the sender's own clocks:
     // this message carries the room's clocks (S70), which would make it send its state again.
     for (const peer of peers) if (peer !== from) peer.sendPresence(message)
+    return message
   }
 
   const release = (): void => {
@@ -188,7 +231,7 @@ function createRoom(
     if (holds === 0) context.onIdle(room)
   }
 
-  const room: Room = {
+  const room: Room & { link?: RoomLink } = {
     name,
     doc,
     awareness,
@@ -228,7 +271,7 @@ function createRoom(
     },
     syncAnswer: (stateVector) => joins.answer(stateVector),
     keep: (update) => {
-      commits.keep(update)
+      if (!isDiscarded) commits.keep(update)
     },
     hasUncommitted: () => commits.hasUncommitted(),
     echoToOrigins: () => {
@@ -244,14 +287,24 @@ function createRoom(
           else reject(error)
         })
       }),
+    noteCompacted() {
+      log.count = 0
+      log.bytes = 0
+    },
     async close() {
       try {
         await commits.close()
       } finally {
-        table?.destroy()
-        awareness.destroy()
-        doc.destroy()
+        room.discard()
       }
+    },
+    discard() {
+      isDiscarded = true
+      // Stops following the table on the other nodes' channel (closing it twice is harmless).
+      room.link?.close()
+      table?.destroy()
+      awareness.destroy()
+      doc.destroy()
     },
   }
   return room

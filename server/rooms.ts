@@ -2,6 +2,7 @@
 // them all on shutdown. Knows nothing about sockets or HTTP.
 import { TesseraError, type Store } from '../src/index.js'
 import { CloseCode } from '../src/internal.js'
+import type { Cluster } from './cluster/cluster.js'
 import type { Metrics } from './metrics.js'
 import type { Logger } from './logger.js'
 import { loadRoom, type Room, type RoomContext } from './room.js'
@@ -16,6 +17,12 @@ export interface Rooms {
   get(table: string): Room | undefined
   /** Names of the loaded tables. */
   loaded(): string[]
+  /**
+   * Deletes a table (S117): closes its connections with 4404, unloads it without storing
+   * anything more, and deletes what the store holds. Resolves to false when there was nothing.
+   * @throws STORAGE_FAILURE when the store fails
+   */
+  drop(table: string): Promise<boolean>
   /** Flushes and unloads every room. */
   close(): Promise<void>
 }
@@ -30,6 +37,8 @@ export interface RoomsOptions {
   idleUnloadMs: number
   /** Called when a room fails to store (its peers were closed with 4500). */
   onStorageFailure(table: string, error: TesseraError): void
+  /** The other nodes (docs/scaling.md); absent on a single node. */
+  cluster?: Cluster
 }
 
 /** Creates the room registry. */
@@ -37,6 +46,8 @@ export function createRooms(options: RoomsOptions): Rooms {
   const { metrics, logger } = options
   const rooms = new Map<string, Room>()
   const loading = new Map<string, Promise<Room>>()
+  /** Deletions under way: a table is loaded again only once its deletion is done. */
+  const dropping = new Map<string, Promise<boolean>>()
   const idleTimers = new Map<Room, NodeJS.Timeout>()
   let isClosed = false
 
@@ -59,6 +70,7 @@ export function createRooms(options: RoomsOptions): Rooms {
   }
 
   const context: RoomContext = {
+    ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
     store: options.store,
     metrics,
     compactAfterUpdates: options.compactAfterUpdates,
@@ -90,9 +102,31 @@ export function createRooms(options: RoomsOptions): Rooms {
     return room
   }
 
+  const drop = async (table: string): Promise<boolean> => {
+    await loading.get(table)?.catch(() => undefined)
+    const room = rooms.get(table)
+    let hadRows = false
+    if (room !== undefined) {
+      hadRows = !room.isEmpty()
+      rooms.delete(table)
+      metrics.tablesLoaded.set(rooms.size)
+      clearTimeout(idleTimers.get(room))
+      idleTimers.delete(room)
+      const reason = `table "${table}" was deleted`
+      for (const peer of [...room.peers]) peer.close(CloseCode.TableNotFound, reason)
+      // What was applied before the deletion may still be committing: let it land, then go.
+      await room.flushed().catch(() => undefined)
+      room.discard()
+    }
+    const hadStored = await options.store.delete(table)
+    logger.info(`deleted table "${table}"`)
+    return hadRows || hadStored
+  }
+
   return {
     async acquire(table, { canCreate }) {
       if (isClosed) throw new TesseraError('CLOSED', 'the server is shutting down; reconnect later')
+      await dropping.get(table)?.catch(() => undefined)
       let room = rooms.get(table)
       if (room === undefined) {
         let pending = loading.get(table)
@@ -117,6 +151,17 @@ export function createRooms(options: RoomsOptions): Rooms {
       return room
     },
     get: (table) => rooms.get(table),
+    drop(table) {
+      const previous = dropping.get(table) ?? Promise.resolve(false)
+      const pending = previous
+        .catch(() => false)
+        .then(() => drop(table))
+        .finally(() => {
+          if (dropping.get(table) === pending) dropping.delete(table)
+        })
+      dropping.set(table, pending)
+      return pending
+    },
     loaded: () => [...rooms.keys()],
     async close() {
       isClosed = true

@@ -1,27 +1,6 @@
-// Table names as they appear in URLs (`ws://host/<table>`, `/tables/<table>`): checked once here.
-import { TesseraError } from '../src/index.js'
-
-/** Longest table name accepted, in characters. */
-export const maxTableNameLength = 128
-
-/**
- * Checks a table name: 1 to 128 characters, no `/`, no control characters.
- * @throws INVALID_ARGUMENT saying what is wrong with the name
- */
-export function checkTableName(name: unknown): string {
-  if (
-    typeof name !== 'string' ||
-    name.length === 0 ||
-    name.length > maxTableNameLength ||
-    /[/\u0000-\u001f\u007f]/.test(name)
-  ) {
-    throw new TesseraError(
-      'INVALID_ARGUMENT',
-      `invalid table name ${JSON.stringify(name) ?? typeof name}: use 1 to ${maxTableNameLength} characters without "/" or control characters`,
-    )
-  }
-  return name
-}
+// Table names as they appear in WebSocket paths (`ws://host/<table>`): percent-decoded, then
+// checked by the one rule of the core (S115).
+import { checkTableName, TesseraError } from '../src/index.js'
 
 /** Reads the table name from an upgrade request's path (`/<table>`, percent-decoded). */
 export function tableNameFromPath(url: string | undefined): string {

@@ -21,18 +21,21 @@ export interface RevokeCommand {
   /** `token`: one token by its jti; `user`: every token of the user issued until now. */
   kind: 'token' | 'user'
   id: string
-  /** The server's SQLite file, where the revocation list lives. */
+  /** The server's SQLite file, where the revocation list lives without PostgreSQL. */
   dbPath: string
+  /** The PostgreSQL the servers share (--postgres, TESSERA_POSTGRES_URL): the list lives there. */
+  postgresUrl: string | undefined
 }
 
 /** What the commands read from a config file. */
 type ConfigReader = (path: string) => {
   auth?: TokenOptions | undefined
   dbPath?: string | undefined
+  postgresUrl?: string | undefined
 }
 
 const flags = ['--sub', '--name', '--roles', '--expires-in', '--secret', '--config'] as const
-const revokeFlags = ['--jti', '--sub', '--db', '--config'] as const
+const revokeFlags = ['--jti', '--sub', '--db', '--postgres', '--config'] as const
 
 /** Reads `--flag value` and `--flag=value` pairs. @throws INVALID_ARGUMENT for an unknown flag */
 function readFlags(
@@ -58,7 +61,7 @@ function readFlags(
 
 /**
  * Reads `tessera token --sub ann [--name Ann] [--roles editor,admin] [--expires-in 3600]`, or
- * `tessera token revoke --jti <id> | --sub <user> [--db <file> | --config <file>]`.
+ * `tessera token revoke --jti <id> | --sub <user> [--db <file> | --postgres <url> | --config <file>]`.
  * @throws INVALID_ARGUMENT for an unknown flag, a missing --sub or secret, or a bad number
  */
 export function readTokenCommand(
@@ -122,13 +125,20 @@ function readRevokeCommand(
       'tessera token revoke needs --jti <token id> (one token) or --sub <user id> (every token of the user issued until now)',
     )
   }
+  if (values.has('--db') && values.has('--postgres')) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      'tessera token revoke: give --db (SQLite) or --postgres (PostgreSQL), not both',
+    )
+  }
   const configPath = values.get('--config') ?? env.TESSERA_CONFIG
-  const dbPath =
-    values.get('--db') ??
-    env.TESSERA_DB ??
-    (configPath === undefined ? undefined : readConfig(configPath).dbPath) ??
-    defaultOptions.dbPath
-  return { command: 'revoke', kind: jti === undefined ? 'user' : 'token', id, dbPath }
+  const config = configPath === undefined ? {} : readConfig(configPath)
+  const dbPath = values.get('--db') ?? env.TESSERA_DB ?? config.dbPath ?? defaultOptions.dbPath
+  // An explicit --db means the SQLite file, whatever the environment says.
+  const postgresUrl = values.has('--db')
+    ? undefined
+    : (values.get('--postgres') ?? env.TESSERA_POSTGRES_URL ?? config.postgresUrl)
+  return { command: 'revoke', kind: jti === undefined ? 'user' : 'token', id, dbPath, postgresUrl }
 }
 
 /** Signs the token a `tessera token` command asks for. @throws INVALID_ARGUMENT for a short secret */

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'CLOSED'
   | 'TOO_MANY_REQUESTS'
   | 'INCOMPLETE_UPDATE'
+  | 'ROUTE_NOT_FOUND'
   | 'HISTORY_UNAVAILABLE'
 
 /** Every code, for exhaustive mappings and the docs test. */
@@ -38,6 +39,7 @@ export const errorCodes: readonly ErrorCode[] = [
   'CLOSED',
   'TOO_MANY_REQUESTS',
   'INCOMPLETE_UPDATE',
+  'ROUTE_NOT_FOUND',
   'HISTORY_UNAVAILABLE',
 ]
 

@@ -1,6 +1,9 @@
-// The public API of the core (`tessera`): an explicit list. Isomorphic (no DOM, no Node APIs);
-// its packages are yjs, lib0, y-protocols and fractional-indexing. client/ and server/ also use
-// internal.ts.
+/**
+ * The public API of the core (`tessera`): an explicit list. Isomorphic (no DOM, no Node APIs);
+ * its packages are yjs, lib0, y-protocols and fractional-indexing. client/ and server/ also use
+ * internal.ts.
+ * @module tessera
+ */
 export { createTable } from './table.js'
 export type {
   Table,
@@ -16,6 +19,7 @@ export type { Column, ColumnType, CellValue, CellInput, JsonValue } from './sche
 export type { RowId, ColumnId } from './ids.js'
 export type { Position } from './row-order.js'
 export { TesseraError, isTesseraError } from './errors.js'
+export { checkTableName, maxTableNameLength, tableNameRule } from './table-name.js'
 export type { ErrorCode } from './errors.js'
 export type { Query, Where, Operators, OrderByInput, ComparisonOperator } from './query/query.js'
 export type { LiveQuery, QueryWindow } from './query/live-query.js'
@@ -25,11 +29,12 @@ export { createConflicts } from './conflicts.js'
 export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
 export { createMemoryStore } from './ports/memory-store.js'
 export type {
+  CompactOptions,
+  LoadOptions,
+  LoggedUpdate,
+  NewUpdate,
+  SnapshotInfo,
   Store,
   StoredTable,
-  NewUpdate,
-  LoggedUpdate,
-  SnapshotInfo,
-  CompactOptions,
 } from './ports/store.js'
 export type { Right, TablePermissions } from './permissions.js'

@@ -1,6 +1,8 @@
 // The core's internal entry: what client/ and server/ use besides the public API (index.ts).
 // Not in package.json "exports", so users cannot import it; its names may change at any time.
 export { errorCodes } from './errors.js'
+export { createRowId } from './ids.js'
+export { columnTypes } from './schema.js'
 export {
   MessageType,
   encodeMessage,
@@ -87,7 +89,6 @@ export { createSliceSort } from './window/slice-sort.js'
 export type { SliceSort } from './window/slice-sort.js'
 export { canonicalJson } from './query/query-match.js'
 export type { Touch } from './query/window-ranks.js'
-export { createRowId } from './ids.js'
 export { positionsBetween, comparePositions } from './row-order.js'
 export { normalizeCell, readCell, checkColumnType } from './schema.js'
 export { matchesCondition } from './query/query-match.js'

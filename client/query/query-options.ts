@@ -1,13 +1,13 @@
 // The options of connectQuery, checked once at the door: unknown keys are errors and every message
 // names the option and says what to give instead. The query itself is checked by the server.
-import { TesseraError, type Query } from '../../src/index.js'
-import { tableNamePattern, type WebSocketClass } from '../options.js'
+import { checkTableName, TesseraError, type Query } from '../../src/index.js'
+import type { WebSocketClass } from '../options.js'
 
 /** The options of `connectQuery`. */
 export interface ConnectQueryOptions {
   /** The server's URL, e.g. `ws://127.0.0.1:1234` (`http(s)://` is read as `ws(s)://`). */
   url: string
-  /** The table's name: 1–128 letters, digits, `.`, `_` or `-`. */
+  /** The table's name (S115: 1 to 128 characters without `/` or control characters). */
   table: string
   /** Sent as the `token` query parameter. */
   token?: string
@@ -75,8 +75,7 @@ export function checkQueryOptions(options: ConnectQueryOptions): QuerySettings {
   const { url, table, token, query = {}, offset = 0, limit = 50, offline = false } = options
   if (typeof url !== 'string' || !/^(wss?|https?):\/\/[^/]+/.test(url))
     fail(`url must be a ws://, wss://, http:// or https:// URL, got ${JSON.stringify(url)}`)
-  if (typeof table !== 'string' || !tableNamePattern.test(table))
-    fail(`table must be 1-128 letters, digits, ".", "_" or "-", got ${JSON.stringify(table)}`)
+  checkTableName(table, 'connectQuery: table') // S115: the one rule for table names
   if (token !== undefined && typeof token !== 'string') fail('token must be a string')
   if (typeof query !== 'object' || (query as unknown) === null || Array.isArray(query))
     fail('query must be an object { where, orderBy }')
@@ -107,7 +106,7 @@ export function checkQueryOptions(options: ConnectQueryOptions): QuerySettings {
         ? `tessera-window:${trimmed}/${table}:${JSON.stringify(query)}`
         : offline.name
   return {
-    roomUrl: `${trimmed}/${table}${params}`,
+    roomUrl: `${trimmed}/${encodeURIComponent(table)}${params}`,
     url: trimmed,
     query,
     storeName,

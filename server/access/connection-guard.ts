@@ -44,7 +44,7 @@ export interface GuardContext {
  * S53, S70: whether `peer`, acting as `identity` (a verified user id, or null), may publish the
  * presence of `clientId` in `room`. An id bound to another user is refused; one held by another
  * open connection is refused unless both are the same user (a reconnect the server has not
- * noticed yet), which hands it over.
+ * noticed yet), which hands it over; one another node announced is refused (S93).
  */
 function admitPresence(
   owners: PresenceOwners,
@@ -53,6 +53,9 @@ function admitPresence(
   identity: string | null,
   clientId: number,
 ): boolean {
+  // S93: a stock provider sends back every state it hears, other nodes' too; claimed here, a
+  // state would outlive its node. Once that node's states go, their owners announce them again.
+  if (room.link?.isRemotePresence(clientId) === true) return false
   const owner = owners.ownerOf(room.name, clientId)
   if (owner !== undefined && owner !== identity) return false
   const holder = [...room.peers].find((other) => other !== peer && other.awarenessIds.has(clientId))
@@ -90,8 +93,10 @@ export function createConnectionGuard(
         maxStateBytes: maxPresenceBytes,
         admit: (clientId) => admitPresence(context.presenceOwners, room, peer, identity, clientId),
         clockOf: (clientId) => room.awareness.meta.get(clientId)?.clock ?? 0,
+        isEcho: (clientId, clock) => (room.awareness.meta.get(clientId)?.clock ?? -1) >= clock,
       })
-      if (result.dropped > 0) metrics.error('FORBIDDEN')
+      // S118: a relayed copy of a state the room has is no attempt; without auth nothing is.
+      if (context.isAuthEnabled && result.dropped > result.echoed) metrics.error('FORBIDDEN')
       for (const { clientId, bytes } of result.oversized) {
         metrics.error('MESSAGE_TOO_LARGE')
         const message = `the presence state of client ${clientId} is ${bytes} bytes; the server relays at most ${maxPresenceBytes} (option maxPresenceBytes): keep presence to user, colour and selection`

@@ -17,6 +17,11 @@ export interface PresenceStamp {
   admit(clientId: number): boolean
   /** The clock the room holds for `clientId` (0 for none): a kept state gets the next one. */
   clockOf(clientId: number): number
+  /**
+   * True when the room already holds this client's state at `clock` or later: a refused state
+   * that is a peer relaying what it received (stock y-websocket providers do), not a claim (S118).
+   */
+  isEcho?(clientId: number, clock: number): boolean
 }
 
 /** What `stampPresence` kept. */
@@ -25,6 +30,8 @@ export interface StampedPresence {
   readonly update: Uint8Array | undefined
   /** States dropped because their client id belongs to another connection or user. */
   readonly dropped: number
+  /** Of those, the states the room already had (relayed echoes, S118). */
+  readonly echoed: number
   /** States dropped because they are larger than `maxStateBytes`, with their size. */
   readonly oversized: readonly { readonly clientId: number; readonly bytes: number }[]
 }
@@ -45,17 +52,20 @@ export function stampPresence(update: Uint8Array, stamp: PresenceStamp): Stamped
   const entries: { clientId: number; clock: number; state: string }[] = []
   const oversized: { clientId: number; bytes: number }[] = []
   let dropped = 0
+  let echoed = 0
   try {
     const decoder = decoding.createDecoder(update)
     const count = decoding.readVarUint(decoder)
     for (let index = 0; index < count; index++) {
       const clientId = decoding.readVarUint(decoder)
-      decoding.readVarUint(decoder)
+      const clock = decoding.readVarUint(decoder)
       const json = decoding.readVarString(decoder)
       const bytes = Buffer.byteLength(json)
       if (bytes > stamp.maxStateBytes) oversized.push({ clientId, bytes })
-      else if (!stamp.admit(clientId)) dropped++
-      else {
+      else if (!stamp.admit(clientId)) {
+        dropped++
+        if (stamp.isEcho?.(clientId, clock) === true) echoed++
+      } else {
         const state = stampState(JSON.parse(json), stamp.user, clientId) ?? json
         entries.push({ clientId, clock: stamp.clockOf(clientId) + 1, state })
       }
@@ -65,7 +75,7 @@ export function stampPresence(update: Uint8Array, stamp: PresenceStamp): Stamped
       cause,
     })
   }
-  if (entries.length === 0) return { update: undefined, dropped, oversized }
+  if (entries.length === 0) return { update: undefined, dropped, echoed, oversized }
   const encoder = encoding.createEncoder()
   encoding.writeVarUint(encoder, entries.length)
   for (const entry of entries) {
@@ -73,7 +83,7 @@ export function stampPresence(update: Uint8Array, stamp: PresenceStamp): Stamped
     encoding.writeVarUint(encoder, entry.clock)
     encoding.writeVarString(encoder, entry.state)
   }
-  return { update: encoding.toUint8Array(encoder), dropped, oversized }
+  return { update: encoding.toUint8Array(encoder), dropped, echoed, oversized }
 }
 
 /** The id an anonymous caller's presence gets: never a token's user id (S52). */

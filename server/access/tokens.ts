@@ -38,6 +38,32 @@ export interface TokenVerifier {
   ): Promise<string>
 }
 
+const tokenOptionKeys = ['secret', 'issuer', 'audience']
+
+/**
+ * Checks an `auth` option read from outside (config file, createServer).
+ * @throws INVALID_ARGUMENT naming the unknown key or the bad field
+ */
+export function checkTokenOptions(value: unknown): asserts value is TokenOptions {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TesseraError('INVALID_ARGUMENT', 'expected { secret, issuer?, audience? }')
+  }
+  const unknownKey = Object.keys(value).find((key) => !tokenOptionKeys.includes(key))
+  if (unknownKey !== undefined) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `unknown key auth.${unknownKey}; expected ${tokenOptionKeys.join(', ')}`,
+    )
+  }
+  for (const key of ['issuer', 'audience'] as const) {
+    const field = (value as Partial<TokenOptions>)[key]
+    if (field !== undefined && (typeof field !== 'string' || field === '')) {
+      throw new TesseraError('INVALID_ARGUMENT', `auth.${key} must be a non-empty string`)
+    }
+  }
+  createTokenVerifier(value as TokenOptions)
+}
+
 /** Makes a verifier (and signer) of HS256 tokens. @throws INVALID_ARGUMENT for a short secret */
 export function createTokenVerifier(options: TokenOptions): TokenVerifier {
   if (typeof options.secret !== 'string' || new TextEncoder().encode(options.secret).length < 32) {

@@ -106,7 +106,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     (table: string, snapshot: Uint8Array, seq: number, options: CompactOptions) => {
       sql.putSnapshot.run(table, seq, options.atMs ?? 0, snapshot)
       insideCompaction?.()
-      if (options.replaces !== undefined && options.replaces !== seq)
+      // Only an older snapshot is replaced: the newest one always holds every update up to it.
+      if (options.replaces !== undefined && options.replaces < seq)
         sql.dropSnapshot.run(table, options.replaces)
     },
   )
@@ -120,22 +121,25 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const changes = sql.deleteUpdates.run(table).changes + sql.deleteSnapshots.run(table).changes
     return changes > 0
   })
-  const load = (table: string): StoredTable => {
-    const snapshot = sql.newestSnapshot.get(table)
+  // One read transaction, so a compaction or trim cannot fall between the snapshot and the log.
+  const load = db.transaction((table: string, afterSeq: number): StoredTable => {
+    const newest = sql.newestSnapshot.get(table)
+    // A caller that holds everything up to `afterSeq` needs the snapshot only when it is newer.
+    const snapshot = newest !== undefined && newest.seq > afterSeq ? newest : undefined
     const last = sql.lastEntry.get(table)
     const result: StoredTable = {
       updates: [],
-      seq: Math.max(snapshot?.seq ?? 0, last?.seq ?? 0),
+      seq: Math.max(afterSeq, newest?.seq ?? 0, last?.seq ?? 0),
       updateBytes: 0,
-      atMs: Math.max(snapshot?.at_ms ?? 0, last?.at_ms ?? 0),
+      atMs: Math.max(newest?.at_ms ?? 0, last?.at_ms ?? 0),
     }
     if (snapshot !== undefined) result.snapshot = new Uint8Array(snapshot.data)
-    for (const row of sql.log.iterate(table, snapshot?.seq ?? 0, -1)) {
+    for (const row of sql.log.iterate(table, Math.max(afterSeq, snapshot?.seq ?? 0), -1)) {
       result.updates.push(new Uint8Array(row.data))
       result.updateBytes += row.data.byteLength
     }
     return result
-  }
+  })
   const readLog = (table: string, afterSeq: number, limit: number): LoggedUpdate[] =>
     sql.log.all(table, afterSeq, limit).map((row) => ({
       seq: row.seq,
@@ -145,7 +149,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     }))
 
   return {
-    load: (table) => run('load', () => load(table)),
+    load: (table, options) => run('load', () => load(table, options?.afterSeq ?? 0)),
     // The appends of every table in one turn commit together (one SQLite commit, not one each).
     append: (table, updates) => runInTurn('append', () => append(table, updates)),
     compact: (table, snapshot, seq, options = {}) =>

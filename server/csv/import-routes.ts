@@ -1,13 +1,12 @@
 // `POST /tables/:table/import` (text/csv, streamed) and its progress stream (docs/csv.md): one
 // import is one transaction, so one update, one history entry and one audited change.
 import express, { type Response, type Router } from 'express'
-import { TesseraError, type Table } from '../../src/index.js'
+import { checkTableName, TesseraError, type Table } from '../../src/index.js'
 import { allows, type Operation } from '../../src/internal.js'
 import { checkAccess, refusal, type Grant } from '../access/check-access.js'
 import { callerId, type AccessControl } from '../access/access-control.js'
 import type { UseTable } from '../http/use-table.js'
 import { toTesseraError } from '../http/to-http-error.js'
-import { checkTableName } from '../table-name.js'
 import { planImport, readCsvRecords, type BadLine, type CsvRecord } from './csv-import.js'
 import { jobKey, type ImportJobs, type ImportProgress } from './import-jobs.js'
 

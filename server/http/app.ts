@@ -3,13 +3,13 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import express, { type ErrorRequestHandler, type Express, type Router } from 'express'
+import type { HealthReport } from '../health.js'
 import type { Metrics } from '../metrics.js'
 import type { Logger } from '../logger.js'
-import type { Rooms } from '../rooms.js'
+import { TesseraError } from '../../src/index.js'
 import { toHttpError, toTesseraError } from './to-http-error.js'
 
 export interface AppParts {
-  rooms: Rooms
   metrics: Metrics
   logger: Logger
   maxMessageBytes: number
@@ -18,20 +18,22 @@ export interface AppParts {
   tableRouters: Router[]
   /** Mounted under /auth (docs/security.md): who am I, and the opt-in dev login. */
   authRouter?: Router
+  /** `GET /healthz`: the node and its engines now (server/health.ts). */
+  health(): Promise<{ httpStatus: number; report: HealthReport }>
 }
 
 /** Builds the express app of one server. */
 export function createApp(parts: AppParts): Express {
-  const { rooms, metrics, logger } = parts
+  const { metrics, logger } = parts
   const app = express()
   app.disable('x-powered-by')
-  app.use(express.json({ limit: parts.maxMessageBytes }))
+  // Not strict: any JSON value parses, so a body of the wrong shape (a string, a number) is
+  // answered by the route with what to send instead of "not valid JSON".
+  app.use(express.json({ limit: parts.maxMessageBytes, strict: false }))
 
-  app.get('/healthz', (_request, response) => {
-    response.json({
-      status: 'ok',
-      tables: rooms.loaded().length,
-    })
+  app.get('/healthz', async (_request, response) => {
+    const { httpStatus, report } = await parts.health()
+    response.status(httpStatus).json(report)
   })
   app.get('/metrics', async (_request, response) => {
     response.type(metrics.registry.contentType).send(await metrics.registry.metrics())
@@ -52,6 +54,16 @@ export function createApp(parts: AppParts): Express {
         )
     })
   }
+
+  // S116: every request no route answered gets the JSON error format too, never an HTML page.
+  app.use((request, _response, next) => {
+    next(
+      new TesseraError(
+        'ROUTE_NOT_FOUND',
+        `no route ${request.method} ${request.path}; docs/rest.md lists the routes`,
+      ),
+    )
+  })
 
   const onError: ErrorRequestHandler = (error, _request, response, next) => {
     if (response.headersSent) {

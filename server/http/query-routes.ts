@@ -59,7 +59,7 @@ export function createQueryRoutes(useTable: UseTable): Router {
   router.get('/:table/live', async (request, response) => {
     const query = queryOf(request)
     // The room stays held (loaded) while the stream is open: useTable's hold ends with `stopped`.
-    await useTable(request, request.params.table, 'read', (table) => {
+    await useTable(request, request.params.table, 'read', (table, room) => {
       const live = table.liveQuery(query)
       response.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -75,8 +75,18 @@ export function createQueryRoutes(useTable: UseTable): Router {
         send('diff', diffEvent(diff))
       })
       const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), keepAliveMs)
+      // The room is held, so its doc goes only when the table is deleted (S117); at shutdown
+      // the server has closed the response before.
+      const onDeleted = (): void => {
+        const message = `table "${room.name}" was deleted`
+        response.end(
+          `event: error\ndata: ${JSON.stringify({ code: 'TABLE_NOT_FOUND', message })}\n\n`,
+        )
+      }
+      room.doc.once('destroy', onDeleted)
       return new Promise<void>((resolve) => {
         response.on('close', () => {
+          room.doc.off('destroy', onDeleted)
           clearInterval(keepAlive)
           unsubscribe()
           live.dispose()

@@ -1,10 +1,16 @@
 // The REST API under /tables (docs/rest.md): tables, schema and row CRUD on the same Table the
 // WebSocket clients edit. A write answers only once it is committed to the store.
 import express, { type Request, type Router } from 'express'
-import { TesseraError, type ColumnInput, type RowInput, type Table } from '../../src/index.js'
+import {
+  checkTableName,
+  TesseraError,
+  type ColumnInput,
+  type RowInput,
+  type Table,
+} from '../../src/index.js'
 import { allows, type Operation } from '../../src/internal.js'
 import type { AccessControl } from '../access/access-control.js'
-import { refusal, type Grant } from '../access/check-access.js'
+import { checkAccess, refusal, type Grant } from '../access/check-access.js'
 import { integerParam } from './params.js'
 import type { RoutesContext, UseTable } from './use-table.js'
 
@@ -92,6 +98,16 @@ export function createTablesRoutes(context: RoutesContext, useTable: UseTable): 
         schemaOf(room.name, table),
       ),
     )
+  })
+
+  // S117: an admin deletes a table: its connections close with 4404 and its stored data goes.
+  router.delete('/:table', async (request, response) => {
+    const name = checkTableName(request.params.table)
+    await checkAccess(context.control, request, name, 'admin')
+    if (!(await context.rooms.drop(name))) {
+      throw new TesseraError('TABLE_NOT_FOUND', `table "${name}" does not exist; nothing to delete`)
+    }
+    response.status(204).end()
   })
 
   router.post('/:table/columns', async (request, response) => {

@@ -18,6 +18,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   CLOSED: 503,
   TOO_MANY_REQUESTS: 429,
   INCOMPLETE_UPDATE: 409,
+  ROUTE_NOT_FOUND: 404,
   HISTORY_UNAVAILABLE: 410,
 }
 

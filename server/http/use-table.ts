@@ -1,7 +1,13 @@
 // `useTable`: how every REST route reaches a table. It checks the caller's access first, holds
 // the room loaded while the route runs, and records a write in the audit log once it is durable.
 import type { Request, Response } from 'express'
-import type { Store, Table, TableChange, TesseraError } from '../../src/index.js'
+import {
+  checkTableName,
+  type Store,
+  type Table,
+  type TableChange,
+  type TesseraError,
+} from '../../src/index.js'
 import type { Operation } from '../../src/internal.js'
 import { callerId, type AccessControl } from '../access/access-control.js'
 import type { Audit } from '../access/audit.js'
@@ -10,7 +16,6 @@ import type { LiveGrants } from '../access/live-grants.js'
 import type { ResolvedServerOptions } from '../options.js'
 import type { Room } from '../room.js'
 import type { Rooms } from '../rooms.js'
-import { checkTableName } from '../table-name.js'
 
 /** What the routes need from the server. */
 export interface RoutesContext {

@@ -48,17 +48,21 @@ export function createMemoryStore(): Store {
   }
   const isEmpty = (entry: Entry): boolean => entry.snapshots.length === 0 && entry.log.length === 0
 
-  const load = (table: string): StoredTable => {
+  const load = (table: string, afterSeq: number): StoredTable => {
     const entry = tables.get(table)
-    const newest = entry?.snapshots.at(-1)
-    const result: StoredTable = { updates: [], seq: entry?.seq ?? 0, updateBytes: 0, atMs: 0 }
+    const seq = Math.max(afterSeq, entry?.seq ?? 0)
+    // A caller that holds everything up to `afterSeq` needs the snapshot only when it is newer.
+    const last = entry?.snapshots.at(-1)
+    const newest = last !== undefined && last.seq > afterSeq ? last : undefined
+    const from = Math.max(afterSeq, newest?.seq ?? 0)
+    const result: StoredTable = { updates: [], seq, updateBytes: 0, atMs: 0 }
     if (newest !== undefined) {
       result.snapshot = newest.bytes.slice()
       result.atMs = newest.atMs
     }
     for (const logged of entry?.log ?? []) {
       result.atMs = Math.max(result.atMs, logged.atMs)
-      if (logged.seq <= (newest?.seq ?? 0)) continue
+      if (logged.seq <= from) continue
       result.updates.push(logged.update.slice())
       result.updateBytes += logged.update.byteLength
     }
@@ -66,7 +70,7 @@ export function createMemoryStore(): Store {
   }
 
   return {
-    load: (table) => run('load', () => load(table)),
+    load: (table, options) => run('load', () => load(table, options?.afterSeq ?? 0)),
     append: (table, updates) =>
       run('append', () => {
         const entry = entryFor(table)
@@ -77,7 +81,10 @@ export function createMemoryStore(): Store {
     compact: (table, snapshot, seq, options = {}) =>
       run('compact', () => {
         const entry = entryFor(table)
-        const kept = entry.snapshots.filter((s) => s.seq !== seq && s.seq !== options.replaces)
+        // Only an older snapshot is replaced: the newest one always holds every update up to it.
+        const isReplaced = (s: Snapshot): boolean =>
+          s.seq === seq || (s.seq === options.replaces && s.seq < seq)
+        const kept = entry.snapshots.filter((s) => !isReplaced(s))
         kept.push({ seq, atMs: options.atMs ?? 0, bytes: snapshot.slice() })
         entry.snapshots = kept.sort((a, b) => a.seq - b.seq)
         entry.seq = Math.max(entry.seq, seq)

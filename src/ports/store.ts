@@ -32,7 +32,10 @@ export interface StoredTable {
   snapshot?: Uint8Array
   /** Updates appended after the newest snapshot, oldest first. */
   updates: Uint8Array[]
-  /** Sequence number of the newest entry (folded into `snapshot` or held in `updates`); 0 when empty. */
+  /**
+   * Sequence number of the newest entry (folded into `snapshot` or held in `updates`); 0 when
+   * empty. With `afterSeq`, never below it.
+   */
   seq: number
   /** Total bytes of `updates` (what compaction thresholds measure). */
   updateBytes: number
@@ -48,6 +51,15 @@ export interface CompactOptions {
   replaces?: number
 }
 
+/** Options of `Store.load`. */
+export interface LoadOptions {
+  /**
+   * Read only what came after this sequence number (a node catching up): the newest snapshot
+   * only when it is above `afterSeq`, and the log entries above both. Default 0: everything.
+   */
+  afterSeq?: number
+}
+
 /**
  * Durable storage for tables as bytes. Every method may reject with a `TesseraError` of code
  * `STORAGE_FAILURE` (the cause keeps the adapter's own error); `CLOSED` after `close()`.
@@ -61,17 +73,20 @@ export interface CompactOptions {
  *   crash of the process.
  * - sequence numbers grow by one per entry per table and never repeat, also across `compact`
  *   and `trim`.
- * - `compact` adds a snapshot (replacing `replaces`) in one atomic step and drops no log entry.
+ * - `compact` adds a snapshot (replacing `replaces`, which must be older) in one atomic step and
+ *   drops no log entry.
  * - `trim(table, seq)` drops the log entries up to `seq` and the snapshots before `seq` in one
  *   atomic step; the snapshot at `seq` stays.
  * - `load` of a table never written returns `{ updates: [], seq: 0, updateBytes: 0, atMs: 0 }`.
+ * - `load` with `afterSeq` returns the newest snapshot only when it is above `afterSeq`, and the
+ *   log entries above both (what a node that holds everything up to `afterSeq` lacks).
  * - `append` of an empty list stores nothing and resolves to the current sequence number.
  * - concurrent `append`s to one table get distinct, gapless sequence numbers; times are kept
  *   to the millisecond (values of today exceed 2^31: a 64-bit column), authors as any text.
  */
 export interface Store {
-  /** Reads a table's newest snapshot and the log entries after it. */
-  load(table: string): Promise<StoredTable>
+  /** Reads a table's newest snapshot and the log entries after it (with `afterSeq`, only what followed it). */
+  load(table: string, options?: LoadOptions): Promise<StoredTable>
   /** Appends updates to a table's log in one transaction; resolves to the sequence number of the last one. */
   append(table: string, updates: readonly NewUpdate[]): Promise<number>
   /**

@@ -99,8 +99,14 @@ export function createWindowRows(
       const previous = rows()
       bounds = next
       current = undefined
-      cache.clear()
-      return diffWindows(previous, rows())
+      // Cached rows are always current (a change drops the rows it touches), so rows that stay
+      // in the window keep their objects (S119); the cache keeps only the new window's rows.
+      const moved = rows()
+      if (cache.size > moved.length) {
+        const kept = new Set(moved.map((row) => row.id))
+        for (const id of cache.keys()) if (!kept.has(id)) cache.delete(id)
+      }
+      return diffWindows(previous, moved)
     },
   }
 }

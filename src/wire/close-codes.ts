@@ -86,6 +86,7 @@ export function closeCodeOf(code: ErrorCode): number {
     case 'COLUMN_NOT_FOUND':
     case 'PROTOCOL_ERROR':
     case 'INCOMPLETE_UPDATE':
+    case 'ROUTE_NOT_FOUND':
     case 'HISTORY_UNAVAILABLE':
       return CloseCode.ProtocolError
   }

@@ -2,8 +2,20 @@
 // browser contexts, so two IndexedDBs) collaborate on one table through a real server.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  demo,
+  freshTable,
+  openColumnMenu,
+  insertRows,
+  openDemo,
+  selectCell,
+  shown,
+  valueAt,
+  waitSaved,
+  type OpenOptions,
+} from './demo-page.js'
 import {
   buildDemo,
   launchChromium,
@@ -15,7 +27,6 @@ import {
 const screenshots = join(repoRoot, 'test-results/browser')
 let browser: Browser
 let server: DemoServer
-let tableCounter = 0
 
 beforeAll(async () => {
   buildDemo()
@@ -29,50 +40,15 @@ afterAll(async () => {
   await server?.close()
 })
 
-const freshTable = (): string => `browser-${process.pid}-${Date.now()}-${++tableCounter}`
+const open = (table: string, user: string, options: Partial<OpenOptions> = {}) =>
+  openDemo(browser, server.url, table, { user, create: true, ...options })
 
-/** A user's own browser profile (context) with the demo open on `table`. */
-async function openDemo(table: string, user: string): Promise<Page> {
-  const context: BrowserContext = await browser.newContext({
-    viewport: { width: 1200, height: 700 },
-  })
-  onTestFinished(() => context.close())
-  const page = await context.newPage()
-  page.on('pageerror', (error) => {
-    throw error
-  })
-  await page.goto(`${server.url}/?table=${table}&create=1&user=${user}`)
-  await page.waitForSelector('body[data-loaded="true"]')
-  await page.waitForSelector('#status[data-status="synced"]')
-  await page.waitForSelector('.head-cell[data-column="title"]')
-  return page
-}
-
-const cell = (page: Page, row: string, column: string) =>
-  page.locator(`.cell[data-row="${row}"][data-column="${column}"]`)
-
-/** A cell's value as shown, without the name labels of the peers who selected it. */
-const shown = (page: Page, row: string, column: string): Promise<string> =>
-  cell(page, row, column).evaluate((element) =>
-    element.firstChild?.nodeType === Node.TEXT_NODE ? (element.firstChild.textContent ?? '') : '',
-  )
-
-/** Adds a row through the toolbar and types `text` into its title cell; returns the row id. */
-async function addRow(page: Page, text: string): Promise<string> {
-  const before = await page.locator('.grid-row').count()
-  await page.click('#add-row')
-  await expect.poll(() => page.locator('.grid-row').count()).toBe(before + 1)
-  const row = await page.locator('.cell.selected').getAttribute('data-row')
-  await editCell(page, row!, 'title', text)
-  return row!
-}
-
-async function editCell(page: Page, row: string, column: string, text: string): Promise<void> {
-  await cell(page, row, column).dblclick()
-  const input = cell(page, row, column).locator('input')
-  await input.fill(text)
-  await input.press('Enter')
-  await expect.poll(() => shown(page, row, column)).toBe(text)
+/** Types into a cell of a page and waits until the page's table holds it. */
+async function edit(page: Page, row: number, column: string, text: string): Promise<void> {
+  await selectCell(page, row, column)
+  await page.keyboard.type(text)
+  await page.keyboard.press('Enter')
+  await expect.poll(() => valueAt(page, row, column)).toBe(text)
 }
 
 async function setOnline(page: Page, online: boolean): Promise<void> {
@@ -80,131 +56,210 @@ async function setOnline(page: Page, online: boolean): Promise<void> {
   await page.waitForSelector(`#status[data-status="${online ? 'synced' : 'offline'}"]`)
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(screenshots, `${name}.png`) })
-}
+const shoot = (page: Page, name: string) =>
+  page.screenshot({ path: join(screenshots, `${name}.png`) })
 
 describe('the demo spreadsheet in Chromium', () => {
-  it('two pages edit one table and see each other edits and selected cells', async () => {
+  it('S121: two pages edit one table and see each other, with selected ranges in distinct colours', async () => {
     const table = freshTable()
-    const ada = await openDemo(table, 'Ada')
-    const bo = await openDemo(table, 'Bo')
-    const row = await addRow(ada, 'hello from Ada')
-    await expect.poll(() => shown(bo, row, 'title')).toBe('hello from Ada')
+    // Both users come with the same colour: the peer's range must still stand apart.
+    const ada = await open(table, 'Ada', { color: '#e6194b' })
+    const bo = await open(table, 'Bo', { color: '#e6194b' })
+    await insertRows(ada, [{ title: 'first' }, { title: 'second' }, { title: 'third' }])
+    await edit(ada, 0, 'title', 'hello from Ada')
+    await expect.poll(() => shown(bo, 0, 'title')).toBe('hello from Ada')
 
-    await cell(bo, row, 'done').click()
-    await expect.poll(() => cell(ada, row, 'done').getAttribute('class')).toContain('peer-selected')
-    await expect.poll(() => cell(ada, row, 'done').locator('.peer-label').textContent()).toBe('Bo')
-    await cell(bo, row, 'done').dblclick()
-    await expect.poll(() => shown(ada, row, 'done')).toContain('true')
+    await selectCell(bo, 1, 'title')
+    await bo.keyboard.press('Shift+ArrowDown')
+    await bo.keyboard.press('Shift+ArrowRight')
+    await expect
+      .poll(() =>
+        ada.evaluate(
+          () =>
+            (
+              globalThis as never as {
+                demo: { conn: { presence: { peers(): { selection: unknown }[] } } }
+              }
+            ).demo.conn.presence.peers()[0]?.selection,
+        ),
+      )
+      .toMatchObject({ column: 'title', to: { column: 'done' } })
+    const tag = ada.locator('.peer-tag[data-peer="Bo"]')
+    await expect.poll(() => tag.count()).toBe(1)
+    const colors = await ada.evaluate(() => ({
+      tag: getComputedStyle(document.querySelector('.peer-tag')!).backgroundColor,
+      me: getComputedStyle(document.querySelector('#peers .peer')!).backgroundColor,
+    }))
+    expect(colors.tag).not.toBe(colors.me)
     await expect.poll(() => ada.locator('#peers').textContent()).toContain('Bo')
-    await expect.poll(() => ada.locator('#saved').textContent()).toBe('All changes saved')
+    await waitSaved(ada)
     await shoot(ada, 'two-pages-ada')
     await shoot(bo, 'two-pages-bo')
   })
 
   it('S46: a page goes offline, edits, reloads, comes back online, and the other page gets the edits', async () => {
     const table = freshTable()
-    const ada = await openDemo(table, 'Ada')
-    const bo = await openDemo(table, 'Bo')
-    const row = await addRow(ada, 'before')
-    await expect.poll(() => shown(bo, row, 'title')).toBe('before')
+    const ada = await open(table, 'Ada')
+    const bo = await open(table, 'Bo')
+    await insertRows(ada, [{ title: 'before' }])
+    await expect.poll(() => shown(bo, 0, 'title')).toBe('before')
 
     await setOnline(ada, false)
-    await editCell(ada, row, 'title', 'edited offline')
-    const second = await addRow(ada, 'added offline')
+    await edit(ada, 0, 'title', 'edited offline')
+    await insertRows(ada, [{ title: 'added offline' }])
     await expect.poll(() => ada.locator('#saved').getAttribute('data-unsaved')).not.toBe('0')
     await ada.evaluate(() =>
       (
-        window as never as { demo: { conn: { whenStored(): Promise<void> } } }
+        globalThis as never as { demo: { conn: { whenStored(): Promise<void> } } }
       ).demo.conn.whenStored(),
     )
-    await shoot(ada, 'offline-before-reload')
 
     await ada.reload()
-    await ada.waitForSelector('body[data-loaded="true"]')
-    await expect.poll(() => shown(ada, row, 'title')).toBe('edited offline')
-    await expect.poll(() => shown(ada, second, 'title')).toBe('added offline')
+    await ada.waitForFunction(() => (globalThis as { demo?: { ready?: boolean } }).demo?.ready)
+    await expect.poll(() => shown(ada, 0, 'title')).toBe('edited offline')
+    await expect.poll(() => shown(ada, 1, 'title')).toBe('added offline')
     expect(await ada.locator('#status').getAttribute('data-status')).toBe('offline')
     expect(await ada.locator('#saved').getAttribute('data-unsaved')).not.toBe('0')
-    expect(await shown(bo, row, 'title')).toBe('before')
+    expect(await shown(bo, 0, 'title')).toBe('before')
 
     await setOnline(ada, true)
-    await expect.poll(() => shown(bo, row, 'title')).toBe('edited offline')
-    await expect.poll(() => shown(bo, second, 'title')).toBe('added offline')
+    await expect.poll(() => shown(bo, 0, 'title')).toBe('edited offline')
+    await expect.poll(() => shown(bo, 1, 'title')).toBe('added offline')
     await expect.poll(() => ada.locator('#saved').textContent()).toBe('All changes saved')
-    await shoot(bo, 'offline-edits-received')
   })
 
   it('S44: undo removes only the page own edit', async () => {
     const table = freshTable()
-    const ada = await openDemo(table, 'Ada')
-    const bo = await openDemo(table, 'Bo')
-    const row = await addRow(ada, 'original')
-    await expect.poll(() => shown(bo, row, 'title')).toBe('original')
-    await editCell(ada, row, 'title', 'changed by Ada')
-    await cell(bo, row, 'done').dblclick()
-    await expect.poll(() => shown(ada, row, 'done')).toBe('true')
+    const ada = await open(table, 'Ada')
+    const bo = await open(table, 'Bo')
+    await insertRows(ada, [{ title: 'original' }])
+    await expect.poll(() => shown(bo, 0, 'title')).toBe('original')
+    await edit(ada, 0, 'title', 'changed by Ada')
+    await selectCell(bo, 0, 'done')
+    await bo.keyboard.press('Space')
+    await expect.poll(() => valueAt(ada, 0, 'done')).toBe(true)
 
     await ada.click('#undo')
-    await expect.poll(() => shown(ada, row, 'title')).toBe('original')
-    await expect.poll(() => shown(bo, row, 'title')).toBe('original')
-    expect(await shown(ada, row, 'done')).toBe('true')
-    expect(await shown(bo, row, 'done')).toBe('true')
-    await shoot(ada, 'undo')
+    await expect.poll(() => valueAt(ada, 0, 'title')).toBe('original')
+    await expect.poll(() => valueAt(bo, 0, 'title')).toBe('original')
+    expect(await valueAt(ada, 0, 'done')).toBe(true)
   })
 
   it('S40: a conflict is shown on the page whose concurrent edit lost', async () => {
     const table = freshTable()
-    const ada = await openDemo(table, 'Ada')
-    const bo = await openDemo(table, 'Bo')
-    const row = await addRow(ada, 'base')
-    await expect.poll(() => shown(bo, row, 'title')).toBe('base')
+    const ada = await open(table, 'Ada')
+    const bo = await open(table, 'Bo')
+    await insertRows(ada, [{ title: 'base' }])
+    await expect.poll(() => shown(bo, 0, 'title')).toBe('base')
     await setOnline(ada, false)
     await setOnline(bo, false)
-    await editCell(ada, row, 'title', 'Ada was here')
-    await editCell(bo, row, 'title', 'Bo was here')
+    await edit(ada, 0, 'title', 'Ada was here')
+    await edit(bo, 0, 'title', 'Bo was here')
     await setOnline(ada, true)
     await setOnline(bo, true)
     await expect
-      .poll(async () => (await shown(ada, row, 'title')) === (await shown(bo, row, 'title')))
+      .poll(async () => (await valueAt(ada, 0, 'title')) === (await valueAt(bo, 0, 'title')))
       .toBe(true)
-    const conflicts = async () =>
-      (await ada.locator('.cell.conflict').count()) + (await bo.locator('.cell.conflict').count())
-    await expect.poll(conflicts).toBe(1)
-    const loser = (await ada.locator('.cell.conflict').count()) === 1 ? ada : bo
+    const items = async () =>
+      (await ada.locator('.conflict-item').count()) + (await bo.locator('.conflict-item').count())
+    await expect.poll(items).toBe(1)
+    const loser = (await ada.locator('.conflict-item').count()) === 1 ? ada : bo
     await expect
       .poll(() => loser.locator('.conflict-item').textContent())
       .toContain('was overwritten by')
+    await selectCell(loser, 0, 'title')
+    await expect
+      .poll(() => loser.locator('.cell-note.conflict').textContent())
+      .toContain('was overwritten by')
     await shoot(loser, 'conflict')
     await loser.click('.conflict-item button:has-text("Keep mine")')
-    await expect.poll(() => loser.locator('.cell.conflict').count()).toBe(0)
+    await expect.poll(() => loser.locator('.conflict-item').count()).toBe(0)
   })
 
-  it('renders a large table as a small window of rows that follows the scroll', async () => {
-    const table = freshTable()
-    const ada = await openDemo(table, 'Ada')
-    await ada.evaluate(() => {
-      const { conn } = (
-        window as never as { demo: { conn: { table: { insertRows(rows: object[]): void } } } }
-      ).demo
-      conn.table.insertRows(Array.from({ length: 5000 }, (_, i) => ({ title: `Row ${i + 1}` })))
-    })
+  it('renders a large table as a window of rows that follows the scroll, sorted and filtered by live queries', async () => {
+    const ada = await open(freshTable(), 'Ada')
+    await insertRows(
+      ada,
+      Array.from({ length: 5000 }, (_, i) => ({ title: `Row ${i + 1}` })),
+    )
     await expect.poll(() => ada.locator('#count').textContent()).toBe('5,000 rows')
-    expect(await ada.locator('.grid-row').count()).toBeLessThan(80)
-    await ada.locator('#grid-body').evaluate((body) => (body.scrollTop = body.scrollHeight))
-    await expect
-      .poll(() => ada.locator('.grid-row .cell[data-column="title"]').last().textContent())
-      .toBe('Row 5000')
-    expect(await ada.locator('.grid-row').count()).toBeLessThan(80)
-    await ada.click('.head-cell[data-column="title"]')
-    await ada.click('.head-cell[data-column="title"]')
-    await ada.locator('#grid-body').evaluate((body) => (body.scrollTop = 0))
-    await expect
-      .poll(() => ada.locator('.grid-row .cell[data-column="title"]').first().textContent())
-      .toBe('Row 999')
+    expect(await demo(ada, (d) => d.result.rows.length)).toBeLessThan(400)
+    await selectCell(ada, 0, 'title')
+    await ada.keyboard.press('Control+ArrowDown')
+    await expect.poll(() => shown(ada, 4999, 'title')).toBe('Row 5000')
+    expect(await demo(ada, (d) => d.result.rows.length)).toBeLessThan(400)
+    // Sort Z → A from the column menu: a live query with orderBy.
+    await ada.keyboard.press('Control+ArrowUp')
+    await openColumnMenu(ada, 'title')
+    await ada.click('.column-menu button:has-text("Sort Z → A")')
+    await expect.poll(() => shown(ada, 0, 'title')).toBe('Row 999')
     await ada.fill('#filter', 'Row 42')
     await expect.poll(() => ada.locator('#count').textContent()).toBe('111 rows')
     await shoot(ada, 'large-table-filtered')
+  })
+
+  it('shows a hint in an empty table, and opens a table whose name has spaces', async () => {
+    const name = `${freshTable()} Q3 budget`
+    const ada = await open(name, 'Ada')
+    await expect
+      .poll(() => ada.locator('.empty-state').textContent())
+      .toContain('This table is empty')
+    await shoot(ada, 'empty-table')
+    await ada.click('#add-row')
+    await expect.poll(() => ada.locator('.empty-state').count()).toBe(0)
+    await expect.poll(() => ada.locator('#table-picker').inputValue()).toBe(name)
+  })
+
+  it('S115: a table name the server refuses gets a clear message, not a blank grid marked offline', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${server.url}/?table=${encodeURIComponent('a/b')}`)
+    await expect
+      .poll(() => page.locator('[role="alert"] h1').textContent())
+      .toBe('This table cannot be opened')
+    expect(await page.locator('[role="alert"]').textContent()).toContain(
+      'is not a valid table name',
+    )
+    expect(await page.locator('#status').count()).toBe(0)
+    await context.close()
+  })
+
+  it('S118: two pages moving their selections count no FORBIDDEN error on a server without auth', async () => {
+    const table = freshTable()
+    const ada = await open(table, 'Ada')
+    const bo = await open(table, 'Bo')
+    await insertRows(ada, [{ title: 'a' }, { title: 'b' }, { title: 'c' }])
+    await expect.poll(() => demo(bo, (d) => d.result.total)).toBe(3)
+    await selectCell(ada, 0, 'title')
+    await selectCell(bo, 0, 'done')
+    for (let move = 0; move < 5; move++) {
+      await ada.keyboard.press(move % 2 === 0 ? 'ArrowDown' : 'ArrowUp')
+      await bo.keyboard.press(move % 2 === 0 ? 'ArrowDown' : 'ArrowUp')
+    }
+    await expect
+      .poll(() =>
+        ada.evaluate(
+          () =>
+            (
+              globalThis as never as {
+                demo: {
+                  conn: { presence: { peers(): { selection: { column: string } | null }[] } }
+                }
+              }
+            ).demo.conn.presence.peers()[0]?.selection?.column,
+        ),
+      )
+      .toBe('done')
+    const metrics = await (await fetch(`${server.url}/metrics`)).text()
+    expect(metrics).not.toMatch(/tessera_errors_total\{code="FORBIDDEN"\}/)
+  })
+
+  it('S116: an unknown path answers the JSON error format', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const response = await page.goto(`${server.url}/no/such/page`)
+    expect(response?.status()).toBe(404)
+    expect(await response?.json()).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' } })
+    await context.close()
   })
 })

@@ -28,7 +28,7 @@ export async function matrixTokens(): Promise<Record<string, string | undefined>
 
 /** A REST call with an optional bearer token; the body is parsed JSON. */
 export async function call(
-  server: TestServer,
+  server: Pick<TestServer, 'url'>,
   method: string,
   path: string,
   { body, token }: { body?: unknown; token?: string | undefined } = {},

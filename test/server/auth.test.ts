@@ -148,6 +148,8 @@ describe('presence', () => {
       cursor: 'B2',
     })
     expect(mallory.closed).toBeUndefined()
+    // S118: Mallory's two claims count as FORBIDDEN; the watcher's relays of Ann's state do not.
+    expect(await server.registry.metrics()).toMatch(/tessera_errors_total\{code="FORBIDDEN"\} 2\n/)
     ann.destroy()
     watcher.destroy()
   })

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { isTesseraError } from '../../src/index.js'
+import { createMemoryStore, isTesseraError } from '../../src/index.js'
 import { readCliOptions } from '../../server/cli-options.js'
 import { createServer } from '../../server/index.js'
+import { packageVersion } from '../../server/package-info.js'
+import packageJson from '../../package.json' with { type: 'json' }
 import { parseServerOptions } from '../../server/options.js'
 
 const noFile = (path: string): string => {
@@ -44,6 +46,9 @@ describe('tessera serve options', () => {
       readCliOptions([], { TESSERA_CONFIG: 'c.json' }, () => '{"maxMessageBytes": 2048}'),
     ).toEqual({ command: 'serve', options: { maxMessageBytes: 2048 } })
     expect(readCliOptions(['serve', '--help'], {}, noFile)).toEqual({ command: 'help' })
+    for (const flag of ['--version', '-v', 'version'])
+      expect(readCliOptions([flag], {}, noFile)).toEqual({ command: 'version' })
+    expect(packageVersion()).toBe(packageJson.version)
   })
 
   it('rejects unknown flags, commands, config keys and malformed numbers', async () => {
@@ -78,7 +83,7 @@ describe('tessera serve options', () => {
     })
   })
 
-  it('S75: reads `tessera token revoke` with the database from --db, TESSERA_DB, the config or the default', async () => {
+  it('S75: reads `tessera token revoke` with the database from --db or --postgres, the environment, the config or the default', async () => {
     expect(readCliOptions(['token', 'revoke', '--jti', 'j1', '--db', 'x.db'], {}, noFile)).toEqual({
       command: 'revoke',
       kind: 'token',
@@ -98,7 +103,37 @@ describe('tessera serve options', () => {
     expect(readCliOptions(['token', 'revoke', '--sub', 'ann'], {}, noFile)).toMatchObject({
       dbPath: './data/tessera.db',
     })
-    for (const args of [[], ['--jti', 'a', '--sub', 'b'], ['--sub', ''], ['--user', 'a']]) {
+    // With PostgreSQL the list is the one every node shares; an explicit --db wins over the env.
+    const postgres = 'postgres://tessera@db/tessera'
+    expect(
+      readCliOptions(['token', 'revoke', '--sub', 'ann', '--postgres', postgres], {}, noFile),
+    ).toMatchObject({ postgresUrl: postgres })
+    expect(
+      readCliOptions(
+        ['token', 'revoke', '--sub', 'ann'],
+        { TESSERA_POSTGRES_URL: postgres },
+        noFile,
+      ),
+    ).toMatchObject({ postgresUrl: postgres })
+    expect(
+      readCliOptions(['token', 'revoke', '--sub', 'ann', '--config', 'c'], {}, () =>
+        JSON.stringify({ postgresUrl: postgres }),
+      ),
+    ).toMatchObject({ postgresUrl: postgres })
+    expect(
+      readCliOptions(
+        ['token', 'revoke', '--sub', 'ann', '--db', 'x.db'],
+        { TESSERA_POSTGRES_URL: postgres },
+        noFile,
+      ),
+    ).toMatchObject({ dbPath: 'x.db', postgresUrl: undefined })
+    for (const args of [
+      [],
+      ['--jti', 'a', '--sub', 'b'],
+      ['--sub', ''],
+      ['--user', 'a'],
+      ['--sub', 'a', '--db', 'x.db', '--postgres', postgres],
+    ]) {
       expect(await codeOf(() => readCliOptions(['token', 'revoke', ...args], {}, noFile))).toBe(
         'INVALID_ARGUMENT',
       )
@@ -135,5 +170,49 @@ describe('tessera serve options', () => {
     expect(await codeOf(() => createServer({ rulesPath: '/nonexistent/rules.json' }))).toBe(
       'INVALID_ARGUMENT',
     )
+  })
+
+  it('reads --postgres and --redis, or TESSERA_POSTGRES_URL and TESSERA_REDIS_URL', () => {
+    const postgres = 'postgres://tessera:secret@db:5432/tessera'
+    expect(
+      readCliOptions(['serve', '--postgres', postgres, '--redis=redis://cache:6379'], {}, noFile),
+    ).toEqual({
+      command: 'serve',
+      options: { postgresUrl: postgres, redisUrl: 'redis://cache:6379' },
+    })
+    expect(
+      readCliOptions(
+        ['serve'],
+        { TESSERA_POSTGRES_URL: postgres, TESSERA_REDIS_URL: 'rediss://cache:6380' },
+        noFile,
+      ),
+    ).toEqual({
+      command: 'serve',
+      options: { postgresUrl: postgres, redisUrl: 'rediss://cache:6380' },
+    })
+  })
+
+  it('createServer refuses Redis without a shared store, and never echoes a URL it refuses', async () => {
+    expect(await codeOf(() => createServer({ redisUrl: 'redis://127.0.0.1:1' }))).toBe(
+      'INVALID_ARGUMENT',
+    )
+    const refused: unknown = await createServer({ postgresUrl: 'mysql://root:hunter2@db' }).catch(
+      (error: unknown) => error,
+    )
+    expect(isTesseraError(refused, 'INVALID_ARGUMENT')).toBe(true)
+    expect((refused as Error).message).not.toContain('hunter2')
+    expect(
+      await codeOf(() =>
+        createServer({ postgresUrl: 'postgres://a@b/c', store: createMemoryStore() }),
+      ),
+    ).toBe('INVALID_ARGUMENT')
+  })
+
+  it('createServer fails with STORAGE_FAILURE when Redis cannot be reached', async () => {
+    expect(
+      await codeOf(() =>
+        createServer({ store: createMemoryStore(), redisUrl: 'redis://127.0.0.1:1' }),
+      ),
+    ).toBe('STORAGE_FAILURE')
   })
 })

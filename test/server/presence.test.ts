@@ -65,6 +65,7 @@ describe('stampPresence', () => {
     expect(stampPresence(update, stamp({ id: 'w', name: 'W' }, [clientId]))).toEqual({
       update: undefined,
       dropped: 1,
+      echoed: 0,
       oversized: [],
     })
   })
@@ -81,8 +82,15 @@ describe('stampPresence', () => {
     expect(stampPresence(update, stamp(null, [], bytes - 1))).toEqual({
       update: undefined,
       dropped: 0,
+      echoed: 0,
       oversized: [{ clientId, bytes }],
     })
+  })
+
+  it('S118: a dropped state the room already holds at that clock is counted as an echo', () => {
+    const { update, clientId } = updateOf(claim)
+    const echo = { ...stamp({ id: 'w', name: 'W' }, [clientId]), isEcho: () => true }
+    expect(stampPresence(update, echo)).toMatchObject({ dropped: 1, echoed: 1 })
   })
 
   it('malformed bytes are a PROTOCOL_ERROR', () => {

@@ -118,6 +118,46 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
       expect(await store.list()).toEqual(['a'])
     })
 
+    it('S91: loads only what followed a sequence number', async () => {
+      const store = await setup()
+      await store.append('a', entries([bytes(1), bytes(2), bytes(3)]))
+      expect(await store.load('a', { afterSeq: 1 })).toEqual({
+        updates: [bytes(2), bytes(3)],
+        seq: 3,
+        updateBytes: 2,
+        atMs: 1002,
+      })
+      expect(await store.load('a', { afterSeq: 3 })).toMatchObject({ updates: [], seq: 3 })
+      await store.compact('a', bytes(1, 2), 2, { atMs: 1001 })
+      // The snapshot covers seq 2, which the caller lacks: it comes with what follows it.
+      expect(await store.load('a', { afterSeq: 1 })).toMatchObject({
+        snapshot: bytes(1, 2),
+        updates: [bytes(3)],
+        seq: 3,
+        updateBytes: 1,
+      })
+      const after2 = await store.load('a', { afterSeq: 2 })
+      expect(after2).toMatchObject({ updates: [bytes(3)], seq: 3, updateBytes: 1 })
+      expect(after2.snapshot).toBeUndefined()
+      // Trimmed up to the snapshot: a caller behind it gets the snapshot instead of the lost log.
+      expect(await store.trim('a', 2)).toBe(true)
+      expect(await store.load('a', { afterSeq: 1 })).toMatchObject({
+        snapshot: bytes(1, 2),
+        updates: [bytes(3)],
+      })
+      expect(await store.load('b', { afterSeq: 5 })).toMatchObject({ updates: [], seq: 5 })
+    })
+
+    it('S92: replaces only an older snapshot, so the newest always holds every update up to it', async () => {
+      const store = await setup()
+      await store.append('a', entries([bytes(1), bytes(2), bytes(3)]))
+      await store.compact('a', bytes(1, 2, 3), 3)
+      // A node that lags compacts at 2 and names the newest as the one it supersedes.
+      await store.compact('a', bytes(1, 2), 2, { replaces: 3 })
+      expect((await store.snapshots('a')).map((info) => info.seq)).toEqual([2, 3])
+      expect(await store.load('a')).toMatchObject({ snapshot: bytes(1, 2, 3), updates: [] })
+    })
+
     it('keeps times of today to the millisecond, any author text, and every byte value', async () => {
       const store = await setup()
       const atMs = Date.UTC(2026, 11, 6, 9, 30, 15, 123)

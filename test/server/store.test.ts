@@ -1,8 +1,10 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { onTestFinished, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { createMemoryStore, isTesseraError } from '../../src/index.js'
 import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
+import { copyStore } from '../../server/copy-store.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { runStoreContract } from './store-contract.js'
 
@@ -84,4 +86,27 @@ it('SQLite reports a file that is not a database as STORAGE_FAILURE', () => {
     caught = error
   }
   expect(isTesseraError(caught, 'STORAGE_FAILURE')).toBe(true)
+})
+
+it('copyStore copies every table, its history included, into an empty store and refuses one that holds them', async () => {
+  const from = createMemoryStore()
+  const to = createMemoryStore()
+  const doc = new Y.Doc()
+  const updates: Uint8Array[] = []
+  doc.on('update', (update: Uint8Array) => updates.push(update))
+  for (const [index, author] of ['ann', 'bob', null].entries()) {
+    doc.getMap('m').set(`k${index}`, index)
+    await from.append('a', [{ update: updates.at(-1)!, atMs: 1000 + index, author }])
+    if (index === 1) await from.compact('a', Y.encodeStateAsUpdate(doc), 2, { atMs: 1001 })
+  }
+  expect(await copyStore(from, to)).toEqual(['a'])
+  expect(await to.readLog('a', 0, 10)).toEqual(await from.readLog('a', 0, 10))
+  expect((await to.snapshots('a')).map((info) => info.seq)).toContain(2)
+  const copy = new Y.Doc()
+  const stored = await to.load('a')
+  if (stored.snapshot !== undefined) Y.applyUpdate(copy, stored.snapshot)
+  for (const update of stored.updates) Y.applyUpdate(copy, update)
+  expect(copy.getMap('m').toJSON()).toEqual({ k0: 0, k1: 1, k2: 2 })
+  const error: unknown = await copyStore(from, to).catch((caught: unknown) => caught)
+  expect(isTesseraError(error, 'INVALID_ARGUMENT')).toBe(true)
 })

@@ -80,7 +80,7 @@ describe('window writes', () => {
     const bad: [object, RegExp][] = [
       [null as never, /options object/],
       [{ ...base, url: 'ftp://x' }, /url must be/],
-      [{ ...base, table: 'no spaces' }, /table must be/],
+      [{ ...base, table: 'a/b' }, /not a valid table name/],
       [{ ...base, token: 7 }, /token must be a string/],
       [{ ...base, query: [] }, /query must be an object/],
       [{ ...base, query: { limit: 5 } }, /query.limit is not taken/],

@@ -1,0 +1,19 @@
+/**
+ * `tessera/react`: React hooks over the client SDK (React 18 or later, an optional peer
+ * dependency). Only exports.
+ * @module tessera/react
+ */
+export { useConnection, useTable } from './use-connection.js'
+export type { OnCloseError } from './use-connection.js'
+export { useLiveQuery } from './use-live-query.js'
+export type { LiveQueryResult } from './use-live-query.js'
+export {
+  useConnectionStatus,
+  useSaved,
+  usePresence,
+  useUndo,
+  usePermissions,
+  useConflicts,
+  useColumns,
+} from './use-connection-state.js'
+export type { Saved, PresenceState, UndoState } from './use-connection-state.js'

@@ -1,0 +1,160 @@
+// The Store port over PostgreSQL (node-postgres): the update log (each entry with its time and
+// author), the snapshots, and a per-table counter that orders appends from every node. Creates
+// its tables on first start. Knows nothing about Yjs.
+import type pg from 'pg'
+import type { LoggedUpdate, NewUpdate, Store, StoredTable } from '../../src/index.js'
+import {
+  bytesOf,
+  openPostgres,
+  type PostgresDatabase,
+  type PostgresOptions,
+} from './postgres-database.js'
+import { postgresStatements } from './postgres-statements.js'
+
+/** Options of `createPostgresStore`. */
+export type PostgresStoreOptions = PostgresOptions
+
+/**
+ * Connects to PostgreSQL and creates Tessera's tables when missing (any role that may create
+ * tables in its database will do). Sequence numbers are shared by every server on the database
+ * and follow commit order (S90). `compact` takes a per-table advisory lock: a second server
+ * compacting the same table at the same moment skips its compaction (S92).
+ * @example
+ * const store = await createPostgresStore({ url: 'postgres://tessera:secret@db:5432/tessera' })
+ * @throws STORAGE_FAILURE when PostgreSQL cannot be reached or the tables cannot be created
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const database = await openPostgres(options)
+  try {
+    return await createPostgresStoreOn(database, { isOwner: true })
+  } catch (error) {
+    await database.close()
+    throw error
+  }
+}
+
+/**
+ * The store over a database other adapters share (server/open-storage.ts); `isOwner`: closing
+ * the store closes the database too.
+ * @throws STORAGE_FAILURE when the tables cannot be created
+ */
+export async function createPostgresStoreOn(
+  database: PostgresDatabase,
+  { isOwner = false }: { isOwner?: boolean } = {},
+): Promise<Store> {
+  const sql = postgresStatements(database.prefix)
+  await database.migrate(sql.schema)
+  const { pool, rows: query } = database
+  let isClosed = false
+  const run = <T>(where: string, body: () => Promise<T>): Promise<T> =>
+    database.run(where, () => isClosed, body)
+  /** Runs `body` in one transaction on one connection. */
+  const transaction = async <T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect()
+    try {
+      await client.query('BEGIN')
+      const result = await body(client)
+      await client.query('COMMIT')
+      return result
+    } catch (cause) {
+      await client.query('ROLLBACK').catch(() => undefined)
+      throw cause
+    } finally {
+      client.release()
+    }
+  }
+
+  const load = async (table: string, afterSeq: number): Promise<StoredTable> => {
+    type Row = { kind: number; seq: string; at_ms: string; data: Buffer }
+    const result: StoredTable = { updates: [], seq: afterSeq, updateBytes: 0, atMs: 0 }
+    for (const row of await query<Row>(sql.load, [table, afterSeq])) {
+      if (row.kind === 0) result.snapshot = bytesOf(row.data)
+      else {
+        result.updates.push(bytesOf(row.data))
+        result.updateBytes += row.data.byteLength
+      }
+      result.seq = Math.max(result.seq, Number(row.seq))
+      result.atMs = Math.max(result.atMs, Number(row.at_ms))
+    }
+    return result
+  }
+  const append = async (table: string, updates: readonly NewUpdate[]): Promise<number> => {
+    if (updates.length === 0) {
+      const [row] = await query<{ seq: string }>(sql.current, [table])
+      return Number(row?.seq ?? 0)
+    }
+    const rows = await query<{ seq: string }>(sql.append, [
+      table,
+      updates.length,
+      updates.map((entry) => Buffer.from(entry.update)),
+      updates.map((entry) => entry.atMs),
+      updates.map((entry) => entry.author),
+      Math.max(...updates.map((entry) => entry.atMs)),
+    ])
+    return Math.max(...rows.map((row) => Number(row.seq)))
+  }
+  const readLog = async (table: string, afterSeq: number, limit: number) => {
+    type Row = { seq: string; at_ms: string; author: string | null; data: Buffer }
+    return (await query<Row>(sql.readLog, [table, afterSeq, limit])).map((row): LoggedUpdate => ({
+      seq: Number(row.seq),
+      atMs: Number(row.at_ms),
+      author: row.author,
+      update: bytesOf(row.data),
+    }))
+  }
+
+  return {
+    load: (table, loadOptions) => run('load', () => load(table, loadOptions?.afterSeq ?? 0)),
+    append: (table, updates) => run('append', () => append(table, updates)),
+    compact: (table, snapshot, seq, { atMs = 0, replaces } = {}) =>
+      run('compact', () =>
+        transaction(async (client) => {
+          const { rows } = await client.query<{ locked: boolean }>(sql.compactLock, [table])
+          // S92: another node compacts this table right now; its snapshot will do.
+          if (rows[0]?.locked !== true) return
+          await client.query(sql.putSnapshot, [table, seq, atMs, Buffer.from(snapshot)])
+          if (replaces !== undefined) await client.query(sql.dropSnapshot, [table, replaces, seq])
+          await client.query(sql.raiseCounter, [table, seq])
+        }),
+      ),
+    snapshots: (table) =>
+      run('snapshots', async () =>
+        (
+          await query<{ seq: string; at_ms: string; byte_length: number }>(sql.snapshots, [table])
+        ).map((row) => ({
+          seq: Number(row.seq),
+          atMs: Number(row.at_ms),
+          byteLength: row.byte_length,
+        })),
+      ),
+    readSnapshot: (table, seq) =>
+      run('readSnapshot', async () => {
+        const [row] = await query<{ data: Buffer }>(sql.readSnapshot, [table, seq])
+        return row === undefined ? undefined : bytesOf(row.data)
+      }),
+    readLog: (table, afterSeq, limit) => run('readLog', () => readLog(table, afterSeq, limit)),
+    trim: (table, seq) =>
+      run('trim', () =>
+        transaction(async (client) => {
+          if ((await client.query(sql.lockSnapshot, [table, seq])).rows.length === 0) return false
+          await client.query(sql.trimLog, [table, seq])
+          await client.query(sql.trimSnapshots, [table, seq])
+          return true
+        }),
+      ),
+    list: () =>
+      run('list', async () =>
+        (await query<{ table_name: string }>(sql.list, [])).map((row) => row.table_name).sort(),
+      ),
+    delete: (table) =>
+      run('delete', async () => {
+        const [row] = await query<{ removed: string }>(sql.delete, [table])
+        return Number(row?.removed ?? 0) > 0
+      }),
+    async close() {
+      if (isClosed) return
+      isClosed = true
+      if (isOwner) await database.close()
+    },
+  }
+}

@@ -1,0 +1,263 @@
+// Ties the rooms of one node to the same tables on other nodes: committed updates, presence and
+// compaction notices go out through the Fanout; theirs come in, in store order (docs/scaling.md).
+// Knows nothing about Redis (the Fanout port) or sockets (rooms relay to their connections).
+import { randomBytes } from 'node:crypto'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import { TesseraError, type LoadOptions, type Store } from '../../src/index.js'
+import type { Fanout, Unsubscribe } from '../fanout.js'
+import {
+  decodeNodeMessage,
+  encodeNodeMessage,
+  NodeMessageType,
+  type NodeMessage,
+} from './messages.js'
+import {
+  followTable,
+  receiveTableMessage,
+  startLink,
+  type FollowedTable,
+  type LinkContext,
+  type LinkedRoom,
+  type RoomLink,
+} from './table-link.js'
+
+export type { LinkedRoom, RoomLink } from './table-link.js'
+
+/** A table followed before its room is loaded, so nothing committed meanwhile is missed. */
+export interface Follower {
+  /** Attaches the room loaded at `seq`; messages that arrived during the load apply now. */
+  start(room: LinkedRoom, seq: number): RoomLink
+  /** Stops following (the load failed). */
+  cancel(): void
+}
+
+/** What one node sees of the deployment (`/healthz`, `/metrics`). */
+export interface ClusterStatus {
+  readonly nodeId: string
+  /** True while the fanout (Redis) is connected. */
+  readonly isFanoutUp: boolean
+  /** Other nodes heard from within the node timeout. */
+  readonly otherNodes: number
+  /** Tables this node follows (its loaded tables). */
+  readonly tables: number
+  /** Updates other nodes announced for this node's tables (ticks included). */
+  readonly updatesReceived: number
+  /** Reads from the store to fill a gap, a tick or an outage (S91). */
+  readonly storeReads: number
+  /** Messages that could not be handed to the fanout. */
+  readonly publishFailures: number
+}
+
+/** The node's membership in the deployment. */
+export interface Cluster {
+  readonly nodeId: string
+  /** A snapshot of what this node sees now. */
+  status(): ClusterStatus
+  /** Subscribes to a table's channel; resolves once messages flow (or at once while Redis is down). */
+  follow(table: string): Promise<Follower>
+  /** Tells the other nodes this one leaves, stops the heartbeat and closes the fanout. */
+  close(): Promise<void>
+}
+
+/** Options of `createCluster`. */
+export interface ClusterOptions {
+  fanout: Fanout
+  store: Store
+  onError(error: TesseraError): void
+  /** Prefix of every channel name; default `tessera:`. */
+  prefix?: string
+  /** S93: a node silent this long is gone and its presence states are removed; default 10,000 ms. */
+  nodeTimeoutMs?: number
+  /** Updates larger than this are announced as ticks and read from the store; default 256 KiB. */
+  maxRelayBytes?: number
+  /** How long a gap in the sequence waits before the store is read; default 100 ms. */
+  gapWaitMs?: number
+}
+
+/** Joins the deployment: starts the heartbeat and listens on the nodes channel. */
+export async function createCluster(options: ClusterOptions): Promise<Cluster> {
+  const { fanout, store, prefix = 'tessera:', nodeTimeoutMs = 10_000 } = options
+  const { maxRelayBytes = 256 * 1024, gapWaitMs = 100 } = options
+  const nodeId = randomBytes(8).toString('hex')
+  // Hash tags put each table's channel in the Redis Cluster slot of its name.
+  const channelOf = (table: string): string => `${prefix}{${table}}`
+  const nodesChannel = `${prefix}nodes`
+  const followed = new Map<string, FollowedTable>()
+  // Tables followed whose room is still loading.
+  const pending = new Set<FollowedTable>()
+  // Tables whose update could not be announced (Redis unreachable): ticks go out when it is back.
+  const unannounced = new Map<string, number>()
+  let isReporting = true
+  const counts = { updatesReceived: 0, storeReads: 0, publishFailures: 0 }
+
+  const report = (cause: unknown, what: string): void => {
+    options.onError(asTesseraError(cause, what))
+  }
+  const publish = (channel: string, message: NodeMessage, onFailure?: () => void): void => {
+    fanout.publish(channel, encodeNodeMessage(message)).then(
+      () => {
+        isReporting = true
+      },
+      (cause: unknown) => {
+        counts.publishFailures++
+        onFailure?.()
+        // One report per outage, not one per update.
+        if (isReporting) report(cause, 'Redis: publishing to the other nodes failed')
+        isReporting = false
+      },
+    )
+  }
+  const announce = (table: string, seq: number, update: Uint8Array): void => {
+    publish(channelOf(table), { type: NodeMessageType.Update, node: nodeId, seq, update }, () => {
+      unannounced.set(table, Math.max(seq, unannounced.get(table) ?? 0))
+    })
+  }
+
+  const linkContext: LinkContext = {
+    store: Object.assign(Object.create(store) as Store, {
+      load: (table: string, loadOptions?: LoadOptions) => {
+        counts.storeReads++
+        return store.load(table, loadOptions)
+      },
+    }),
+    gapWaitMs,
+    maxRelayBytes,
+    announce,
+    publish: (table, message) => {
+      publish(channelOf(table), { ...message, node: nodeId })
+    },
+    onError: report,
+  }
+  const receive = (entry: FollowedTable | undefined, bytes: Uint8Array): void => {
+    try {
+      const message = decodeNodeMessage(bytes)
+      if (message.node === nodeId) return
+      nodes.seen(message.node, message.type === NodeMessageType.Leaving)
+      if (message.type === NodeMessageType.Update) counts.updatesReceived++
+      if (entry !== undefined) receiveTableMessage(linkContext, entry, message)
+    } catch (error) {
+      report(error, 'a message from another node failed')
+    }
+  }
+
+  const beat = (): void => {
+    publish(nodesChannel, { type: NodeMessageType.Heartbeat, node: nodeId })
+    for (const [table, seq] of unannounced) {
+      unannounced.delete(table)
+      announce(table, seq, new Uint8Array())
+    }
+  }
+  const nodes = watchNodes(nodeTimeoutMs, beat, (node) => {
+    removePresenceOf(node, followed.values())
+  })
+  // S91: messages published while Redis was out of reach are lost: read the store instead.
+  const stopUp = fanout.on('up', () => {
+    beat()
+    for (const entry of pending) entry.isBehind = true
+    for (const entry of followed.values()) void entry.feed?.catchUp()
+  })
+  const stopNodes = await fanout.subscribe(nodesChannel, (bytes) => {
+    receive(undefined, bytes)
+  })
+
+  const follow = async (table: string): Promise<Follower> => {
+    const entry = followTable(table)
+    pending.add(entry)
+    let unsubscribe: Unsubscribe | undefined = await fanout.subscribe(channelOf(table), (bytes) => {
+      receive(entry, bytes)
+    })
+    const stop = (): void => {
+      unsubscribe?.()
+      unsubscribe = undefined
+      entry.feed?.close()
+      pending.delete(entry)
+      if (followed.get(table) === entry) followed.delete(table)
+    }
+    return {
+      cancel: stop,
+      start(room, seq) {
+        pending.delete(entry)
+        followed.set(table, entry)
+        return startLink(linkContext, entry, room, seq, stop)
+      },
+    }
+  }
+
+  let closing: Promise<void> | undefined
+  return {
+    nodeId,
+    status: () => ({
+      nodeId,
+      isFanoutUp: fanout.isUp,
+      otherNodes: nodes.count(),
+      tables: followed.size,
+      ...counts,
+    }),
+    follow,
+    close: () =>
+      (closing ??= (async () => {
+        nodes.stop()
+        stopUp()
+        stopNodes()
+        await fanout
+          .publish(nodesChannel, encodeNodeMessage({ type: NodeMessageType.Leaving, node: nodeId }))
+          .catch(() => undefined)
+        for (const entry of [...followed.values()]) entry.link?.close()
+        await fanout.close()
+      })()),
+  }
+}
+
+/**
+ * S93: beats every quarter of `timeoutMs` and reports a node unheard for `timeoutMs` (or that
+ * said it leaves) as departed, once.
+ */
+function watchNodes(
+  timeoutMs: number,
+  beat: () => void,
+  departed: (node: string) => void,
+): { seen(node: string, isLeaving: boolean): void; count(): number; stop(): void } {
+  const lastSeen = new Map<string, number>()
+  const timer = setInterval(
+    () => {
+      beat()
+      const now = Date.now()
+      for (const [node, seenMs] of lastSeen) {
+        if (now - seenMs <= timeoutMs) continue
+        lastSeen.delete(node)
+        departed(node)
+      }
+    },
+    Math.max(10, Math.floor(timeoutMs / 4)),
+  )
+  timer.unref()
+  return {
+    seen(node, isLeaving) {
+      if (!isLeaving) {
+        lastSeen.set(node, Date.now())
+        return
+      }
+      lastSeen.delete(node)
+      departed(node)
+    },
+    count: () => lastSeen.size,
+    stop() {
+      clearInterval(timer)
+    },
+  }
+}
+
+const asTesseraError = (cause: unknown, what: string): TesseraError =>
+  cause instanceof TesseraError
+    ? cause
+    : new TesseraError('STORAGE_FAILURE', `${what}: ${String(cause)}`, { cause })
+
+/** S93: removes the presence states `node` announced from every followed table's room. */
+function removePresenceOf(node: string, tables: Iterable<FollowedTable>): void {
+  for (const entry of tables) {
+    if (entry.room === undefined) continue
+    const ids = entry.owners.takeNode(node)
+    if (ids.length > 0)
+      awarenessProtocol.removeAwarenessStates(entry.room.awareness, ids, entry.link)
+  }
+}
