@@ -105,6 +105,17 @@ export function startSyncSession(transport: Transport, parts: SessionParts): Syn
         return
       case 'permissions-request':
         throw new TesseraError('PROTOCOL_ERROR', 'a server may not ask for permissions')
+      case 'window-open':
+      case 'window-move':
+      case 'window-close':
+      case 'window-schema':
+      case 'window-rows':
+      case 'window-diff':
+      case 'window-error':
+        throw new TesseraError(
+          'PROTOCOL_ERROR',
+          `"${message.type}" belongs to window connections (docs/protocol.md §8), not to a table's sync`,
+        )
     }
   }
 

@@ -30,6 +30,8 @@ export interface Peer {
   readonly isAwaitingSyncReply: boolean
   /** Who this connection's updates are from in the table's history (a user id, or null). */
   readonly author: string | null
+  /** A window connection (docs/protocol.md §8): it never gets the table's updates. */
+  readonly isWindowOnly?: boolean
 }
 
 export interface Room {
@@ -101,7 +103,7 @@ function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: Committe
     batch.origins.size === 1 && !batch.isEchoed ? batch.origins.values().next().value : undefined
   let sent = 0
   for (const peer of peers) {
-    if (peer === skip || peer.isAwaitingSyncReply) continue
+    if (peer === skip || peer.isAwaitingSyncReply || peer.isWindowOnly === true) continue
     peer.send(message)
     sent++
   }

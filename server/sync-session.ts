@@ -19,6 +19,13 @@ import type { Metrics } from './metrics.js'
 import type { Peer, Room } from './room.js'
 import { sessionPresence } from './session-presence.js'
 import type { UpdateBudget } from './update-check.js'
+import { roomWindowsOf } from './windows/room-windows.js'
+import {
+  defaultWindowOptions,
+  openWindowSession,
+  type WindowOptions,
+  type WindowSession,
+} from './windows/window-session.js'
 
 /** What a connection serves once access is checked and the room is loaded. */
 export interface SessionGrant {
@@ -30,6 +37,13 @@ export interface SessionGrant {
   permissions?: TablePermissions
   /** Expiry, revocation and rule changes, presence stamping and audit (docs/security.md). */
   guard?: ConnectionGuard
+  /**
+   * A window connection (`?mode=window`, docs/protocol.md §8): it gets window messages instead
+   * of the table's updates, and no sync greeting. Default false.
+   */
+  isWindowOnly?: boolean
+  /** Limits of a window connection; default defaultWindowOptions. */
+  windowOptions?: WindowOptions
 }
 
 /** How a session reaches its connection. */
@@ -51,6 +65,15 @@ export interface SyncSession {
   end(): void
 }
 
+/** The error for a message that only one kind of connection may send. */
+const windowOnly = (what: string): TesseraError =>
+  new TesseraError(
+    'PROTOCOL_ERROR',
+    what.startsWith('window')
+      ? `"${what}" needs a window connection: connect with ?mode=window`
+      : `a window connection does not sync the whole table; "${what}" is not allowed on it`,
+  )
+
 /**
  * Joins `grant.room` and greets the client as the y-websocket server does: the server's state
  * vector (sync step 1), then the current awareness states.
@@ -64,8 +87,10 @@ export function openSyncSession(
   let permissions = grant.permissions ?? allPermissions
   // A Tessera client asks for its permissions; only it is told when they change (S76).
   let hasAskedPermissions = false
+  const isWindowOnly = grant.isWindowOnly === true
   let hasEnded = false
   const peer: Peer = {
+    isWindowOnly,
     awarenessIds: new Set(),
     get isAwaitingSyncReply() {
       return answers.isPending
@@ -119,7 +144,17 @@ export function openSyncSession(
 
   room.join(peer)
   const stopWatching = guard?.watch(onGrantChange)
-  peer.send(encodeSyncStep1(room.doc))
+  let windows: WindowSession | undefined
+  if (isWindowOnly) {
+    const options = grant.windowOptions ?? defaultWindowOptions
+    windows = openWindowSession(
+      roomWindowsOf(room, options),
+      (bytes) => {
+        peer.send(bytes)
+      },
+      options,
+    )
+  } else peer.send(encodeSyncStep1(room.doc))
   presence.sendOthers(false)
 
   return {
@@ -127,7 +162,14 @@ export function openSyncSession(
       if (hasEnded) return
       switch (message.type) {
         case 'sync-step-1':
+          if (windows !== undefined) throw windowOnly('sync step 1')
           answers.request(Y.decodeStateVector(message.stateVector))
+          return
+        case 'window-open':
+        case 'window-move':
+        case 'window-close':
+          if (windows === undefined) throw windowOnly(message.type)
+          windows.receive(message)
           return
         case 'sync-step-2':
         case 'sync-update':
@@ -151,6 +193,10 @@ export function openSyncSession(
         case 'not-saved':
         case 'error':
         case 'permissions':
+        case 'window-schema':
+        case 'window-rows':
+        case 'window-diff':
+        case 'window-error':
           throw new TesseraError(
             'PROTOCOL_ERROR',
             `a client may not send "${message.type}" messages; send sync (0), awareness (1), 3, 100 or 103`,
@@ -161,6 +207,7 @@ export function openSyncSession(
       if (hasEnded) return
       hasEnded = true
       stopWatching?.()
+      windows?.end()
       answers.dispose()
       updates.dispose()
       room.leave(peer)

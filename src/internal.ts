@@ -61,3 +61,37 @@ export {
   inferColumnType,
 } from './csv-values.js'
 export type { CsvCell } from './csv-values.js'
+export { encodeMapUpdate } from './window/map-update.js'
+export type { MapSet } from './window/map-update.js'
+export {
+  createWindowLayout,
+  positionOf,
+  rowItemIdOf,
+  overrideSet,
+  rowDeletes,
+  rowSet,
+  newIncarnation,
+} from './window/window-layout.js'
+export type { StoredRowItem, WindowLayout, WritableRow } from './window/window-layout.js'
+export type {
+  ItemId,
+  KeyRef,
+  WindowRow,
+  WindowColumn,
+  WindowHead,
+  WindowMessage,
+} from './wire/window-messages.js'
+export { createDocRows } from './window/doc-rows.js'
+export type { DocRows } from './window/doc-rows.js'
+export { createSortIndex } from './window/sort-index.js'
+export type { SortIndex, SortIndexOptions, IndexEvent } from './window/sort-index.js'
+export { createSliceSort } from './window/slice-sort.js'
+export type { SliceSort } from './window/slice-sort.js'
+export { canonicalJson } from './query/query-match.js'
+export type { Touch } from './query/window-ranks.js'
+export { positionsBetween, comparePositions } from './row-order.js'
+export { normalizeCell, readCell, checkColumnType } from './schema.js'
+export { matchesCondition } from './query/query-match.js'
+export { sortCodeOf } from './query/matching-rows.js'
+export { diffWindows } from './query/window-diff.js'
+export type { ParsedQuery } from './query/query.js'

@@ -67,6 +67,10 @@ export function createUpgrades(
 
   const open = async (request: IncomingMessage): Promise<SessionGrant> => {
     const table = tableNameFromPath(request.url)
+    const mode = new URL(request.url ?? '/', 'http://localhost').searchParams.get('mode')
+    if (mode !== null && mode !== 'window') {
+      throw new TesseraError('INVALID_ARGUMENT', `unknown mode "${mode}"; use ?mode=window or none`)
+    }
     const grant = await checkAccess(security.control, request, table, 'read')
     const { permissions } = grant
     const room = await rooms.acquire(table, {
@@ -81,7 +85,7 @@ export function createUpgrades(
       liveGrants: security.liveGrants,
     })
     // S50: a connection that may change nothing has its document updates dropped unseen.
-    return { room, permissions, guard }
+    return { room, permissions, guard, isWindowOnly: mode === 'window' }
   }
 
   const accept = (socket: WebSocket, request: IncomingMessage): void => {

@@ -58,6 +58,12 @@ export interface MatchingRows {
   idsIn(start: number, end: number): RowId[]
   /** Evaluates `query` from scratch over every row of the source. */
   reset(query: ParsedQuery): void
+  /**
+   * Installs a result computed elsewhere (in steps, see src/window/sort-index.ts): `entries` maps
+   * each matching row to its `sortCodeOf` (the map is taken over), and `sorted` holds those codes
+   * in order.
+   */
+  load(query: ParsedQuery, entries: Map<RowId, string>, sorted: string[]): void
   /** Forgets every row (while the query cannot run, S22). */
   clear(): void
   /**
@@ -84,15 +90,14 @@ const fewTouches = 32
 /** The matching rows of `source`; empty until `reset` gives them a query. */
 export function createMatchingRows(source: QuerySource): MatchingRows {
   let query: ParsedQuery | undefined
-  const entries = new Map<RowId, Entry>()
+  let entries = new Map<RowId, Entry>()
   let index = codeIndex()
 
   const entryOf = (id: RowId, read?: Map<RowId, Row>): Entry | undefined => {
     const row = source.getRow(id)
     if (row === undefined || !matchesCondition(query!.where, row)) return undefined
     read?.set(id, row)
-    const { orderBy } = query!
-    return sortCode(orderBy, sortValuesOf(orderBy, row), source.getPosition(id)!, id)
+    return sortCodeOf(query!, row, source.getPosition(id)!)
   }
 
   const touchesOf = (change: TableChange): Touch[] => {
@@ -170,9 +175,19 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
       // The default sort compares strings by code unit, the order of sort codes, without a callback.
       index = codeIndex(matching.sort())
     },
+    load(next, loaded, sorted) {
+      query = next
+      entries = loaded
+      index = codeIndex(sorted)
+    },
     clear,
     apply,
   }
+}
+
+/** The entry of a matching row in the index: its sort code under `query`. */
+export function sortCodeOf(query: ParsedQuery, row: Row, position: Position): string {
+  return sortCode(query.orderBy, sortValuesOf(query.orderBy, row), position, row.id)
 }
 
 /**

@@ -8,8 +8,12 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { TesseraError } from '../errors.js'
 import { decodePermissionBits, encodePermissionBits, type TablePermissions } from './permissions.js'
+import { readWindowMessage, writeWindowMessage, type WindowMessage } from './window-messages.js'
 
-/** The first varUint of every message. 0–3 are y-websocket's; 100+ are Tessera's (docs/protocol.md §2). */
+/**
+ * The first varUint of every message. 0–3 are y-websocket's; 100+ are Tessera's (docs/protocol.md
+ * §2); the window messages are 104–110 (WindowMessageType, §8).
+ */
 export const MessageType = {
   Sync: 0,
   Awareness: 1,
@@ -46,6 +50,7 @@ export type WireMessage =
   | { readonly type: 'error'; readonly code: string; readonly message: string }
   | { readonly type: 'permissions-request' }
   | { readonly type: 'permissions'; readonly permissions: TablePermissions }
+  | WindowMessage
 
 /** The `type` of a WireMessage. */
 export type WireMessageType = WireMessage['type']
@@ -99,6 +104,14 @@ const writeBody = (encoder: encoding.Encoder, message: WireMessage): void => {
       encoding.writeVarUint(encoder, MessageType.Permissions)
       encoding.writeVarUint(encoder, encodePermissionBits(message.permissions))
       return
+    case 'window-open':
+    case 'window-move':
+    case 'window-close':
+    case 'window-schema':
+    case 'window-rows':
+    case 'window-diff':
+    case 'window-error':
+      writeWindowMessage(encoder, message)
   }
 }
 
@@ -199,11 +212,14 @@ const readBody = (decoder: decoding.Decoder): WireMessage => {
       return decoding.hasContent(decoder)
         ? { type: 'permissions', permissions: decodePermissionBits(decoding.readVarUint(decoder)) }
         : { type: 'permissions-request' }
-    default:
+    default: {
+      const window = readWindowMessage(type, decoder)
+      if (window !== undefined) return window
       throw new TesseraError(
         'PROTOCOL_ERROR',
-        `unknown message type ${type}; expected 0–3 (y-websocket) or 100–103 (Tessera)`,
+        `unknown message type ${type}; expected 0–3 (y-websocket) or 100–110 (Tessera)`,
       )
+    }
   }
 }
 

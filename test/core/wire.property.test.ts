@@ -25,6 +25,23 @@ const bytes = fc.uint8Array({ maxLength: 48 })
 const text = fc.string({ unit: 'grapheme', maxLength: 40 })
 const requestId = fc.oneof(fc.nat(), fc.maxSafeNat())
 const code = fc.oneof(fc.constantFrom(...errorCodes), text)
+const count = fc.oneof(fc.nat(), fc.maxSafeNat())
+// lib0's writeAny: JSON values (integers, doubles, strings, booleans, null, arrays, objects).
+const value = fc.jsonValue({ maxDepth: 2 }).map((json) => JSON.parse(JSON.stringify(json)))
+const itemId = fc.record({ client: fc.nat(), clock: count })
+const windowRow = fc.record({
+  id: text,
+  item: itemId,
+  incarnation: fc.oneof(fc.nat(), text),
+  position: text,
+  keys: fc.array(fc.record({ column: text, item: itemId, isAlive: fc.boolean() }), {
+    maxLength: 3,
+  }),
+  slots: fc.array(fc.nat(127), { maxLength: 4 }),
+  values: fc.array(value, { maxLength: 4 }),
+})
+const head = fc.record({ offset: count, limit: count, total: count, maxPosition: text })
+const windowRows = fc.array(windowRow, { maxLength: 3 })
 
 /** One arbitrary per message kind: adding a kind without one fails to compile. */
 const arbitraries: Record<WireMessageType, fc.Arbitrary<WireMessage>> = {
@@ -46,6 +63,29 @@ const arbitraries: Record<WireMessageType, fc.Arbitrary<WireMessage>> = {
       type: 'permissions',
       permissions: { canRead, canInsertRows, canUpdateRows, canDeleteRows, canAdminister },
     })),
+  'window-open': fc.tuple(count, text, count, count).map(([windowId, query, offset, limit]) => ({
+    type: 'window-open',
+    windowId,
+    query,
+    offset,
+    limit,
+  })),
+  'window-move': fc
+    .tuple(count, count, count)
+    .map(([windowId, offset, limit]) => ({ type: 'window-move', windowId, offset, limit })),
+  'window-close': count.map((windowId) => ({ type: 'window-close', windowId })),
+  'window-schema': fc
+    .array(fc.record({ id: text, name: text, type: text, default: value }), { maxLength: 4 })
+    .map((columns) => ({ type: 'window-schema', columns })),
+  'window-rows': fc
+    .tuple(count, head, windowRows)
+    .map(([windowId, h, rows]) => ({ type: 'window-rows', windowId, head: h, rows })),
+  'window-diff': fc
+    .tuple(count, head, fc.option(fc.array(text, { maxLength: 4 }), { nil: undefined }), windowRows)
+    .map(([windowId, h, ids, rows]) => ({ type: 'window-diff', windowId, head: h, ids, rows })),
+  'window-error': fc
+    .tuple(count, code, text)
+    .map(([windowId, c, message]) => ({ type: 'window-error', windowId, code: c, message })),
 }
 const anyMessage = fc.oneof(...Object.values(arbitraries))
 

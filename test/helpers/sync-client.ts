@@ -86,6 +86,14 @@ export function connectClient(
       case 'permissions-request':
       case 'permissions':
         return
+      case 'window-open':
+      case 'window-move':
+      case 'window-close':
+      case 'window-schema':
+      case 'window-rows':
+      case 'window-diff':
+      case 'window-error':
+        throw new Error(`a sync connection got a window message: ${message.type}`)
     }
   })
   socket.on('close', (code, reason) => {

@@ -1,0 +1,295 @@
+// The windows of one connection (docs/protocol.md §8): opens, moves and closes them on the room's
+// shared sort indexes, and sends each one's rows, then only what changed, once it is durable.
+// Knows the room's window side and the wire messages; nothing about sockets or updates.
+import { TesseraError, type Column, type Query, type RowId } from '../../src/index.js'
+import { encodeMessage, type WindowHead, type WindowRow } from '../../src/internal.js'
+import type { IndexLease, RoomWindows, WindowFlusher } from './room-windows.js'
+
+/** Limits of one connection's windows, and how long an unused index is kept. */
+export interface WindowOptions {
+  /** How long an index no window uses is kept, in ms. */
+  readonly indexIdleMs: number
+  /** Most windows open at once on one connection. */
+  readonly maxWindows: number
+  /** Most rows one window may show. */
+  readonly maxWindowRows: number
+  /** Windows whose end is past this many rows wait for the full index on a cold query. */
+  readonly maxColdRows: number
+}
+
+/** The defaults: 16 windows of up to 1,000 rows, cold answers up to row 10,000, 60 s idle. */
+export const defaultWindowOptions: WindowOptions = {
+  indexIdleMs: 60_000,
+  maxWindows: 16,
+  maxWindowRows: 1000,
+  maxColdRows: 10_000,
+}
+
+type WindowRequest =
+  | { type: 'window-open'; windowId: number; query: string; offset: number; limit: number }
+  | { type: 'window-move'; windowId: number; offset: number; limit: number }
+  | { type: 'window-close'; windowId: number }
+
+export interface WindowSession {
+  /** @throws PROTOCOL_ERROR for a request that breaks the protocol (closes the connection) */
+  receive(request: WindowRequest): void
+  end(): void
+}
+
+interface OpenWindow {
+  readonly id: number
+  readonly lease: IndexLease
+  offset: number
+  limit: number
+  isDirty: boolean
+  /** The ids last sent, in order; undefined until the next message must carry every row. */
+  sentIds: RowId[] | undefined
+  /** Each sent row as bytes-free text, to tell which rows changed. */
+  readonly sent: Map<RowId, string>
+  sentHead: string
+  sentError: string | undefined
+  readonly stop: () => void
+}
+
+/** Starts the windows of one connection to the room whose window side is `windows`. */
+export function openWindowSession(
+  windows: RoomWindows,
+  send: (message: Uint8Array) => void,
+  limits: WindowOptions,
+): WindowSession {
+  const open = new Map<number, OpenWindow>()
+  let sentSchema: string | undefined
+
+  const fail = (windowId: number, error: TesseraError): void => {
+    send(
+      encodeMessage({ type: 'window-error', windowId, code: error.code, message: error.message }),
+    )
+  }
+  const sendSchema = (columns: readonly Column[]): void => {
+    const text = JSON.stringify(columns.map(({ id, name, type }) => [id, name, type]))
+    const defaults = JSON.stringify(columns.map((column) => column.default))
+    if (sentSchema === text + defaults) return
+    sentSchema = text + defaults
+    // Values are sent in the schema's column order: every window sends all its rows again.
+    for (const window of open.values()) window.sentIds = undefined
+    send(
+      encodeMessage({
+        type: 'window-schema',
+        columns: columns.map(({ id, name, type, default: value }) => ({
+          id,
+          name,
+          type,
+          default: value,
+        })),
+      }),
+    )
+  }
+
+  const flushWindow = (window: OpenWindow, columns: readonly Column[]): void => {
+    window.isDirty = false
+    const { index } = window.lease
+    if (index.error !== undefined) {
+      if (window.sentError !== index.error.message) fail(window.id, index.error)
+      window.sentError = index.error.message
+      window.sentIds = undefined
+      return
+    }
+    window.sentError = undefined
+    const end = window.offset + window.limit
+    let ids: RowId[]
+    let total: number
+    if (index.isReady) {
+      ids = index.idsIn(window.offset, end)
+      total = index.total
+    } else {
+      // A cold index answers a window near the top in one pass; the rest waits until it is built.
+      if (window.sentIds !== undefined || end > limits.maxColdRows) return
+      const top = index.top(end)
+      ids = top.ids.slice(window.offset)
+      total = top.total
+    }
+    sendRows(window, ids, total, columns)
+  }
+
+  const sendRows = (
+    window: OpenWindow,
+    ids: RowId[],
+    total: number,
+    columns: readonly Column[],
+  ): void => {
+    const head: WindowHead = {
+      offset: window.offset,
+      limit: window.limit,
+      total,
+      maxPosition: windows.rows.maxPosition(),
+    }
+    const rows = ids.flatMap((id) => windows.rows.windowRowOf(id, columns) ?? [])
+    const isFull = window.sentIds === undefined
+    const changed = isFull
+      ? rows
+      : rows.filter((row) => window.sent.get(row.id as RowId) !== textOf(row))
+    const isSameIds = !isFull && sameIds(window.sentIds!, ids)
+    const headText = JSON.stringify(head)
+    if (!isFull && isSameIds && changed.length === 0 && headText === window.sentHead) return
+    window.sent.clear()
+    for (const row of rows) window.sent.set(row.id as RowId, textOf(row))
+    window.sentIds = rows.map((row) => row.id as RowId)
+    window.sentHead = headText
+    send(
+      encodeMessage(
+        isFull
+          ? { type: 'window-rows', windowId: window.id, head, rows }
+          : {
+              type: 'window-diff',
+              windowId: window.id,
+              head,
+              ids: isSameIds ? undefined : window.sentIds,
+              rows: changed,
+            },
+      ),
+    )
+  }
+
+  const flusher: WindowFlusher = {
+    get isDirty() {
+      for (const window of open.values()) if (window.isDirty) return true
+      return false
+    },
+    flush(error) {
+      // A failed commit closes the connection (4500); nothing it did not store is shown.
+      if (error !== undefined) return
+      const columns = windows.rows.columns()
+      sendSchema(columns)
+      for (const window of open.values()) if (window.isDirty) flushWindow(window, columns)
+    },
+  }
+  windows.join(flusher)
+
+  const markDirty = (window: OpenWindow): void => {
+    window.isDirty = true
+    windows.requestFlush(flusher)
+  }
+
+  const openWindow = (windowId: number, query: Query, offset: number, limit: number): void => {
+    const lease = windows.acquire(query)
+    const window: OpenWindow = {
+      id: windowId,
+      lease,
+      offset,
+      limit,
+      isDirty: false,
+      sentIds: undefined,
+      sent: new Map(),
+      sentHead: '',
+      sentError: undefined,
+      stop: lease.index.subscribe((event) => {
+        if (event.kind !== 'change') {
+          if (event.kind === 'reset') window.sentIds = undefined
+          markDirty(window)
+          return
+        }
+        const end = window.offset + window.limit
+        const reaches = event.touches.some(
+          ({ oldRank, newRank }) =>
+            (oldRank >= 0 && oldRank < end) || (newRank >= 0 && newRank < end),
+        )
+        if (reaches || event.previousTotal !== lease.index.total) markDirty(window)
+      }),
+    }
+    open.set(windowId, window)
+    markDirty(window)
+  }
+
+  const close = (windowId: number): void => {
+    const window = open.get(windowId)
+    if (window === undefined) return
+    open.delete(windowId)
+    window.stop()
+    window.lease.release()
+  }
+
+  return {
+    receive(request) {
+      if (request.type === 'window-close') {
+        close(request.windowId)
+        return
+      }
+      const problem = checkWindow(request.offset, request.limit, limits)
+      if (request.type === 'window-move') {
+        const window = open.get(request.windowId)
+        if (window === undefined) return
+        if (problem !== undefined) {
+          fail(request.windowId, problem)
+          return
+        }
+        window.offset = request.offset
+        window.limit = request.limit
+        window.sentIds = undefined
+        markDirty(window)
+        return
+      }
+      if (open.has(request.windowId)) {
+        throw new TesseraError('PROTOCOL_ERROR', `window ${request.windowId} is open already`)
+      }
+      const query = problem ?? parseWindowQuery(request.query)
+      if (query instanceof TesseraError) {
+        fail(request.windowId, query)
+        return
+      }
+      if (open.size >= limits.maxWindows) {
+        const message = `a connection may have ${limits.maxWindows} windows open; close one first`
+        fail(request.windowId, new TesseraError('TOO_MANY_REQUESTS', message))
+        return
+      }
+      openWindow(request.windowId, query, request.offset, request.limit)
+    },
+    end() {
+      for (const windowId of [...open.keys()]) close(windowId)
+      windows.leave(flusher)
+    },
+  }
+}
+
+const textOf = (row: WindowRow): string => JSON.stringify(row)
+
+const sameIds = (a: readonly RowId[], b: readonly RowId[]): boolean =>
+  a.length === b.length && a.every((id, index) => id === b[index])
+
+function checkWindow(
+  offset: number,
+  limit: number,
+  limits: WindowOptions,
+): TesseraError | undefined {
+  if (limit >= 1 && limit <= limits.maxWindowRows && offset <= 2 ** 31) return undefined
+  return new TesseraError(
+    'INVALID_ARGUMENT',
+    `a window shows 1 to ${limits.maxWindowRows} rows from an offset up to 2^31; got offset ${offset}, limit ${limit}`,
+  )
+}
+
+/** The where and orderBy of a window-open's query text; anything else is INVALID_QUERY. */
+function parseWindowQuery(text: string): Query | TesseraError {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return new TesseraError(
+      'INVALID_QUERY',
+      'the window query is not JSON; send { where, orderBy }',
+    )
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return new TesseraError(
+      'INVALID_QUERY',
+      'the window query must be an object { where, orderBy }',
+    )
+  }
+  const extra = Object.keys(parsed).find((key) => key !== 'where' && key !== 'orderBy')
+  if (extra !== undefined) {
+    return new TesseraError(
+      'INVALID_QUERY',
+      `the window query has "${extra}"; it takes where and orderBy (the window gives offset and limit)`,
+    )
+  }
+  return parsed
+}

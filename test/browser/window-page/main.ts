@@ -1,0 +1,73 @@
+// The page the window tests and benchmark open in Chromium: one query shown as an HTML table,
+// either as a window client (connectQuery, ?mode=window) or a full replica (connectTable and
+// liveQuery, ?mode=full). Marks the body once the first rows are painted, and exposes its
+// connection as `window.page` so a test can write through the real API.
+import { connectTable } from '../../../client/index.js'
+import { connectQuery } from '../../../client/query/connect-query.js'
+import type { LiveQueryDiff, Row } from '../../../src/index.js'
+
+const params = new URLSearchParams(location.search)
+const table = params.get('table') ?? 'window-test'
+const url = location.origin.replace(/^http/, 'ws')
+const query = { orderBy: [['n', 'desc'] as ['n', 'desc']] }
+const limit = 50
+const body = document.getElementById('rows')!
+
+const render = (rows: readonly Row[], total: number, unsaved: number): void => {
+  const html = rows
+    .map(
+      (row) =>
+        `<tr data-row="${row.id}">` +
+        ['title', 'n', 'done']
+          .map(
+            (name) =>
+              `<td data-column="${name}">${JSON.stringify(row[name] ?? null).replace(/^"|"$/g, '')}</td>`,
+          )
+          .join('') +
+        '</tr>',
+    )
+    .join('')
+  body.innerHTML = html
+  document.getElementById('total')!.textContent = String(total)
+  document.getElementById('unsaved')!.textContent = String(unsaved)
+  if (rows.length > 0 && document.body.dataset.firstWindow === undefined) {
+    // Painted: the frame after this render.
+    requestAnimationFrame(() => {
+      ;(window as unknown as { firstWindowMs: number }).firstWindowMs = performance.now()
+      document.body.dataset.firstWindow = 'true'
+    })
+  }
+}
+
+const setStatus = (status: string): void => {
+  document.getElementById('status')!.textContent = status
+  document.body.dataset.status = status
+}
+
+if (params.get('mode') === 'full') {
+  const conn = connectTable({ url, table, offline: true })
+  conn.on('status', setStatus)
+  ;(window as unknown as { page: unknown }).page = conn
+  // The query names columns: it runs once the table (with its schema) is in.
+  void conn.whenSynced().then(() => {
+    const live = conn.table.liveQuery({ ...query, limit })
+    const show = (diff?: LiveQueryDiff): void => {
+      render(diff?.rows ?? live.rows, diff?.total ?? live.total, conn.unsaved)
+    }
+    live.subscribe(show)
+    conn.on('unsaved', () => {
+      show()
+    })
+    show()
+  })
+} else {
+  const q = connectQuery({ url, table, query, limit, offline: true })
+  q.subscribe((diff) => {
+    render(diff.rows, diff.total, q.unsaved)
+  })
+  q.on('status', setStatus)
+  q.on('unsaved', (unsaved) => {
+    document.getElementById('unsaved')!.textContent = String(unsaved)
+  })
+  ;(window as unknown as { page: unknown }).page = q
+}
