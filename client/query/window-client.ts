@@ -9,7 +9,7 @@ import {
   type WireMessage,
 } from '../../src/internal.js'
 import { createEmitter, type Emitter } from '../emitter.js'
-import { createPendingEdits, type PendingEdits } from './pending-edits.js'
+import { createPendingEdits, type PendingEdits, type RowEdit } from './pending-edits.js'
 import type { SavedWindow } from './window-copy.js'
 import { createWindowState, type WindowState } from './window-state.js'
 import { createWindowWrites, type WindowWrites } from './window-writes.js'
@@ -80,15 +80,12 @@ export function createWindowClient(
     changed()
   }
   state.setWindow(window.offset, window.limit)
+  const commit = (update: Uint8Array, rowEdits: RowEdit[]): void => {
+    pending.add(update, rowEdits)
+    refresh('local')
+  }
   const writes = createWindowWrites(
-    {
-      ...state.rowsForWrites,
-      permissions: () => permissions,
-      commit(update, rowEdits) {
-        pending.add(update, rowEdits)
-        refresh('local')
-      },
-    },
+    { ...state.rowsForWrites, permissions: () => permissions, commit },
     clientId,
   )
 
@@ -106,6 +103,10 @@ export function createWindowClient(
   }
 
   const receive = (message: WireMessage): void => {
+    if (!isHandled(message)) {
+      otherMessage(message, report)
+      return
+    }
     switch (message.type) {
       case 'window-schema':
         state.setSchema(message.columns)
@@ -123,33 +124,10 @@ export function createWindowClient(
         pending.acknowledge(message.requestId)
         if (!pending.isAwaitingSaved || !hasAnswerWaiting) refresh('remote')
         return
-      case 'not-saved':
-        report(
-          new TesseraError(codeOf(message.code), `the server could not save: ${message.message}`),
-        )
-        return
-      case 'error':
-        report(new TesseraError(codeOf(message.code), message.message))
-        return
-      case 'permission-denied':
-        report(new TesseraError('FORBIDDEN', `permission denied: ${message.reason}`))
-        return
       case 'permissions':
         permissions = message.permissions
         changed()
         return
-      case 'awareness':
-      case 'query-awareness':
-      case 'sync-step-1':
-      case 'sync-step-2':
-      case 'sync-update':
-        // Presence, and sync messages a window connection has no use for.
-        return
-      case 'permissions-request':
-      case 'window-open':
-      case 'window-move':
-      case 'window-close':
-        throw new TesseraError('PROTOCOL_ERROR', `a server may not send "${message.type}"`)
     }
   }
 
@@ -184,20 +162,81 @@ export function createWindowClient(
     },
     restore(saved) {
       pending.restore(saved.unsaved)
-      const isSame =
-        saved.query === queryText && saved.offset === window.offset && saved.limit === window.limit
-      if (isSame && saved.answer !== undefined) {
+      const answer = saved.answer
+      if (isFor(saved, queryText, window) && answer !== undefined) {
         state.setSchema(saved.columns)
-        state.setAnswer({ type: 'window-rows', windowId, ...saved.answer })
+        state.setAnswer({ type: 'window-rows', windowId, ...answer })
       }
       refresh('window')
     },
-    saved: () => ({
-      query: queryText,
-      ...window,
-      columns: state.schema ?? [],
-      answer: state.answer && { head: state.answer.head, rows: state.answer.rows },
-      unsaved: pending.unsaved,
-    }),
+    saved: () => savedOf(state, pending, queryText, window),
+  }
+}
+
+/** What the offline copy keeps of a window client now. */
+const savedOf = (
+  state: WindowState,
+  pending: PendingEdits,
+  query: string,
+  window: { offset: number; limit: number },
+): SavedWindow => ({
+  query,
+  ...window,
+  columns: state.schema ?? [],
+  answer: state.answer && { head: state.answer.head, rows: state.answer.rows },
+  unsaved: pending.unsaved,
+})
+
+/** True when an offline copy was kept for this query and window. */
+const isFor = (
+  saved: SavedWindow,
+  queryText: string,
+  window: { offset: number; limit: number },
+): boolean =>
+  saved.query === queryText && saved.offset === window.offset && saved.limit === window.limit
+
+type Handled =
+  'window-schema' | 'window-rows' | 'window-diff' | 'window-error' | 'saved' | 'permissions'
+
+const handled: ReadonlySet<string> = new Set<Handled>([
+  'window-schema',
+  'window-rows',
+  'window-diff',
+  'window-error',
+  'saved',
+  'permissions',
+])
+const isHandled = (message: WireMessage): message is Extract<WireMessage, { type: Handled }> =>
+  handled.has(message.type)
+
+/** The messages that only report (errors) or that a window client ignores. */
+function otherMessage(
+  message: Exclude<WireMessage, { type: Handled }>,
+  report: (failure: TesseraError) => void,
+): void {
+  switch (message.type) {
+    case 'not-saved':
+      report(
+        new TesseraError(codeOf(message.code), `the server could not save: ${message.message}`),
+      )
+      return
+    case 'error':
+      report(new TesseraError(codeOf(message.code), message.message))
+      return
+    case 'permission-denied':
+      report(new TesseraError('FORBIDDEN', `permission denied: ${message.reason}`))
+      return
+    case 'awareness':
+    case 'query-awareness':
+    case 'sync-step-1':
+    case 'sync-step-2':
+    case 'sync-update':
+      // Presence, and sync messages a window connection has no use for.
+      return
+    case 'permissions-request':
+    case 'window-open':
+    case 'window-move':
+    case 'window-close':
+      throw new TesseraError('PROTOCOL_ERROR', `a server may not send "${message.type}"`)
   }
 }

@@ -13,7 +13,6 @@ import {
   createRowId,
   encodeMapUpdate,
   newIncarnation,
-  normalizeCell,
   overrideSet,
   positionsBetween,
   rowDeletes,
@@ -24,6 +23,7 @@ import {
   type WritableRow,
 } from '../../src/internal.js'
 import type { PendingEdit, RowEdit } from './pending-edits.js'
+import { checkRight, placeIn, storedCellsOf, type rights } from './write-checks.js'
 
 /** The row writes of a window client; inside `transact`, all of them form one update. */
 export interface WindowWrites {
@@ -67,12 +67,6 @@ interface Draft {
   edits: RowEdit[]
 }
 
-const rights = {
-  insert: 'canInsertRows',
-  update: 'canUpdateRows',
-  delete: 'canDeleteRows',
-} as const
-
 /** The writes of one window client, as Yjs client `client` (its clock starts at 0). */
 export function createWindowWrites(context: WriteContext, client: number): WindowWrites {
   let clock = 0
@@ -101,13 +95,15 @@ export function createWindowWrites(context: WriteContext, client: number): Windo
     return item
   }
   const check = (kind: keyof typeof rights, where: string): void => {
-    const permissions = context.permissions()
-    if (permissions === undefined || permissions[rights[kind]]) return
-    throw new TesseraError(
-      'FORBIDDEN',
-      `${where}: this connection may not ${kind} rows of this table (right "${kind}"); ask for a role that may`,
-    )
+    checkRight(context.permissions(), kind, where)
   }
+  const storedCells = (cells: RowInput, where: string): Record<string, CellValue> =>
+    storedCellsOf(context.columns(), cells, where)
+  const placeAt = (
+    placement: { before?: string; after?: string },
+    moving: RowId | undefined,
+    where: string,
+  ): string => placeIn(context.manualOrder(asPending()), placement, moving, where)
   const rowFor = (id: unknown, where: string): WritableRow => {
     const row = typeof id === 'string' ? context.writable(id as RowId, asPending()) : undefined
     if (row !== undefined) return row
@@ -116,35 +112,6 @@ export function createWindowWrites(context: WriteContext, client: number): Windo
       `${where}: row ${JSON.stringify(id)} is not in this window; a window client writes only the rows it shows or inserted (S136): setWindow to a window that holds it`,
       { details: { id } },
     )
-  }
-  const storedCells = (cells: RowInput, where: string): Record<string, CellValue> => {
-    const columns = context.columns()
-    if (columns === undefined) {
-      throw new TesseraError(
-        'COLUMN_NOT_FOUND',
-        `${where}: the window's columns are not known yet; wait for whenLoaded()`,
-      )
-    }
-    if (typeof cells !== 'object' || cells === null || Array.isArray(cells)) {
-      throw new TesseraError(
-        'INVALID_ARGUMENT',
-        `${where}: cells must be an object keyed by column name`,
-      )
-    }
-    const stored: Record<string, CellValue> = {}
-    for (const [name, value] of Object.entries(cells)) {
-      if (name === 'id') continue
-      const column = columns.find((candidate) => candidate.name === name)
-      if (column === undefined) {
-        const known = columns.map((c) => `"${c.name}"`).join(', ') || 'none'
-        throw new TesseraError(
-          'COLUMN_NOT_FOUND',
-          `${where}: no column named ${JSON.stringify(name)}; the window has ${known}`,
-        )
-      }
-      stored[column.id] = normalizeCell(column, value, `${where} ${name}`)
-    }
-    return stored
   }
   const writeCells = (open: Draft, row: WritableRow, cells: Record<string, CellValue>): void => {
     const items: Record<string, ItemId> = {}
@@ -156,37 +123,6 @@ export function createWindowWrites(context: WriteContext, client: number): Windo
     }
     open.edits.push({ kind: 'cells', id: row.id, cells, items })
   }
-  const placeAt = (
-    placement: { before?: string; after?: string },
-    moving: RowId | undefined,
-    where: string,
-  ): string => {
-    const order = context.manualOrder(asPending())
-    const anchor = placement.before ?? placement.after
-    if (order === undefined) {
-      throw new TesseraError(
-        'INVALID_ARGUMENT',
-        `${where}: a window with orderBy does not show the manual order; place rows from a window without orderBy`,
-      )
-    }
-    const rows = order.rows.filter((row) => row.id !== moving)
-    const at = rows.findIndex((row) => row.id === anchor)
-    const [left, right] =
-      placement.before !== undefined ? [rows[at - 1], rows[at]] : [rows[at], rows[at + 1]]
-    // The neighbour outside the window is unknown, unless there is none (the table's first or last row).
-    const isEdge =
-      placement.before !== undefined
-        ? at === 0 && !order.isStart
-        : at === rows.length - 1 && !order.isEnd
-    if (at < 0 || isEdge) {
-      throw new TesseraError(
-        'ROW_NOT_FOUND',
-        `${where}: the rows on both sides of the place must be in the window; anchor ${JSON.stringify(anchor)} is missing or at its edge`,
-      )
-    }
-    return positionsBetween(left?.position ?? null, right?.position ?? null, 1)[0]!
-  }
-
   const writes: WindowWrites = {
     insertRow(cells = {}, options = {}) {
       const unknownKey = Object.keys(options).find(
