@@ -54,10 +54,7 @@ export function createSortIndex(
   query: Query,
   options: SortIndexOptions,
 ): SortIndex {
-  const input: Query = {
-    ...(query.where === undefined ? {} : { where: query.where }),
-    ...(query.orderBy === undefined ? {} : { orderBy: query.orderBy }),
-  }
+  const input = whereAndOrderBy(query)
   const stepSize = options.stepSize ?? 20_000
   const matching = createMatchingRows(source)
   const listeners = new Set<(event: IndexEvent) => void>()
@@ -111,21 +108,18 @@ export function createSortIndex(
     entries: Map<RowId, string>,
     codes: string[],
   ): void => {
-    const sort = createSliceSort(codes)
-    const step = (): void => {
-      if (current !== generation) return
-      if (!sort.step(stepSize)) {
-        options.schedule(step)
-        return
-      }
-      matching.load(next, entries, sort.sorted())
+    const isCurrent = (): boolean => current === generation
+    const schedule = (run: () => void): void => {
+      options.schedule(run)
+    }
+    sortInSteps(codes, stepSize, schedule, isCurrent, (sorted) => {
+      matching.load(next, entries, sorted)
       const touched = touchedMeanwhile
       touchedMeanwhile = new Set()
       if (touched.size > 0) matching.apply(changeOf(touched), new Map())
       isReady = true
       emit({ kind: 'ready' })
-    }
-    step()
+    })
   }
 
   const onChange = (change: TableChange): void => {
@@ -172,6 +166,29 @@ export function createSortIndex(
       matching.clear()
     },
   }
+}
+
+/** The query's filter and order only (an index holds every matching row). */
+const whereAndOrderBy = (query: Query): Query => ({
+  ...(query.where === undefined ? {} : { where: query.where }),
+  ...(query.orderBy === undefined ? {} : { orderBy: query.orderBy }),
+})
+
+/** Sorts `codes` a slice per scheduled step while `isCurrent()`, then calls `done`. */
+function sortInSteps(
+  codes: string[],
+  stepSize: number,
+  schedule: SortIndexOptions['schedule'],
+  isCurrent: () => boolean,
+  done: (sorted: ReturnType<ReturnType<typeof createSliceSort>['sorted']>) => void,
+): void {
+  const sort = createSliceSort(codes)
+  const step = (): void => {
+    if (!isCurrent()) return
+    if (sort.step(stepSize)) done(sort.sorted())
+    else schedule(step)
+  }
+  step()
 }
 
 function changeOf(touched: Set<RowId>): TableChange {
