@@ -2,13 +2,13 @@
 // connection (docs/protocol.md §8) without holding the table, writes rows as Yjs updates the
 // server checks like any other (S135), reconnects with backoff, and keeps an offline copy.
 import { TesseraError, type Column, type LiveQueryDiff, type Row } from '../../src/index.js'
-import { decodeMessage, type TablePermissions } from '../../src/internal.js'
+import { decodeMessage, type TablePermissions, type Transport } from '../../src/internal.js'
 import { openIndexedDbCopy } from '../adapters/indexeddb-window-copy.js'
 import { openWebSocketTransport } from '../adapters/websocket-transport.js'
-import { createEmitter } from '../emitter.js'
+import { createEmitter, type Emitter } from '../emitter.js'
 import { createReconnector, type ConnectionStatus } from '../reconnect.js'
 import { checkQueryOptions, checkWindow, type ConnectQueryOptions } from './query-options.js'
-import { createWindowClient } from './window-client.js'
+import { createWindowClient, type WindowClient } from './window-client.js'
 import { keepWindowCopy } from './window-copy-keeper.js'
 import type { WindowWrites } from './window-writes.js'
 
@@ -87,22 +87,7 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
     dial: () => openWebSocketTransport(settings.roomUrl, settings.WebSocket),
     maxBackoffMs: settings.maxBackoffMs,
     onOpen(transport) {
-      const stops = [
-        transport.on('message', (bytes) => {
-          try {
-            client.receive(decodeMessage(bytes))
-          } catch (cause) {
-            report(cause, 'a server message could not be read')
-          }
-        }),
-        transport.on('close', () => {
-          for (const stop of stops) stop()
-          client.closed()
-        }),
-      ]
-      client.opened((bytes) => {
-        transport.send(bytes)
-      })
+      attach(transport, client, report)
       return { sayGoodbye: () => undefined }
     },
     onStatus(next) {
@@ -125,50 +110,15 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
     randomClientId(),
   )
   const report = (cause: unknown, what: string): void => {
-    const error =
-      cause instanceof TesseraError
-        ? cause
-        : new TesseraError('PROTOCOL_ERROR', `${what}: ${String(cause)}`, { cause })
-    client.events.emit('error', error)
+    client.events.emit('error', asError(cause, what))
   }
-  const copy = keepWindowCopy(
-    settings.storeName === undefined ? undefined : openIndexedDbCopy(settings.storeName),
-    client,
-    (error) => {
-      client.events.emit('error', error)
-    },
-  )
-  copy.whenLoaded.then(start, (error: unknown) => {
-    report(error, 'the offline copy could not be read')
-    start()
-  })
+  const copy = openCopy(settings.storeName, client, report, start)
 
-  const until = (isReady: () => boolean, failure: () => TesseraError | undefined): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        const failed = isClosed ? new TesseraError('CLOSED', 'the query is closed') : failure()
-        if (!isReady() && failed === undefined) return
-        stop()
-        if (failed === undefined) resolve()
-        else reject(failed)
-      }
-      const stop = client.events.on('change', check)
-      check()
-    })
+  const until = (isReady: () => boolean, failure: () => TesseraError | undefined) =>
+    waitUntil(client.events, () => (isClosed ? closedError() : failure()), isReady)
 
   const { state, pending } = client
-  const events = createEmitter<QueryEvents>(() => undefined)
-  let shown: { status: ConnectionStatus; unsaved: number } = { status, unsaved: 0 }
-  client.events.on('error', (error) => {
-    events.emit('error', error)
-  })
-  client.events.on('change', () => {
-    const next = { status, unsaved: pending.unsaved.length }
-    const last = shown
-    shown = next
-    if (next.status !== last.status) events.emit('status', next.status)
-    if (next.unsaved !== last.unsaved) events.emit('unsaved', next.unsaved)
-  })
+  const events = forwardEvents(client, () => status)
   return {
     ...client.writes,
     get rows() {
@@ -233,4 +183,91 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
       events.clear()
     },
   }
+}
+
+const closedError = (): TesseraError => new TesseraError('CLOSED', 'the query is closed')
+
+/** Resolves once `isReady()`, rejects once `failure()` gives an error; checked on each change. */
+function waitUntil(
+  events: WindowClient['events'],
+  failure: () => TesseraError | undefined,
+  isReady: () => boolean,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const failed = failure()
+      if (!isReady() && failed === undefined) return
+      stop()
+      if (failed === undefined) resolve()
+      else reject(failed)
+    }
+    const stop = events.on('change', check)
+    check()
+  })
+}
+
+/** The events of a QueryConnection, from its window client's: status and unsaved when they change. */
+function forwardEvents(client: WindowClient, status: () => ConnectionStatus): Emitter<QueryEvents> {
+  const events = createEmitter<QueryEvents>(() => undefined)
+  const { pending } = client
+  let shown = { status: status(), unsaved: 0 }
+  client.events.on('error', (error) => {
+    events.emit('error', error)
+  })
+  client.events.on('change', () => {
+    const next = { status: status(), unsaved: pending.unsaved.length }
+    const last = shown
+    shown = next
+    if (next.status !== last.status) events.emit('status', next.status)
+    if (next.unsaved !== last.unsaved) events.emit('unsaved', next.unsaved)
+  })
+  return events
+}
+
+/** Feeds a transport's messages to the window client, and tells it when the transport opens and closes. */
+function attach(
+  transport: Transport,
+  client: WindowClient,
+  report: (cause: unknown, what: string) => void,
+): void {
+  const stops = [
+    transport.on('message', (bytes) => {
+      try {
+        client.receive(decodeMessage(bytes))
+      } catch (cause) {
+        report(cause, 'a server message could not be read')
+      }
+    }),
+    transport.on('close', () => {
+      for (const stop of stops) stop()
+      client.closed()
+    }),
+  ]
+  client.opened((bytes) => {
+    transport.send(bytes)
+  })
+}
+
+/** `cause` as a TesseraError (PROTOCOL_ERROR saying `what` when it is not one). */
+const asError = (cause: unknown, what: string): TesseraError =>
+  cause instanceof TesseraError
+    ? cause
+    : new TesseraError('PROTOCOL_ERROR', `${what}: ${String(cause)}`, { cause })
+
+/** Keeps the offline copy (when `storeName` is set) and starts the link once it was read. */
+function openCopy(
+  storeName: string | undefined,
+  client: WindowClient,
+  report: (cause: unknown, what: string) => void,
+  start: () => void,
+): ReturnType<typeof keepWindowCopy> {
+  const store = storeName === undefined ? undefined : openIndexedDbCopy(storeName)
+  const copy = keepWindowCopy(store, client, (error) => {
+    client.events.emit('error', error)
+  })
+  copy.whenLoaded.then(start, (error: unknown) => {
+    report(error, 'the offline copy could not be read')
+    start()
+  })
+  return copy
 }

@@ -2,7 +2,6 @@
 // connection's permissions (S58) and the rows the window holds (S136), then becomes one Yjs
 // update naming the items it replaces, exactly what a full replica would send (S135).
 import {
-  TesseraError,
   type CellInput,
   type CellValue,
   type Column,
@@ -23,7 +22,16 @@ import {
   type WritableRow,
 } from '../../src/internal.js'
 import type { PendingEdit, RowEdit } from './pending-edits.js'
-import { checkRight, placeIn, storedCellsOf, type rights } from './write-checks.js'
+import {
+  checkInsertOptions,
+  checkPlacement,
+  checkRight,
+  placeIn,
+  refuseGivenId,
+  refuseRow,
+  storedCellsOf,
+  type rights,
+} from './write-checks.js'
 
 /** The row writes of a window client; inside `transact`, all of them form one update. */
 export interface WindowWrites {
@@ -106,12 +114,7 @@ export function createWindowWrites(context: WriteContext, client: number): Windo
   ): string => placeIn(context.manualOrder(asPending()), placement, moving, where)
   const rowFor = (id: unknown, where: string): WritableRow => {
     const row = typeof id === 'string' ? context.writable(id as RowId, asPending()) : undefined
-    if (row !== undefined) return row
-    throw new TesseraError(
-      'ROW_NOT_FOUND',
-      `${where}: row ${JSON.stringify(id)} is not in this window; a window client writes only the rows it shows or inserted (S136): setWindow to a window that holds it`,
-      { details: { id } },
-    )
+    return row ?? refuseRow(id, where)
   }
   const writeCells = (open: Draft, row: WritableRow, cells: Record<string, CellValue>): void => {
     const items: Record<string, ItemId> = {}
@@ -125,15 +128,7 @@ export function createWindowWrites(context: WriteContext, client: number): Windo
   }
   const writes: WindowWrites = {
     insertRow(cells = {}, options = {}) {
-      const unknownKey = Object.keys(options).find(
-        (key) => !['id', 'before', 'after'].includes(key),
-      )
-      if (unknownKey !== undefined) {
-        throw new TesseraError(
-          'INVALID_ARGUMENT',
-          `insertRow: unknown option "${unknownKey}"; expected id, before or after`,
-        )
-      }
+      checkInsertOptions(options)
       const given = options.id ?? (cells as { id?: unknown }).id
       if (given !== undefined) {
         // S137: an id the window holds is an upsert; one it does not hold might exist elsewhere.
@@ -141,10 +136,7 @@ export function createWindowWrites(context: WriteContext, client: number): Windo
           writes.updateRow(given as string, cells)
           return given as RowId
         }
-        throw new TesseraError(
-          'INVALID_ARGUMENT',
-          `insertRow: id ${JSON.stringify(given)} is not in this window, and a window client cannot tell whether it exists elsewhere (S137); omit the id to insert a new row`,
-        )
+        refuseGivenId(given)
       }
       const stored = storedCells(cells, 'insertRow')
       check('insert', 'insertRow')
@@ -184,12 +176,7 @@ export function createWindowWrites(context: WriteContext, client: number): Windo
     },
     moveRow(id, placement) {
       const row = rowFor(id, 'moveRow')
-      if (placement?.before === undefined && placement?.after === undefined) {
-        throw new TesseraError(
-          'INVALID_ARGUMENT',
-          'moveRow: give { before: rowId } or { after: rowId }',
-        )
-      }
+      checkPlacement(placement)
       if (placement.before === id || placement.after === id) return
       check('update', 'moveRow')
       edit((open) => {

@@ -96,3 +96,36 @@ export function placeIn(
   }
   return positionsBetween(left?.position ?? null, right?.position ?? null, 1)[0]!
 }
+
+/** @throws INVALID_ARGUMENT for an insertRow option other than id, before and after */
+export function checkInsertOptions(options: object): void {
+  const unknownKey = Object.keys(options).find((key) => !['id', 'before', 'after'].includes(key))
+  if (unknownKey === undefined) return
+  throw new TesseraError(
+    'INVALID_ARGUMENT',
+    `insertRow: unknown option "${unknownKey}"; expected id, before or after`,
+  )
+}
+
+/** @throws INVALID_ARGUMENT: an id the window does not hold might exist elsewhere (S137) */
+export function refuseGivenId(given: unknown): never {
+  throw new TesseraError(
+    'INVALID_ARGUMENT',
+    `insertRow: id ${JSON.stringify(given)} is not in this window, and a window client cannot tell whether it exists elsewhere (S137); omit the id to insert a new row`,
+  )
+}
+
+/** @throws ROW_NOT_FOUND: a window client writes only the rows it holds (S136) */
+export function refuseRow(id: unknown, where: string): never {
+  throw new TesseraError(
+    'ROW_NOT_FOUND',
+    `${where}: row ${JSON.stringify(id)} is not in this window; a window client writes only the rows it shows or inserted (S136): setWindow to a window that holds it`,
+    { details: { id } },
+  )
+}
+
+/** @throws INVALID_ARGUMENT unless the placement names a row before or after */
+export function checkPlacement(placement: { before?: string; after?: string } | undefined): void {
+  if (placement?.before !== undefined || placement?.after !== undefined) return
+  throw new TesseraError('INVALID_ARGUMENT', 'moveRow: give { before: rowId } or { after: rowId }')
+}
