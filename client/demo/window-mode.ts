@@ -6,9 +6,9 @@ import { useEffect, useState } from 'react'
 import type { Session } from './session.js'
 
 /**
- * Tables with more rows than this open in window mode. At 20,000 rows × 10 columns a full
- * replica downloads about 2.5 MB and opens in about a second on a laptop (docs/benchmarks.md);
- * its cost grows with the table, a window's does not.
+ * Tables with more rows than this open in window mode. At 20,000 rows × 10 columns the whole
+ * document is about 1.8 MB and opens in under half a second (docs/benchmarks.md); a full
+ * replica's cost grows with the table, a window's does not.
  */
 export const windowThreshold = 20_000
 
