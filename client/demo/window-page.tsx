@@ -65,6 +65,8 @@ export function WindowPage({ session, rowCount, notices }: WindowPageProps) {
   const onVisibleRegionChanged = useWindowing(setWindow, () => undefined)
   const [selection, setSelection] = useState<GridSelection>(noSelection)
   const canWrite = conn?.permissions?.canUpdateRows !== false
+  const canInsert = conn?.permissions?.canInsertRows !== false
+  const canDelete = conn?.permissions?.canDeleteRows !== false
   const gridRef = useRef<DataEditorRef>(null)
   useEffect(() => {
     if (conn === undefined) return undefined
@@ -116,6 +118,22 @@ export function WindowPage({ session, rowCount, notices }: WindowPageProps) {
     })
     return true
   }
+  // Unsaved edits of the window would wait in its offline copy: they are saved before leaving.
+  const openWhole = (): void => {
+    if (conn === undefined || conn.unsaved === 0) {
+      openTable(session.table, { mode: 'full' })
+      return
+    }
+    notices.info(`Saving ${conn.unsaved} change(s) before opening the whole table…`)
+    conn.whenSaved().then(
+      () => {
+        openTable(session.table, { mode: 'full' })
+      },
+      (error: unknown) => {
+        notices.error(error)
+      },
+    )
+  }
   const selectedIds = selection.rows.toArray().flatMap((index) => rowAt(index)?.id ?? [])
   const deleteSelected = (): void => {
     write(() => {
@@ -149,7 +167,7 @@ export function WindowPage({ session, rowCount, notices }: WindowPageProps) {
       <nav className="toolbar secondary">
         <button
           id="add-row"
-          disabled={!canWrite}
+          disabled={!canInsert}
           onClick={() => {
             write(() => conn?.insertRow({}))
           }}
@@ -158,7 +176,7 @@ export function WindowPage({ session, rowCount, notices }: WindowPageProps) {
         </button>
         <button
           id="delete-rows"
-          disabled={!canWrite || selectedIds.length === 0}
+          disabled={!canDelete || selectedIds.length === 0}
           onClick={deleteSelected}
         >
           {selectedIds.length === 1
@@ -173,7 +191,7 @@ export function WindowPage({ session, rowCount, notices }: WindowPageProps) {
             href="#full"
             onClick={(event) => {
               event.preventDefault()
-              openTable(session.table, { mode: 'full' })
+              openWhole()
             }}
           >
             Open the whole table
