@@ -101,6 +101,16 @@ describe('the demo in window mode', () => {
     await expect.poll(() => node.table.getRow(ids[1]!)?.title).toBe('from the window')
     await expect.poll(() => node.table.getRow(ids[2]!)?.title).toBe('from the full replica')
     expect(node.table.getRow(ids[3]!)?.n).toBe(1200)
+
+    // Scrolling to the end moves the window: the last rows arrive from the server.
+    const grid = await cellBounds(windowed, 0, 'title')
+    await windowed.mouse.move(grid.x + grid.width / 2, grid.y + grid.height * 4)
+    await windowed.mouse.wheel(0, count * 40)
+    await expect
+      .poll(() => shown(windowed, count - 1, 'title'), { timeout: 20_000 })
+      .toBe(`Row ${count}`)
+    expect(await demo(windowed, (d) => d.result.offset)).toBeGreaterThan(count - 500)
+    await windowed.screenshot({ path: join(screenshots, 'demo-window-mode-end.png') })
   })
 
   it('S156: rows added and deleted in window mode reach a full replica; a refused value says why', async () => {
