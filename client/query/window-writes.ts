@@ -31,6 +31,7 @@ import {
   refuseRow,
   storedCellsOf,
   type rights,
+  type ManualOrder,
 } from './write-checks.js'
 
 /** The row writes of a window client; inside `transact`, all of them form one update. */
@@ -62,12 +63,7 @@ export interface WriteContext {
   commit(update: Uint8Array, edits: RowEdit[]): void
 }
 
-/** The window's rows in manual order, and whether rows lie before or after them. */
-export interface ManualOrder {
-  readonly rows: readonly { readonly id: RowId; readonly position: string }[]
-  readonly isStart: boolean
-  readonly isEnd: boolean
-}
+export type { ManualOrder } from './write-checks.js'
 
 interface Draft {
   sets: MapSet[]

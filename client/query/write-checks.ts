@@ -9,7 +9,13 @@ import {
   type RowInput,
 } from '../../src/index.js'
 import { normalizeCell, positionsBetween, type TablePermissions } from '../../src/internal.js'
-import type { ManualOrder } from './window-writes.js'
+
+/** The window's rows in manual order, and whether rows lie before or after them. */
+export interface ManualOrder {
+  readonly rows: readonly { readonly id: RowId; readonly position: string }[]
+  readonly isStart: boolean
+  readonly isEnd: boolean
+}
 
 /** The right each kind of write needs. */
 export const rights = {

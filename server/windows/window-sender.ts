@@ -4,7 +4,6 @@
 import type { TesseraError, Column, RowId } from '../../src/index.js'
 import { encodeMessage, type WindowHead, type WindowRow } from '../../src/internal.js'
 import type { IndexLease, RoomWindows } from './room-windows.js'
-import type { WindowOptions } from './window-session.js'
 
 /** One open window and what was last sent for it. */
 export interface OpenWindow {
@@ -33,7 +32,7 @@ export interface WindowSender {
 export function createWindowSender(
   windows: RoomWindows,
   send: (message: Uint8Array) => void,
-  limits: WindowOptions,
+  maxColdRows: number,
 ): WindowSender {
   let sentSchema: string | undefined
 
@@ -80,7 +79,7 @@ export function createWindowSender(
       total = index.total
     } else {
       // A cold index answers a window near the top in one pass; the rest waits until it is built.
-      if (window.sentIds !== undefined || end > limits.maxColdRows) return
+      if (window.sentIds !== undefined || end > maxColdRows) return
       const top = index.top(end)
       ids = top.ids.slice(window.offset)
       total = top.total

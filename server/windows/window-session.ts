@@ -44,7 +44,7 @@ export function openWindowSession(
 ): WindowSession {
   const open = new Map<number, OpenWindow>()
 
-  const sender = createWindowSender(windows, send, limits)
+  const sender = createWindowSender(windows, send, limits.maxColdRows)
   const fail = sender.fail
 
   const flusher: WindowFlusher = {
