@@ -5,7 +5,8 @@ import { CloseCode } from '../src/internal.js'
 import type { Cluster } from './cluster/cluster.js'
 import type { Metrics } from './metrics.js'
 import type { Logger } from './logger.js'
-import { loadRoom, type Room, type RoomContext } from './room.js'
+import { loadRoom } from './load-room.js'
+import type { Room, RoomContext } from './room.js'
 
 export interface Rooms {
   /**
