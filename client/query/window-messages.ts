@@ -1,7 +1,8 @@
 // What a window client does with each message a server sends: dispatched to its handlers,
 // notices turned into errors, and what a server may not send refused (docs/protocol.md §8).
-import { TesseraError, type ErrorCode } from '../../src/index.js'
-import { errorCodes, type TablePermissions, type WireMessage } from '../../src/internal.js'
+import { TesseraError } from '../../src/index.js'
+import type { TablePermissions, WireMessage } from '../../src/internal.js'
+import { errorCodeOf, noticeError } from '../notice-errors.js'
 
 /** What a window client does with the messages it uses. */
 export interface WindowMessageHandlers {
@@ -14,10 +15,6 @@ export interface WindowMessageHandlers {
   report(error: TesseraError): void
   permissions(permissions: TablePermissions): void
 }
-
-/** A code from the server, or PROTOCOL_ERROR for one this client does not know. */
-const codeOf = (code: string): ErrorCode =>
-  (errorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : 'PROTOCOL_ERROR'
 
 /**
  * Hands `message` to its handler; presence and sync messages are ignored.
@@ -33,21 +30,15 @@ export function dispatchWindowMessage(message: WireMessage, on: WindowMessageHan
       on.answer(message)
       return
     case 'window-error':
-      on.refused(new TesseraError(codeOf(message.code), message.message))
+      on.refused(new TesseraError(errorCodeOf(message.code), message.message))
       return
     case 'saved':
       on.saved(message.requestId)
       return
     case 'not-saved':
-      on.report(
-        new TesseraError(codeOf(message.code), `the server could not save: ${message.message}`),
-      )
-      return
     case 'error':
-      on.report(new TesseraError(codeOf(message.code), message.message))
-      return
     case 'permission-denied':
-      on.report(new TesseraError('FORBIDDEN', `permission denied: ${message.reason}`))
+      on.report(noticeError(message))
       return
     case 'permissions':
       on.permissions(message.permissions)
