@@ -2,6 +2,7 @@
 // connection's permissions (S58) and the rows the window holds (S136), then becomes one Yjs
 // update naming the items it replaces, exactly what a full replica would send (S135).
 import {
+  TesseraError,
   type CellInput,
   type CellValue,
   type Column,
@@ -10,28 +11,22 @@ import {
 } from '../../src/index.js'
 import {
   createRowId,
-  encodeMapUpdate,
   newIncarnation,
-  overrideSet,
   positionsBetween,
   rowDeletes,
   rowSet,
-  type ItemId,
-  type MapSet,
   type TablePermissions,
   type WritableRow,
 } from '../../src/internal.js'
 import type { PendingEdit, RowEdit } from './pending-edits.js'
+import { createDraftWriter } from './write-draft.js'
 import {
+  cellsToStore,
   checkInsertOptions,
-  checkPlacement,
   checkRight,
-  placeIn,
-  refuseGivenId,
-  refuseRow,
-  storedCellsOf,
-  type rights,
+  positionAt,
   type ManualOrder,
+  type WriteKind,
 } from './write-checks.js'
 
 /** The row writes of a window client; inside `transact`, all of them form one update. */
@@ -65,62 +60,38 @@ export interface WriteContext {
 
 export type { ManualOrder } from './write-checks.js'
 
-interface Draft {
-  sets: MapSet[]
-  deletes: ItemId[]
-  edits: RowEdit[]
-}
+/** The error for a write to a row the window does not hold (S136). */
+const notInWindow = (id: unknown, where: string): TesseraError =>
+  new TesseraError(
+    'ROW_NOT_FOUND',
+    `${where}: row ${JSON.stringify(id)} is not in this window; a window client writes only the rows it shows or inserted (S136): setWindow to a window that holds it`,
+    { details: { id } },
+  )
 
 /** The writes of one window client, as Yjs client `client` (its clock starts at 0). */
 export function createWindowWrites(context: WriteContext, client: number): WindowWrites {
-  let clock = 0
-  let draft: Draft | undefined
-
-  const asPending = (): PendingEdit[] =>
-    draft === undefined ? [] : [{ seq: 0, update: new Uint8Array(), edits: draft.edits }]
-  const edit = <T>(run: (open: Draft) => T): T => {
-    if (draft !== undefined) return run(draft)
-    const open: Draft = (draft = { sets: [], deletes: [], edits: [] })
-    try {
-      const result = run(open)
-      if (open.sets.length > 0 || open.deletes.length > 0) {
-        context.commit(encodeMapUpdate(client, clock, open.sets, open.deletes), open.edits)
-        clock += open.sets.length
-      }
-      return result
-    } finally {
-      draft = undefined
-    }
-  }
-  /** Adds a set as the next item of the open draft; returns that item's id. */
-  const set = (open: Draft, write: MapSet): ItemId => {
-    const item = { client, clock: clock + open.sets.length }
-    open.sets.push(write)
-    return item
-  }
-  const check = (kind: keyof typeof rights, where: string): void => {
+  const {
+    pending: asPending,
+    edit,
+    set,
+    writeCells,
+  } = createDraftWriter(client, (update, edits) => {
+    context.commit(update, edits)
+  })
+  const check = (kind: WriteKind, where: string): void => {
     checkRight(context.permissions(), kind, where)
   }
   const storedCells = (cells: RowInput, where: string): Record<string, CellValue> =>
-    storedCellsOf(context.columns(), cells, where)
+    cellsToStore(context.columns(), cells, where)
   const placeAt = (
     placement: { before?: string; after?: string },
     moving: RowId | undefined,
     where: string,
-  ): string => placeIn(context.manualOrder(asPending()), placement, moving, where)
+  ): string => positionAt(context.manualOrder(asPending()), placement, moving, where)
   const rowFor = (id: unknown, where: string): WritableRow => {
     const row = typeof id === 'string' ? context.writable(id as RowId, asPending()) : undefined
-    return row ?? refuseRow(id, where)
-  }
-  const writeCells = (open: Draft, row: WritableRow, cells: Record<string, CellValue>): void => {
-    const items: Record<string, ItemId> = {}
-    for (const [column, value] of Object.entries(cells)) {
-      const write = overrideSet(row, column, value)
-      const replaced = row.keys.get(column)
-      if (replaced?.isAlive === true) open.deletes.push(replaced.item)
-      items[column] = set(open, write)
-    }
-    open.edits.push({ kind: 'cells', id: row.id, cells, items })
+    if (row !== undefined) return row
+    throw notInWindow(id, where)
   }
   const writes: WindowWrites = {
     insertRow(cells = {}, options = {}) {
@@ -132,7 +103,10 @@ export function createWindowWrites(context: WriteContext, client: number): Windo
           writes.updateRow(given as string, cells)
           return given as RowId
         }
-        refuseGivenId(given)
+        throw new TesseraError(
+          'INVALID_ARGUMENT',
+          `insertRow: id ${JSON.stringify(given)} is not in this window, and a window client cannot tell whether it exists elsewhere (S137); omit the id to insert a new row`,
+        )
       }
       const stored = storedCells(cells, 'insertRow')
       check('insert', 'insertRow')
@@ -142,9 +116,8 @@ export function createWindowWrites(context: WriteContext, client: number): Windo
         const position = isPlaced
           ? placeAt(options, undefined, 'insertRow')
           : positionsBetween(context.maxPosition(asPending()) || null, null, 1)[0]!
-        const item = { client, clock: clock + open.sets.length }
         const incarnation = newIncarnation()
-        set(open, rowSet(id, incarnation, position, stored, null))
+        const item = set(open, rowSet(id, incarnation, position, stored, null))
         open.edits.push({ kind: 'insert', id, item, incarnation, position, cells: stored })
         return id
       })
@@ -172,7 +145,12 @@ export function createWindowWrites(context: WriteContext, client: number): Windo
     },
     moveRow(id, placement) {
       const row = rowFor(id, 'moveRow')
-      checkPlacement(placement)
+      if (placement?.before === undefined && placement?.after === undefined) {
+        throw new TesseraError(
+          'INVALID_ARGUMENT',
+          'moveRow: give { before: rowId } or { after: rowId }',
+        )
+      }
       if (placement.before === id || placement.after === id) return
       check('update', 'moveRow')
       edit((open) => {

@@ -1,6 +1,5 @@
-// The checks of a window client's writes that need no state of their own: the connection's
-// rights (S58), cells against the window's columns, and a place in the manual order between two
-// rows the window shows (S136). Each failure is a TesseraError that says what to do.
+// The checks of a window client's row writes (window-writes.ts): the connection's rights (S58),
+// cells against the window's schema, and places in the window's manual order. No I/O, no state.
 import {
   TesseraError,
   type CellValue,
@@ -17,17 +16,19 @@ export interface ManualOrder {
   readonly isEnd: boolean
 }
 
-/** The right each kind of write needs. */
-export const rights = {
+const rights = {
   insert: 'canInsertRows',
   update: 'canUpdateRows',
   delete: 'canDeleteRows',
 } as const
 
-/** @throws FORBIDDEN when the server said this connection may not make this kind of write */
+/** What a write does to rows, as the rights name it. */
+export type WriteKind = keyof typeof rights
+
+/** @throws FORBIDDEN when `permissions` (undefined: not known yet) lack the right to `kind` rows */
 export function checkRight(
   permissions: TablePermissions | undefined,
-  kind: keyof typeof rights,
+  kind: WriteKind,
   where: string,
 ): void {
   if (permissions === undefined || permissions[rights[kind]]) return
@@ -37,8 +38,11 @@ export function checkRight(
   )
 }
 
-/** The cells keyed by column id and normalized by type. @throws COLUMN_NOT_FOUND, INVALID_ARGUMENT, SCHEMA_VIOLATION */
-export function storedCellsOf(
+/**
+ * `cells` keyed by column name, checked against `columns` (undefined: not known yet) and keyed by
+ * column id as stored. @throws COLUMN_NOT_FOUND, INVALID_ARGUMENT or SCHEMA_VIOLATION
+ */
+export function cellsToStore(
   columns: readonly Column[] | undefined,
   cells: RowInput,
   where: string,
@@ -71,8 +75,11 @@ export function storedCellsOf(
   return stored
 }
 
-/** A position between the rows on both sides of `placement`. @throws INVALID_ARGUMENT, ROW_NOT_FOUND */
-export function placeIn(
+/**
+ * The position between the rows on either side of `placement` in `order` (undefined: a window
+ * with orderBy), `moving` left out. @throws INVALID_ARGUMENT or ROW_NOT_FOUND
+ */
+export function positionAt(
   order: ManualOrder | undefined,
   placement: { before?: string; after?: string },
   moving: RowId | undefined,
@@ -103,35 +110,13 @@ export function placeIn(
   return positionsBetween(left?.position ?? null, right?.position ?? null, 1)[0]!
 }
 
-/** @throws INVALID_ARGUMENT for an insertRow option other than id, before and after */
+/** @throws INVALID_ARGUMENT for an option of insertRow other than id, before and after */
 export function checkInsertOptions(options: object): void {
   const unknownKey = Object.keys(options).find((key) => !['id', 'before', 'after'].includes(key))
-  if (unknownKey === undefined) return
-  throw new TesseraError(
-    'INVALID_ARGUMENT',
-    `insertRow: unknown option "${unknownKey}"; expected id, before or after`,
-  )
-}
-
-/** @throws INVALID_ARGUMENT: an id the window does not hold might exist elsewhere (S137) */
-export function refuseGivenId(given: unknown): never {
-  throw new TesseraError(
-    'INVALID_ARGUMENT',
-    `insertRow: id ${JSON.stringify(given)} is not in this window, and a window client cannot tell whether it exists elsewhere (S137); omit the id to insert a new row`,
-  )
-}
-
-/** @throws ROW_NOT_FOUND: a window client writes only the rows it holds (S136) */
-export function refuseRow(id: unknown, where: string): never {
-  throw new TesseraError(
-    'ROW_NOT_FOUND',
-    `${where}: row ${JSON.stringify(id)} is not in this window; a window client writes only the rows it shows or inserted (S136): setWindow to a window that holds it`,
-    { details: { id } },
-  )
-}
-
-/** @throws INVALID_ARGUMENT unless the placement names a row before or after */
-export function checkPlacement(placement: { before?: string; after?: string } | undefined): void {
-  if (placement?.before !== undefined || placement?.after !== undefined) return
-  throw new TesseraError('INVALID_ARGUMENT', 'moveRow: give { before: rowId } or { after: rowId }')
+  if (unknownKey !== undefined) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `insertRow: unknown option "${unknownKey}"; expected id, before or after`,
+    )
+  }
 }

@@ -1,11 +1,10 @@
-// What the windows of one connection send (docs/protocol.md §8): the schema when it changed, and
-// for each window whose rows may have changed its rows the first time, then only the rows, ids
-// and head that differ from what was sent. Reads the room's rows; knows no requests.
-import type { TesseraError, Column, RowId } from '../../src/index.js'
-import { encodeMessage, type WindowHead, type WindowRow } from '../../src/internal.js'
+// What one connection's windows send (docs/protocol.md §8): the schema when it changes, each
+// window's rows, then only what changed, and window errors. Knows the wire messages, not requests.
+import type { Column, RowId, TesseraError } from '../../src/index.js'
+import { encodeMessage, type DocRows, type WindowHead, type WindowRow } from '../../src/internal.js'
 import type { IndexLease, RoomWindows } from './room-windows.js'
 
-/** One open window and what was last sent for it. */
+/** One open window and what was last sent of it. */
 export interface OpenWindow {
   readonly id: number
   readonly lease: IndexLease
@@ -21,21 +20,24 @@ export interface OpenWindow {
   readonly stop: () => void
 }
 
+/** The sending side of one connection's windows. */
 export interface WindowSender {
-  /** Sends a window-error for the window. */
-  readonly fail: (windowId: number, error: TesseraError) => void
-  /** Sends the schema if it changed, then what changed in each dirty window of `open`. */
+  /** Sends a window error for `windowId`. */
+  fail(windowId: number, error: TesseraError): void
+  /** Sends the schema if it changed, then what changed in each dirty window (S136). */
   flush(open: Iterable<OpenWindow>): void
 }
 
-/** The sender of one connection's windows on the room's window side `windows`. */
+/**
+ * A sender to the room whose window side is `windows`, through `send`; a window past
+ * `maxColdRows` waits for the full index on a cold query.
+ */
 export function createWindowSender(
   windows: RoomWindows,
   send: (message: Uint8Array) => void,
   maxColdRows: number,
 ): WindowSender {
   let sentSchema: string | undefined
-
   const fail = (windowId: number, error: TesseraError): void => {
     send(
       encodeMessage({ type: 'window-error', windowId, code: error.code, message: error.message }),
@@ -84,55 +86,16 @@ export function createWindowSender(
       ids = top.ids.slice(window.offset)
       total = top.total
     }
-    sendRows(window, ids, total, columns)
-  }
-
-  const sendRows = (
-    window: OpenWindow,
-    ids: RowId[],
-    total: number,
-    columns: readonly Column[],
-  ): void => {
-    const head: WindowHead = {
-      offset: window.offset,
-      limit: window.limit,
-      total,
-      maxPosition: windows.rows.maxPosition(),
-    }
-    const rows = ids.flatMap((id) => windows.rows.windowRowOf(id, columns) ?? [])
-    const isFull = window.sentIds === undefined
-    const changed = isFull
-      ? rows
-      : rows.filter((row) => window.sent.get(row.id as RowId) !== textOf(row))
-    const isSameIds = !isFull && sameIds(window.sentIds!, ids)
-    const headText = JSON.stringify(head)
-    if (!isFull && isSameIds && changed.length === 0 && headText === window.sentHead) return
-    window.sent.clear()
-    for (const row of rows) window.sent.set(row.id as RowId, textOf(row))
-    window.sentIds = rows.map((row) => row.id as RowId)
-    window.sentHead = headText
-    send(
-      encodeMessage(
-        isFull
-          ? { type: 'window-rows', windowId: window.id, head, rows }
-          : {
-              type: 'window-diff',
-              windowId: window.id,
-              head,
-              ids: isSameIds ? undefined : window.sentIds,
-              rows: changed,
-            },
-      ),
-    )
+    sendRows(window, ids, total, columns, windows.rows, send)
   }
 
   return {
     fail,
     flush(open) {
-      const list = [...open]
+      const all = [...open]
       const columns = windows.rows.columns()
-      sendSchema(columns, list)
-      for (const window of list) if (window.isDirty) flushWindow(window, columns)
+      sendSchema(columns, all)
+      for (const window of all) if (window.isDirty) flushWindow(window, columns)
     },
   }
 }
@@ -141,3 +104,45 @@ const textOf = (row: WindowRow): string => JSON.stringify(row)
 
 const sameIds = (a: readonly RowId[], b: readonly RowId[]): boolean =>
   a.length === b.length && a.every((id, index) => id === b[index])
+
+/** Sends window `window`'s rows `ids` of `total`: all of them, or what changed since last sent. */
+function sendRows(
+  window: OpenWindow,
+  ids: RowId[],
+  total: number,
+  columns: readonly Column[],
+  rowsOf: DocRows,
+  send: (message: Uint8Array) => void,
+): void {
+  const head: WindowHead = {
+    offset: window.offset,
+    limit: window.limit,
+    total,
+    maxPosition: rowsOf.maxPosition(),
+  }
+  const rows = ids.flatMap((id) => rowsOf.windowRowOf(id, columns) ?? [])
+  const isFull = window.sentIds === undefined
+  const changed = isFull
+    ? rows
+    : rows.filter((row) => window.sent.get(row.id as RowId) !== textOf(row))
+  const isSameIds = !isFull && sameIds(window.sentIds!, ids)
+  const headText = JSON.stringify(head)
+  if (!isFull && isSameIds && changed.length === 0 && headText === window.sentHead) return
+  window.sent.clear()
+  for (const row of rows) window.sent.set(row.id as RowId, textOf(row))
+  window.sentIds = rows.map((row) => row.id as RowId)
+  window.sentHead = headText
+  send(
+    encodeMessage(
+      isFull
+        ? { type: 'window-rows', windowId: window.id, head, rows }
+        : {
+            type: 'window-diff',
+            windowId: window.id,
+            head,
+            ids: isSameIds ? undefined : window.sentIds,
+            rows: changed,
+          },
+    ),
+  )
+}

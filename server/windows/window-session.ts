@@ -2,7 +2,7 @@
 // shared sort indexes, and sends each one's rows, then only what changed, once it is durable.
 // Knows the room's window side and the wire messages; nothing about sockets or updates.
 import { TesseraError, type Query } from '../../src/index.js'
-import type { RoomWindows, WindowFlusher } from './room-windows.js'
+import type { IndexLease, RoomWindows, WindowFlusher } from './room-windows.js'
 import { createWindowSender, type OpenWindow } from './window-sender.js'
 
 /** Limits of one connection's windows, and how long an unused index is kept. */
@@ -45,7 +45,9 @@ export function openWindowSession(
   const open = new Map<number, OpenWindow>()
 
   const sender = createWindowSender(windows, send, limits.maxColdRows)
-  const fail = sender.fail
+  const fail = (windowId: number, error: TesseraError): void => {
+    sender.fail(windowId, error)
+  }
 
   const flusher: WindowFlusher = {
     get isDirty() {
@@ -66,31 +68,7 @@ export function openWindowSession(
   }
 
   const openWindow = (windowId: number, query: Query, offset: number, limit: number): void => {
-    const lease = windows.acquire(query)
-    const window: OpenWindow = {
-      id: windowId,
-      lease,
-      offset,
-      limit,
-      isDirty: false,
-      sentIds: undefined,
-      sent: new Map(),
-      sentHead: '',
-      sentError: undefined,
-      stop: lease.index.subscribe((event) => {
-        if (event.kind !== 'change') {
-          if (event.kind === 'reset') window.sentIds = undefined
-          markDirty(window)
-          return
-        }
-        const end = window.offset + window.limit
-        const reaches = event.touches.some(
-          ({ oldRank, newRank }) =>
-            (oldRank >= 0 && oldRank < end) || (newRank >= 0 && newRank < end),
-        )
-        if (reaches || event.previousTotal !== lease.index.total) markDirty(window)
-      }),
-    }
+    const window = newWindow(windowId, windows.acquire(query), offset, limit, markDirty)
     open.set(windowId, window)
     markDirty(window)
   }
@@ -143,6 +121,41 @@ export function openWindowSession(
       windows.leave(flusher)
     },
   }
+}
+
+/** A window on `lease`'s index, marked dirty when a change reaches its rows or its total. */
+function newWindow(
+  id: number,
+  lease: IndexLease,
+  offset: number,
+  limit: number,
+  markDirty: (window: OpenWindow) => void,
+): OpenWindow {
+  const window: OpenWindow = {
+    id,
+    lease,
+    offset,
+    limit,
+    isDirty: false,
+    sentIds: undefined,
+    sent: new Map(),
+    sentHead: '',
+    sentError: undefined,
+    stop: lease.index.subscribe((event) => {
+      if (event.kind !== 'change') {
+        if (event.kind === 'reset') window.sentIds = undefined
+        markDirty(window)
+        return
+      }
+      const end = window.offset + window.limit
+      const reaches = event.touches.some(
+        ({ oldRank, newRank }) =>
+          (oldRank >= 0 && oldRank < end) || (newRank >= 0 && newRank < end),
+      )
+      if (reaches || event.previousTotal !== lease.index.total) markDirty(window)
+    }),
+  }
+  return window
 }
 
 function checkWindow(
