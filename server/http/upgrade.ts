@@ -94,6 +94,7 @@ export function createUpgrades(
     const transport = createWsTransport(socket, {
       isSlow: (bufferedBytes) => admitted.isSlow(bufferedBytes),
       isBudgeted: isSyncStep2,
+      tcp: request.socket,
       onRefused: (error) => {
         metrics.error(error.code)
       },
