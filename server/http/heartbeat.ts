@@ -1,5 +1,6 @@
 // The heartbeat of the server's sockets: a ping every interval, and a socket that neither
-// answered the last ping nor took any of the bytes queued for it since is terminated (S165).
+// answered the last ping nor, when that ping had to wait behind unsent bytes, took any of them
+// since, is terminated (S165).
 // Knows sockets as what they report (pong, write progress); nothing about rooms or sessions.
 import type { Socket } from 'node:net'
 import type { WebSocket } from 'ws'
@@ -12,9 +13,11 @@ export interface HeartbeatSocket {
   onPong(listener: () => void): void
   /**
    * How far the socket's writes are: `completed` bytes whose writes finished (grows as writes
-   * end) and `queued` bytes of the write in progress not yet taken by the kernel (shrinks while
-   * the peer reads it). Either moves while the peer reads, even in the middle of one large
-   * message with a ping waiting behind it; neither moves while it reads nothing.
+   * end), `queued` bytes of the write in progress not yet taken by the kernel (shrinks while
+   * the peer reads it), and `unsent` bytes the process still holds (the kernel's buffer is
+   * full). While the peer reads, `completed` or `queued` moves, even in the middle of one large
+   * message with a ping waiting behind it; neither moves once the kernel's buffer is full and
+   * the peer reads nothing.
    */
   progress(): WriteProgress
 }
@@ -23,6 +26,7 @@ export interface HeartbeatSocket {
 export interface WriteProgress {
   completed: number
   queued: number
+  unsent: number
 }
 
 export interface Heartbeat {
@@ -43,16 +47,20 @@ interface Watched {
 
 /**
  * Starts the heartbeat (every `intervalMs`, an unref'd timer). A socket is alive at a beat when
- * it answered the previous ping, or when it took bytes since that ping: a pong is queued behind
- * whatever the server sent before the ping, so a client downloading a large sync answer (a whole
- * table, over a slow link) cannot answer in time, yet is plainly reading (S165).
+ * it answered the previous ping, or when that ping waited behind bytes the process still held
+ * and the socket took some since: the pong comes only after what was sent before the ping, so
+ * a client downloading a large sync answer (a whole table, over a slow link) cannot answer in
+ * time, yet is plainly reading (S165). A ping that went straight to the kernel needs its pong:
+ * a kernel buffer that still takes bytes says nothing of a peer that is gone.
  */
 export function startHeartbeat(intervalMs: number): Heartbeat {
   const sockets = new Map<HeartbeatSocket, Watched>()
   const beat = (): void => {
     for (const [socket, state] of sockets) {
       const now = socket.progress()
-      const hasRead = now.completed > state.atPing.completed || now.queued < state.atPing.queued
+      const { atPing } = state
+      const hasRead =
+        atPing.unsent > 0 && (now.completed > atPing.completed || now.queued < atPing.queued)
       if (!state.hasPonged && !hasRead) {
         sockets.delete(socket)
         socket.terminate()
@@ -105,6 +113,7 @@ export function heartbeatSocket(socket: WebSocket, tcp: Socket): HeartbeatSocket
     progress: () => ({
       completed: tcp.bytesWritten - tcp.writableLength,
       queued: handle()?.writeQueueSize ?? 0,
+      unsent: tcp.writableLength,
     }),
   }
 }

@@ -14,7 +14,11 @@ import { waitFor } from '../helpers/wait-for.js'
 /** A stand-in socket whose pongs and write progress the test sets. */
 function fakeSocket() {
   let onPong = (): void => undefined
-  const state = { pings: 0, isTerminated: false, progress: { completed: 0, queued: 0 } }
+  const state = {
+    pings: 0,
+    isTerminated: false,
+    progress: { completed: 0, queued: 0, unsent: 0 },
+  }
   const socket: HeartbeatSocket = {
     ping: () => {
       state.pings++
@@ -64,16 +68,27 @@ describe('heartbeat', () => {
   it('S165: a socket still reading a large message stays without a pong, until it stops reading', () => {
     const heartbeat = manualHeartbeat()
     const { socket, state } = fakeSocket()
-    state.progress = { completed: 100, queued: 13_000_000 }
+    state.progress = { completed: 100, queued: 13_000_000, unsent: 13_000_000 }
     heartbeat.watch(socket)
     heartbeat.beat()
     // The kernel took part of the write in progress: the ping waits behind the rest.
     state.progress.queued = 9_000_000
     heartbeat.beat()
     // That write finished and the next one started, bigger than what was left of it.
-    state.progress = { completed: 13_000_100, queued: 11_000_000 }
+    state.progress = { completed: 13_000_100, queued: 11_000_000, unsent: 11_000_000 }
     heartbeat.beat()
     expect(state).toMatchObject({ pings: 3, isTerminated: false })
+    heartbeat.beat()
+    expect(state.isTerminated).toBe(true)
+  })
+
+  it('S165: bytes the kernel takes do not keep a socket alive when its ping went out at once', () => {
+    const heartbeat = manualHeartbeat()
+    const { socket, state } = fakeSocket()
+    heartbeat.watch(socket)
+    heartbeat.beat()
+    // Broadcasts to a peer that is gone still fit in the kernel's buffer: nothing waited.
+    state.progress.completed = 5_000
     heartbeat.beat()
     expect(state.isTerminated).toBe(true)
   })
