@@ -1,7 +1,8 @@
 // What the client does with the server's notices (docs/protocol.md §3–5): permissions set the
 // write guard (S57–S58), refused writes are reverted (S59) or reported, failed saves reported.
-import { TesseraError, type ErrorCode, type Table } from '../src/index.js'
-import { errorCodes, type TablePermissions } from '../src/internal.js'
+import type { Table, TesseraError } from '../src/index.js'
+import type { TablePermissions } from '../src/internal.js'
+import { noticeError } from './notice-errors.js'
 import { guardFor, isReadOnly } from './permissions.js'
 import type { Reverter } from './revert.js'
 import type { Notice } from './sync-session.js'
@@ -22,10 +23,6 @@ export interface NoticeContext {
   onPermissions(permissions: TablePermissions): void
 }
 
-/** A code from the server, or PROTOCOL_ERROR for one this client does not know. */
-const toCode = (code: string): ErrorCode =>
-  (errorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : 'PROTOCOL_ERROR'
-
 /** Creates the notice handling of one connection. */
 export function createNotices(context: NoticeContext): Notices {
   let permissions: TablePermissions | undefined
@@ -41,9 +38,7 @@ export function createNotices(context: NoticeContext): Notices {
           context.onPermissions(permissions)
           return
         case 'not-saved':
-          context.report(
-            new TesseraError(toCode(notice.code), `the server could not save: ${notice.message}`),
-          )
+          context.report(noticeError(notice))
           return
         case 'error':
           if (permissions !== undefined && isReadOnly(permissions)) {
@@ -53,10 +48,10 @@ export function createNotices(context: NoticeContext): Notices {
             if (context.mayHoldRefused()) context.reverter.onRefused(notice.message)
             return
           }
-          context.report(new TesseraError(toCode(notice.code), notice.message))
+          context.report(noticeError(notice))
           return
         case 'permission-denied':
-          context.report(new TesseraError('FORBIDDEN', `permission denied: ${notice.reason}`))
+          context.report(noticeError(notice))
           return
       }
     },

@@ -1,11 +1,15 @@
 // The options of connectTable, checked once at the door: unknown keys are errors and every
 // message names the option and says what to give instead.
-import { checkTableName, TesseraError, type ColumnInput } from '../src/index.js'
+import { TesseraError, type ColumnInput } from '../src/index.js'
+import {
+  checkConnectionTarget,
+  checkConnectionTransport,
+  type WebSocketClass,
+} from './connection-options.js'
 import { checkUser, type PresenceUser } from './presence.js'
 import type { UndoOptions } from './undo.js'
 
-/** A WebSocket class: the browser's, or `ws`'s in Node. */
-export type WebSocketClass = new (url: string, protocols?: string | string[]) => object
+export type { WebSocketClass } from './connection-options.js'
 
 export interface ConnectTableOptions {
   /** The server's URL, e.g. `ws://127.0.0.1:1234` (`http(s)://` is read as `ws(s)://`). */
@@ -67,28 +71,11 @@ export function checkOptions(options: ConnectTableOptions): Settings {
   const fail = (message: string): never => {
     throw new TesseraError('INVALID_ARGUMENT', `connectTable: ${message}`)
   }
-  if (typeof options !== 'object' || options === null) fail('give an options object')
-  const unknownKey = Object.keys(options).find((key) => !known.includes(key))
-  if (unknownKey !== undefined)
-    fail(`unknown option "${unknownKey}"; expected one of ${known.join(', ')}`)
-  const { url, table, token, offline = false } = options
-  if (typeof url !== 'string' || !/^(wss?|https?):\/\/[^/]+/.test(url))
-    fail(`url must be a ws://, wss://, http:// or https:// URL, got ${JSON.stringify(url)}`)
-  checkTableName(table, 'connectTable: table')
-  if (token !== undefined && typeof token !== 'string') fail('token must be a string')
-  if (typeof offline !== 'boolean' && (typeof offline !== 'object' || offline === null))
-    fail('offline must be true, false or { name }')
-  const WebSocketClass =
-    options.WebSocket ?? (globalThis as { WebSocket?: WebSocketClass }).WebSocket
-  if (typeof WebSocketClass !== 'function')
-    fail('this runtime has no WebSocket; pass one, e.g. { WebSocket } from "ws" in Node 20')
-  const maxBackoffMs = options.maxBackoffMs ?? 2500
-  if (typeof maxBackoffMs !== 'number' || !(maxBackoffMs > 0))
-    fail('maxBackoffMs must be a positive number of milliseconds')
+  const trimmed = checkConnectionTarget(options, known, 'connectTable', fail)
+  const { WebSocket, maxBackoffMs } = checkConnectionTransport(options, fail)
+  const { table, token, offline = false } = options
   if (options.columns !== undefined && !Array.isArray(options.columns))
     fail('columns must be an array of { name, type }')
-  // An http(s) URL names the same server (the server serves both); WebSocket needs ws(s).
-  const trimmed = url.replace(/\/+$/, '').replace(/^http/, 'ws')
   const storeName =
     offline === false
       ? undefined
@@ -101,7 +88,7 @@ export function checkOptions(options: ConnectTableOptions): Settings {
     token,
     storeName,
     user: options.user === undefined ? undefined : checkUser(options.user, 'connectTable'),
-    WebSocket: WebSocketClass!,
+    WebSocket,
     columns: options.columns ?? [],
     connect: options.connect ?? true,
     maxBackoffMs,

@@ -2,9 +2,10 @@
 // The only module that reads environment variables (through `readCliOptions`, given `env`).
 import type { IncomingMessage } from 'node:http'
 import { TesseraError, type Store } from '../src/index.js'
-import { parseRules, type Rules } from './access/rules.js'
-import { checkTokenOptions, type TokenOptions } from './access/tokens.js'
+import type { Rules } from './access/rules.js'
+import type { TokenOptions } from './access/tokens.js'
 import { silentLogger, type Logger } from './logger.js'
+import { serverOptionChecks, type Check } from './option-checks.js'
 
 /** What `authenticate` resolves to: anything the app uses to identify the caller. */
 export type User = unknown
@@ -158,80 +159,8 @@ export const defaultOptions = {
   syncAnswerBurstBytes: 16 * 1024 * 1024,
 } as const
 
-type Check = (value: unknown) => string | undefined
-const integer =
-  (min: number): Check =>
-  (value) =>
-    Number.isSafeInteger(value) && (value as number) >= min ? undefined : `an integer >= ${min}`
-const text: Check = (value) =>
-  typeof value === 'string' && value !== '' ? undefined : 'a non-empty string'
-const flag: Check = (value) => (typeof value === 'boolean' ? undefined : 'true or false')
-const fn: Check = (value) => (typeof value === 'function' ? undefined : 'a function')
-const checks: Record<keyof ServerOptions, Check> = {
-  host: text,
-  port: (value) => integer(0)(value) ?? ((value as number) > 65535 ? '0 to 65535' : undefined),
-  dbPath: text,
-  store: (value) =>
-    typeof value === 'object' && value !== null && 'append' in value ? undefined : 'a Store',
-  postgresUrl: (value) =>
-    typeof value === 'string' && /^postgres(ql)?:\/\/./.test(value)
-      ? undefined
-      : 'a postgres:// or postgresql:// URL',
-  redisUrl: (value) =>
-    typeof value === 'string' && /^rediss?:\/\/./.test(value)
-      ? undefined
-      : 'a redis:// or rediss:// URL',
-  sqliteSynchronous: (value) =>
-    value === 'full' || value === 'normal' ? undefined : '"full" or "normal"',
-  maxMessageBytes: integer(1024),
-  maxImportBytes: integer(1),
-  maxConnectionsPerTable: integer(1),
-  compactAfterUpdates: integer(1),
-  compactAfterBytes: integer(1),
-  historyRetentionMs: integer(0),
-  idleUnloadMs: integer(0),
-  canCreateTables: flag,
-  staticDir: (value) => (value === false ? undefined : text(value)),
-  authenticate: fn,
-  authorize: fn,
-  onError: fn,
-  logger: (value) =>
-    typeof value === 'object' && value !== null && 'error' in value ? undefined : 'a Logger',
-  auth: (value) =>
-    checkThrows(() => {
-      checkTokenOptions(value)
-    }),
-  rules: (value) => checkThrows(() => parseRules(value)),
-  rulesPath: text,
-  adminRoles: (value) =>
-    Array.isArray(value) && value.every((role) => typeof role === 'string' && role !== '')
-      ? undefined
-      : 'a list of role names',
-  auditRetentionMs: integer(1),
-  isInsecure: flag,
-  devLogin: flag,
-  maxUpdateStructs: integer(1),
-  maxValueDepth: integer(1),
-  maxMessagesPerSecond: integer(1),
-  maxBytesPerSecond: integer(1024),
-  maxBufferedBytes: integer(1024),
-  maxPresenceBytes: integer(64),
-  maxConnectionsPerIp: integer(1),
-  maxPendingConnections: integer(1),
-  maxPendingBytes: integer(1024),
-  syncAnswerBytesPerSecond: integer(1024),
-  syncAnswerBurstBytes: integer(0),
-}
-
-/** Runs a parser that throws INVALID_ARGUMENT; its message becomes the expectation. */
-function checkThrows(parse: () => unknown): string | undefined {
-  try {
-    parse()
-    return undefined
-  } catch (error) {
-    return error instanceof TesseraError ? `valid (${error.message})` : String(error)
-  }
-}
+/** Every option's check; a missing one fails to compile. */
+const checks: Record<keyof ServerOptions, Check> = serverOptionChecks
 
 /** Combinations of options that make no sense, and what to do instead. */
 const exclusions: [(options: ServerOptions) => boolean, string][] = [

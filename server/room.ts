@@ -1,28 +1,27 @@
 // One room: the server's live copy of one table plus the sessions of its connections. Applies
 // updates, commits them in groups (group-commit.ts), and only then broadcasts them to the
 // sessions (docs/protocol.md §7). Knows peers, not sockets.
-import * as Y from 'yjs'
-import * as awarenessProtocol from 'y-protocols/awareness'
-import { createTable, TesseraError, type Table } from '../src/index.js'
-import { encodeAwarenessStates, encodeMessage } from '../src/internal.js'
+import type * as Y from 'yjs'
+import type * as awarenessProtocol from 'y-protocols/awareness'
+import { createTable, type TesseraError, type Table } from '../src/index.js'
+import { encodeMessage } from '../src/internal.js'
 import {
   createGroupCommit,
   type CommitContext,
+  type CommitHooks,
   type CommitLog,
   type CommittedBatch,
   type DurableCallback,
 } from './group-commit.js'
 import type { Cluster, RoomLink } from './cluster/cluster.js'
-import { createJoinState, type JoinState, type StateVector } from './join-state.js'
+import type { JoinState, StateVector } from './join-state.js'
+import type { Metrics } from './metrics.js'
+import { createRoomPresence, type PresencePeer } from './room-presence.js'
 
 /** A connection's sync session as a room sees it. */
-export interface Peer {
+export interface Peer extends PresencePeer {
   send(message: Uint8Array): void
-  /** Sends presence, which is dropped while the connection's send buffer fills up (S72). */
-  sendPresence(message: Uint8Array): void
   close(code: number, reason: string): void
-  /** Awareness client ids this connection announced (removed when it leaves). */
-  readonly awarenessIds: Set<number>
   /**
    * True while a sync reply to this connection waits for a commit: broadcasts skip it, as the
    * reply (computed after the commit) already carries what they would send.
@@ -92,7 +91,8 @@ export interface RoomContext extends CommitContext {
 /** What other nodes committed is relayed to every peer (no origin here has it). */
 const fromOtherNode: CommittedBatch = { origins: new Set(), isEchoed: false }
 
-const loading = Symbol('load')
+/** The origin of the updates a room is loaded from: they are stored already. */
+export const loading = Symbol('load')
 
 /** Sends a committed update to the peers that lack it; returns how many got it. */
 function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: CommittedBatch): number {
@@ -112,82 +112,83 @@ function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: Committe
   return sent
 }
 
-/**
- * Loads a table from the store into a new room.
- * @throws STORAGE_FAILURE when the store fails or holds bytes that are not Yjs updates
- */
-export async function loadRoom(name: string, context: RoomContext): Promise<Room> {
-  // Followed before the load, so nothing another node commits meanwhile is missed (S91).
-  const follower = await context.cluster?.follow(name)
-  let stored
-  try {
-    stored = await context.store.load(name)
-  } catch (error) {
-    follower?.cancel()
-    throw error
-  }
-  const doc = new Y.Doc()
-  let joins: JoinState | undefined
-  try {
-    doc.transact(() => {
-      if (stored.snapshot !== undefined) {
-        Y.applyUpdate(doc, stored.snapshot, loading)
-        // The snapshot is already the encoding joiners need: it is shared, the log follows it.
-        const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc))
-        joins = createJoinState(doc, {
-          state: stored.snapshot,
-          stateVector,
-          updates: stored.updates,
-        })
-      }
-      for (const update of stored.updates) Y.applyUpdate(doc, update, loading)
-    }, loading)
-  } catch (cause) {
-    doc.destroy()
-    follower?.cancel()
-    throw new TesseraError(
-      'STORAGE_FAILURE',
-      `table "${name}": the stored bytes are not valid Yjs updates; restore the database from a backup`,
-      { cause },
-    )
-  }
-  const room = createRoom(name, doc, context, joins ?? createJoinState(doc), {
-    count: stored.updates.length,
-    bytes: stored.updateBytes,
-    isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
-    atMs: stored.atMs,
-    seq: stored.seq,
-  })
-  if (follower !== undefined) room.link = follower.start(room, stored.seq)
-  return room
+/** An update another node committed (S91): durable already, so relayed and never stored again. */
+function relayCommitted(
+  update: Uint8Array,
+  log: CommitLog,
+  peers: ReadonlySet<Peer>,
+  metrics: Metrics,
+): void {
+  log.isEmpty = false
+  log.count++
+  log.bytes += update.byteLength
+  metrics.updatesBroadcast.inc(broadcast(peers, update, fromOtherNode))
 }
 
-function createRoom(
+/** What a room's group commit tells it: batches to broadcast, a failure, commits to relay. */
+function commitHooks(room: () => Room, context: RoomContext): CommitHooks {
+  return {
+    broadcast(update, batch) {
+      context.metrics.updatesBroadcast.inc(broadcast(room().peers, update, batch))
+    },
+    onBroken(error) {
+      context.onBroken(room(), error)
+    },
+    committed: (seq, entries) => room().link?.committed(seq, entries),
+    heldUpTo: () => room().link?.seq,
+    compacted: (seq) => room().link?.compacted(seq),
+  }
+}
+
+/** What keeps a room loaded: its peers and its holds; `onIdle` runs when the last one ends. */
+function createHolds(onIdle: () => void) {
+  let count = 0
+  const release = (): void => {
+    count--
+    if (count === 0) onIdle()
+  }
+  return {
+    get count() {
+      return count
+    },
+    add() {
+      count++
+    },
+    release,
+    /** Adds a hold; returns its release function, which releases it once however often called. */
+    hold(): () => void {
+      count++
+      let isHeld = true
+      return () => {
+        if (isHeld) release()
+        isHeld = false
+      }
+    },
+  }
+}
+
+/**
+ * A room over `doc`, which holds what the store had (see load-room.ts); `log` counts the stored
+ * updates since the last compaction. The caller sets `link` when the table is followed (S91).
+ */
+export function createRoom(
   name: string,
   doc: Y.Doc,
   context: RoomContext,
   joins: JoinState,
   log: CommitLog,
 ): Room & { link?: RoomLink } {
-  const { metrics } = context
-  const awareness = new awarenessProtocol.Awareness(doc)
-  awareness.setLocalState(null)
   const peers = new Set<Peer>()
+  const presence = createRoomPresence(doc, peers, () => room.link)
+  const { awareness } = presence
   let table: Table | undefined
-  let holds = 0
+  const holds = createHolds(() => {
+    context.onIdle(room)
+  })
   let isDiscarded = false
 
-  const commits = createGroupCommit(name, doc, context, log, {
-    broadcast(update, batch) {
-      metrics.updatesBroadcast.inc(broadcast(peers, update, batch))
-    },
-    onBroken(error) {
-      context.onBroken(room, error)
-    },
-    committed: (seq, entries) => room.link?.committed(seq, entries),
-    heldUpTo: () => room.link?.seq,
-    compacted: (seq) => room.link?.compacted(seq),
-  })
+  const hooks = commitHooks(() => room, context)
+  const commits = createGroupCommit(name, doc, context, log, hooks)
 
   // The author of REST writes (and restores, imports) made inside `writeAs`.
   let author: string | null = null
@@ -197,49 +198,19 @@ function createRoom(
     // Joiners' shared encoding (S125) holds what other nodes committed too.
     joins.append(update)
     if (origin !== undefined && origin === room.link) {
-      // Committed by another node (S91): durable already, so relayed now and never stored again.
-      log.isEmpty = false
-      log.count++
-      log.bytes += update.byteLength
-      metrics.updatesBroadcast.inc(broadcast(peers, update, fromOtherNode))
+      relayCommitted(update, log, peers, context.metrics)
       return
     }
     const peer = peers.has(origin as Peer) ? (origin as Peer) : undefined
     commits.add(update, origin, peer === undefined ? author : peer.author)
   })
-  awareness.on('update', (changes: AwarenessChanges, origin: unknown) => {
-    const message = relayPresence(changes, origin as Peer | undefined)
-    // Each node times out idle states itself; what came from another node goes no further.
-    if (origin !== 'timeout' && origin !== room.link) room.link?.presence(message)
-  })
-
-  const relayPresence = (
-    { added, updated, removed }: AwarenessChanges,
-    from?: Peer,
-  ): Uint8Array => {
-    if (from !== undefined && peers.has(from)) {
-      for (const id of [...added, ...updated]) from.awarenessIds.add(id)
-      for (const id of removed) from.awarenessIds.delete(id)
-    }
-    const message = encodeAwarenessStates(awareness, [...added, ...updated, ...removed])
-    // The sender's session echoes its own presence itself (S62), with the sender's own clocks:
-    // this message carries the room's clocks (S70), which would make it send its state again.
-    for (const peer of peers) if (peer !== from) peer.sendPresence(message)
-    return message
-  }
-
-  const release = (): void => {
-    holds--
-    if (holds === 0) context.onIdle(room)
-  }
-
   const room: Room & { link?: RoomLink } = {
     name,
     doc,
     awareness,
     peers,
     get holds() {
-      return holds
+      return holds.count
     },
     table: () => (table ??= createTable({ doc })),
     isEmpty: () => log.isEmpty,
@@ -254,23 +225,14 @@ function createRoom(
     },
     join(peer) {
       peers.add(peer)
-      holds++
+      holds.add()
     },
     leave(peer) {
       if (!peers.delete(peer)) return
-      if (peer.awarenessIds.size > 0) {
-        awarenessProtocol.removeAwarenessStates(awareness, [...peer.awarenessIds], null)
-      }
-      release()
+      presence.removePeer(peer)
+      holds.release()
     },
-    hold() {
-      holds++
-      let isHeld = true
-      return () => {
-        if (isHeld) release()
-        isHeld = false
-      }
-    },
+    hold: () => holds.hold(),
     syncAnswer: (stateVector) => joins.answer(stateVector),
     keep: (update) => {
       if (!isDiscarded) commits.keep(update)
@@ -282,13 +244,7 @@ function createRoom(
     afterDurable: (callback) => {
       commits.afterDurable(callback)
     },
-    flushed: () =>
-      new Promise((resolve, reject) => {
-        commits.afterDurable((error) => {
-          if (error === undefined) resolve()
-          else reject(error)
-        })
-      }),
+    flushed: () => commits.flushed(),
     noteCompacted() {
       log.count = 0
       log.bytes = 0
@@ -310,10 +266,4 @@ function createRoom(
     },
   }
   return room
-}
-
-interface AwarenessChanges {
-  added: number[]
-  updated: number[]
-  removed: number[]
 }

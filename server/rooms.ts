@@ -4,8 +4,10 @@ import { TesseraError, type Store } from '../src/index.js'
 import { CloseCode } from '../src/internal.js'
 import type { Cluster } from './cluster/cluster.js'
 import type { Metrics } from './metrics.js'
+import { createIdleTimers } from './idle-timers.js'
 import type { Logger } from './logger.js'
-import { loadRoom, type Room, type RoomContext } from './room.js'
+import { loadRoom } from './load-room.js'
+import type { Room, RoomContext } from './room.js'
 
 export interface Rooms {
   /**
@@ -41,6 +43,80 @@ export interface RoomsOptions {
   cluster?: Cluster
 }
 
+/** The options a room needs of its registry's, with the registry's two events. */
+function roomContext(
+  options: RoomsOptions,
+  events: Pick<RoomContext, 'onIdle' | 'onBroken'>,
+): RoomContext {
+  return {
+    ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
+    store: options.store,
+    metrics: options.metrics,
+    compactAfterUpdates: options.compactAfterUpdates,
+    compactAfterBytes: options.compactAfterBytes,
+    historyRetentionMs: options.historyRetentionMs,
+    ...events,
+  }
+}
+
+/**
+ * Runs `task` for `key` once the task queued before for that key settled; `queue` holds each
+ * key's last task until it settles (deletions of one table run one after the other).
+ */
+function enqueue<T>(
+  queue: Map<string, Promise<T>>,
+  key: string,
+  fallback: T,
+  task: () => Promise<T>,
+): Promise<T> {
+  const previous = queue.get(key) ?? Promise.resolve(fallback)
+  const pending = previous
+    .catch(() => fallback)
+    .then(task)
+    .finally(() => {
+      if (queue.get(key) === pending) queue.delete(key)
+    })
+  queue.set(key, pending)
+  return pending
+}
+
+/** Closes a deleted table's room (S117): its peers with 4404, then frees it once what it applied landed. */
+async function discardDeleted(room: Room): Promise<void> {
+  const reason = `table "${room.name}" was deleted`
+  for (const peer of [...room.peers]) peer.close(CloseCode.TableNotFound, reason)
+  // What was applied before the deletion may still be committing: let it land, then go.
+  await room.flushed().catch(() => undefined)
+  room.discard()
+}
+
+/** The task under way for `key` in `tasks`, or `task` started and kept there until it settles. */
+function share<T>(tasks: Map<string, Promise<T>>, key: string, task: () => Promise<T>): Promise<T> {
+  let pending = tasks.get(key)
+  if (pending === undefined) {
+    pending = task().finally(() => tasks.delete(key))
+    tasks.set(key, pending)
+  }
+  return pending
+}
+
+/** Closes a room that was unloaded as idle, logging the outcome. */
+async function closeUnloaded(room: Room, logger: Logger): Promise<void> {
+  try {
+    await room.close()
+    logger.info(`unloaded table "${room.name}"`)
+  } catch (error) {
+    logger.error(`unloading table "${room.name}" failed`, error)
+  }
+}
+
+/** Closes unloaded rooms, logging each failure. */
+async function closeAll(rooms: Room[], logger: Logger): Promise<void> {
+  const results = await Promise.allSettled(rooms.map((room) => room.close()))
+  for (const result of results) {
+    if (result.status === 'rejected') logger.error('closing a table failed', result.reason)
+  }
+}
+
 /** Creates the room registry. */
 export function createRooms(options: RoomsOptions): Rooms {
   const { metrics, logger } = options
@@ -48,11 +124,9 @@ export function createRooms(options: RoomsOptions): Rooms {
   const loading = new Map<string, Promise<Room>>()
   /** Deletions under way: a table is loaded again only once its deletion is done. */
   const dropping = new Map<string, Promise<boolean>>()
-  const idleTimers = new Map<Room, NodeJS.Timeout>()
   let isClosed = false
 
   const unload = async (room: Room): Promise<void> => {
-    idleTimers.delete(room)
     try {
       await room.flushed()
     } catch {
@@ -61,26 +135,14 @@ export function createRooms(options: RoomsOptions): Rooms {
     if (room.holds > 0 || rooms.get(room.name) !== room) return
     rooms.delete(room.name)
     metrics.tablesLoaded.set(rooms.size)
-    try {
-      await room.close()
-      logger.info(`unloaded table "${room.name}"`)
-    } catch (error) {
-      logger.error(`unloading table "${room.name}" failed`, error)
-    }
+    await closeUnloaded(room, logger)
   }
 
-  const context: RoomContext = {
-    ...(options.cluster === undefined ? {} : { cluster: options.cluster }),
-    store: options.store,
-    metrics,
-    compactAfterUpdates: options.compactAfterUpdates,
-    compactAfterBytes: options.compactAfterBytes,
-    historyRetentionMs: options.historyRetentionMs,
+  const idle = createIdleTimers(options.idleUnloadMs, unload)
+
+  const context = roomContext(options, {
     onIdle(room) {
-      if (isClosed || idleTimers.has(room)) return
-      const timer = setTimeout(() => void unload(room), options.idleUnloadMs)
-      timer.unref()
-      idleTimers.set(room, timer)
+      if (!isClosed) idle.start(room)
     },
     onBroken(room, error) {
       if (rooms.get(room.name) === room) rooms.delete(room.name)
@@ -89,7 +151,7 @@ export function createRooms(options: RoomsOptions): Rooms {
         peer.close(CloseCode.StorageFailure, 'the server cannot store updates')
       options.onStorageFailure(room.name, error)
     },
-  }
+  })
 
   const load = async (table: string): Promise<Room> => {
     const room = await loadRoom(table, context)
@@ -110,13 +172,8 @@ export function createRooms(options: RoomsOptions): Rooms {
       hadRows = !room.isEmpty()
       rooms.delete(table)
       metrics.tablesLoaded.set(rooms.size)
-      clearTimeout(idleTimers.get(room))
-      idleTimers.delete(room)
-      const reason = `table "${table}" was deleted`
-      for (const peer of [...room.peers]) peer.close(CloseCode.TableNotFound, reason)
-      // What was applied before the deletion may still be committing: let it land, then go.
-      await room.flushed().catch(() => undefined)
-      room.discard()
+      idle.stop(room)
+      await discardDeleted(room)
     }
     const hadStored = await options.store.delete(table)
     logger.info(`deleted table "${table}"`)
@@ -127,20 +184,9 @@ export function createRooms(options: RoomsOptions): Rooms {
     async acquire(table, { canCreate }) {
       if (isClosed) throw new TesseraError('CLOSED', 'the server is shutting down; reconnect later')
       await dropping.get(table)?.catch(() => undefined)
-      let room = rooms.get(table)
-      if (room === undefined) {
-        let pending = loading.get(table)
-        if (pending === undefined) {
-          pending = load(table).finally(() => loading.delete(table))
-          loading.set(table, pending)
-        }
-        room = await pending
-      }
-      const timer = idleTimers.get(room)
-      if (timer !== undefined) {
-        clearTimeout(timer)
-        idleTimers.delete(room)
-      }
+      // Concurrent first uses of a table share its one load.
+      const room = rooms.get(table) ?? (await share(loading, table, () => load(table)))
+      idle.stop(room)
       if (!canCreate && room.isEmpty()) {
         if (room.holds === 0) context.onIdle(room)
         throw new TesseraError(
@@ -151,30 +197,16 @@ export function createRooms(options: RoomsOptions): Rooms {
       return room
     },
     get: (table) => rooms.get(table),
-    drop(table) {
-      const previous = dropping.get(table) ?? Promise.resolve(false)
-      const pending = previous
-        .catch(() => false)
-        .then(() => drop(table))
-        .finally(() => {
-          if (dropping.get(table) === pending) dropping.delete(table)
-        })
-      dropping.set(table, pending)
-      return pending
-    },
+    drop: (table) => enqueue(dropping, table, false, () => drop(table)),
     loaded: () => [...rooms.keys()],
     async close() {
       isClosed = true
-      for (const timer of idleTimers.values()) clearTimeout(timer)
-      idleTimers.clear()
+      idle.stopAll()
       await Promise.allSettled(loading.values())
       const all = [...rooms.values()]
       rooms.clear()
       metrics.tablesLoaded.set(0)
-      const results = await Promise.allSettled(all.map((room) => room.close()))
-      for (const result of results) {
-        if (result.status === 'rejected') logger.error('closing a table failed', result.reason)
-      }
+      await closeAll(all, logger)
     },
   }
 }

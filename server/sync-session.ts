@@ -5,18 +5,16 @@ import * as Y from 'yjs'
 import { TesseraError } from '../src/index.js'
 import {
   allPermissions,
-  closeCodeOf,
-  encodeMessage,
   encodeSyncStep1,
   type TablePermissions,
   type WireMessage,
 } from '../src/internal.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
-import type { GrantChange } from './access/live-grants.js'
 import { answersFor, type AnswerBudgetOptions } from './answer-budget.js'
 import { createIncomingUpdates } from './incoming-updates.js'
 import type { Metrics } from './metrics.js'
 import type { Peer, Room } from './room.js'
+import { sessionPermissions } from './session-permissions.js'
 import { sessionPresence } from './session-presence.js'
 import type { UpdateBudget } from './update-check.js'
 import { roomWindowsOf } from './windows/room-windows.js'
@@ -74,26 +72,18 @@ const windowOnly = (what: string): TesseraError =>
       : `a window connection does not sync the whole table; "${what}" is not allowed on it`,
   )
 
-/**
- * Joins `grant.room` and greets the client as the y-websocket server does: the server's state
- * vector (sync step 1), then the current awareness states.
- */
-export function openSyncSession(
-  grant: SessionGrant,
+/** The session as its room sees it: a peer that sends and closes through `link`. */
+function sessionPeer(
   link: SessionLink,
-  context: { metrics: Metrics; budget: UpdateBudget; answerBudget: AnswerBudgetOptions },
-): SyncSession {
-  const { room, guard } = grant
-  let permissions = grant.permissions ?? allPermissions
-  // A Tessera client asks for its permissions; only it is told when they change (S76).
-  let hasAskedPermissions = false
-  const isWindowOnly = grant.isWindowOnly === true
-  let hasEnded = false
-  const peer: Peer = {
+  guard: ConnectionGuard | undefined,
+  isWindowOnly: boolean,
+  isAwaitingSyncReply: () => boolean,
+): Peer {
+  return {
     isWindowOnly,
     awarenessIds: new Set(),
     get isAwaitingSyncReply() {
-      return answers.isPending
+      return isAwaitingSyncReply()
     },
     author: guard?.author ?? null,
     send: (message) => {
@@ -106,9 +96,36 @@ export function openSyncSession(
       link.close(code, reason)
     },
   }
+}
+
+/** The windows of a window connection (docs/protocol.md §8) on `room`. */
+function openWindows(room: Room, peer: Peer, options = defaultWindowOptions): WindowSession {
+  return openWindowSession(
+    roomWindowsOf(room, options),
+    (bytes) => {
+      peer.send(bytes)
+    },
+    options,
+  )
+}
+
+/**
+ * Joins `grant.room` and greets the client as the y-websocket server does: the server's state
+ * vector (sync step 1), then the current awareness states.
+ */
+export function openSyncSession(
+  grant: SessionGrant,
+  link: SessionLink,
+  context: { metrics: Metrics; budget: UpdateBudget; answerBudget: AnswerBudgetOptions },
+): SyncSession {
+  const { room, guard } = grant
+  const isWindowOnly = grant.isWindowOnly === true
+  let hasEnded = false
+  const peer = sessionPeer(link, guard, isWindowOnly, () => answers.isPending)
+  const permissions = sessionPermissions(grant.permissions ?? allPermissions, peer, context.metrics)
   const rights = {
     get permissions() {
-      return permissions
+      return permissions.permissions
     },
     guard,
   }
@@ -128,33 +145,12 @@ export function openSyncSession(
 
   const presence = sessionPresence(room, peer, guard)
 
-  /**
-   * S51, S75, S76: an expired or revoked token, or withdrawn read, closes the connection; new
-   * permissions apply to the next update, and a Tessera client is told.
-   */
-  const onGrantChange = (change: GrantChange): void => {
-    if (change.type === 'end') {
-      context.metrics.error(change.error.code)
-      peer.close(closeCodeOf(change.error.code), change.error.message)
-      return
-    }
-    permissions = change.permissions
-    if (hasAskedPermissions) peer.send(encodeMessage({ type: 'permissions', permissions }))
-  }
-
   room.join(peer)
-  const stopWatching = guard?.watch(onGrantChange)
-  let windows: WindowSession | undefined
-  if (isWindowOnly) {
-    const options = grant.windowOptions ?? defaultWindowOptions
-    windows = openWindowSession(
-      roomWindowsOf(room, options),
-      (bytes) => {
-        peer.send(bytes)
-      },
-      options,
-    )
-  } else peer.send(encodeSyncStep1(room.doc))
+  const stopWatching = guard?.watch((change) => {
+    permissions.change(change)
+  })
+  const windows = isWindowOnly ? openWindows(room, peer, grant.windowOptions) : undefined
+  if (windows === undefined) peer.send(encodeSyncStep1(room.doc))
   presence.sendOthers(false)
 
   return {
@@ -183,8 +179,7 @@ export function openSyncSession(
           return
         case 'permissions-request':
           // S57: a Tessera client asks what it may do; stock y-websocket clients never ask.
-          hasAskedPermissions = true
-          peer.send(encodeMessage({ type: 'permissions', permissions }))
+          permissions.request()
           return
         case 'saved':
           updates.requestSaved(message.requestId)

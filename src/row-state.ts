@@ -1,7 +1,7 @@
 // What the table knows about each live row besides its cells: incarnation, position and cell
-// layout (stored-row.ts), the manual order built from them, and the translation of a Yjs
-// transaction into a TableChange.
-import * as Y from 'yjs'
+// layout (stored-row.ts), the manual order built from them, and the states a transaction is
+// turned into a TableChange against (row-changes.ts).
+import type * as Y from 'yjs'
 import { TesseraError } from './errors.js'
 import type { ColumnId, RowId } from './ids.js'
 import { prefixLengthOf } from './incarnation.js'
@@ -9,7 +9,6 @@ import {
   firstCell,
   isFormatOneRow,
   parseOverrideKey,
-  positionColumn,
   splitCellKey,
   type TableMaps,
 } from './layout.js'
@@ -18,8 +17,8 @@ import { comparePositions, type Position } from './row-order.js'
 import type { RowShapes } from './row-shapes.js'
 import type { ChangeSource, TableChange } from './row.js'
 import { describe } from './schema.js'
-import { rowIdOfIncarnation, rowStateOf, type RowState } from './stored-row.js'
-import { valueBefore } from './transaction-diff.js'
+import { changedKeys, changeOf } from './row-changes.js'
+import { rowStateOf, type RowState } from './stored-row.js'
 
 export type { RowState } from './stored-row.js'
 
@@ -163,105 +162,8 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     },
     finish(transaction, source, schemaChanged, allColumnIds) {
       shapes.invalidate(changedKeys(transaction, maps.shapes))
-      const cellColumns = overriddenCells(transaction, maps, states, { editedRows, editedLives })
-      const added = new Set<RowId>()
-      const deleted = new Set<RowId>()
-      const moved = new Set<RowId>()
-      const updated = new Map<RowId, ReadonlySet<ColumnId>>()
-      const isLocal = transaction.local && !(transaction.origin instanceof Y.UndoManager)
-      const visit = (id: RowId, columns: ReadonlySet<ColumnId> | undefined): void => {
-        // A local transaction's own writes were recorded as they were made (setLocal); other
-        // changes (remote, or an UndoManager's) are read back from the document.
-        const wasRecorded = before.has(id)
-        const was = wasRecorded ? before.get(id) : states.get(id)
-        const now = isLocal && wasRecorded ? states.get(id) : read(id)
-        if (!(isLocal && wasRecorded)) put(id, now)
-        if (was === undefined && now === undefined) return
-        if (was === undefined) added.add(id)
-        else if (now === undefined) deleted.add(id)
-        else {
-          if (was.position !== now.position) moved.add(id)
-          // A different incarnation is a concurrent create that won (S4): every cell may differ.
-          const changed = was.inc !== now.inc ? new Set(allColumnIds()) : columns
-          if (changed !== undefined && changed.size > 0) updated.set(id, changed)
-        }
-      }
-      // Row keys are visited straight from Yjs's set (a bulk insert touches 100,000 of them,
-      // and a second map of them would only cost time).
-      for (const key of changedKeys(transaction, maps.rows)) {
-        if (key === null) continue
-        visit(key as RowId, cellColumns.get(key as RowId))
-        cellColumns.delete(key as RowId)
-      }
-      for (const [id, columns] of cellColumns) visit(id, columns)
-      before.clear()
-      if (!schemaChanged && added.size + deleted.size + moved.size + updated.size === 0)
-        return undefined
-      return { source, origin: transaction.origin, added, deleted, updated, moved, schemaChanged }
+      const tracked = { maps, states, before, edited: { editedRows, editedLives }, read, put }
+      return changeOf(transaction, source, schemaChanged, allColumnIds, tracked)
     },
   }
-}
-
-/**
- * The cells (and positions, as a row with no column) whose overrides the transaction replaced,
- * by row: format 1 keys name their row; format 2 keys name a life, which names its row through
- * Yjs, and count only when it is the row's current life. Records the edited rows and lives.
- */
-function overriddenCells(
-  transaction: Y.Transaction,
-  maps: TableMaps,
-  states: ReadonlyMap<RowId, RowState>,
-  edited: { editedRows: Set<RowId>; editedLives: Set<string> },
-): Map<RowId, Set<ColumnId>> {
-  const cells = new Map<RowId, Set<ColumnId>>()
-  const add = (rowId: RowId, columnId: ColumnId): void => {
-    let columns = cells.get(rowId)
-    if (columns === undefined) cells.set(rowId, (columns = new Set()))
-    if (columnId !== positionColumn) columns.add(columnId)
-  }
-  for (const key of changedKeys(transaction, maps.cells)) {
-    if (key === null) continue
-    const [rowId, columnId] = splitCellKey(key)
-    edited.editedRows.add(rowId)
-    if (!isReplaced(transaction, maps.cells, key)) continue
-    // A deleted override of another life was never shown (S129 reclaims them): no change.
-    const was = maps.cells.has(key) ? undefined : valueBefore(transaction, maps.cells, key)
-    if (Array.isArray(was) && was[0] !== states.get(rowId)?.inc) continue
-    add(rowId, columnId)
-  }
-  for (const key of changedKeys(transaction, maps.overrides)) {
-    const target = key === null ? undefined : parseOverrideKey(key)
-    if (target === undefined || prefixLengthOf(target.incarnation) === undefined) continue
-    edited.editedLives.add(target.incarnation)
-    if (!isReplaced(transaction, maps.overrides, key!)) continue
-    const rowId = rowIdOfIncarnation(maps, target.incarnation)
-    const state = rowId === undefined ? undefined : states.get(rowId)
-    // A life the row does not have (deleted, replaced, or inserted by this very transaction,
-    // whose row is visited whole anyway) changes nothing readers see.
-    if (state?.inc !== target.incarnation) continue
-    if ('columnId' in target) add(state.id, target.columnId)
-    else if (target.slot === 0) add(state.id, positionColumn)
-    else {
-      const columnId = state.shape?.ids[target.slot - 1]
-      if (columnId !== undefined) add(state.id, columnId)
-    }
-  }
-  return cells
-}
-
-/** The keys of `type` that a transaction changed (Yjs keys its `changed` map by type). */
-function changedKeys(transaction: Y.Transaction, type: object): ReadonlySet<string | null> {
-  for (const [changedType, keys] of transaction.changed) if (changedType === type) return keys
-  return new Set()
-}
-
-/**
- * False when the key still holds the value it held before the transaction: its winning Yjs item
- * is older than the transaction and alive. That is the case of a concurrent write that arrives
- * and loses (S2): Yjs lists the key as changed, but no reader sees a difference (S17).
- */
-function isReplaced(transaction: Y.Transaction, type: Y.Map<unknown>, key: string): boolean {
-  const item = (type as unknown as { _map: ReadonlyMap<string, Y.Item> })._map.get(key)
-  if (item === undefined || item.deleted) return true
-  return item.id.clock >= (transaction.beforeState.get(item.id.client) ?? 0)
 }

@@ -14,6 +14,7 @@ import {
   packedKey,
   positionColumn,
   positionKey,
+  type FormatOneRow,
   type TableMaps,
 } from './layout.js'
 import type { Position } from './row-order.js'
@@ -180,21 +181,22 @@ export function decodeRow(
   id: RowId,
   value: unknown,
 ): DecodedRow | undefined {
-  const shape = packedShapeOf(value, shapes)
-  if (shape !== undefined) {
-    const packed = value as readonly unknown[]
-    if (rowIdOfIncarnation(maps, packed[1] as string) !== id) return undefined
-    const cells = new Map<ColumnId, unknown>()
-    shape.ids.forEach((columnId, slot) => {
-      const cell = packed[firstCell + slot]
-      if (cell !== undefined) cells.set(columnId, cell)
-    })
-    const packing = { number: packed[0] as number, shape }
-    return { inc: packed[1] as string, position: packed[2], cells, packed: packing }
+  // The row's format, life and stored position are read as every reader reads them.
+  const state = rowStateOf(maps, shapes, id, value, false)
+  if (state === undefined) return undefined
+  const { inc, position, shape } = state
+  if (shape === undefined) {
+    const cells = new Map(Object.entries((value as FormatOneRow).c) as [ColumnId, unknown][])
+    return { inc, position, cells, packed: undefined }
   }
-  if (!isFormatOneRow(value)) return undefined
-  const cells = new Map(Object.entries(value.c) as [ColumnId, unknown][])
-  return { inc: value.i, position: value.p, cells, packed: undefined }
+  const packed = value as readonly unknown[]
+  if (rowIdOfIncarnation(maps, inc as string) !== id) return undefined
+  const cells = new Map<ColumnId, unknown>()
+  shape.ids.forEach((columnId, slot) => {
+    const cell = packed[firstCell + slot]
+    if (cell !== undefined) cells.set(columnId, cell)
+  })
+  return { inc, position, cells, packed: { number: packed[0] as number, shape } }
 }
 
 /** The stored value of `row` with other cells and position, in its own format and life. */

@@ -1,7 +1,7 @@
 // The client's Transport over a WebSocket: the browser's, or `ws`'s in Node (a constructor
 // option). Binary frames only. Knows nothing about sync, tables or reconnecting.
 import { CloseCode, createTransportBase, type Transport } from '../../src/internal.js'
-import type { WebSocketClass } from '../options.js'
+import type { WebSocketClass } from '../connection-options.js'
 
 /** The part of the WebSocket API (browser and `ws`) this adapter uses. */
 interface WebSocketLike {

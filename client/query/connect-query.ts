@@ -2,14 +2,14 @@
 // connection (docs/protocol.md §8) without holding the table, writes rows as Yjs updates the
 // server checks like any other (S135), reconnects with backoff, and keeps an offline copy.
 import { TesseraError, type Column, type LiveQueryDiff, type Row } from '../../src/index.js'
-import { decodeMessage, type TablePermissions } from '../../src/internal.js'
+import type { TablePermissions } from '../../src/internal.js'
 import { openIndexedDbCopy } from '../adapters/indexeddb-window-copy.js'
-import { openWebSocketTransport } from '../adapters/websocket-transport.js'
-import { createEmitter } from '../emitter.js'
-import { createReconnector, type ConnectionStatus } from '../reconnect.js'
+import { createEmitter, type Emitter } from '../emitter.js'
+import type { ConnectionStatus } from '../reconnect.js'
+import { asQueryError, linkWindowClient, onlineSwitch } from './query-link.js'
 import { checkQueryOptions, checkWindow, type ConnectQueryOptions } from './query-options.js'
-import { createWindowClient } from './window-client.js'
-import { keepWindowCopy } from './window-copy-keeper.js'
+import { createWindowClient, type WindowClient } from './window-client.js'
+import { keepWindowCopy, type WindowCopyKeeper } from './window-copy-keeper.js'
 import type { WindowWrites } from './window-writes.js'
 
 /** A live window of a query on a server's table, and the row writes of a table. */
@@ -65,6 +65,70 @@ export type QueryEvents = {
 const randomClientId = (): number => crypto.getRandomValues(new Uint32Array(1))[0]!
 
 /**
+ * Resolves once `isReady()` holds, rejects with `failure()` once that is set; both are checked
+ * now and at every change.
+ */
+function waitUntil(
+  events: WindowClient['events'],
+  isReady: () => boolean,
+  failure: () => TesseraError | undefined,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      const failed = failure()
+      if (!isReady() && failed === undefined) return
+      stop()
+      if (failed === undefined) resolve()
+      else reject(failed)
+    }
+    const stop = events.on('change', check)
+    check()
+  })
+}
+
+/**
+ * The offline copy of `client` in IndexedDB store `storeName` (none when undefined); `start`
+ * runs once it is read back, or failed to be.
+ */
+function keepCopy(
+  storeName: string | undefined,
+  client: WindowClient,
+  start: () => void,
+): WindowCopyKeeper {
+  const copy = keepWindowCopy(
+    storeName === undefined ? undefined : openIndexedDbCopy(storeName),
+    client,
+    (error) => {
+      client.events.emit('error', error)
+    },
+  )
+  copy.whenLoaded.then(start, (error: unknown) => {
+    client.events.emit('error', asQueryError(error, 'the offline copy could not be read'))
+    start()
+  })
+  return copy
+}
+
+/** Relays the client's errors to `events`, and its changes as status and unsaved-count events. */
+function relayEvents(
+  client: WindowClient,
+  events: Emitter<QueryEvents>,
+  status: () => ConnectionStatus,
+): void {
+  let shown = { status: status(), unsaved: 0 }
+  client.events.on('error', (error) => {
+    events.emit('error', error)
+  })
+  client.events.on('change', () => {
+    const next = { status: status(), unsaved: client.pending.unsaved.length }
+    const last = shown
+    shown = next
+    if (next.status !== last.status) events.emit('status', next.status)
+    if (next.unsaved !== last.unsaved) events.emit('unsaved', next.unsaved)
+  })
+}
+
+/**
  * Opens a window of `options.query` on a server's table and keeps it live.
  * @example
  * const q = connectQuery({ url, table: 'todos', query: { orderBy: [['priority', 'desc']] }, limit: 50 })
@@ -75,100 +139,33 @@ const randomClientId = (): number => crypto.getRandomValues(new Uint32Array(1))[
 export function connectQuery(options: ConnectQueryOptions): QueryConnection {
   const settings = checkQueryOptions(options)
   let status: ConnectionStatus = 'offline'
-  let isClosed = false
-  /** False after disconnect(), until connect(); the link itself starts once the copy is back. */
-  let wantsOnline = true
-  let hasDialled = false
-  const start = (): void => {
-    hasDialled = true
-    if (!isClosed && wantsOnline) link.connect()
-  }
-  const link = createReconnector({
-    dial: () => openWebSocketTransport(settings.roomUrl, settings.WebSocket),
-    maxBackoffMs: settings.maxBackoffMs,
-    onOpen(transport) {
-      const stops = [
-        transport.on('message', (bytes) => {
-          try {
-            client.receive(decodeMessage(bytes))
-          } catch (cause) {
-            report(cause, 'a server message could not be read')
-          }
-        }),
-        transport.on('close', () => {
-          for (const stop of stops) stop()
-          client.closed()
-        }),
-      ]
-      client.opened((bytes) => {
-        transport.send(bytes)
-      })
-      return { sayGoodbye: () => undefined }
-    },
-    onStatus(next) {
+  const link = linkWindowClient(
+    settings,
+    () => client,
+    (next) => {
       status = next
       client.events.emit('change')
     },
-    onServerClose(close, _meaning, isRetrying) {
-      const next = isRetrying ? 'reconnecting' : 'not reconnecting: fix the cause, then connect()'
-      const message = `the server closed the connection (${close.code}: ${close.reason}); ${next}`
-      client.events.emit('error', new TesseraError('CLOSED', message))
-    },
-    onDialError(cause) {
-      report(cause, `connectQuery: cannot open a WebSocket to ${settings.url}`)
-    },
-  })
+  )
   const client = createWindowClient(
     settings.query,
     { offset: settings.offset, limit: settings.limit },
     link,
     randomClientId(),
   )
-  const report = (cause: unknown, what: string): void => {
-    const error =
-      cause instanceof TesseraError
-        ? cause
-        : new TesseraError('PROTOCOL_ERROR', `${what}: ${String(cause)}`, { cause })
-    client.events.emit('error', error)
-  }
-  const copy = keepWindowCopy(
-    settings.storeName === undefined ? undefined : openIndexedDbCopy(settings.storeName),
-    client,
-    (error) => {
-      client.events.emit('error', error)
-    },
-  )
-  copy.whenLoaded.then(start, (error: unknown) => {
-    report(error, 'the offline copy could not be read')
-    start()
+  const online = onlineSwitch(link)
+  const copy = keepCopy(settings.storeName, client, () => {
+    online.start()
   })
 
   const until = (isReady: () => boolean, failure: () => TesseraError | undefined): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        const failed = isClosed ? new TesseraError('CLOSED', 'the query is closed') : failure()
-        if (!isReady() && failed === undefined) return
-        stop()
-        if (failed === undefined) resolve()
-        else reject(failed)
-      }
-      const stop = client.events.on('change', check)
-      check()
-    })
+    waitUntil(client.events, isReady, () =>
+      online.isClosed ? new TesseraError('CLOSED', 'the query is closed') : failure(),
+    )
 
   const { state, pending } = client
   const events = createEmitter<QueryEvents>(() => undefined)
-  let shown: { status: ConnectionStatus; unsaved: number } = { status, unsaved: 0 }
-  client.events.on('error', (error) => {
-    events.emit('error', error)
-  })
-  client.events.on('change', () => {
-    const next = { status, unsaved: pending.unsaved.length }
-    const last = shown
-    shown = next
-    if (next.status !== last.status) events.emit('status', next.status)
-    if (next.unsaved !== last.unsaved) events.emit('unsaved', next.unsaved)
-  })
+  relayEvents(client, events, () => status)
   return {
     ...client.writes,
     get rows() {
@@ -210,23 +207,19 @@ export function connectQuery(options: ConnectQueryOptions): QueryConnection {
       until(
         () => pending.unsaved.length === 0,
         () =>
-          wantsOnline && (!hasDialled || link.isOnline)
-            ? undefined
-            : new TesseraError('CLOSED', 'the query went offline before its edits were saved'),
+          online.isOffline()
+            ? new TesseraError('CLOSED', 'the query went offline before its edits were saved')
+            : undefined,
       ),
     whenStored: () => copy.whenStored(),
     disconnect() {
-      wantsOnline = false
-      link.disconnect()
+      online.disconnect()
     },
     connect() {
-      wantsOnline = true
-      if (!isClosed && hasDialled) link.connect()
+      online.connect()
     },
     async close() {
-      if (isClosed) return
-      isClosed = true
-      link.disconnect()
+      if (!online.close()) return
       client.events.emit('change')
       await copy.close()
       client.events.clear()

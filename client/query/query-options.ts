@@ -1,7 +1,11 @@
 // The options of connectQuery, checked once at the door: unknown keys are errors and every message
 // names the option and says what to give instead. The query itself is checked by the server.
-import { checkTableName, TesseraError, type Query } from '../../src/index.js'
-import type { WebSocketClass } from '../options.js'
+import { TesseraError, type Query } from '../../src/index.js'
+import {
+  checkConnectionTarget,
+  checkConnectionTransport,
+  type WebSocketClass,
+} from '../connection-options.js'
 
 /** The options of `connectQuery`. */
 export interface ConnectQueryOptions {
@@ -68,15 +72,8 @@ export function checkWindow(offset: unknown, limit: unknown, where: string): voi
 
 /** @throws INVALID_ARGUMENT naming the option that is wrong */
 export function checkQueryOptions(options: ConnectQueryOptions): QuerySettings {
-  if (typeof options !== 'object' || (options as unknown) === null) fail('give an options object')
-  const unknownKey = Object.keys(options).find((key) => !known.includes(key))
-  if (unknownKey !== undefined)
-    fail(`unknown option "${unknownKey}"; expected one of ${known.join(', ')}`)
-  const { url, table, token, query = {}, offset = 0, limit = 50, offline = false } = options
-  if (typeof url !== 'string' || !/^(wss?|https?):\/\/[^/]+/.test(url))
-    fail(`url must be a ws://, wss://, http:// or https:// URL, got ${JSON.stringify(url)}`)
-  checkTableName(table, 'connectQuery: table') // S115: the one rule for table names
-  if (token !== undefined && typeof token !== 'string') fail('token must be a string')
+  const trimmed = checkConnectionTarget(options, known, 'connectQuery', fail)
+  const { table, token, query = {}, offset = 0, limit = 50, offline = false } = options
   if (typeof query !== 'object' || (query as unknown) === null || Array.isArray(query))
     fail('query must be an object { where, orderBy }')
   const extra = Object.keys(query).find((key) => key !== 'where' && key !== 'orderBy')
@@ -85,19 +82,7 @@ export function checkQueryOptions(options: ConnectQueryOptions): QuerySettings {
       `query.${extra} is not taken; a window query has where and orderBy (offset and limit are options)`,
     )
   checkWindow(offset, limit, 'connectQuery')
-  if (
-    typeof offline !== 'boolean' &&
-    (typeof offline !== 'object' || (offline as unknown) === null)
-  )
-    fail('offline must be true, false or { name }')
-  const WebSocketClass =
-    options.WebSocket ?? (globalThis as { WebSocket?: WebSocketClass }).WebSocket
-  if (typeof WebSocketClass !== 'function')
-    fail('this runtime has no WebSocket; pass one, e.g. { WebSocket } from "ws" in Node 20')
-  const maxBackoffMs = options.maxBackoffMs ?? 2500
-  if (typeof maxBackoffMs !== 'number' || !(maxBackoffMs > 0))
-    fail('maxBackoffMs must be a positive number of milliseconds')
-  const trimmed = url.replace(/\/+$/, '').replace(/^http/, 'ws')
+  const { WebSocket, maxBackoffMs } = checkConnectionTransport(options, fail)
   const params = `?mode=window${token === undefined ? '' : `&token=${encodeURIComponent(token)}`}`
   const storeName =
     offline === false
@@ -112,7 +97,7 @@ export function checkQueryOptions(options: ConnectQueryOptions): QuerySettings {
     storeName,
     offset,
     limit,
-    WebSocket: WebSocketClass!,
+    WebSocket,
     maxBackoffMs,
   }
 }

@@ -1,16 +1,12 @@
 // The core of a window client: what it sends when a connection opens, what it does with each
 // server message, and its writes, over the window state and the pending edits. Knows no
 // WebSocket, reconnect loop or IndexedDB (connect-query.ts composes those).
-import { TesseraError, type ErrorCode, type LiveQueryDiff, type Query } from '../../src/index.js'
-import {
-  encodeMessage,
-  errorCodes,
-  type TablePermissions,
-  type WireMessage,
-} from '../../src/internal.js'
+import type { LiveQueryDiff, Query, TesseraError } from '../../src/index.js'
+import { encodeMessage, type TablePermissions, type WireMessage } from '../../src/internal.js'
 import { createEmitter, type Emitter } from '../emitter.js'
 import { createPendingEdits, type PendingEdits } from './pending-edits.js'
 import type { SavedWindow } from './window-copy.js'
+import { dispatchWindowMessage, type WindowMessageHandlers } from './window-messages.js'
 import { createWindowState, type WindowState } from './window-state.js'
 import { createWindowWrites, type WindowWrites } from './window-writes.js'
 
@@ -47,9 +43,92 @@ export interface WindowClient {
 
 const windowId = 1
 
-/** A code from the server, or PROTOCOL_ERROR for one this client does not know. */
-const codeOf = (code: string): ErrorCode =>
-  (errorCodes as readonly string[]).includes(code) ? (code as ErrorCode) : 'PROTOCOL_ERROR'
+/** The window a client asks for: its query as sent, and its place. */
+interface AskedWindow {
+  readonly query: string
+  readonly offset: number
+  readonly limit: number
+}
+
+/** Puts back an offline copy's answer (when it is for `asked`) and its unsaved edits. */
+function restoreSaved(
+  saved: SavedWindow,
+  asked: AskedWindow,
+  state: WindowState,
+  pending: PendingEdits,
+): void {
+  pending.restore(saved.unsaved)
+  const isSame =
+    saved.query === asked.query && saved.offset === asked.offset && saved.limit === asked.limit
+  if (isSame && saved.answer !== undefined) {
+    state.setSchema(saved.columns)
+    state.setAnswer({ type: 'window-rows', windowId, ...saved.answer })
+  }
+}
+
+/** What the offline copy keeps of the window `asked`: its answer and the unsaved edits. */
+const savedOf = (asked: AskedWindow, state: WindowState, pending: PendingEdits): SavedWindow => ({
+  ...asked,
+  columns: state.schema ?? [],
+  answer: state.answer && { head: state.answer.head, rows: state.answer.rows },
+  unsaved: pending.unsaved,
+})
+
+/** What a window client knows besides its state and pending edits; its handlers update it. */
+interface ClientStatus {
+  permissions: TablePermissions | undefined
+  /** Set while the server refuses the window. */
+  error: TesseraError | undefined
+  /** A window message arrived while a saved request was unanswered (see `answer`). */
+  hasAnswerWaiting: boolean
+}
+
+/** The parts of a window client that its message handlers drive. */
+interface ClientParts {
+  readonly status: ClientStatus
+  readonly state: WindowState
+  readonly pending: PendingEdits
+  readonly synced: () => void
+  readonly refresh: (source: LiveQueryDiff['source']) => void
+  readonly report: (error: TesseraError) => void
+  readonly changed: () => void
+}
+
+/** What a window client does with each server message it uses. */
+function messageHandlers(parts: ClientParts): WindowMessageHandlers {
+  const { status, state, pending, refresh, report, changed } = parts
+  return {
+    schema: (columns) => {
+      state.setSchema(columns)
+    },
+    answer(message) {
+      if (message.windowId !== windowId) return
+      const wasLoaded = state.isLoaded
+      state.setAnswer(message)
+      pending.answered()
+      status.error = undefined
+      parts.synced()
+      // The acknowledgement of a commit follows its window messages: until it arrives, the
+      // answer may hold edits still laid over it (S138), so the view waits for it.
+      if (!wasLoaded || !pending.isAwaitingSaved) refresh(wasLoaded ? 'remote' : 'window')
+      else status.hasAnswerWaiting = true
+    },
+    refused(refusal) {
+      status.error = refusal
+      report(refusal)
+      changed()
+    },
+    saved(requestId) {
+      pending.acknowledge(requestId)
+      if (!pending.isAwaitingSaved || !status.hasAnswerWaiting) refresh('remote')
+    },
+    report,
+    permissions(granted) {
+      status.permissions = granted
+      changed()
+    },
+  }
+}
 
 /** A window client of `query`; its writes are Yjs items of client `clientId`. */
 export function createWindowClient(
@@ -60,10 +139,7 @@ export function createWindowClient(
 ): WindowClient {
   const queryText = JSON.stringify(query)
   let window = start
-  let permissions: TablePermissions | undefined
-  let error: TesseraError | undefined
-  /** A window message arrived while a saved request was unanswered (see receive). */
-  let hasAnswerWaiting = false
+  const status: ClientStatus = { permissions: undefined, error: undefined, hasAnswerWaiting: false }
   const events = createEmitter<WindowEvents>(() => undefined)
   const report = (failure: TesseraError): void => {
     events.emit('error', failure)
@@ -74,7 +150,7 @@ export function createWindowClient(
   const pending = createPendingEdits((bytes) => link.send(bytes), changed)
   const state = createWindowState(query, pending)
   const refresh = (source: LiveQueryDiff['source']): void => {
-    hasAnswerWaiting = false
+    status.hasAnswerWaiting = false
     const diff = state.refresh(source)
     if (diff !== undefined) events.emit('diff', diff)
     changed()
@@ -83,7 +159,7 @@ export function createWindowClient(
   const writes = createWindowWrites(
     {
       ...state.rowsForWrites,
-      permissions: () => permissions,
+      permissions: () => status.permissions,
       commit(update, rowEdits) {
         pending.add(update, rowEdits)
         refresh('local')
@@ -91,67 +167,10 @@ export function createWindowClient(
     },
     clientId,
   )
-
-  const answer = (message: Extract<WireMessage, { type: 'window-rows' | 'window-diff' }>) => {
-    if (message.windowId !== windowId) return
-    const wasLoaded = state.isLoaded
-    state.setAnswer(message)
-    pending.answered()
-    error = undefined
+  const synced = (): void => {
     link.synced()
-    // The acknowledgement of a commit follows its window messages: until it arrives, the
-    // answer may hold edits still laid over it (S138), so the view waits for it.
-    if (!wasLoaded || !pending.isAwaitingSaved) refresh(wasLoaded ? 'remote' : 'window')
-    else hasAnswerWaiting = true
   }
-
-  const receive = (message: WireMessage): void => {
-    switch (message.type) {
-      case 'window-schema':
-        state.setSchema(message.columns)
-        return
-      case 'window-rows':
-      case 'window-diff':
-        answer(message)
-        return
-      case 'window-error':
-        error = new TesseraError(codeOf(message.code), message.message)
-        report(error)
-        changed()
-        return
-      case 'saved':
-        pending.acknowledge(message.requestId)
-        if (!pending.isAwaitingSaved || !hasAnswerWaiting) refresh('remote')
-        return
-      case 'not-saved':
-        report(
-          new TesseraError(codeOf(message.code), `the server could not save: ${message.message}`),
-        )
-        return
-      case 'error':
-        report(new TesseraError(codeOf(message.code), message.message))
-        return
-      case 'permission-denied':
-        report(new TesseraError('FORBIDDEN', `permission denied: ${message.reason}`))
-        return
-      case 'permissions':
-        permissions = message.permissions
-        changed()
-        return
-      case 'awareness':
-      case 'query-awareness':
-      case 'sync-step-1':
-      case 'sync-step-2':
-      case 'sync-update':
-        // Presence, and sync messages a window connection has no use for.
-        return
-      case 'permissions-request':
-      case 'window-open':
-      case 'window-move':
-      case 'window-close':
-        throw new TesseraError('PROTOCOL_ERROR', `a server may not send "${message.type}"`)
-    }
-  }
+  const handlers = messageHandlers({ status, state, pending, synced, refresh, report, changed })
 
   return {
     state,
@@ -162,10 +181,10 @@ export function createWindowClient(
       return window
     },
     get permissions() {
-      return permissions
+      return status.permissions
     },
     get error() {
-      return error
+      return status.error
     },
     opened(send) {
       send(encodeMessage({ type: 'permissions-request' }))
@@ -174,30 +193,20 @@ export function createWindowClient(
     },
     closed() {
       pending.reset()
-      if (hasAnswerWaiting) refresh('remote')
+      if (status.hasAnswerWaiting) refresh('remote')
     },
-    receive,
+    receive(message) {
+      dispatchWindowMessage(message, handlers)
+    },
     setWindow(offset, limit, send) {
       window = { offset, limit }
       state.setWindow(offset, limit)
       send(encodeMessage({ type: 'window-move', windowId, offset, limit }))
     },
     restore(saved) {
-      pending.restore(saved.unsaved)
-      const isSame =
-        saved.query === queryText && saved.offset === window.offset && saved.limit === window.limit
-      if (isSame && saved.answer !== undefined) {
-        state.setSchema(saved.columns)
-        state.setAnswer({ type: 'window-rows', windowId, ...saved.answer })
-      }
+      restoreSaved(saved, { query: queryText, ...window }, state, pending)
       refresh('window')
     },
-    saved: () => ({
-      query: queryText,
-      ...window,
-      columns: state.schema ?? [],
-      answer: state.answer && { head: state.answer.head, rows: state.answer.rows },
-      unsaved: pending.unsaved,
-    }),
+    saved: () => savedOf({ query: queryText, ...window }, state, pending),
   }
 }

@@ -11,19 +11,23 @@ import {
 } from '../../src/index.js'
 import {
   createRowId,
-  encodeMapUpdate,
   newIncarnation,
-  normalizeCell,
-  overrideSet,
   positionsBetween,
   rowDeletes,
   rowSet,
-  type ItemId,
-  type MapSet,
   type TablePermissions,
   type WritableRow,
 } from '../../src/internal.js'
 import type { PendingEdit, RowEdit } from './pending-edits.js'
+import { createDraftWriter } from './write-draft.js'
+import {
+  cellsToStore,
+  checkInsertOptions,
+  checkRight,
+  positionAt,
+  type ManualOrder,
+  type WriteKind,
+} from './write-checks.js'
 
 /** The row writes of a window client; inside `transact`, all of them form one update. */
 export interface WindowWrites {
@@ -54,150 +58,44 @@ export interface WriteContext {
   commit(update: Uint8Array, edits: RowEdit[]): void
 }
 
-/** The window's rows in manual order, and whether rows lie before or after them. */
-export interface ManualOrder {
-  readonly rows: readonly { readonly id: RowId; readonly position: string }[]
-  readonly isStart: boolean
-  readonly isEnd: boolean
-}
+export type { ManualOrder } from './write-checks.js'
 
-interface Draft {
-  sets: MapSet[]
-  deletes: ItemId[]
-  edits: RowEdit[]
-}
-
-const rights = {
-  insert: 'canInsertRows',
-  update: 'canUpdateRows',
-  delete: 'canDeleteRows',
-} as const
+/** The error for a write to a row the window does not hold (S136). */
+const notInWindow = (id: unknown, where: string): TesseraError =>
+  new TesseraError(
+    'ROW_NOT_FOUND',
+    `${where}: row ${JSON.stringify(id)} is not in this window; a window client writes only the rows it shows or inserted (S136): setWindow to a window that holds it`,
+    { details: { id } },
+  )
 
 /** The writes of one window client, as Yjs client `client` (its clock starts at 0). */
 export function createWindowWrites(context: WriteContext, client: number): WindowWrites {
-  let clock = 0
-  let draft: Draft | undefined
-
-  const asPending = (): PendingEdit[] =>
-    draft === undefined ? [] : [{ seq: 0, update: new Uint8Array(), edits: draft.edits }]
-  const edit = <T>(run: (open: Draft) => T): T => {
-    if (draft !== undefined) return run(draft)
-    const open: Draft = (draft = { sets: [], deletes: [], edits: [] })
-    try {
-      const result = run(open)
-      if (open.sets.length > 0 || open.deletes.length > 0) {
-        context.commit(encodeMapUpdate(client, clock, open.sets, open.deletes), open.edits)
-        clock += open.sets.length
-      }
-      return result
-    } finally {
-      draft = undefined
-    }
+  const {
+    pending: asPending,
+    edit,
+    set,
+    writeCells,
+  } = createDraftWriter(client, (update, edits) => {
+    context.commit(update, edits)
+  })
+  const check = (kind: WriteKind, where: string): void => {
+    checkRight(context.permissions(), kind, where)
   }
-  /** Adds a set as the next item of the open draft; returns that item's id. */
-  const set = (open: Draft, write: MapSet): ItemId => {
-    const item = { client, clock: clock + open.sets.length }
-    open.sets.push(write)
-    return item
-  }
-  const check = (kind: keyof typeof rights, where: string): void => {
-    const permissions = context.permissions()
-    if (permissions === undefined || permissions[rights[kind]]) return
-    throw new TesseraError(
-      'FORBIDDEN',
-      `${where}: this connection may not ${kind} rows of this table (right "${kind}"); ask for a role that may`,
-    )
-  }
-  const rowFor = (id: unknown, where: string): WritableRow => {
-    const row = typeof id === 'string' ? context.writable(id as RowId, asPending()) : undefined
-    if (row !== undefined) return row
-    throw new TesseraError(
-      'ROW_NOT_FOUND',
-      `${where}: row ${JSON.stringify(id)} is not in this window; a window client writes only the rows it shows or inserted (S136): setWindow to a window that holds it`,
-      { details: { id } },
-    )
-  }
-  const storedCells = (cells: RowInput, where: string): Record<string, CellValue> => {
-    const columns = context.columns()
-    if (columns === undefined) {
-      throw new TesseraError(
-        'COLUMN_NOT_FOUND',
-        `${where}: the window's columns are not known yet; wait for whenLoaded()`,
-      )
-    }
-    if (typeof cells !== 'object' || cells === null || Array.isArray(cells)) {
-      throw new TesseraError(
-        'INVALID_ARGUMENT',
-        `${where}: cells must be an object keyed by column name`,
-      )
-    }
-    const stored: Record<string, CellValue> = {}
-    for (const [name, value] of Object.entries(cells)) {
-      if (name === 'id') continue
-      const column = columns.find((candidate) => candidate.name === name)
-      if (column === undefined) {
-        const known = columns.map((c) => `"${c.name}"`).join(', ') || 'none'
-        throw new TesseraError(
-          'COLUMN_NOT_FOUND',
-          `${where}: no column named ${JSON.stringify(name)}; the window has ${known}`,
-        )
-      }
-      stored[column.id] = normalizeCell(column, value, `${where} ${name}`)
-    }
-    return stored
-  }
-  const writeCells = (open: Draft, row: WritableRow, cells: Record<string, CellValue>): void => {
-    const items: Record<string, ItemId> = {}
-    for (const [column, value] of Object.entries(cells)) {
-      const write = overrideSet(row, column, value)
-      const replaced = row.keys.get(column)
-      if (replaced?.isAlive === true) open.deletes.push(replaced.item)
-      items[column] = set(open, write)
-    }
-    open.edits.push({ kind: 'cells', id: row.id, cells, items })
-  }
+  const storedCells = (cells: RowInput, where: string): Record<string, CellValue> =>
+    cellsToStore(context.columns(), cells, where)
   const placeAt = (
     placement: { before?: string; after?: string },
     moving: RowId | undefined,
     where: string,
-  ): string => {
-    const order = context.manualOrder(asPending())
-    const anchor = placement.before ?? placement.after
-    if (order === undefined) {
-      throw new TesseraError(
-        'INVALID_ARGUMENT',
-        `${where}: a window with orderBy does not show the manual order; place rows from a window without orderBy`,
-      )
-    }
-    const rows = order.rows.filter((row) => row.id !== moving)
-    const at = rows.findIndex((row) => row.id === anchor)
-    const [left, right] =
-      placement.before !== undefined ? [rows[at - 1], rows[at]] : [rows[at], rows[at + 1]]
-    // The neighbour outside the window is unknown, unless there is none (the table's first or last row).
-    const isEdge =
-      placement.before !== undefined
-        ? at === 0 && !order.isStart
-        : at === rows.length - 1 && !order.isEnd
-    if (at < 0 || isEdge) {
-      throw new TesseraError(
-        'ROW_NOT_FOUND',
-        `${where}: the rows on both sides of the place must be in the window; anchor ${JSON.stringify(anchor)} is missing or at its edge`,
-      )
-    }
-    return positionsBetween(left?.position ?? null, right?.position ?? null, 1)[0]!
+  ): string => positionAt(context.manualOrder(asPending()), placement, moving, where)
+  const rowFor = (id: unknown, where: string): WritableRow => {
+    const row = typeof id === 'string' ? context.writable(id as RowId, asPending()) : undefined
+    if (row !== undefined) return row
+    throw notInWindow(id, where)
   }
-
   const writes: WindowWrites = {
     insertRow(cells = {}, options = {}) {
-      const unknownKey = Object.keys(options).find(
-        (key) => !['id', 'before', 'after'].includes(key),
-      )
-      if (unknownKey !== undefined) {
-        throw new TesseraError(
-          'INVALID_ARGUMENT',
-          `insertRow: unknown option "${unknownKey}"; expected id, before or after`,
-        )
-      }
+      checkInsertOptions(options)
       const given = options.id ?? (cells as { id?: unknown }).id
       if (given !== undefined) {
         // S137: an id the window holds is an upsert; one it does not hold might exist elsewhere.
@@ -218,9 +116,8 @@ export function createWindowWrites(context: WriteContext, client: number): Windo
         const position = isPlaced
           ? placeAt(options, undefined, 'insertRow')
           : positionsBetween(context.maxPosition(asPending()) || null, null, 1)[0]!
-        const item = { client, clock: clock + open.sets.length }
         const incarnation = newIncarnation()
-        set(open, rowSet(id, incarnation, position, stored, null))
+        const item = set(open, rowSet(id, incarnation, position, stored, null))
         open.edits.push({ kind: 'insert', id, item, incarnation, position, cells: stored })
         return id
       })

@@ -33,6 +33,46 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
 }
 
+/** Runs `body` in one transaction on one connection of `pool`. */
+async function inTransaction<T>(
+  pool: pg.Pool,
+  body: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN')
+    const result = await body(client)
+    await client.query('COMMIT')
+    return result
+  } catch (cause) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw cause
+  } finally {
+    client.release()
+  }
+}
+
+/** Reads `table` after entry `afterSeq` with `statement` (sql.load): its snapshot and log. */
+async function loadTable(
+  database: PostgresDatabase,
+  statement: string,
+  table: string,
+  afterSeq: number,
+): Promise<StoredTable> {
+  type Row = { kind: number; seq: string; at_ms: string; data: Buffer }
+  const result: StoredTable = { updates: [], seq: afterSeq, updateBytes: 0, atMs: 0 }
+  for (const row of await database.rows<Row>(statement, [table, afterSeq])) {
+    if (row.kind === 0) result.snapshot = bytesOf(row.data)
+    else {
+      result.updates.push(bytesOf(row.data))
+      result.updateBytes += row.data.byteLength
+    }
+    result.seq = Math.max(result.seq, Number(row.seq))
+    result.atMs = Math.max(result.atMs, Number(row.at_ms))
+  }
+  return result
+}
+
 /**
  * The store over a database other adapters share (server/open-storage.ts); `isOwner`: closing
  * the store closes the database too.
@@ -48,36 +88,9 @@ export async function createPostgresStoreOn(
   let isClosed = false
   const run = <T>(where: string, body: () => Promise<T>): Promise<T> =>
     database.run(where, () => isClosed, body)
-  /** Runs `body` in one transaction on one connection. */
-  const transaction = async <T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
-    const client = await pool.connect()
-    try {
-      await client.query('BEGIN')
-      const result = await body(client)
-      await client.query('COMMIT')
-      return result
-    } catch (cause) {
-      await client.query('ROLLBACK').catch(() => undefined)
-      throw cause
-    } finally {
-      client.release()
-    }
-  }
+  const transaction = <T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
+    inTransaction(pool, body)
 
-  const load = async (table: string, afterSeq: number): Promise<StoredTable> => {
-    type Row = { kind: number; seq: string; at_ms: string; data: Buffer }
-    const result: StoredTable = { updates: [], seq: afterSeq, updateBytes: 0, atMs: 0 }
-    for (const row of await query<Row>(sql.load, [table, afterSeq])) {
-      if (row.kind === 0) result.snapshot = bytesOf(row.data)
-      else {
-        result.updates.push(bytesOf(row.data))
-        result.updateBytes += row.data.byteLength
-      }
-      result.seq = Math.max(result.seq, Number(row.seq))
-      result.atMs = Math.max(result.atMs, Number(row.at_ms))
-    }
-    return result
-  }
   const append = async (table: string, updates: readonly NewUpdate[]): Promise<number> => {
     if (updates.length === 0) {
       const [row] = await query<{ seq: string }>(sql.current, [table])
@@ -104,7 +117,8 @@ export async function createPostgresStoreOn(
   }
 
   return {
-    load: (table, loadOptions) => run('load', () => load(table, loadOptions?.afterSeq ?? 0)),
+    load: (table, loadOptions) =>
+      run('load', () => loadTable(database, sql.load, table, loadOptions?.afterSeq ?? 0)),
     append: (table, updates) => run('append', () => append(table, updates)),
     compact: (table, snapshot, seq, { atMs = 0, replaces } = {}) =>
       run('compact', () =>

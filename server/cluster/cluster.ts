@@ -5,12 +5,8 @@ import { randomBytes } from 'node:crypto'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { TesseraError, type LoadOptions, type Store } from '../../src/index.js'
 import type { Fanout, Unsubscribe } from '../fanout.js'
-import {
-  decodeNodeMessage,
-  encodeNodeMessage,
-  NodeMessageType,
-  type NodeMessage,
-} from './messages.js'
+import { decodeNodeMessage, encodeNodeMessage, NodeMessageType } from './messages.js'
+import { createNodePublisher } from './node-publisher.js'
 import {
   followTable,
   receiveTableMessage,
@@ -85,33 +81,12 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   const followed = new Map<string, FollowedTable>()
   // Tables followed whose room is still loading.
   const pending = new Set<FollowedTable>()
-  // Tables whose update could not be announced (Redis unreachable): ticks go out when it is back.
-  const unannounced = new Map<string, number>()
-  let isReporting = true
-  const counts = { updatesReceived: 0, storeReads: 0, publishFailures: 0 }
+  const counts = { updatesReceived: 0, storeReads: 0 }
 
   const report = (cause: unknown, what: string): void => {
     options.onError(asTesseraError(cause, what))
   }
-  const publish = (channel: string, message: NodeMessage, onFailure?: () => void): void => {
-    fanout.publish(channel, encodeNodeMessage(message)).then(
-      () => {
-        isReporting = true
-      },
-      (cause: unknown) => {
-        counts.publishFailures++
-        onFailure?.()
-        // One report per outage, not one per update.
-        if (isReporting) report(cause, 'Redis: publishing to the other nodes failed')
-        isReporting = false
-      },
-    )
-  }
-  const announce = (table: string, seq: number, update: Uint8Array): void => {
-    publish(channelOf(table), { type: NodeMessageType.Update, node: nodeId, seq, update }, () => {
-      unannounced.set(table, Math.max(seq, unannounced.get(table) ?? 0))
-    })
-  }
+  const publisher = createNodePublisher(fanout, nodeId, channelOf, report)
 
   const linkContext: LinkContext = {
     store: Object.assign(Object.create(store) as Store, {
@@ -122,9 +97,11 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     }),
     gapWaitMs,
     maxRelayBytes,
-    announce,
+    announce: (table, seq, update) => {
+      publisher.announce(table, seq, update)
+    },
     publish: (table, message) => {
-      publish(channelOf(table), { ...message, node: nodeId })
+      publisher.publish(channelOf(table), { ...message, node: nodeId })
     },
     onError: report,
   }
@@ -141,11 +118,8 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   }
 
   const beat = (): void => {
-    publish(nodesChannel, { type: NodeMessageType.Heartbeat, node: nodeId })
-    for (const [table, seq] of unannounced) {
-      unannounced.delete(table)
-      announce(table, seq, new Uint8Array())
-    }
+    publisher.publish(nodesChannel, { type: NodeMessageType.Heartbeat, node: nodeId })
+    publisher.announceMissed()
   }
   const nodes = watchNodes(nodeTimeoutMs, beat, (node) => {
     removePresenceOf(node, followed.values())
@@ -160,28 +134,9 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     receive(undefined, bytes)
   })
 
-  const follow = async (table: string): Promise<Follower> => {
-    const entry = followTable(table)
-    pending.add(entry)
-    let unsubscribe: Unsubscribe | undefined = await fanout.subscribe(channelOf(table), (bytes) => {
-      receive(entry, bytes)
-    })
-    const stop = (): void => {
-      unsubscribe?.()
-      unsubscribe = undefined
-      entry.feed?.close()
-      pending.delete(entry)
-      if (followed.get(table) === entry) followed.delete(table)
-    }
-    return {
-      cancel: stop,
-      start(room, seq) {
-        pending.delete(entry)
-        followed.set(table, entry)
-        return startLink(linkContext, entry, room, seq, stop)
-      },
-    }
-  }
+  const tables = { followed, pending }
+  const follow = (table: string): Promise<Follower> =>
+    followTableChannel(table, channelOf(table), fanout, tables, receive, linkContext)
 
   let closing: Promise<void> | undefined
   return {
@@ -192,6 +147,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
       otherNodes: nodes.count(),
       tables: followed.size,
       ...counts,
+      publishFailures: publisher.failures,
     }),
     follow,
     close: () =>
@@ -205,6 +161,41 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
         for (const entry of [...followed.values()]) entry.link?.close()
         await fanout.close()
       })()),
+  }
+}
+
+/**
+ * Subscribes to `table`'s channel, handing what arrives to `receive`, for a room that is loading
+ * (in `tables.pending` until its follower starts, then in `tables.followed`).
+ */
+async function followTableChannel(
+  table: string,
+  channel: string,
+  fanout: Fanout,
+  tables: { followed: Map<string, FollowedTable>; pending: Set<FollowedTable> },
+  receive: (entry: FollowedTable, bytes: Uint8Array) => void,
+  linkContext: LinkContext,
+): Promise<Follower> {
+  const { followed, pending } = tables
+  const entry = followTable(table)
+  pending.add(entry)
+  let unsubscribe: Unsubscribe | undefined = await fanout.subscribe(channel, (bytes) => {
+    receive(entry, bytes)
+  })
+  const stop = (): void => {
+    unsubscribe?.()
+    unsubscribe = undefined
+    entry.feed?.close()
+    pending.delete(entry)
+    if (followed.get(table) === entry) followed.delete(table)
+  }
+  return {
+    cancel: stop,
+    start(room, seq) {
+      pending.delete(entry)
+      followed.set(table, entry)
+      return startLink(linkContext, entry, room, seq, stop)
+    },
   }
 }
 

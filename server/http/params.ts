@@ -1,4 +1,6 @@
-// Query-string parameters of the REST API, checked at the door: whole numbers and times.
+// Query-string parameters and JSON bodies of the REST API, checked at the door: whole numbers,
+// times, objects.
+import type { Request } from 'express'
 import { TesseraError } from '../../src/index.js'
 
 /** A whole number >= 0, or `fallback` when absent. @throws INVALID_ARGUMENT */
@@ -30,4 +32,16 @@ export function parseAt(value: unknown, name = 'at'): number {
     )
   }
   return ms
+}
+
+/** The request's JSON body, which must be an object; `where` names the route. @throws INVALID_ARGUMENT */
+export function objectBody(request: Request, where: string): Record<string, unknown> {
+  const body: unknown = request.body
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `${where}: send a JSON object with Content-Type: application/json`,
+    )
+  }
+  return body as Record<string, unknown>
 }

@@ -1,9 +1,9 @@
 // The windows of one connection (docs/protocol.md §8): opens, moves and closes them on the room's
 // shared sort indexes, and sends each one's rows, then only what changed, once it is durable.
 // Knows the room's window side and the wire messages; nothing about sockets or updates.
-import { TesseraError, type Column, type Query, type RowId } from '../../src/index.js'
-import { encodeMessage, type WindowHead, type WindowRow } from '../../src/internal.js'
+import { TesseraError, type Query } from '../../src/index.js'
 import type { IndexLease, RoomWindows, WindowFlusher } from './room-windows.js'
+import { createWindowSender, type OpenWindow } from './window-sender.js'
 
 /** Limits of one connection's windows, and how long an unused index is kept. */
 export interface WindowOptions {
@@ -36,21 +36,6 @@ export interface WindowSession {
   end(): void
 }
 
-interface OpenWindow {
-  readonly id: number
-  readonly lease: IndexLease
-  offset: number
-  limit: number
-  isDirty: boolean
-  /** The ids last sent, in order; undefined until the next message must carry every row. */
-  sentIds: RowId[] | undefined
-  /** Each sent row as bytes-free text, to tell which rows changed. */
-  readonly sent: Map<RowId, string>
-  sentHead: string
-  sentError: string | undefined
-  readonly stop: () => void
-}
-
 /** Starts the windows of one connection to the room whose window side is `windows`. */
 export function openWindowSession(
   windows: RoomWindows,
@@ -58,96 +43,10 @@ export function openWindowSession(
   limits: WindowOptions,
 ): WindowSession {
   const open = new Map<number, OpenWindow>()
-  let sentSchema: string | undefined
 
+  const sender = createWindowSender(windows, send, limits.maxColdRows)
   const fail = (windowId: number, error: TesseraError): void => {
-    send(
-      encodeMessage({ type: 'window-error', windowId, code: error.code, message: error.message }),
-    )
-  }
-  const sendSchema = (columns: readonly Column[]): void => {
-    const text = JSON.stringify(columns.map(({ id, name, type }) => [id, name, type]))
-    const defaults = JSON.stringify(columns.map((column) => column.default))
-    if (sentSchema === text + defaults) return
-    sentSchema = text + defaults
-    // Values are sent in the schema's column order: every window sends all its rows again.
-    for (const window of open.values()) window.sentIds = undefined
-    send(
-      encodeMessage({
-        type: 'window-schema',
-        columns: columns.map(({ id, name, type, default: value }) => ({
-          id,
-          name,
-          type,
-          default: value,
-        })),
-      }),
-    )
-  }
-
-  const flushWindow = (window: OpenWindow, columns: readonly Column[]): void => {
-    window.isDirty = false
-    const { index } = window.lease
-    if (index.error !== undefined) {
-      if (window.sentError !== index.error.message) fail(window.id, index.error)
-      window.sentError = index.error.message
-      window.sentIds = undefined
-      return
-    }
-    window.sentError = undefined
-    const end = window.offset + window.limit
-    let ids: RowId[]
-    let total: number
-    if (index.isReady) {
-      ids = index.idsIn(window.offset, end)
-      total = index.total
-    } else {
-      // A cold index answers a window near the top in one pass; the rest waits until it is built.
-      if (window.sentIds !== undefined || end > limits.maxColdRows) return
-      const top = index.top(end)
-      ids = top.ids.slice(window.offset)
-      total = top.total
-    }
-    sendRows(window, ids, total, columns)
-  }
-
-  const sendRows = (
-    window: OpenWindow,
-    ids: RowId[],
-    total: number,
-    columns: readonly Column[],
-  ): void => {
-    const head: WindowHead = {
-      offset: window.offset,
-      limit: window.limit,
-      total,
-      maxPosition: windows.rows.maxPosition(),
-    }
-    const rows = ids.flatMap((id) => windows.rows.windowRowOf(id, columns) ?? [])
-    const isFull = window.sentIds === undefined
-    const changed = isFull
-      ? rows
-      : rows.filter((row) => window.sent.get(row.id as RowId) !== textOf(row))
-    const isSameIds = !isFull && sameIds(window.sentIds!, ids)
-    const headText = JSON.stringify(head)
-    if (!isFull && isSameIds && changed.length === 0 && headText === window.sentHead) return
-    window.sent.clear()
-    for (const row of rows) window.sent.set(row.id as RowId, textOf(row))
-    window.sentIds = rows.map((row) => row.id as RowId)
-    window.sentHead = headText
-    send(
-      encodeMessage(
-        isFull
-          ? { type: 'window-rows', windowId: window.id, head, rows }
-          : {
-              type: 'window-diff',
-              windowId: window.id,
-              head,
-              ids: isSameIds ? undefined : window.sentIds,
-              rows: changed,
-            },
-      ),
-    )
+    sender.fail(windowId, error)
   }
 
   const flusher: WindowFlusher = {
@@ -158,9 +57,7 @@ export function openWindowSession(
     flush(error) {
       // A failed commit closes the connection (4500); nothing it did not store is shown.
       if (error !== undefined) return
-      const columns = windows.rows.columns()
-      sendSchema(columns)
-      for (const window of open.values()) if (window.isDirty) flushWindow(window, columns)
+      sender.flush(open.values())
     },
   }
   windows.join(flusher)
@@ -171,31 +68,7 @@ export function openWindowSession(
   }
 
   const openWindow = (windowId: number, query: Query, offset: number, limit: number): void => {
-    const lease = windows.acquire(query)
-    const window: OpenWindow = {
-      id: windowId,
-      lease,
-      offset,
-      limit,
-      isDirty: false,
-      sentIds: undefined,
-      sent: new Map(),
-      sentHead: '',
-      sentError: undefined,
-      stop: lease.index.subscribe((event) => {
-        if (event.kind !== 'change') {
-          if (event.kind === 'reset') window.sentIds = undefined
-          markDirty(window)
-          return
-        }
-        const end = window.offset + window.limit
-        const reaches = event.touches.some(
-          ({ oldRank, newRank }) =>
-            (oldRank >= 0 && oldRank < end) || (newRank >= 0 && newRank < end),
-        )
-        if (reaches || event.previousTotal !== lease.index.total) markDirty(window)
-      }),
-    }
+    const window = newWindow(windowId, windows.acquire(query), offset, limit, markDirty)
     open.set(windowId, window)
     markDirty(window)
   }
@@ -250,10 +123,40 @@ export function openWindowSession(
   }
 }
 
-const textOf = (row: WindowRow): string => JSON.stringify(row)
-
-const sameIds = (a: readonly RowId[], b: readonly RowId[]): boolean =>
-  a.length === b.length && a.every((id, index) => id === b[index])
+/** A window on `lease`'s index, marked dirty when a change reaches its rows or its total. */
+function newWindow(
+  id: number,
+  lease: IndexLease,
+  offset: number,
+  limit: number,
+  markDirty: (window: OpenWindow) => void,
+): OpenWindow {
+  const window: OpenWindow = {
+    id,
+    lease,
+    offset,
+    limit,
+    isDirty: false,
+    sentIds: undefined,
+    sent: new Map(),
+    sentHead: '',
+    sentError: undefined,
+    stop: lease.index.subscribe((event) => {
+      if (event.kind !== 'change') {
+        if (event.kind === 'reset') window.sentIds = undefined
+        markDirty(window)
+        return
+      }
+      const end = window.offset + window.limit
+      const reaches = event.touches.some(
+        ({ oldRank, newRank }) =>
+          (oldRank >= 0 && oldRank < end) || (newRank >= 0 && newRank < end),
+      )
+      if (reaches || event.previousTotal !== lease.index.total) markDirty(window)
+    }),
+  }
+  return window
+}
 
 function checkWindow(
   offset: number,

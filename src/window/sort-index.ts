@@ -58,7 +58,7 @@ export function createSortIndex(
     ...(query.where === undefined ? {} : { where: query.where }),
     ...(query.orderBy === undefined ? {} : { orderBy: query.orderBy }),
   }
-  const stepSize = options.stepSize ?? 20_000
+  const steps = stepsOf(options)
   const matching = createMatchingRows(source)
   const listeners = new Set<(event: IndexEvent) => void>()
   let parsed: ParsedQuery | undefined
@@ -86,46 +86,17 @@ export function createSortIndex(
     }
     parsed = next
     error = undefined
-    const cursor = source.rowCursor(next.columns)
-    const entries = new Map<RowId, string>()
-    const codes: string[] = []
-    const readStep = (): void => {
-      if (current !== generation) return
-      const hasMore = cursor(stepSize, (row, position) => {
-        // A key visited twice (written during the build) keeps its first code: it was touched,
-        // so it is read again once the index is installed.
-        if (!matchesCondition(next.where, row) || entries.has(row.id)) return
-        const code = sortCodeOf(next, row, position)
-        entries.set(row.id, code)
-        codes.push(code)
+    const isCurrent = (): boolean => current === generation
+    readInSteps(source, next, steps, isCurrent, (entries, codes) => {
+      sortInSteps(codes, steps, isCurrent, (sorted) => {
+        matching.load(next, entries, sorted)
+        const touched = touchedMeanwhile
+        touchedMeanwhile = new Set()
+        if (touched.size > 0) matching.apply(changeOf(touched), new Map())
+        isReady = true
+        emit({ kind: 'ready' })
       })
-      if (hasMore) options.schedule(readStep)
-      else sortSteps(current, next, entries, codes)
-    }
-    options.schedule(readStep)
-  }
-
-  const sortSteps = (
-    current: number,
-    next: ParsedQuery,
-    entries: Map<RowId, string>,
-    codes: string[],
-  ): void => {
-    const sort = createSliceSort(codes)
-    const step = (): void => {
-      if (current !== generation) return
-      if (!sort.step(stepSize)) {
-        options.schedule(step)
-        return
-      }
-      matching.load(next, entries, sort.sorted())
-      const touched = touchedMeanwhile
-      touchedMeanwhile = new Set()
-      if (touched.size > 0) matching.apply(changeOf(touched), new Map())
-      isReady = true
-      emit({ kind: 'ready' })
-    }
-    step()
+    })
   }
 
   const onChange = (change: TableChange): void => {
@@ -174,6 +145,70 @@ export function createSortIndex(
   }
 }
 
+/** How a build runs: `size` rows (or sort work) per step, each step scheduled apart. */
+interface Steps {
+  readonly size: number
+  readonly schedule: (run: () => void) => void
+}
+
+/** The steps `options` ask for: 20,000 rows a step by default. */
+const stepsOf = (options: SortIndexOptions): Steps => ({
+  size: options.stepSize ?? 20_000,
+  schedule: (run) => {
+    options.schedule(run)
+  },
+})
+
+/**
+ * Reads the rows of `source` that match `query` in steps and hands their sort codes to `done`;
+ * stops as soon as `isCurrent` is false (a newer build or dispose).
+ */
+function readInSteps(
+  source: DocRows,
+  query: ParsedQuery,
+  steps: Steps,
+  isCurrent: () => boolean,
+  done: (entries: Map<RowId, string>, codes: string[]) => void,
+): void {
+  const cursor = source.rowCursor(query.columns)
+  const entries = new Map<RowId, string>()
+  const codes: string[] = []
+  const readStep = (): void => {
+    if (!isCurrent()) return
+    const hasMore = cursor(steps.size, (row, position) => {
+      // A key visited twice (written during the build) keeps its first code: it was touched,
+      // so it is read again once the index is installed.
+      if (!matchesCondition(query.where, row) || entries.has(row.id)) return
+      const code = sortCodeOf(query, row, position)
+      entries.set(row.id, code)
+      codes.push(code)
+    })
+    if (hasMore) steps.schedule(readStep)
+    else done(entries, codes)
+  }
+  steps.schedule(readStep)
+}
+
+/** Sorts `codes` in steps (the first one at once) and hands the result to `done`, unless stale. */
+function sortInSteps(
+  codes: string[],
+  steps: Steps,
+  isCurrent: () => boolean,
+  done: (sorted: string[]) => void,
+): void {
+  const sort = createSliceSort(codes)
+  const step = (): void => {
+    if (!isCurrent()) return
+    if (!sort.step(steps.size)) {
+      steps.schedule(step)
+      return
+    }
+    done(sort.sorted())
+  }
+  step()
+}
+
+/** A change that marks `touched` rows as updated, to be read again. */
 function changeOf(touched: Set<RowId>): TableChange {
   const none = new Set<RowId>()
   const updated = new Map<RowId, ReadonlySet<never>>()

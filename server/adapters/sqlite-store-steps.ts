@@ -1,0 +1,150 @@
+// The SQL of the SQLite store (sqlite-store.ts) as prepared statements, and the transactions
+// each Store method runs: one transaction per step, so no reader sees half of a write.
+import type Database from 'better-sqlite3'
+import type {
+  CompactOptions,
+  LoggedUpdate,
+  NewUpdate,
+  SnapshotInfo,
+  StoredTable,
+} from '../../src/index.js'
+
+type Row = { seq: number; at_ms: number }
+
+/** The store's statements, prepared once on `db`. */
+function prepareStatements(db: Database.Database) {
+  return {
+    newestSnapshot: db.prepare<[string], Row & { data: Buffer }>(
+      'SELECT seq, at_ms, data FROM snapshots WHERE table_name = ? ORDER BY seq DESC LIMIT 1',
+    ),
+    lastEntry: db.prepare<[string], Row>(
+      'SELECT seq, at_ms FROM updates WHERE table_name = ? ORDER BY seq DESC LIMIT 1',
+    ),
+    log: db.prepare<[string, number, number], Row & { author: string | null; data: Buffer }>(
+      'SELECT seq, at_ms, author, data FROM updates WHERE table_name = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    insert: db.prepare<[string, number, number, string | null, Uint8Array]>(
+      'INSERT INTO updates (table_name, seq, at_ms, author, data) VALUES (?, ?, ?, ?, ?)',
+    ),
+    putSnapshot: db.prepare<[string, number, number, Uint8Array]>(
+      'INSERT INTO snapshots (table_name, seq, at_ms, data) VALUES (?, ?, ?, ?) ON CONFLICT (table_name, seq) DO UPDATE SET at_ms = excluded.at_ms, data = excluded.data',
+    ),
+    dropSnapshot: db.prepare<[string, number]>(
+      'DELETE FROM snapshots WHERE table_name = ? AND seq = ?',
+    ),
+    snapshots: db.prepare<[string], Row & { byteLength: number }>(
+      'SELECT seq, at_ms, length(data) AS byteLength FROM snapshots WHERE table_name = ? ORDER BY seq',
+    ),
+    snapshot: db.prepare<[string, number], { data: Buffer }>(
+      'SELECT data FROM snapshots WHERE table_name = ? AND seq = ?',
+    ),
+    trimLog: db.prepare<[string, number]>('DELETE FROM updates WHERE table_name = ? AND seq <= ?'),
+    trimSnapshots: db.prepare<[string, number]>(
+      'DELETE FROM snapshots WHERE table_name = ? AND seq < ?',
+    ),
+    list: db.prepare<[], { name: string }>(
+      'SELECT DISTINCT table_name AS name FROM snapshots UNION SELECT DISTINCT table_name FROM updates ORDER BY name',
+    ),
+    deleteUpdates: db.prepare<[string]>('DELETE FROM updates WHERE table_name = ?'),
+    deleteSnapshots: db.prepare<[string]>('DELETE FROM snapshots WHERE table_name = ?'),
+  }
+}
+
+/** What each Store method runs (synchronously); one transaction wherever a step reads twice or writes. */
+export interface SqliteStoreSteps {
+  load(table: string, afterSeq: number): StoredTable
+  append(table: string, updates: readonly NewUpdate[]): number
+  compact(table: string, snapshot: Uint8Array, seq: number, options: CompactOptions): void
+  snapshots(table: string): SnapshotInfo[]
+  readSnapshot(table: string, seq: number): Uint8Array | undefined
+  readLog(table: string, afterSeq: number, limit: number): LoggedUpdate[]
+  trim(table: string, seq: number): boolean
+  list(): string[]
+  remove(table: string): boolean
+}
+
+/**
+ * The steps of a store over `db` (laid out by sqlite-layout.ts); `insideCompaction` is the
+ * crash tests' hook between a compaction's two statements.
+ */
+export function sqliteStoreSteps(
+  db: Database.Database,
+  insideCompaction?: () => void,
+): SqliteStoreSteps {
+  const sql = prepareStatements(db)
+  const lastSeq = (table: string): number =>
+    Math.max(sql.lastEntry.get(table)?.seq ?? 0, sql.newestSnapshot.get(table)?.seq ?? 0)
+  const append = db.transaction((table: string, updates: readonly NewUpdate[]) => {
+    let seq = lastSeq(table)
+    for (const { update, atMs, author } of updates)
+      sql.insert.run(table, ++seq, atMs, author, update)
+    return seq
+  })
+  const compact = db.transaction(
+    (table: string, snapshot: Uint8Array, seq: number, options: CompactOptions) => {
+      sql.putSnapshot.run(table, seq, options.atMs ?? 0, snapshot)
+      insideCompaction?.()
+      // Only an older snapshot is replaced: the newest one always holds every update up to it.
+      if (options.replaces !== undefined && options.replaces < seq)
+        sql.dropSnapshot.run(table, options.replaces)
+    },
+  )
+  const trim = db.transaction((table: string, seq: number) => {
+    if (sql.snapshot.get(table, seq) === undefined) return false
+    sql.trimLog.run(table, seq)
+    sql.trimSnapshots.run(table, seq)
+    return true
+  })
+  const remove = db.transaction((table: string) => {
+    const changes = sql.deleteUpdates.run(table).changes + sql.deleteSnapshots.run(table).changes
+    return changes > 0
+  })
+  // One read transaction, so a compaction or trim cannot fall between the snapshot and the log.
+  const load = db.transaction((table: string, afterSeq: number): StoredTable => {
+    const newest = sql.newestSnapshot.get(table)
+    // A caller that holds everything up to `afterSeq` needs the snapshot only when it is newer.
+    const snapshot = newest !== undefined && newest.seq > afterSeq ? newest : undefined
+    const last = sql.lastEntry.get(table)
+    const result: StoredTable = {
+      updates: [],
+      seq: Math.max(afterSeq, newest?.seq ?? 0, last?.seq ?? 0),
+      updateBytes: 0,
+      atMs: Math.max(newest?.at_ms ?? 0, last?.at_ms ?? 0),
+    }
+    if (snapshot !== undefined) result.snapshot = new Uint8Array(snapshot.data)
+    for (const row of sql.log.iterate(table, Math.max(afterSeq, snapshot?.seq ?? 0), -1)) {
+      result.updates.push(new Uint8Array(row.data))
+      result.updateBytes += row.data.byteLength
+    }
+    return result
+  })
+  const readLog = (table: string, afterSeq: number, limit: number): LoggedUpdate[] =>
+    sql.log.all(table, afterSeq, limit).map((row) => ({
+      seq: row.seq,
+      atMs: row.at_ms,
+      author: row.author,
+      update: new Uint8Array(row.data),
+    }))
+
+  return {
+    load: (table, afterSeq) => load(table, afterSeq),
+    append: (table, updates) => append(table, updates),
+    compact(table, snapshot, seq, options) {
+      compact(table, snapshot, seq, options)
+    },
+    snapshots: (table) =>
+      sql.snapshots.all(table).map((row) => ({
+        seq: row.seq,
+        atMs: row.at_ms,
+        byteLength: row.byteLength,
+      })),
+    readSnapshot(table, seq) {
+      const row = sql.snapshot.get(table, seq)
+      return row === undefined ? undefined : new Uint8Array(row.data)
+    },
+    readLog,
+    trim: (table, seq) => trim(table, seq),
+    list: () => sql.list.all().map((row) => row.name),
+    remove: (table) => remove(table),
+  }
+}

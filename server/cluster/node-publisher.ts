@@ -1,0 +1,62 @@
+// What one node publishes to the others through the Fanout: its messages, stamped with its id,
+// and its committed updates; failures are counted and reported once per outage, and updates
+// that could not be announced go out as ticks with the next heartbeat (S91).
+import type { Fanout } from '../fanout.js'
+import { encodeNodeMessage, NodeMessageType, type NodeMessage } from './messages.js'
+
+/** One node's side of the channels. */
+export interface NodePublisher {
+  /** Publishes `message` on `channel`; `onFailure` runs when the fanout refuses it. */
+  publish(channel: string, message: NodeMessage, onFailure?: () => void): void
+  /** Announces a committed update of `table` (empty: a tick, read from the store). */
+  announce(table: string, seq: number, update: Uint8Array): void
+  /** Announces, as ticks, the newest update of each table that could not be announced. */
+  announceMissed(): void
+  /** Messages that could not be handed to the fanout. */
+  readonly failures: number
+}
+
+/** A publisher of node `nodeId`; `channelOf` names a table's channel. */
+export function createNodePublisher(
+  fanout: Fanout,
+  nodeId: string,
+  channelOf: (table: string) => string,
+  report: (cause: unknown, what: string) => void,
+): NodePublisher {
+  // Tables whose update could not be announced (Redis unreachable): ticks go out when it is back.
+  const unannounced = new Map<string, number>()
+  let isReporting = true
+  let failures = 0
+  const publisher: NodePublisher = {
+    get failures() {
+      return failures
+    },
+    publish(channel, message, onFailure) {
+      fanout.publish(channel, encodeNodeMessage(message)).then(
+        () => {
+          isReporting = true
+        },
+        (cause: unknown) => {
+          failures++
+          onFailure?.()
+          // One report per outage, not one per update.
+          if (isReporting) report(cause, 'Redis: publishing to the other nodes failed')
+          isReporting = false
+        },
+      )
+    },
+    announce(table, seq, update) {
+      const message = { type: NodeMessageType.Update, node: nodeId, seq, update } as const
+      publisher.publish(channelOf(table), message, () => {
+        unannounced.set(table, Math.max(seq, unannounced.get(table) ?? 0))
+      })
+    },
+    announceMissed() {
+      for (const [table, seq] of unannounced) {
+        unannounced.delete(table)
+        publisher.announce(table, seq, new Uint8Array())
+      }
+    },
+  }
+  return publisher
+}

@@ -1,0 +1,152 @@
+// Writes a group commit's batches to the store: one dated log entry per run of one author
+// (docs/history.md), counted in the log and the metrics, then broadcast; and compacts the log
+// when due, keeping history. Knows the store and the doc, not peers or sockets.
+import * as Y from 'yjs'
+import type { NewUpdate, Store, TesseraError } from '../src/index.js'
+import type { Metrics } from './metrics.js'
+import { compactWithHistory, logEntriesOf, type AuthoredUpdate } from './room-history.js'
+
+/** Called once everything applied before the call is durable; with the error when it is not. */
+export type DurableCallback = (error?: TesseraError) => void
+
+/** The updates of one commit that go out: merged, and whom they came from. */
+export interface CommittedBatch {
+  readonly origins: ReadonlySet<unknown>
+  /** The server corrected the batch: its origins lack the correction, so they get it too. */
+  readonly isEchoed: boolean
+}
+
+/** The size of the log since the last compaction, and whether the table ever held anything. */
+export interface CommitLog {
+  count: number
+  bytes: number
+  isEmpty: boolean
+  /** The time of the newest log entry (new entries are never dated earlier). */
+  atMs: number
+  /** The sequence number of the newest log entry. */
+  seq: number
+}
+
+export interface CommitContext {
+  store: Store
+  metrics: Metrics
+  compactAfterUpdates: number
+  compactAfterBytes: number
+  /** Keep history this long (ms); 0 keeps none (docs/history.md). */
+  historyRetentionMs: number
+}
+
+/** What a group commit tells its room. */
+export interface CommitHooks {
+  broadcast(update: Uint8Array, batch: CommittedBatch): void
+  onBroken(error: TesseraError): void
+  /** A batch was committed as the log entries numbered up to `seq` (the kept ones included). */
+  committed?(seq: number, entries: readonly NewUpdate[]): void
+  /**
+   * With other nodes (server/cluster): the sequence number up to which the doc holds every
+   * update, which a snapshot encoded now may claim (S92). Default: this room's last commit.
+   */
+  heldUpTo?(): number | undefined
+  /** The log was compacted up to `seq`. */
+  compacted?(seq: number): void
+}
+
+/** The updates of one turn of the event loop, and who waits for them to be durable. */
+export interface Batch extends CommittedBatch {
+  updates: AuthoredUpdate[]
+  /** Updates Yjs keeps pending: stored, never broadcast. */
+  kept: Uint8Array[]
+  origins: Set<unknown>
+  isEchoed: boolean
+  callbacks: DurableCallback[]
+}
+
+/** An empty batch. */
+export const newBatch = (): Batch => ({
+  updates: [],
+  kept: [],
+  origins: new Set(),
+  isEchoed: false,
+  callbacks: [],
+})
+
+/** A batch's update to broadcast (none when it only kept pending ones). */
+const broadcastUpdate = (batch: Batch): Uint8Array | undefined => {
+  const updates = batch.updates.map((applied) => applied.update)
+  if (updates.length === 0) return undefined
+  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+}
+
+/** A state encoded for a snapshot, and the sequence number it holds every update up to. */
+export interface PendingState {
+  state: Uint8Array
+  upTo: number
+}
+
+/** The store side of one table's group commit. */
+export interface CommitWriter {
+  /** Appends a batch and broadcasts it; resolves to the snapshot to compact to, when due. */
+  append(batch: Batch): Promise<PendingState | undefined>
+  /** Compacts the log to `state`, the state at entry `upTo`, keeping history. */
+  compact(state: Uint8Array, upTo: number): Promise<void>
+}
+
+/** The writer of table `name`'s batches, applied to `doc`, into `context.store`. */
+export function createCommitWriter(
+  name: string,
+  doc: Y.Doc,
+  context: CommitContext,
+  log: CommitLog,
+  hooks: CommitHooks,
+): CommitWriter {
+  const { store, metrics } = context
+  const isCompactionDue = (): boolean =>
+    log.count >= context.compactAfterUpdates || log.bytes >= context.compactAfterBytes
+  return {
+    // Y.encodeStateAsUpdate includes what Yjs keeps pending (structs and deletions waiting for
+    // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
+    // It is encoded while nothing is applied beyond entry `upTo`: it is the state at that entry.
+    // With other nodes `upTo` is what the doc held when it was encoded (S92), which may be less.
+    async compact(state, upTo) {
+      await compactWithHistory(
+        store,
+        name,
+        { state, seq: upTo, atMs: log.atMs },
+        {
+          logBytesSinceNewest: log.bytes,
+          retentionMs: context.historyRetentionMs,
+          nowMs: Date.now(),
+        },
+      )
+      hooks.compacted?.(upTo)
+      log.count = 0
+      log.bytes = 0
+      metrics.compactions.inc()
+    },
+    async append(batch) {
+      // Times never decrease within a table, so a time names a prefix of its log (S101).
+      log.atMs = Math.max(Date.now(), log.atMs)
+      const entries = logEntriesOf(batch.updates, batch.kept, log.atMs)
+      const bytes = entries.reduce((sum, entry) => sum + entry.update.byteLength, 0)
+      log.count += entries.length
+      log.bytes += bytes
+      const state = isCompactionDue() ? Y.encodeStateAsUpdate(doc) : undefined
+      const held = state === undefined ? undefined : hooks.heldUpTo?.()
+      const stopTimer = metrics.persistSeconds.startTimer()
+      const seq = await store.append(name, entries)
+      log.seq = seq
+      stopTimer()
+      hooks.committed?.(seq, entries)
+      metrics.updatesPersisted.inc(batch.updates.length + batch.kept.length)
+      metrics.bytesPersisted.inc(bytes)
+      log.isEmpty = false
+      // One author's run is already merged as the log entry: not merged a second time.
+      const update =
+        batch.kept.length === 0 && entries.length === 1
+          ? entries[0]!.update
+          : broadcastUpdate(batch)
+      if (update !== undefined) hooks.broadcast(update, batch)
+      return state === undefined ? undefined : { state, upTo: held ?? seq }
+    },
+  }
+}

@@ -1,0 +1,56 @@
+// Loads a table from the store into a new room: follows it on the other nodes first (S91),
+// applies the snapshot and the log, and keeps the snapshot as the joiners' shared encoding (S125).
+import * as Y from 'yjs'
+import { TesseraError } from '../src/index.js'
+import { createJoinState, type JoinState } from './join-state.js'
+import { createRoom, loading, type Room, type RoomContext } from './room.js'
+
+/**
+ * Loads a table from the store into a new room.
+ * @throws STORAGE_FAILURE when the store fails or holds bytes that are not Yjs updates
+ */
+export async function loadRoom(name: string, context: RoomContext): Promise<Room> {
+  // Followed before the load, so nothing another node commits meanwhile is missed (S91).
+  const follower = await context.cluster?.follow(name)
+  let stored
+  try {
+    stored = await context.store.load(name)
+  } catch (error) {
+    follower?.cancel()
+    throw error
+  }
+  const doc = new Y.Doc()
+  let joins: JoinState | undefined
+  try {
+    doc.transact(() => {
+      if (stored.snapshot !== undefined) {
+        Y.applyUpdate(doc, stored.snapshot, loading)
+        // The snapshot is already the encoding joiners need: it is shared, the log follows it.
+        const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc))
+        joins = createJoinState(doc, {
+          state: stored.snapshot,
+          stateVector,
+          updates: stored.updates,
+        })
+      }
+      for (const update of stored.updates) Y.applyUpdate(doc, update, loading)
+    }, loading)
+  } catch (cause) {
+    doc.destroy()
+    follower?.cancel()
+    throw new TesseraError(
+      'STORAGE_FAILURE',
+      `table "${name}": the stored bytes are not valid Yjs updates; restore the database from a backup`,
+      { cause },
+    )
+  }
+  const room = createRoom(name, doc, context, joins ?? createJoinState(doc), {
+    count: stored.updates.length,
+    bytes: stored.updateBytes,
+    isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
+    atMs: stored.atMs,
+    seq: stored.seq,
+  })
+  if (follower !== undefined) room.link = follower.start(room, stored.seq)
+  return room
+}
