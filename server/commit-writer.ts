@@ -140,7 +140,11 @@ export function createCommitWriter(
       metrics.updatesPersisted.inc(batch.updates.length + batch.kept.length)
       metrics.bytesPersisted.inc(bytes)
       log.isEmpty = false
-      const update = broadcastUpdate(batch)
+      // One author's run is already merged as the log entry: not merged a second time.
+      const update =
+        batch.kept.length === 0 && entries.length === 1
+          ? entries[0]!.update
+          : broadcastUpdate(batch)
       if (update !== undefined) hooks.broadcast(update, batch)
       return state === undefined ? undefined : { state, upTo: held ?? seq }
     },

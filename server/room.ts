@@ -96,7 +96,8 @@ export const loading = Symbol('load')
 
 /** Sends a committed update to the peers that lack it; returns how many got it. */
 function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: CommittedBatch): number {
-  const message = encodeMessage({ type: 'sync-update', update })
+  // Encoded for the first peer that needs it: a lone writer's update goes to no one.
+  let message: Uint8Array | undefined
   // One origin already has the update (unless the server corrected it); several get the merged
   // update back (harmless: applying an update twice changes nothing), so it is encoded once.
   const skip =
@@ -104,6 +105,7 @@ function broadcast(peers: ReadonlySet<Peer>, update: Uint8Array, batch: Committe
   let sent = 0
   for (const peer of peers) {
     if (peer === skip || peer.isAwaitingSyncReply || peer.isWindowOnly === true) continue
+    message ??= encodeMessage({ type: 'sync-update', update })
     peer.send(message)
     sent++
   }

@@ -92,7 +92,12 @@ export function normalizeCell(
     }
     case 'json':
       if (isJson(value, 0)) return value as JsonValue
-      return failCell(column, value, where, 'a JSON value (no functions, cycles, NaN or Infinity)')
+      return failCell(
+        column,
+        value,
+        where,
+        'a JSON value (no functions, cycles, NaN, Infinity or "__proto__" keys)',
+      )
   }
 }
 
@@ -191,6 +196,9 @@ function isJson(value: unknown, depth: number): boolean {
   if (typeof value === 'object') {
     const prototype = Object.getPrototypeOf(value) as unknown
     if (prototype !== Object.prototype && prototype !== null) return false
+    // Yjs and lib0 decode objects by assignment, which drops a "__proto__" key: a replica that
+    // kept one would read the cell differently from every other (S166).
+    if (Object.hasOwn(value, '__proto__')) return false
     return Object.values(value).every((item) => isJson(item, depth + 1))
   }
   return false

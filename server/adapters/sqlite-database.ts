@@ -107,6 +107,10 @@ function createTurn(
   failure: (where: string, cause: unknown) => TesseraError,
 ): { add<T>(where: string, body: () => T): Promise<T>; flush(): void } {
   let steps: TurnStep[] = []
+  // Made once: better-sqlite3 builds four wrapper functions per db.transaction() call, which
+  // cost more than the savepoint itself when made per step (docs/benchmarks.md, issue 16).
+  // Called inside the turn's transaction, it runs its body in a savepoint.
+  const inSavepoint = db.transaction((body: () => unknown) => body())
   const flush = (): void => {
     const batch = steps
     steps = []
@@ -117,7 +121,7 @@ function createTurn(
         for (const step of batch) {
           // A nested transaction is a savepoint: a failing step is undone alone.
           try {
-            results.push({ value: db.transaction(step.body)() })
+            results.push({ value: inSavepoint(step.body) })
           } catch (cause) {
             results.push({ error: failure(step.where, cause) })
           }

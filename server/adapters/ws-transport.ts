@@ -16,6 +16,11 @@ export interface WsTransportOptions {
    * bytes never make the reader slow, only what piles up behind them does (S126). Default none.
    */
   isBudgeted?(message: Uint8Array): boolean
+  /**
+   * The TCP socket under `socket`: what one turn sends goes out in one write (corked until the
+   * turn's callbacks and promises are done). Default: each message is written at once.
+   */
+  tcp?: { cork(): void; uncork(): void }
 }
 
 /** Wraps an open `ws` socket as a Transport. */
@@ -42,6 +47,19 @@ export function createWsTransport(socket: WebSocket, options: WsTransportOptions
   // What budgeted messages may still hold of the send buffer: at most what they were, and never
   // more than the buffer holds, which shrinks as the reader reads.
   let budgeted = 0
+  const { tcp } = options
+  let isCorked = false
+  // A turn's messages (the saved acknowledgements of a group commit, say) would otherwise cost
+  // one system call each; ws corks around each frame, which nests inside this cork.
+  const corkForTurn = (): void => {
+    if (tcp === undefined || isCorked) return
+    isCorked = true
+    tcp.cork()
+    process.nextTick(() => {
+      isCorked = false
+      tcp.uncork()
+    })
+  }
   const base = createTransportBase(
     {
       send(message) {
@@ -52,6 +70,7 @@ export function createWsTransport(socket: WebSocket, options: WsTransportOptions
           closeSlow()
           return false
         }
+        corkForTurn()
         socket.send(message)
         if (options.isBudgeted?.(message) === true) budgeted += message.byteLength
         return true

@@ -20,6 +20,7 @@ import { createPresenceOwners } from '../access/presence-owners.js'
 import { createWsTransport } from '../adapters/ws-transport.js'
 import { serveConnection } from '../connection.js'
 import { createLimits } from '../limits.js'
+import { heartbeatSocket, startHeartbeat } from './heartbeat.js'
 import type { Metrics } from '../metrics.js'
 import type { ResolvedServerOptions } from '../options.js'
 import type { Rooms } from '../rooms.js'
@@ -51,19 +52,8 @@ export function createUpgrades(
   })
   const limits = createLimits(options, metrics.registry)
   const presenceOwners = createPresenceOwners()
-  const alive = new WeakSet<WebSocket>()
   const transports = new Set<Transport>()
-  const heartbeat = setInterval(() => {
-    for (const socket of wss.clients) {
-      if (!alive.has(socket)) {
-        socket.terminate()
-        continue
-      }
-      alive.delete(socket)
-      socket.ping()
-    }
-  }, heartbeatMs)
-  heartbeat.unref()
+  const heartbeat = startHeartbeat(heartbeatMs)
 
   const open = async (request: IncomingMessage): Promise<SessionGrant> => {
     const table = tableNameFromPath(request.url)
@@ -95,11 +85,16 @@ export function createUpgrades(
       socket.close(closeCodeOf(admitted.code), cutCloseReason(admitted.message))
       return
     }
-    alive.add(socket)
-    socket.on('pong', () => alive.add(socket))
+    // ws took over the request's own TCP socket.
+    const beating = heartbeatSocket(socket, request.socket)
+    heartbeat.watch(beating)
+    socket.on('close', () => {
+      heartbeat.forget(beating)
+    })
     const transport = createWsTransport(socket, {
       isSlow: (bufferedBytes) => admitted.isSlow(bufferedBytes),
       isBudgeted: isSyncStep2,
+      tcp: request.socket,
       onRefused: (error) => {
         metrics.error(error.code)
       },
@@ -120,7 +115,7 @@ export function createUpgrades(
       })
     },
     close() {
-      clearInterval(heartbeat)
+      heartbeat.stop()
       for (const transport of [...transports]) {
         transport.close(CloseCode.GoingAway, 'the server is shutting down; reconnect later')
       }

@@ -1,7 +1,9 @@
 // 100 clients joining a loaded 100,000-row table at once, on Tessera, @y/websocket-server and
 // Hocuspocus in turn (each in its own child process): time until every joiner has the whole
-// table (its sync step 2), the server's CPU for it and its peak memory. The joiners are lean
-// protocol clients that do not decode the table, so the figure is the server's.
+// table (its sync step 2), the server's CPU for it and its peak memory. The joiners are raw
+// protocol clients that neither decode the table nor assemble its message (raw-joiner.ts), so
+// the figure is the server's and the kernel's. With TESSERA_BENCH_PROFILE=<dir>, the joiners'
+// own process is profiled during the joins.
 import { readFileSync } from 'node:fs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -12,8 +14,10 @@ import { createTable } from '../../src/index.js'
 import type { ChildServer } from '../helpers/child-server.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { profileDir, saveProfile, startProfile, topFrames } from './profile.js'
 import { report } from './report.js'
 import { startBenchServer, type ServerKind } from './server-clients.js'
+import { connectRawJoiner, type RawJoiner } from './raw-joiner.js'
 import { connectWireClient } from './wire-client.js'
 
 const rowCount = Number(process.env.TESSERA_BENCH_JOIN_ROWS || 100_000)
@@ -105,10 +109,25 @@ async function connectHocuspocus(wsUrl: string) {
   }
 }
 
-type Joiner = Pick<Awaited<ReturnType<typeof connectHocuspocus>>, 'sendUpdate' | 'sync' | 'close'>
+type Writer = Pick<Awaited<ReturnType<typeof connectHocuspocus>>, 'sendUpdate' | 'sync' | 'close'>
 
-const connect = (kind: ServerKind, server: ChildServer): Promise<Joiner> =>
+const connect = (kind: ServerKind, server: ChildServer): Promise<Writer> =>
   kind === 'hocuspocus' ? connectHocuspocus(server.wsUrl) : connectWireClient(server.wsUrl, table)
+
+/** A joiner: the raw one for the y-websocket protocol, the Hocuspocus client for Hocuspocus. */
+async function connectJoiner(kind: ServerKind, server: ChildServer): Promise<RawJoiner> {
+  if (kind !== 'hocuspocus') return connectRawJoiner(server.wsUrl, table)
+  const client = await connectHocuspocus(server.wsUrl)
+  return {
+    sync: async () => {
+      const update = await client.sync()
+      return { size: update.byteLength, update }
+    },
+    close: () => {
+      client.close()
+    },
+  }
+}
 
 function cpuSeconds(server: ChildServer): number {
   const fields = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
@@ -139,17 +158,25 @@ async function join(
   const rssBefore = server.rssBytes()
   let rssPeak = rssBefore
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server.rssBytes())), 20)
+  const stopProfile = profileDir === undefined ? undefined : await startProfile()
+  const joinersCpu = process.cpuUsage()
   const cpuBefore = cpuSeconds(server)
   const start = performance.now()
   const joiners = await Promise.all(
-    Array.from({ length: joinerCount }, () => connect(kind, server)),
+    Array.from({ length: joinerCount }, () => connectJoiner(kind, server)),
   )
-  const replies = await Promise.all(joiners.map((joiner) => joiner.sync()))
+  // The last joiner keeps what it got, to check it is the whole table.
+  const replies = await Promise.all(
+    joiners.map((joiner, index) => joiner.sync(index === joinerCount - 1)),
+  )
   const seconds = (performance.now() - start) / 1000
   const cpu = cpuSeconds(server) - cpuBefore
   clearInterval(sampler)
+  const { user, system } = process.cpuUsage(joinersCpu)
+  const profile = await stopProfile?.()
+  if (profile !== undefined) saveProfile(profile, `join-${kind}-joiners`)
   const doc = new Y.Doc()
-  Y.applyUpdate(doc, replies[joinerCount - 1]!)
+  Y.applyUpdate(doc, replies[joinerCount - 1]!.update!)
   expect(createTable({ doc }).size).toBe(rowCount)
   for (const joiner of [writer, ...joiners]) joiner.close()
   return [
@@ -158,7 +185,9 @@ async function join(
     cpu.toFixed(2),
     ((rssBefore / 2 ** 20) | 0).toLocaleString('en'),
     (((rssPeak - rssBefore) / 2 ** 20) | 0).toLocaleString('en'),
-    (replies[0]!.byteLength / 2 ** 20).toFixed(1),
+    (replies[0]!.size / 2 ** 20).toFixed(1),
+    `${(user / 1e6).toFixed(2)} / ${(system / 1e6).toFixed(2)}`,
+    profile === undefined ? '' : topFrames(profile, 4).join('<br>'),
   ]
 }
 
@@ -176,6 +205,8 @@ it(`${joinerCount} clients join a ${rowCount.toLocaleString('en')}-row table at 
       'server RSS before (MiB)',
       'server RSS peak above that (MiB)',
       'sync reply per joiner (MiB)',
+      "joiners' process CPU, user / system (s)",
+      "joiners' top frames (TESSERA_BENCH_PROFILE)",
     ],
     rows,
   )

@@ -181,6 +181,11 @@ describe('table input checks', () => {
       () => table.updateRow(id, { tags: { f: () => 1 } as never }),
       'SCHEMA_VIOLATION',
     ],
+    [
+      'S166: a "__proto__" key in json',
+      () => table.updateRow(id, { tags: JSON.parse('{"a": {"__proto__": {"b": 1}}}') as never }),
+      'SCHEMA_VIOLATION',
+    ],
     ['an unknown column', () => table.insertRow({ titel: 'a' }), 'COLUMN_NOT_FOUND'],
     ['a missing row', () => table.updateRow('nope', { title: 'x' }), 'ROW_NOT_FOUND'],
     ['moving a missing row', () => table.moveRow('nope', { before: id }), 'ROW_NOT_FOUND'],

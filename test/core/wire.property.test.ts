@@ -27,7 +27,12 @@ const requestId = fc.oneof(fc.nat(), fc.maxSafeNat())
 const code = fc.oneof(fc.constantFrom(...errorCodes), text)
 const count = fc.oneof(fc.nat(), fc.maxSafeNat())
 // lib0's writeAny: JSON values (integers, doubles, strings, booleans, null, arrays, objects).
-const value = fc.jsonValue({ maxDepth: 2 }).map((json) => JSON.parse(JSON.stringify(json)))
+// Its readAny builds objects by assignment, so a "__proto__" key is not carried; Yjs decodes
+// cell values the same way, so no table holds one and no window row can carry one.
+const value = fc
+  .jsonValue({ maxDepth: 2 })
+  .map((json) => JSON.parse(JSON.stringify(json)) as unknown)
+  .filter((json) => !JSON.stringify(json).includes('"__proto__"'))
 const itemId = fc.record({ client: fc.nat(), clock: count })
 const windowRow = fc.record({
   id: text,
