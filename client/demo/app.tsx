@@ -5,10 +5,12 @@ import { useMemo, useState } from 'react'
 import { checkTableName } from '../../src/index.js'
 import type { ConnectTableOptions } from '../index.js'
 import { useConnection } from '../react/index.js'
-import { useNotices } from './notices.js'
+import { useNotices, type Notices } from './notices.js'
 import { useConnectionErrors, useUndoKeys } from './page-hooks.js'
 import { messageOf, openTable, type Session } from './session.js'
 import { deleteLocalCopy, storeNameOf } from './table-actions.js'
+import { WindowPage } from './window-page.js'
+import { useTableMode } from './window-mode.js'
 import { Workspace } from './workspace.js'
 
 function Message({ title, text }: { title: string; text?: string }) {
@@ -38,11 +40,20 @@ export function App({ session }: { session: Session }) {
   }, [session])
   if (problem !== undefined)
     return <Message title="This table cannot be opened" text={`${problem}.`} />
-  return <TablePage session={session} />
+  return <ModePage session={session} />
 }
 
-function TablePage({ session }: { session: Session }) {
+/** Full replica or window (window-mode.ts), once the server said how big the table is. */
+function ModePage({ session }: { session: Session }) {
+  const mode = useTableMode(session)
   const notices = useNotices()
+  if (mode === undefined) return <main className="loading">Opening “{session.table}”…</main>
+  if (mode.mode === 'window')
+    return <WindowPage session={session} rowCount={mode.rowCount} notices={notices} />
+  return <TablePage session={session} notices={notices} />
+}
+
+function TablePage({ session, notices }: { session: Session; notices: Notices }) {
   const [isDeleted, setDeleted] = useState(false)
   const options = useMemo(
     (): ConnectTableOptions => ({

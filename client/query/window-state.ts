@@ -106,7 +106,8 @@ export function createWindowState(
     },
     refresh(source) {
       if (answer === undefined) return undefined
-      const next = shownRows(answer, parsed, pending.unsaved)
+      const shown = shownRows(answer, parsed, pending.unsaved)
+      const next = { rows: keepUnchanged(rows, shown.rows), total: shown.total }
       const changes = diffWindows(rows, next.rows)
       const isSame =
         changes.added.length + changes.removed.length + changes.updated.length === 0 &&
@@ -130,3 +131,22 @@ export function createWindowState(
     },
   }
 }
+
+/** `next` with each row whose values all equal the row's before given as that same object (S155). */
+function keepUnchanged(before: readonly Row[], next: readonly Row[]): readonly Row[] {
+  if (before.length === 0) return next
+  const old = new Map(before.map((row) => [row.id, row]))
+  return next.map((row) => {
+    const was = old.get(row.id)
+    if (was === undefined) return row
+    const keys = Object.keys(row)
+    const isSame =
+      keys.length === Object.keys(was).length &&
+      keys.every((key) => Object.is(row[key], was[key]) || sameJson(row[key], was[key]))
+    return isSame ? was : row
+  })
+}
+
+/** Two JSON cell values (objects, arrays) with the same content. */
+const sameJson = (a: unknown, b: unknown): boolean =>
+  typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b)

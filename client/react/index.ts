@@ -7,6 +7,8 @@ export { useConnection, useTable } from './use-connection.js'
 export type { OnCloseError } from './use-connection.js'
 export { useLiveQuery } from './use-live-query.js'
 export type { LiveQueryResult } from './use-live-query.js'
+export { useQueryConnection, useQueryWindow } from './use-query-window.js'
+export type { QueryWindowResult } from './use-query-window.js'
 export {
   useConnectionStatus,
   useSaved,
@@ -16,4 +18,4 @@ export {
   useConflicts,
   useColumns,
 } from './use-connection-state.js'
-export type { Saved, PresenceState, UndoState } from './use-connection-state.js'
+export type { Saved, PresenceState, UndoState, StatusSource } from './use-connection-state.js'

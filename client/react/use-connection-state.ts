@@ -8,12 +8,20 @@ import { useSourceValue } from './source-value.js'
 
 const none: readonly never[] = []
 
+/** What the status and saved hooks read: a table connection or a window client (connectQuery). */
+export interface StatusSource {
+  readonly status: ConnectionStatus
+  readonly unsaved: number
+  on(event: 'status', handler: (status: ConnectionStatus) => void): () => void
+  on(event: 'unsaved', handler: (unsaved: number) => void): () => void
+}
+
 /** The connection's status (`offline` while there is no connection). */
-export function useConnectionStatus(conn: Connection | undefined): ConnectionStatus {
+export function useConnectionStatus(conn: StatusSource | undefined): ConnectionStatus {
   return useSourceValue(conn, listenStatus, readStatus, 'offline')
 }
-const listenStatus = (conn: Connection, onChange: () => void) => conn.on('status', onChange)
-const readStatus = (conn: Connection) => conn.status
+const listenStatus = (conn: StatusSource, onChange: () => void) => conn.on('status', onChange)
+const readStatus = (conn: StatusSource) => conn.status
 
 /** Local changes the server has not acknowledged as durable yet (S43). */
 export interface Saved {
@@ -23,12 +31,12 @@ export interface Saved {
 }
 
 /** The saved indicator: the unsaved count and whether it is 0. */
-export function useSaved(conn: Connection | undefined): Saved {
+export function useSaved(conn: StatusSource | undefined): Saved {
   const unsaved = useSourceValue(conn, listenUnsaved, readUnsaved, 0)
   return useMemo(() => ({ unsaved, isSaved: unsaved === 0 }), [unsaved])
 }
-const listenUnsaved = (conn: Connection, onChange: () => void) => conn.on('unsaved', onChange)
-const readUnsaved = (conn: Connection) => conn.unsaved
+const listenUnsaved = (conn: StatusSource, onChange: () => void) => conn.on('unsaved', onChange)
+const readUnsaved = (conn: StatusSource) => conn.unsaved
 
 /** Who this client is and the other clients on the table. */
 export interface PresenceState {

@@ -18,7 +18,7 @@ const classIds = new WeakMap<object, number>()
 let nextClassId = 1
 
 /** A text that changes exactly when the options ask for another connection. */
-function keyOf(options: ConnectTableOptions): string {
+function keyOf(options: object): string {
   return JSON.stringify(options, (_key, value: unknown) => {
     if (typeof value !== 'function') return value
     let id = classIds.get(value)
@@ -41,21 +41,34 @@ export function useConnection(
   options: ConnectTableOptions | null | undefined,
   onCloseError: OnCloseError = rethrow,
 ): Connection | undefined {
+  return useOwned(options, connectTable, onCloseError)
+}
+
+/**
+ * What `open(options)` returns, owned by the component: opened after it mounts, closed when it
+ * unmounts or when options with other content (compared as JSON) replace it.
+ */
+export function useOwned<O extends object, C extends { close(): Promise<void> }>(
+  options: O | null | undefined,
+  open: (options: O) => C,
+  onCloseError: OnCloseError = rethrow,
+): C | undefined {
   const key = options == null ? null : keyOf(options)
   const latest = useRef({ options, onCloseError })
   latest.current = { options, onCloseError }
-  const [open, setOpen] = useState<{ key: string; conn: Connection }>()
+  const [opened, setOpened] = useState<{ key: string; conn: C }>()
   useEffect(() => {
     const { options: current, onCloseError: report } = latest.current
     if (key === null || current == null) return undefined
-    const conn = connectTable(current)
-    setOpen({ key, conn })
+    const conn = open(current)
+    setOpened({ key, conn })
     return () => {
-      setOpen((shown) => (shown?.conn === conn ? undefined : shown))
+      setOpened((shown) => (shown?.conn === conn ? undefined : shown))
       conn.close().catch(report)
     }
+    // `open` is a module-level function of the calling hook: only the options' content counts.
   }, [key])
-  return open !== undefined && open.key === key ? open.conn : undefined
+  return opened !== undefined && opened.key === key ? opened.conn : undefined
 }
 
 /**

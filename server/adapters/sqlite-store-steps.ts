@@ -17,6 +17,10 @@ function prepareStatements(db: Database.Database) {
     newestSnapshot: db.prepare<[string], Row & { data: Buffer }>(
       'SELECT seq, at_ms, data FROM snapshots WHERE table_name = ? ORDER BY seq DESC LIMIT 1',
     ),
+    // Without the blob: appends read the newest seq, and a snapshot is the whole table.
+    newestSnapshotSeq: db.prepare<[string], { seq: number }>(
+      'SELECT seq FROM snapshots WHERE table_name = ? ORDER BY seq DESC LIMIT 1',
+    ),
     lastEntry: db.prepare<[string], Row>(
       'SELECT seq, at_ms FROM updates WHERE table_name = ? ORDER BY seq DESC LIMIT 1',
     ),
@@ -73,7 +77,7 @@ export function sqliteStoreSteps(
 ): SqliteStoreSteps {
   const sql = prepareStatements(db)
   const lastSeq = (table: string): number =>
-    Math.max(sql.lastEntry.get(table)?.seq ?? 0, sql.newestSnapshot.get(table)?.seq ?? 0)
+    Math.max(sql.lastEntry.get(table)?.seq ?? 0, sql.newestSnapshotSeq.get(table)?.seq ?? 0)
   const append = db.transaction((table: string, updates: readonly NewUpdate[]) => {
     let seq = lastSeq(table)
     for (const { update, atMs, author } of updates)

@@ -1,7 +1,9 @@
 // S135 as a property: random edits by window clients and full replicas, some made offline and
 // sent on reconnect, through a real server on 127.0.0.1. Every replica ends with exactly the
 // cells a pure-Yjs merge of every update anyone made gives, and every window shows the query run
-// on that merge (S139). The table holds packed rows (data format 2) and rows of format 1 (S127).
+// on that merge (S139), and holds every edit the clients' APIs accepted that no other client
+// wrote over (a model of the edits, merge-model.ts: it sees a write dropped before it was sent).
+// The table holds packed rows (data format 2) and rows of format 1 (S127).
 // TESSERA_PROPERTY_RUNS sets the number of runs (default 6).
 import fc from 'fast-check'
 import { describe, expect, it, onTestFinished } from 'vitest'
@@ -12,8 +14,9 @@ import { connectQuery, type QueryConnection } from '../../client/query/connect-q
 import { createTable, type Query, type Row } from '../../src/index.js'
 import { decodeMessage, positionsBetween } from '../../src/internal.js'
 import { connect, startServer, uniqueTable, waitFor } from '../client/helpers.js'
+import { createMergeModel, type MergeModel } from './merge-model.js'
 
-const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS || 6)
+const numRuns = Number(process.env.TESSERA_PROPERTY_RUNS || 12)
 const queries: Pick<Query, 'where' | 'orderBy'>[] = [
   {},
   { where: { done: false }, orderBy: [['priority', 'desc']] },
@@ -63,10 +66,12 @@ interface Replicas {
   full: Connection[]
   windows: QueryConnection[]
   online: boolean[]
+  /** Every edit the clients' APIs accepted (a silently dropped one shows against it). */
+  model: MergeModel
 }
 
 /** Adds 4 rows, first in the manual order, as a writer of data format 1 stored them (cells named, S127). */
-function seedFormatOne({ table }: Connection): void {
+function seedFormatOne({ table }: Connection, model: MergeModel): void {
   const ids = new Map(table.columns().map((column) => [column.name, column.id]))
   // First in the manual order, so the first window holds them.
   const first = table.rowIds()[0]
@@ -83,6 +88,8 @@ function seedFormatOne({ table }: Connection): void {
         [ids.get('done')!]: at === 1,
       }
       table.doc.getMap('rows').set(`format1-${at}`, { i: at + 1, p: position, c })
+      model.inserted(`format1-${at}`)
+      model.wrote('seed', `format1-${at}`, { title: `f${at}`, priority: at, done: at === 1 })
     })
   })
 }
@@ -94,6 +101,7 @@ async function run(replicas: Replicas, step: Command): Promise<void> {
     return
   }
   const isFull = step.client < 2
+  const { model } = replicas
   const full = replicas.full[step.client]
   const window = replicas.windows[step.client - 2]
   if (step.kind === 'offline' || step.kind === 'online') {
@@ -105,8 +113,9 @@ async function run(replicas: Replicas, step: Command): Promise<void> {
   }
   if (step.kind === 'insert') {
     const cells = { title: 'new', priority: step.priority }
-    if (isFull) full!.table.insertRow(cells)
-    else window!.insertRow(cells)
+    const id = isFull ? full!.table.insertRow(cells) : window!.insertRow(cells)
+    model.inserted(id)
+    model.wrote(step.client, id, cells)
     return
   }
   const rows: readonly Row[] = isFull ? full!.table.listRows() : window!.rows
@@ -115,9 +124,11 @@ async function run(replicas: Replicas, step: Command): Promise<void> {
   if (step.kind === 'edit') {
     if (isFull) full!.table.updateRow(row.id, step.cell)
     else window!.updateRow(row.id, step.cell)
+    model.wrote(step.client, row.id, step.cell)
   } else if (step.kind === 'delete') {
     if (isFull) full!.table.deleteRow(row.id)
-    else window!.deleteRow(row.id)
+    else if (!window!.deleteRow(row.id)) return
+    model.deleted(row.id)
   } else {
     const anchor = rows[step.to % rows.length]!
     // A window client places rows only between rows it shows (S136): not at the window's edge.
@@ -138,12 +149,12 @@ async function settle({ full, windows: open, online }: Replicas): Promise<void> 
 
 describe('partial sync merge', () => {
   it(
-    'S135: window clients and full replicas end with the cells a pure-Yjs merge gives',
+    'S135: window clients and full replicas end with the cells a pure-Yjs merge gives, and every accepted edit no one wrote over',
     { timeout: 300_000 },
     async () => {
       const server = await startServer()
       await fc.assert(
-        fc.asyncProperty(fc.array(command, { maxLength: 30 }), async (steps) => {
+        fc.asyncProperty(fc.array(command, { minLength: 12, maxLength: 40 }), async (steps) => {
           const table = uniqueTable('merge')
           const updates: Uint8Array[] = []
           const record = (update: Uint8Array): void => {
@@ -161,18 +172,21 @@ describe('partial sync merge', () => {
             )
             return replica
           }
+          const model = createMergeModel()
           const first = fullReplica()
           first.table.addColumn({ name: 'title', type: 'string' })
           first.table.addColumn({ name: 'priority', type: 'number', default: 0 })
           first.table.addColumn({ name: 'done', type: 'boolean', default: false })
-          first.table.insertRows(
-            Array.from({ length: 16 }, (_, i) => ({
-              title: `r${i}`,
-              priority: i % 5,
-              done: i % 3 === 0,
-            })),
-          )
-          seedFormatOne(first)
+          const seedRows = Array.from({ length: 16 }, (_, i) => ({
+            title: `r${i}`,
+            priority: i % 5,
+            done: i % 3 === 0,
+          }))
+          first.table.insertRows(seedRows).forEach((id, i) => {
+            model.inserted(id)
+            model.wrote('seed', id, seedRows[i]!)
+          })
+          seedFormatOne(first, model)
           await first.whenSaved()
           const second = fullReplica()
           await second.whenSynced()
@@ -193,6 +207,7 @@ describe('partial sync merge', () => {
             full: [first, second],
             windows: opened,
             online: [true, true, true, true],
+            model,
           }
           for (const step of steps) await run(replicas, step)
           for (const [index, isOnline] of replicas.online.entries())
@@ -217,6 +232,10 @@ describe('partial sync merge', () => {
               { what: `window ${index} equal to the query on the merge` },
             )
           }
+          // The merge of what was sent cannot see a write that was never sent: the model can.
+          for (const replica of [first, second, late])
+            expect(model.check(replica.table.listRows())).toEqual([])
+          for (const window of opened) expect(model.check(window.rows, true)).toEqual([])
           await Promise.all([first, second, late].map((replica) => replica.close()))
           await Promise.all(opened.map((window) => window.close()))
           expect(late.table.listRows()).toEqual(reference.listRows())

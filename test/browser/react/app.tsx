@@ -12,9 +12,11 @@ import {
   useSaved,
   useUndo,
 } from '../../../client/react/index.js'
+import { WindowTable, windowHarness } from './window-app.js'
 
 const params = new URLSearchParams(location.search)
 const table = params.get('table') ?? 'react'
+const isWindow = params.get('mode') === 'window'
 
 /** What the test reads and drives: render counts per row id and the app's setters. */
 interface Harness {
@@ -32,7 +34,7 @@ const harness: Harness = {
   setMounted: unset,
   conn: undefined,
 }
-Object.assign(window, { harness })
+Object.assign(window, { harness, windowHarness })
 
 /** One row; memoized, so it renders again only when its row object changed (S119). */
 const RowView = memo(function RowView({ row }: { row: Row }) {
@@ -79,7 +81,8 @@ function Table() {
 function App() {
   const [mounted, setMounted] = useState(true)
   harness.setMounted = setMounted
-  return mounted ? <Table /> : <p id="unmounted">unmounted</p>
+  if (!mounted) return <p id="unmounted">unmounted</p>
+  return isWindow ? <WindowTable table={table} /> : <Table />
 }
 
 createRoot(document.getElementById('root')!).render(
