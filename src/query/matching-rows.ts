@@ -8,6 +8,7 @@ import type { CellValue, Column } from '../schema.js'
 import type { Condition, ParsedQuery } from './query.js'
 import { matchesCondition, sortValuesOf } from './query-match.js'
 import { idOfSortCode, sortCode, sortCodePrefix } from './sort-code.js'
+import { smallestCodes } from './top-codes.js'
 import type { Touch } from './window-ranks.js'
 
 /**
@@ -56,7 +57,10 @@ export interface MatchingRows {
   idAt(rank: number): RowId
   /** The ids of the rows ranked from `start` to `end` (exclusive), in order. */
   idsIn(start: number, end: number): RowId[]
-  /** Evaluates `query` from scratch over every row of the source. */
+  /**
+   * Evaluates `query` from scratch over every row of the source. The whole order is built when
+   * first needed: a first window of few rows is selected without it.
+   */
   reset(query: ParsedQuery): void
   /**
    * Installs a result computed elsewhere (in steps, see src/window/sort-index.ts): `entries` maps
@@ -87,11 +91,45 @@ const codeIndex = (sorted: Entry[] = []): OrderedIndex<Entry> =>
 // (O(k²) with k small). Many: each is searched again (O(k log n)).
 const fewTouches = 32
 
+/**
+ * A result evaluated but not indexed yet: the scan's rows and codes, unsorted, and the
+ * smallest codes in order once a window asked for them. Sorting every code and mapping every id
+ * waits for the first change or window that needs the whole order.
+ */
+interface Unindexed {
+  readonly ids: RowId[]
+  readonly codes: Entry[]
+  top: Entry[] | undefined
+}
+
 /** The matching rows of `source`; empty until `reset` gives them a query. */
 export function createMatchingRows(source: QuerySource): MatchingRows {
   let query: ParsedQuery | undefined
   let entries = new Map<RowId, Entry>()
   let index = codeIndex()
+  let unindexed: Unindexed | undefined
+
+  /** Builds the id map and the ordered index of an unindexed result. */
+  const indexed = (): void => {
+    if (unindexed === undefined) return
+    const { ids, codes } = unindexed
+    unindexed = undefined
+    for (let at = 0; at < ids.length; at++) entries.set(ids[at]!, codes[at]!)
+    // The default sort compares strings by code unit, the order of sort codes, without a callback.
+    index = codeIndex(codes.sort())
+  }
+
+  /**
+   * The first `end` codes in order while unindexed: one selection over the codes, the first
+   * time; a window beyond it builds the index (a scrolling window would select again and again).
+   */
+  const topOf = (end: number): Entry[] | undefined => {
+    if (unindexed === undefined) return undefined
+    const { codes, top } = unindexed
+    if (top !== undefined) return end <= top.length ? top : undefined
+    if (end * 8 > codes.length) return undefined
+    return (unindexed.top = smallestCodes(codes, end))
+  }
 
   const entryOf = (id: RowId, read?: Map<RowId, Row>): Entry | undefined => {
     const row = source.getRow(id)
@@ -116,6 +154,7 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
   }
 
   const apply = (change: TableChange, read: Map<RowId, Row>): Touch[] => {
+    indexed()
     const touches = touchesOf(change)
     const isFew = touches.length <= fewTouches
     if (!isFew) for (const touch of touches) touch.oldRank = rankOf(touch.before as Entry)
@@ -150,32 +189,47 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
   const rankOf = (entry: Entry | undefined): number =>
     entry === undefined ? -1 : index.indexOf(entry)
 
+  const sizeOf = (): number => (unindexed === undefined ? index.size : unindexed.codes.length)
+
   const clear = (): void => {
+    unindexed = undefined
     entries.clear()
     index = codeIndex()
   }
 
   return {
     get size() {
-      return index.size
+      return sizeOf()
     },
-    idAt: (rank) => idOfSortCode(index.at(rank)!),
-    idsIn: (start, end) => index.slice(start, Math.min(end, index.size)).map(idOfSortCode),
+    idAt(rank) {
+      const top = topOf(rank + 1)
+      if (top !== undefined) return idOfSortCode(top[rank]!)
+      indexed()
+      return idOfSortCode(index.at(rank)!)
+    },
+    idsIn(start, end) {
+      const stop = Math.min(end, sizeOf())
+      const top = topOf(stop)
+      if (top !== undefined) return top.slice(start, stop).map(idOfSortCode)
+      indexed()
+      return index.slice(start, stop).map(idOfSortCode)
+    },
     reset(next) {
       clear()
       query = next
-      const matching: Entry[] = []
+      const ids: RowId[] = []
+      const codes: Entry[] = []
       const add = (id: RowId, entry: Entry | undefined): void => {
         if (entry === undefined) return
-        matching.push(entry)
-        entries.set(id, entry)
+        ids.push(id)
+        codes.push(entry)
       }
       if (source.scanRows === undefined) for (const id of source.rowIds()) add(id, entryOf(id))
       else scanEntries(source, next, add)
-      // The default sort compares strings by code unit, the order of sort codes, without a callback.
-      index = codeIndex(matching.sort())
+      unindexed = { ids, codes, top: undefined }
     },
     load(next, loaded, sorted) {
+      unindexed = undefined
       query = next
       entries = loaded
       index = codeIndex(sorted)
