@@ -4,51 +4,13 @@ import type { RowId } from '../ids.js'
 import { createOrderedIndex, type OrderedIndex } from '../ordered-index.js'
 import type { Row, TableChange } from '../row.js'
 import type { Position } from '../row-order.js'
-import type { CellValue, Column } from '../schema.js'
-import type { Condition, ParsedQuery } from './query.js'
+import type { ParsedQuery } from './query.js'
 import { matchesCondition, sortValuesOf } from './query-match.js'
 import { idOfSortCode, sortCode, sortCodePrefix } from './sort-code.js'
-import { smallestCodes } from './top-codes.js'
+import { scanUnindexed, type QuerySource, type Unindexed } from './unindexed.js'
 import type { Touch } from './window-ranks.js'
 
-/**
- * What a query reads of a table (a Table is one): its columns, its rows in manual order with
- * their positions, and one change event per transaction.
- */
-export interface QuerySource {
-  columns(): readonly Column[]
-  rowIds(): readonly RowId[]
-  getRow(id: RowId): Row | undefined
-  getPosition(id: RowId): Position | undefined
-  on(event: 'change', handler: (change: TableChange) => void): () => void
-  /**
-   * Calls `visit` with every row, in no particular order, and its values of `columns` (as
-   * getRow reads them). Optional: a source that has it opens queries in one pass over only
-   * the columns they read, without building the manual order or whole rows.
-   */
-  scanRows?(
-    columns: readonly Column[],
-    visit: (
-      row: { readonly id: RowId; readonly position: Position },
-      values: readonly CellValue[],
-    ) => void,
-  ): void
-}
-
-/** The names of the columns a query reads (its conditions and sort keys). */
-function columnNamesOf(condition: Condition | undefined, names: Set<string>): Set<string> {
-  if (condition === undefined) return names
-  switch (condition.kind) {
-    case 'and':
-    case 'or':
-      for (const part of condition.conditions) columnNamesOf(part, names)
-      return names
-    case 'not':
-      return columnNamesOf(condition.condition, names)
-    case 'test':
-      return names.add(condition.column)
-  }
-}
+export type { QuerySource } from './unindexed.js'
 
 /** The matching rows of a source under one parsed query. */
 export interface MatchingRows {
@@ -91,44 +53,22 @@ const codeIndex = (sorted: Entry[] = []): OrderedIndex<Entry> =>
 // (O(k²) with k small). Many: each is searched again (O(k log n)).
 const fewTouches = 32
 
-/**
- * A result evaluated but not indexed yet: the scan's rows and codes, unsorted, and the
- * smallest codes in order once a window asked for them. Sorting every code and mapping every id
- * waits for the first change or window that needs the whole order.
- */
-interface Unindexed {
-  readonly ids: RowId[]
-  readonly codes: Entry[]
-  top: Entry[] | undefined
-}
-
 /** The matching rows of `source`; empty until `reset` gives them a query. */
 export function createMatchingRows(source: QuerySource): MatchingRows {
   let query: ParsedQuery | undefined
   let entries = new Map<RowId, Entry>()
   let index = codeIndex()
+  // Evaluated at reset and ordered when first needed: a first window of few rows is selected.
   let unindexed: Unindexed | undefined
 
   /** Builds the id map and the ordered index of an unindexed result. */
   const indexed = (): void => {
     if (unindexed === undefined) return
-    const { ids, codes } = unindexed
+    const { ids, codes } = unindexed.codes()
     unindexed = undefined
     for (let at = 0; at < ids.length; at++) entries.set(ids[at]!, codes[at]!)
     // The default sort compares strings by code unit, the order of sort codes, without a callback.
     index = codeIndex(codes.sort())
-  }
-
-  /**
-   * The first `end` codes in order while unindexed: one selection over the codes, the first
-   * time; a window beyond it builds the index (a scrolling window would select again and again).
-   */
-  const topOf = (end: number): Entry[] | undefined => {
-    if (unindexed === undefined) return undefined
-    const { codes, top } = unindexed
-    if (top !== undefined) return end <= top.length ? top : undefined
-    if (end * 8 > codes.length) return undefined
-    return (unindexed.top = smallestCodes(codes, end))
   }
 
   const entryOf = (id: RowId, read?: Map<RowId, Row>): Entry | undefined => {
@@ -189,7 +129,7 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
   const rankOf = (entry: Entry | undefined): number =>
     entry === undefined ? -1 : index.indexOf(entry)
 
-  const sizeOf = (): number => (unindexed === undefined ? index.size : unindexed.codes.length)
+  const sizeOf = (): number => (unindexed === undefined ? index.size : unindexed.size)
 
   const clear = (): void => {
     unindexed = undefined
@@ -202,31 +142,22 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
       return sizeOf()
     },
     idAt(rank) {
-      const top = topOf(rank + 1)
-      if (top !== undefined) return idOfSortCode(top[rank]!)
+      const top = unindexed?.top(rank + 1)
+      if (top !== undefined) return top[rank]!
       indexed()
       return idOfSortCode(index.at(rank)!)
     },
     idsIn(start, end) {
       const stop = Math.min(end, sizeOf())
-      const top = topOf(stop)
-      if (top !== undefined) return top.slice(start, stop).map(idOfSortCode)
+      const top = unindexed?.top(stop)
+      if (top !== undefined) return top.slice(start, stop)
       indexed()
       return index.slice(start, stop).map(idOfSortCode)
     },
     reset(next) {
       clear()
       query = next
-      const ids: RowId[] = []
-      const codes: Entry[] = []
-      const add = (id: RowId, entry: Entry | undefined): void => {
-        if (entry === undefined) return
-        ids.push(id)
-        codes.push(entry)
-      }
-      if (source.scanRows === undefined) for (const id of source.rowIds()) add(id, entryOf(id))
-      else scanEntries(source, next, add)
-      unindexed = { ids, codes, top: undefined }
+      unindexed = scanUnindexed(source, next)
     },
     load(next, loaded, sorted) {
       unindexed = undefined
@@ -257,24 +188,4 @@ function originalRank(rank: number, removed: number[]): number {
   }
   removed.splice(position, 0, original)
   return original
-}
-
-/** Opens `query` in one pass of the source's scan: each row's sort code if it matches. */
-function scanEntries(
-  source: QuerySource,
-  query: ParsedQuery,
-  add: (id: RowId, entry: Entry) => void,
-): void {
-  const names = columnNamesOf(query.where, new Set(query.orderBy.map((key) => key.column)))
-  const columns = source.columns().filter((column) => names.has(column.name))
-  // One row object for the whole scan (the checks and sort values keep nothing of it): no
-  // allocation per row besides its sort code.
-  const row: Record<string, CellValue> = { id: '' }
-  for (const column of columns) row[column.name] = null
-  source.scanRows!(columns, ({ id, position }, values) => {
-    row.id = id
-    for (let index = 0; index < columns.length; index++) row[columns[index]!.name] = values[index]!
-    if (!matchesCondition(query.where, row as Row)) return
-    add(id, sortCode(query.orderBy, sortValuesOf(query.orderBy, row as Row), position, id))
-  })
 }
