@@ -1,5 +1,6 @@
 // The rows that match one parsed query, in the query's order: one sort code per row in an
-// ordered index, kept up to date from table changes at O(touched rows × log n), never a rescan.
+// ordered index, kept up to date from table changes at O(touched rows × log n), never a rescan
+// (the index itself is built when first needed after a reset, see unindexed.ts).
 import type { RowId } from '../ids.js'
 import { createOrderedIndex, type OrderedIndex } from '../ordered-index.js'
 import type { Row, TableChange } from '../row.js'
