@@ -33,6 +33,8 @@ export interface MatchingRows {
   load(query: ParsedQuery, entries: Map<RowId, string>, sorted: string[]): void
   /** Forgets every row (while the query cannot run, S22). */
   clear(): void
+  /** Drops the index build planned after open (the query was disposed); reads still work. */
+  stop(): void
   /**
    * Applies one change: every touched row leaves and, if it matches, comes back at its new
    * place. Returns the touched rows with their ranks before and after (-1: absent), and puts
@@ -131,8 +133,11 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
     entry === undefined ? -1 : index.indexOf(entry)
 
   const sizeOf = (): number => (unindexed === undefined ? index.size : unindexed.size)
+  // Built right after open, so the first window is shown first and the first edit seldom pays.
+  const indexSoon = laterTask(indexed)
 
   const clear = (): void => {
+    indexSoon.cancel()
     unindexed = undefined
     entries.clear()
     index = codeIndex()
@@ -159,6 +164,7 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
       clear()
       query = next
       unindexed = scanUnindexed(source, next)
+      if (unindexed.size > 0) indexSoon.schedule()
     },
     load(next, loaded, sorted) {
       unindexed = undefined
@@ -167,8 +173,27 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
       index = codeIndex(sorted)
     },
     clear,
+    stop: indexSoon.cancel,
     apply,
   }
+}
+
+/** `run` in a task of its own (a timer of 0 that keeps no Node process alive), at most once. */
+function laterTask(run: () => void): { schedule: () => void; cancel: () => void } {
+  let pending: unknown
+  const cancel = (): void => {
+    if (pending !== undefined) clearTimeout(pending)
+    pending = undefined
+  }
+  const schedule = (): void => {
+    cancel()
+    pending = setTimeout(() => {
+      pending = undefined
+      run()
+    }, 0)
+    ;(pending as { unref?: () => void }).unref?.()
+  }
+  return { schedule, cancel }
 }
 
 /** The entry of a matching row in the index: its sort code under `query`. */
