@@ -158,6 +158,7 @@ export function createLiveQuery(table: QuerySource, query: Query): LiveQuery {
       stopListening?.()
       stopListening = undefined
       view.rows()
+      matching.stop()
       handlers.clear()
     },
   }

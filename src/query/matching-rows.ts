@@ -1,53 +1,17 @@
 // The rows that match one parsed query, in the query's order: one sort code per row in an
-// ordered index, kept up to date from table changes at O(touched rows × log n), never a rescan.
+// ordered index, kept up to date from table changes at O(touched rows × log n), never a rescan
+// (the index itself is built when first needed after a reset, see unindexed.ts).
 import type { RowId } from '../ids.js'
 import { createOrderedIndex, type OrderedIndex } from '../ordered-index.js'
 import type { Row, TableChange } from '../row.js'
 import type { Position } from '../row-order.js'
-import type { CellValue, Column } from '../schema.js'
-import type { Condition, ParsedQuery } from './query.js'
+import type { ParsedQuery } from './query.js'
 import { matchesCondition, sortValuesOf } from './query-match.js'
 import { idOfSortCode, sortCode, sortCodePrefix } from './sort-code.js'
+import { scanUnindexed, type QuerySource, type Unindexed } from './unindexed.js'
 import type { Touch } from './window-ranks.js'
 
-/**
- * What a query reads of a table (a Table is one): its columns, its rows in manual order with
- * their positions, and one change event per transaction.
- */
-export interface QuerySource {
-  columns(): readonly Column[]
-  rowIds(): readonly RowId[]
-  getRow(id: RowId): Row | undefined
-  getPosition(id: RowId): Position | undefined
-  on(event: 'change', handler: (change: TableChange) => void): () => void
-  /**
-   * Calls `visit` with every row, in no particular order, and its values of `columns` (as
-   * getRow reads them). Optional: a source that has it opens queries in one pass over only
-   * the columns they read, without building the manual order or whole rows.
-   */
-  scanRows?(
-    columns: readonly Column[],
-    visit: (
-      row: { readonly id: RowId; readonly position: Position },
-      values: readonly CellValue[],
-    ) => void,
-  ): void
-}
-
-/** The names of the columns a query reads (its conditions and sort keys). */
-function columnNamesOf(condition: Condition | undefined, names: Set<string>): Set<string> {
-  if (condition === undefined) return names
-  switch (condition.kind) {
-    case 'and':
-    case 'or':
-      for (const part of condition.conditions) columnNamesOf(part, names)
-      return names
-    case 'not':
-      return columnNamesOf(condition.condition, names)
-    case 'test':
-      return names.add(condition.column)
-  }
-}
+export type { QuerySource } from './unindexed.js'
 
 /** The matching rows of a source under one parsed query. */
 export interface MatchingRows {
@@ -56,7 +20,10 @@ export interface MatchingRows {
   idAt(rank: number): RowId
   /** The ids of the rows ranked from `start` to `end` (exclusive), in order. */
   idsIn(start: number, end: number): RowId[]
-  /** Evaluates `query` from scratch over every row of the source. */
+  /**
+   * Evaluates `query` from scratch over every row of the source. The whole order is built when
+   * first needed: a first window of few rows is selected without it.
+   */
   reset(query: ParsedQuery): void
   /**
    * Installs a result computed elsewhere (in steps, see src/window/sort-index.ts): `entries` maps
@@ -66,6 +33,8 @@ export interface MatchingRows {
   load(query: ParsedQuery, entries: Map<RowId, string>, sorted: string[]): void
   /** Forgets every row (while the query cannot run, S22). */
   clear(): void
+  /** Drops the index build planned after open (the query was disposed); reads still work. */
+  stop(): void
   /**
    * Applies one change: every touched row leaves and, if it matches, comes back at its new
    * place. Returns the touched rows with their ranks before and after (-1: absent), and puts
@@ -92,6 +61,18 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
   let query: ParsedQuery | undefined
   let entries = new Map<RowId, Entry>()
   let index = codeIndex()
+  // Evaluated at reset and ordered when first needed: a first window of few rows is selected.
+  let unindexed: Unindexed | undefined
+
+  /** Builds the id map and the ordered index of an unindexed result. */
+  const indexed = (): void => {
+    if (unindexed === undefined) return
+    const { ids, codes } = unindexed.codes()
+    unindexed = undefined
+    for (let at = 0; at < ids.length; at++) entries.set(ids[at]!, codes[at]!)
+    // The default sort compares strings by code unit, the order of sort codes, without a callback.
+    index = codeIndex(codes.sort())
+  }
 
   const entryOf = (id: RowId, read?: Map<RowId, Row>): Entry | undefined => {
     const row = source.getRow(id)
@@ -116,6 +97,7 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
   }
 
   const apply = (change: TableChange, read: Map<RowId, Row>): Touch[] => {
+    indexed()
     const touches = touchesOf(change)
     const isFew = touches.length <= fewTouches
     if (!isFew) for (const touch of touches) touch.oldRank = rankOf(touch.before as Entry)
@@ -150,39 +132,68 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
   const rankOf = (entry: Entry | undefined): number =>
     entry === undefined ? -1 : index.indexOf(entry)
 
+  const sizeOf = (): number => (unindexed === undefined ? index.size : unindexed.size)
+  // Built right after open, so the first window is shown first and the first edit seldom pays.
+  const indexSoon = laterTask(indexed)
+
   const clear = (): void => {
+    indexSoon.cancel()
+    unindexed = undefined
     entries.clear()
     index = codeIndex()
   }
 
   return {
     get size() {
-      return index.size
+      return sizeOf()
     },
-    idAt: (rank) => idOfSortCode(index.at(rank)!),
-    idsIn: (start, end) => index.slice(start, Math.min(end, index.size)).map(idOfSortCode),
+    idAt(rank) {
+      const top = unindexed?.top(rank + 1)
+      if (top !== undefined) return top[rank]!
+      indexed()
+      return idOfSortCode(index.at(rank)!)
+    },
+    idsIn(start, end) {
+      const stop = Math.min(end, sizeOf())
+      const top = unindexed?.top(stop)
+      if (top !== undefined) return top.slice(start, stop)
+      indexed()
+      return index.slice(start, stop).map(idOfSortCode)
+    },
     reset(next) {
       clear()
       query = next
-      const matching: Entry[] = []
-      const add = (id: RowId, entry: Entry | undefined): void => {
-        if (entry === undefined) return
-        matching.push(entry)
-        entries.set(id, entry)
-      }
-      if (source.scanRows === undefined) for (const id of source.rowIds()) add(id, entryOf(id))
-      else scanEntries(source, next, add)
-      // The default sort compares strings by code unit, the order of sort codes, without a callback.
-      index = codeIndex(matching.sort())
+      unindexed = scanUnindexed(source, next)
+      if (unindexed.size > 0) indexSoon.schedule()
     },
     load(next, loaded, sorted) {
+      unindexed = undefined
       query = next
       entries = loaded
       index = codeIndex(sorted)
     },
     clear,
+    stop: indexSoon.cancel,
     apply,
   }
+}
+
+/** `run` in a task of its own (a timer of 0 that keeps no Node process alive), at most once. */
+function laterTask(run: () => void): { schedule: () => void; cancel: () => void } {
+  let pending: unknown
+  const cancel = (): void => {
+    if (pending !== undefined) clearTimeout(pending)
+    pending = undefined
+  }
+  const schedule = (): void => {
+    cancel()
+    pending = setTimeout(() => {
+      pending = undefined
+      run()
+    }, 0)
+    ;(pending as { unref?: () => void }).unref?.()
+  }
+  return { schedule, cancel }
 }
 
 /** The entry of a matching row in the index: its sort code under `query`. */
@@ -203,24 +214,4 @@ function originalRank(rank: number, removed: number[]): number {
   }
   removed.splice(position, 0, original)
   return original
-}
-
-/** Opens `query` in one pass of the source's scan: each row's sort code if it matches. */
-function scanEntries(
-  source: QuerySource,
-  query: ParsedQuery,
-  add: (id: RowId, entry: Entry) => void,
-): void {
-  const names = columnNamesOf(query.where, new Set(query.orderBy.map((key) => key.column)))
-  const columns = source.columns().filter((column) => names.has(column.name))
-  // One row object for the whole scan (the checks and sort values keep nothing of it): no
-  // allocation per row besides its sort code.
-  const row: Record<string, CellValue> = { id: '' }
-  for (const column of columns) row[column.name] = null
-  source.scanRows!(columns, ({ id, position }, values) => {
-    row.id = id
-    for (let index = 0; index < columns.length; index++) row[columns[index]!.name] = values[index]!
-    if (!matchesCondition(query.where, row as Row)) return
-    add(id, sortCode(query.orderBy, sortValuesOf(query.orderBy, row as Row), position, id))
-  })
 }
