@@ -1,33 +1,21 @@
 // The demo's Import CSV and Export CSV buttons in real Chromium against a real server: the import
 // shows its progress and reaches every connected page, the export downloads the table as CSV.
 import { readFileSync } from 'node:fs'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest'
-import { buildDemo, launchChromium, startDemoServer, type DemoServer } from './demo-server.js'
+import type { Page } from 'playwright-core'
+import { expect, it, onTestFinished } from 'vitest'
+import { useDemo } from './demo-server.js'
 
-let browser: Browser
-let server: DemoServer
-
-beforeAll(async () => {
-  buildDemo()
-  server = await startDemoServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const setup = useDemo()
 
 /** The demo on `table` in its own browser profile, with the progress values it shows recorded. */
 async function openDemo(table: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 700 } })
+  const context = await setup.browser.newContext({ viewport: { width: 1400, height: 700 } })
   onTestFinished(() => context.close())
   const page = await context.newPage()
   page.on('pageerror', (error) => {
     throw error
   })
-  await page.goto(`${server.url}/?table=${table}&create=1&user=csv`)
+  await page.goto(`${setup.server.url}/?table=${table}&create=1&user=csv`)
   await page.waitForSelector('body[data-loaded="true"]')
   await page.waitForSelector('#status[data-status="synced"]')
   await page.evaluate(() => {
@@ -103,7 +91,7 @@ it('S110: Export CSV downloads the table as CSV, as the server exports it', asyn
   ])
   expect(download.suggestedFilename()).toBe(`${table}.csv`)
   const downloaded = readFileSync(await download.path(), 'utf8')
-  const expected = await (await fetch(`${server.url}/tables/${table}/export.csv`)).text()
+  const expected = await (await fetch(`${setup.server.url}/tables/${table}/export.csv`)).text()
   expect(downloaded).toBe(expected)
   expect(downloaded.split('\r\n')[0]).toBe('id,title,done,amount')
   await page.waitForSelector(`[data-csv="status"]:text("Exported ${rows} rows")`)

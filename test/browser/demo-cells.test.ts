@@ -1,7 +1,7 @@
 // Typed cells of the demo in Chromium (S124): checkboxes for booleans, numbers as people type
 // them, dates, and a refused value kept in its cell with the reason until fixed or cleared.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
   cellBounds,
   clickCell,
@@ -13,26 +13,14 @@ import {
   valueAt,
   waitSaved,
 } from './demo-page.js'
-import { buildDemo, launchChromium, startDemoServer, type DemoServer } from './demo-server.js'
+import { useDemo } from './demo-server.js'
 
-let browser: Browser
-let server: DemoServer
-
-beforeAll(async () => {
-  buildDemo()
-  server = await startDemoServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const setup = useDemo()
 
 /** A page on a fresh table with title, done, price (number) and due (date), and `count` rows. */
 async function openTyped(count: number, user = 'Ada'): Promise<{ page: Page; table: string }> {
   const table = freshTable('cells')
-  const page = await openDemo(browser, server.url, table, { user, create: true })
+  const page = await openDemo(setup.browser, setup.server.url, table, { user, create: true })
   await page.evaluate(() => {
     const { table: t } = (
       globalThis as never as { demo: { conn: { table: { addColumn(c: object): void } } } }

@@ -1,8 +1,8 @@
 // Ranges in the demo with two users in Chromium: copy as tab-separated text (what Excel and
 // Google Sheets paste), paste of their text (S122), fill down and right, and delete of a range,
 // each one change that one Ctrl+Z undoes (S123) and that the other user receives.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
   cellBounds,
   clickCell,
@@ -14,26 +14,14 @@ import {
   valueAt,
   waitSaved,
 } from './demo-page.js'
-import { buildDemo, launchChromium, startDemoServer, type DemoServer } from './demo-server.js'
+import { useDemo } from './demo-server.js'
 
-let browser: Browser
-let server: DemoServer
-
-beforeAll(async () => {
-  buildDemo()
-  server = await startDemoServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const setup = useDemo()
 
 /** Ada and Bo on a fresh table with title, done and price, and `count` rows. */
 async function twoUsers(count: number): Promise<{ ada: Page; bo: Page }> {
   const table = freshTable('clip')
-  const ada = await openDemo(browser, server.url, table, { user: 'Ada', create: true })
+  const ada = await openDemo(setup.browser, setup.server.url, table, { user: 'Ada', create: true })
   await ada.evaluate(() => {
     const { table: t } = (
       globalThis as never as { demo: { conn: { table: { addColumn(c: object): void } } } }
@@ -46,7 +34,7 @@ async function twoUsers(count: number): Promise<{ ada: Page; bo: Page }> {
     Array.from({ length: count }, (_, n) => ({ title: `Row ${n + 1}`, price: n + 1 })),
   )
   await waitSaved(ada)
-  const bo = await openDemo(browser, server.url, table, { user: 'Bo' })
+  const bo = await openDemo(setup.browser, setup.server.url, table, { user: 'Bo' })
   await expect.poll(() => demo(bo, (d) => d.result.total)).toBe(count)
   return { ada, bo }
 }

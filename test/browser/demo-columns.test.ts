@@ -1,7 +1,7 @@
 // Columns in the demo with two users in Chromium: sort from the menu, rename in place (never a
 // browser prompt, never a change of the sort), retype, hide, resize, reorder and delete.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
   demo,
   freshTable,
@@ -11,25 +11,13 @@ import {
   openDemo,
   shown,
 } from './demo-page.js'
-import { buildDemo, launchChromium, startDemoServer, type DemoServer } from './demo-server.js'
+import { useDemo } from './demo-server.js'
 
-let browser: Browser
-let server: DemoServer
-
-beforeAll(async () => {
-  buildDemo()
-  server = await startDemoServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const setup = useDemo()
 
 async function twoUsers(): Promise<{ ada: Page; bo: Page }> {
   const table = freshTable('columns')
-  const ada = await openDemo(browser, server.url, table, { user: 'Ada', create: true })
+  const ada = await openDemo(setup.browser, setup.server.url, table, { user: 'Ada', create: true })
   await ada.evaluate(() => {
     const { table: t } = (
       globalThis as never as { demo: { conn: { table: { addColumn(c: object): void } } } }
@@ -41,7 +29,7 @@ async function twoUsers(): Promise<{ ada: Page; bo: Page }> {
     { title: 'c', size: 3 },
     { title: 'a', size: 1 },
   ])
-  const bo = await openDemo(browser, server.url, table, { user: 'Bo' })
+  const bo = await openDemo(setup.browser, setup.server.url, table, { user: 'Bo' })
   await expect.poll(() => demo(bo, (d) => d.result.total)).toBe(3)
   return { ada, bo }
 }

@@ -1,8 +1,8 @@
 // The demo spreadsheet's keyboard model in Chromium, as people expect it from Google Sheets or
 // Airtable: typing replaces a cell, Enter and Tab commit and move, Escape cancels, the arrows and
 // page keys move the selection and scroll it into view, and undo keys respect text boxes.
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import {
   cellBounds,
   demo,
@@ -15,24 +15,12 @@ import {
   valueAt,
   waitGridFocus,
 } from './demo-page.js'
-import { buildDemo, launchChromium, startDemoServer, type DemoServer } from './demo-server.js'
+import { useDemo } from './demo-server.js'
 
-let browser: Browser
-let server: DemoServer
-
-beforeAll(async () => {
-  buildDemo()
-  server = await startDemoServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const setup = useDemo()
 
 const open = (table: string, user = 'Ada'): Promise<Page> =>
-  openDemo(browser, server.url, table, { user, create: true })
+  openDemo(setup.browser, setup.server.url, table, { user, create: true })
 
 const rows = (count: number) => Array.from({ length: count }, (_, n) => ({ title: `Row ${n + 1}` }))
 

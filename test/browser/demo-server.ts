@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { createServer, type ServerOptions } from '../../server/index.js'
 
 export const repoRoot = join(import.meta.dirname, '../..')
@@ -51,4 +52,35 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   })
+}
+
+/** What a browser test file of the demo shares: one server and one Chromium. */
+export interface DemoSetup {
+  readonly browser: Browser
+  readonly server: DemoServer
+}
+
+/**
+ * Builds the demo, starts a server on it and launches Chromium before the file's tests, and
+ * closes both after them. Read `browser` and `server` inside tests (they exist from then on).
+ */
+export function useDemo(options: Partial<ServerOptions> = {}): DemoSetup {
+  const setup: { browser?: Browser; server?: DemoServer } = {}
+  beforeAll(async () => {
+    buildDemo()
+    setup.server = await startDemoServer(options)
+    setup.browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await setup.browser?.close()
+    await setup.server?.close()
+  })
+  return {
+    get browser() {
+      return setup.browser!
+    },
+    get server() {
+      return setup.server!
+    },
+  }
 }

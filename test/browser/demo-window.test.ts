@@ -4,40 +4,25 @@
 // deleted in window mode reach the full replica (S135, S156).
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { WebSocket } from 'ws'
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { connectTable } from '../../client/index.js'
 import { windowThreshold } from '../../client/demo/window-mode.js'
 import { cellBounds, demo, freshTable, openDemo, selectCell, shown } from './demo-page.js'
-import {
-  buildDemo,
-  launchChromium,
-  repoRoot,
-  startDemoServer,
-  type DemoServer,
-} from './demo-server.js'
+import { repoRoot, useDemo } from './demo-server.js'
 
 const screenshots = join(repoRoot, 'test-results/browser')
-let browser: Browser
-let server: DemoServer
+const setup = useDemo()
 
-beforeAll(async () => {
-  buildDemo()
+beforeAll(() => {
   mkdirSync(screenshots, { recursive: true })
-  server = await startDemoServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
 })
 
 /** A table of `count` rows (title, n, done) written by a Node client. */
 async function seedBig(table: string, count: number) {
   const conn = connectTable({
-    url: server.url,
+    url: setup.server.url,
     table,
     WebSocket,
     columns: [
@@ -67,7 +52,7 @@ describe('the demo in window mode', () => {
     const table = freshTable('big')
     const count = windowThreshold + 100
     const node = await seedBig(table, count)
-    const windowed = await openDemo(browser, server.url, table, {
+    const windowed = await openDemo(setup.browser, setup.server.url, table, {
       user: 'Ada',
       width: 1400,
       height: 800,
@@ -79,10 +64,10 @@ describe('the demo in window mode', () => {
     await expect.poll(() => shown(windowed, 0, 'title')).toBe('Row 1')
     await windowed.screenshot({ path: join(screenshots, 'demo-window-mode.png') })
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
+    const context = await setup.browser.newContext({ viewport: { width: 1280, height: 720 } })
     onTestFinished(() => context.close())
     const fullPage = await context.newPage()
-    await fullPage.goto(`${server.url}/?table=${table}&user=Grace&mode=full`)
+    await fullPage.goto(`${setup.server.url}/?table=${table}&user=Grace&mode=full`)
     await fullPage.waitForFunction(() => (globalThis as { demo?: { ready?: boolean } }).demo?.ready)
     await fullPage.waitForSelector('#status[data-status="synced"]', { timeout: 60_000 })
     expect(await fullPage.locator('#window-mode').count()).toBe(0)
@@ -117,7 +102,7 @@ describe('the demo in window mode', () => {
     const table = freshTable('big')
     const count = windowThreshold + 10
     const node = await seedBig(table, count)
-    const page = await openDemo(browser, server.url, table, { user: 'Ada' })
+    const page = await openDemo(setup.browser, setup.server.url, table, { user: 'Ada' })
     await expect.poll(() => shown(page, 0, 'title')).toBe('Row 1')
     await page.click('#add-row')
     await expect.poll(() => node.table.size, { timeout: 20_000 }).toBe(count + 1)

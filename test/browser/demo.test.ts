@@ -2,8 +2,8 @@
 // browser contexts, so two IndexedDBs) collaborate on one table through a real server.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import {
   demo,
   freshTable,
@@ -16,32 +16,17 @@ import {
   waitSaved,
   type OpenOptions,
 } from './demo-page.js'
-import {
-  buildDemo,
-  launchChromium,
-  repoRoot,
-  startDemoServer,
-  type DemoServer,
-} from './demo-server.js'
+import { repoRoot, useDemo } from './demo-server.js'
 
 const screenshots = join(repoRoot, 'test-results/browser')
-let browser: Browser
-let server: DemoServer
+const setup = useDemo()
 
-beforeAll(async () => {
-  buildDemo()
+beforeAll(() => {
   mkdirSync(screenshots, { recursive: true })
-  server = await startDemoServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
 })
 
 const open = (table: string, user: string, options: Partial<OpenOptions> = {}) =>
-  openDemo(browser, server.url, table, { user, create: true, ...options })
+  openDemo(setup.browser, setup.server.url, table, { user, create: true, ...options })
 
 /** Types into a cell of a page and waits until the page's table holds it. */
 async function edit(page: Page, row: number, column: string, text: string): Promise<void> {
@@ -211,9 +196,9 @@ describe('the demo spreadsheet in Chromium', () => {
   })
 
   it('S115: a table name the server refuses gets a clear message, not a blank grid marked offline', async () => {
-    const context = await browser.newContext()
+    const context = await setup.browser.newContext()
     const page = await context.newPage()
-    await page.goto(`${server.url}/?table=${encodeURIComponent('a/b')}`)
+    await page.goto(`${setup.server.url}/?table=${encodeURIComponent('a/b')}`)
     await expect
       .poll(() => page.locator('[role="alert"] h1').textContent())
       .toBe('This table cannot be opened')
@@ -250,14 +235,14 @@ describe('the demo spreadsheet in Chromium', () => {
         ),
       )
       .toBe('done')
-    const metrics = await (await fetch(`${server.url}/metrics`)).text()
+    const metrics = await (await fetch(`${setup.server.url}/metrics`)).text()
     expect(metrics).not.toMatch(/tessera_errors_total\{code="FORBIDDEN"\}/)
   })
 
   it('S116: an unknown path answers the JSON error format', async () => {
-    const context = await browser.newContext()
+    const context = await setup.browser.newContext()
     const page = await context.newPage()
-    const response = await page.goto(`${server.url}/no/such/page`)
+    const response = await page.goto(`${setup.server.url}/no/such/page`)
     expect(response?.status()).toBe(404)
     expect(await response?.json()).toMatchObject({ error: { code: 'ROUTE_NOT_FOUND' } })
     await context.close()
