@@ -6,7 +6,7 @@ import type { Columns } from './columns.js'
 import { TesseraError } from './errors.js'
 import { createRowId, type RowId } from './ids.js'
 import { clientPrefix, incarnationOf } from './incarnation.js'
-import { checkRowId, firstCell, formatVersion, type TableMaps } from './layout.js'
+import { checkRowId, firstCell, formatVersion, isValidId, type TableMaps } from './layout.js'
 import { prepareCells, type CellLayout, type PreparedCells } from './row-cells.js'
 import type { RowInput } from './row.js'
 import type { RowPlacement } from './row-placement.js'
@@ -129,8 +129,13 @@ function insertRows(
   let fresh = 0
   rows.forEach((row: RowInput, index) => {
     const given = (row as { id?: unknown } | null)?.id
-    const where = `insertRows[${index}]`
-    const id = given === undefined ? createRowId() : checkRowId(given, where)
+    const where = (): string => `insertRows[${index}]`
+    const id =
+      given === undefined
+        ? createRowId()
+        : isValidId(given)
+          ? (given as RowId)
+          : checkRowId(given, where())
     const prepared = prepareCells(context.columns, row, where, layout)
     layout = prepared.layout
     ids[index] = id
@@ -188,7 +193,7 @@ function writeCells(context: RowWriteContext, state: RowState, prepared: Prepare
   const { ids } = prepared.layout
   context.states.markOverridden(state)
   for (let index = 0; index < ids.length; index++)
-    writeOverride(context.maps, state, ids[index]!, prepared.values[index])
+    writeOverride(context.maps, state, ids[index]!, prepared.values[firstCell + index])
 }
 
 /**
@@ -215,14 +220,13 @@ function createPacker(
     }
     // The next clock of this client is the one Yjs gives the item that stores the row.
     const inc = incarnationOf(client, Y.getState(doc.store, client), prefix)
-    const { values } = prepared
-    const packed = new Array<unknown>(firstCell + values.length)
+    // The prepared values leave the first slots free: they become the packed row.
+    const packed = prepared.values as unknown[]
     packed[0] = shape.number
     packed[1] = inc
     packed[2] = position
-    for (let index = 0; index < values.length; index++) packed[firstCell + index] = values[index]
     maps.rows.set(id, packed)
-    states.setLocal(id, { id, inc, position, shape: shape.shape })
+    states.addLocal({ id, inc, position, shape: shape.shape })
   }
 }
 
