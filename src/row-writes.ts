@@ -127,9 +127,13 @@ function insertRows(
   const cells = new Array<PreparedCells>(rows.length)
   let layout: CellLayout | undefined
   let fresh = 0
-  rows.forEach((row: RowInput, index) => {
+  // One function names the row being prepared in errors: its text is made only for an error.
+  let index = 0
+  const where = (): string => `insertRows[${index}]`
+  for (; index < rows.length; index++) {
+    if (!(index in rows)) continue // a hole: skipped, as forEach does
+    const row = rows[index] as RowInput
     const given = (row as { id?: unknown } | null)?.id
-    const where = (): string => `insertRows[${index}]`
     const id =
       given === undefined
         ? createRowId()
@@ -141,7 +145,7 @@ function insertRows(
     ids[index] = id
     cells[index] = prepared
     if (states.get(id) === undefined) fresh++
-  })
+  }
   if (fresh > 0) context.check('insert', 'insertRows')
   if (fresh < rows.length) context.check('update', 'insertRows')
   return context.edit(() => {
