@@ -1,6 +1,8 @@
 // The Store port over better-sqlite3 in WAL mode: an append-only `updates` log per table (each
-// entry with its time and author) plus the `snapshots` compaction writes. Knows nothing about Yjs.
-import { TesseraError, type Store } from '../../src/index.js'
+// entry with its time and author) plus the `snapshots` compaction writes, kept encoded
+// (snapshot-encoding.ts). Knows nothing else about Yjs.
+import { TesseraError, type Store, type StoredTable } from '../../src/index.js'
+import { decodeSnapshot, encodeSnapshot } from '../snapshot-encoding.js'
 import { openSqlite } from './sqlite-database.js'
 import { prepareLayout } from './sqlite-layout.js'
 import { sqliteStoreSteps } from './sqlite-store-steps.js'
@@ -54,16 +56,28 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
   const steps = sqliteStoreSteps(db, insideCompaction)
 
+  const decoded = async (stored: StoredTable, table: string): Promise<StoredTable> => {
+    if (stored.snapshot !== undefined)
+      stored.snapshot = await decodeSnapshot(stored.snapshot, `table "${table}"`)
+    return stored
+  }
+
   return {
-    load: (table, options) => run('load', () => steps.load(table, options?.afterSeq ?? 0)),
+    load: async (table, options) =>
+      decoded(await run('load', () => steps.load(table, options?.afterSeq ?? 0)), table),
     // The appends of every table in one turn commit together (one SQLite commit, not one each).
     append: (table, updates) => runInTurn('append', () => steps.append(table, updates)),
-    compact: (table, snapshot, seq, options = {}) =>
-      run('compact', () => {
-        steps.compact(table, snapshot, seq, options)
-      }),
+    compact: async (table, snapshot, seq, options = {}) => {
+      const stored = await encodeSnapshot(snapshot)
+      await run('compact', () => {
+        steps.compact(table, stored, seq, options)
+      })
+    },
     snapshots: (table) => run('snapshots', () => steps.snapshots(table)),
-    readSnapshot: (table, seq) => run('readSnapshot', () => steps.readSnapshot(table, seq)),
+    readSnapshot: async (table, seq) => {
+      const stored = await run('readSnapshot', () => steps.readSnapshot(table, seq))
+      return stored && decodeSnapshot(stored, `table "${table}", snapshot ${seq}`)
+    },
     readLog: (table, afterSeq, limit) =>
       run('readLog', () => steps.readLog(table, afterSeq, limit)),
     trim: (table, seq) => run('trim', () => steps.trim(table, seq)),
