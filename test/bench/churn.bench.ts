@@ -95,11 +95,10 @@ async function encodingCosts(): Promise<(string | number)[][]> {
     large,
     large.map((id, index) => ({ id, ...rowOf(index) })),
   )
-  let v1 = new Uint8Array()
+  let v1: Uint8Array = new Uint8Array()
   const encodeMs = time(() => (v1 = Y.encodeStateAsUpdate(doc)))
-  let stored = new Uint8Array()
   let started = performance.now()
-  stored = await encodeSnapshot(v1)
+  const stored = await encodeSnapshot(v1)
   const storeMs = performance.now() - started
   started = performance.now()
   const read = await decodeSnapshot(stored, 'bench')
@@ -130,7 +129,7 @@ async function encodingCosts(): Promise<(string | number)[][]> {
 
 it(`churn: ${rowCount.toLocaleString('en')} rows × 10 columns, every cell rewritten ${rewrites} times`, async () => {
   const rows: (string | number)[][] = []
-  const figures = new Map<Layout, [number, number][]>()
+  const figures = new Map<Layout, [number, number, number][]>()
   const kb = (bytes: number) => (bytes / 1024).toFixed(0)
   for (const layout of [tessera, nested, json]) {
     const [once, rewritten] = await rewriteAll(layout)
