@@ -6,7 +6,6 @@ import * as zlib from 'node:zlib'
 import * as Y from 'yjs'
 import { TesseraError } from '../src/index.js'
 
-const compress = promisify(zlib.brotliCompress)
 const decompress = promisify(zlib.brotliDecompress)
 
 /**
@@ -54,13 +53,15 @@ function toV2(update: Uint8Array): Uint8Array | undefined {
 
 /**
  * The bytes to store for snapshot `update` (a Yjs update in format v1, as the Store port carries
- * it). Never fails: bytes that are not an update are stored as given.
+ * it). Never fails: bytes that are not an update are stored as given. Synchronous, so a store
+ * writes a snapshot when `compact` is called, as before the encoding (an unloading room relies
+ * on the order of its compaction and the next load).
  */
-export async function encodeSnapshot(update: Uint8Array): Promise<Uint8Array> {
+export function encodeSnapshot(update: Uint8Array): Uint8Array {
   const v2 = toV2(update)
   if (v2 === undefined)
     return isTagged(update) ? tagged(SnapshotFormat.Given, update) : new Uint8Array(update)
-  const body = await compress(v2, {
+  const body = zlib.brotliCompressSync(v2, {
     params: {
       [zlib.constants.BROTLI_PARAM_QUALITY]: quality,
       [zlib.constants.BROTLI_PARAM_SIZE_HINT]: v2.byteLength,

@@ -127,7 +127,7 @@ export async function createPostgresStoreOn(
     compact: (table, snapshot, seq, { atMs = 0, replaces } = {}) =>
       run('compact', async () => {
         // Encoded before the transaction: no connection waits on the compression.
-        const stored = Buffer.from(await encodeSnapshot(snapshot))
+        const stored = Buffer.from(encodeSnapshot(snapshot))
         await transaction(async (client) => {
           const { rows } = await client.query<{ locked: boolean }>(sql.compactLock, [table])
           // S92: another node compacts this table right now; its snapshot will do.

@@ -67,12 +67,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       decoded(await run('load', () => steps.load(table, options?.afterSeq ?? 0)), table),
     // The appends of every table in one turn commit together (one SQLite commit, not one each).
     append: (table, updates) => runInTurn('append', () => steps.append(table, updates)),
-    compact: async (table, snapshot, seq, options = {}) => {
-      const stored = await encodeSnapshot(snapshot)
-      await run('compact', () => {
-        steps.compact(table, stored, seq, options)
-      })
-    },
+    compact: (table, snapshot, seq, options = {}) =>
+      run('compact', () => {
+        steps.compact(table, encodeSnapshot(snapshot), seq, options)
+      }),
     snapshots: (table) => run('snapshots', () => steps.snapshots(table)),
     readSnapshot: async (table, seq) => {
       const stored = await run('readSnapshot', () => steps.readSnapshot(table, seq))

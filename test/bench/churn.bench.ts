@@ -24,25 +24,24 @@ const ids = Array.from({ length: rowCount }, (_, index) => `row-${index.toString
 /** The size of the state as Yjs encodes it (format v1: what the stores kept before S185). */
 const sizeInV1 = (doc: Y.Doc): number => Y.encodeStateAsUpdate(doc).byteLength
 /** The size of the state as the server's stores keep it (S185). */
-const storedSize = async (doc: Y.Doc): Promise<number> =>
-  (await encodeSnapshot(Y.encodeStateAsUpdate(doc))).byteLength
+const storedSize = (doc: Y.Doc): number => encodeSnapshot(Y.encodeStateAsUpdate(doc)).byteLength
 /** The same state in Yjs's update format v2, uncompressed. */
 const sizeInV2 = (doc: Y.Doc): number => Y.encodeStateAsUpdateV2(doc).byteLength
 
 /** Sizes of a state: format v1, v2, and as stored. */
-const sizesOf = async (doc: Y.Doc): Promise<[number, number, number]> => [
+const sizesOf = (doc: Y.Doc): [number, number, number] => [
   sizeInV1(doc),
   sizeInV2(doc),
-  await storedSize(doc),
+  storedSize(doc),
 ]
 
 /** Sizes of the table written once, then after every cell is rewritten `rewrites` times. */
-async function rewriteAll(layout: Layout): Promise<[number, number, number][]> {
+function rewriteAll(layout: Layout): [number, number, number][] {
   const doc = new Y.Doc()
   layout.open(doc)
   const rows = ids.map((id, index) => (layout === tessera ? { id, ...rowOf(index) } : rowOf(index)))
   layout.insert(doc, ids, rows)
-  const once = await sizesOf(doc)
+  const once = sizesOf(doc)
   for (let round = 1; round <= rewrites; round++) {
     ids.forEach((id, index) => {
       const values = rowOf(index + round * rowCount)
@@ -52,7 +51,7 @@ async function rewriteAll(layout: Layout): Promise<[number, number, number][]> {
       })
     })
   }
-  return [once, await sizesOf(doc)]
+  return [once, sizesOf(doc)]
 }
 
 /**
@@ -98,7 +97,7 @@ async function encodingCosts(): Promise<(string | number)[][]> {
   let v1: Uint8Array = new Uint8Array()
   const encodeMs = time(() => (v1 = Y.encodeStateAsUpdate(doc)))
   let started = performance.now()
-  const stored = await encodeSnapshot(v1)
+  const stored = encodeSnapshot(v1)
   const storeMs = performance.now() - started
   started = performance.now()
   const read = await decodeSnapshot(stored, 'bench')
@@ -132,7 +131,7 @@ it(`churn: ${rowCount.toLocaleString('en')} rows × 10 columns, every cell rewri
   const figures = new Map<Layout, [number, number, number][]>()
   const kb = (bytes: number) => (bytes / 1024).toFixed(0)
   for (const layout of [tessera, nested, json]) {
-    const [once, rewritten] = await rewriteAll(layout)
+    const [once, rewritten] = rewriteAll(layout)
     figures.set(layout, [once!, rewritten!])
     const column = (index: number) =>
       `${kb(once![index]!)} → ${kb(rewritten![index]!)}: ${(rewritten![index]! / once![index]!).toFixed(2)}×`
