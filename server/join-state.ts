@@ -31,7 +31,7 @@ export interface JoinStateOptions {
   maxTailShare?: number
   /**
    * A shared encoding larger than this goes as sync updates of about this many bytes each, then
-   * a sync step 2 with the rest (S175); 0 sends it as one sync step 2 (default 256 KiB).
+   * a sync step 2 with the rest (S175); 0 sends it as one sync step 2 (default 64 KiB).
    */
   sliceBytes?: number
 }
@@ -85,7 +85,7 @@ export function createJoinState(
 ): JoinState {
   const sharedAbove = options.sharedAbove ?? 0.5
   const maxTailShare = options.maxTailShare ?? 0.25
-  const sliceBytes = options.sliceBytes ?? 256 * 1024
+  const sliceBytes = options.sliceBytes ?? 64 * 1024
   let shared: Shared | undefined
   let tail: Uint8Array[] = []
   let tailBytes = 0

@@ -109,7 +109,7 @@ export interface ServerOptions {
   /**
    * A table's shared join encoding larger than this goes in sync updates of about this size,
    * then a sync step 2 with the rest, so a browser applies it in tasks of bounded length
-   * (S175); 0 sends it as one message. Default 256 KiB.
+   * (S175); 0 sends it as one message. Default 64 KiB.
    */
   joinSliceBytes?: number
   /**
@@ -163,7 +163,7 @@ export const defaultOptions = {
   maxPendingBytes: 1024 * 1024,
   syncAnswerBytesPerSecond: 1024 * 1024,
   syncAnswerBurstBytes: 16 * 1024 * 1024,
-  joinSliceBytes: 256 * 1024,
+  joinSliceBytes: 64 * 1024,
 } as const
 
 /** Every option's check; a missing one fails to compile. */

@@ -37,7 +37,7 @@ export interface RoomsOptions {
   compactAfterBytes: number
   historyRetentionMs: number
   idleUnloadMs: number
-  /** The size of a join encoding's slices; 0: one message (S175). Default 256 KiB. */
+  /** The size of a join encoding's slices; 0: one message (S175). Default 64 KiB. */
   joinSliceBytes?: number
   /** Called when a room fails to store (its peers were closed with 4500). */
   onStorageFailure(table: string, error: TesseraError): void
