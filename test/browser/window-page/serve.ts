@@ -23,7 +23,7 @@ export async function startPageServer(
     bundle: true,
     format: 'esm',
     target: 'es2022',
-    minify: process.env.TESSERA_PAGE_MINIFY !== "0",
+    minify: true,
     outfile: join(staticDir, 'main.js'),
     logLevel: 'warning',
   })
