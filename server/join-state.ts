@@ -89,7 +89,7 @@ export function createJoinState(
   let shared: Shared | undefined
   let tail: Uint8Array[] = []
   let tailBytes = 0
-  let tailMessage: Uint8Array | undefined
+  let tailMessages: Uint8Array[] | undefined
 
   const share = (state: Uint8Array, stateVector: StateVector): void => {
     shared = {
@@ -101,7 +101,7 @@ export function createJoinState(
     }
     tail = []
     tailBytes = 0
-    tailMessage = undefined
+    tailMessages = undefined
   }
   if (initial !== undefined) {
     share(initial.state, initial.stateVector)
@@ -112,7 +112,7 @@ export function createJoinState(
     if (shared === undefined) return
     tail.push(update)
     tailBytes += update.byteLength
-    tailMessage = undefined
+    tailMessages = undefined
     // Bounded memory: past its share the tail is dropped with the encoding it follows; the
     // next joiner that needs one encodes the doc again.
     if (tailBytes > shared.bytes * maxTailShare) shared = undefined
@@ -128,14 +128,14 @@ export function createJoinState(
     }
     const messages = current.messages
     if (tail.length === 0) return messages
-    tailMessage ??= encodeMessage({
-      type: 'sync-update',
-      update: tail.length === 1 ? tail[0]! : Y.mergeUpdates(tail),
-    })
+    // A big tail (the log after a stored snapshot) is sliced like the encoding (S175).
+    tailMessages ??= [
+      ...sliceUpdate(tail.length === 1 ? tail[0]! : Y.mergeUpdates(tail), sliceBytes || Infinity),
+    ].map((update) => encodeMessage({ type: 'sync-update', update }))
     // The tail goes before the sync step 2 that ends the encoding (after its slices, which it
     // follows; alone, Yjs keeps it pending until the step 2 arrives), so a client has the whole
     // table once it applies the sync step 2 that marks it synced.
-    return [...messages.slice(0, -1), tailMessage, messages[messages.length - 1]!]
+    return [...messages.slice(0, -1), ...tailMessages, messages[messages.length - 1]!]
   }
 
   return {

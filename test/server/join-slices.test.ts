@@ -71,6 +71,30 @@ describe('join state in slices', () => {
     expect(createTable({ doc: applyAll(answer) }).listRows()).toEqual(table.listRows())
   })
 
+  it('S175: a big tail (the log after a stored snapshot) goes in slices too', () => {
+    const { doc } = tableDoc(500, 0)
+    const state = Y.encodeStateAsUpdate(doc)
+    const vector = Y.encodeStateVector(doc)
+    const later = new Y.Doc()
+    Y.applyUpdate(later, state)
+    const table = createTable({ doc: later })
+    table.insertRows(Array.from({ length: 2_000 }, (_, n) => ({ n, title: `late ${String(n)}` })))
+    const log = Y.encodeStateAsUpdate(later, vector)
+    const joins = createJoinState(
+      later,
+      { state, stateVector: Y.decodeStateVector(vector), updates: [log] },
+      { sliceBytes: 8 * 1024, maxTailShare: 100 },
+    )
+    const answer = joins.answer(empty)
+    expect(answer.length).toBeGreaterThan(
+      state.byteLength / (8 * 1024) + log.byteLength / (8 * 1024),
+    )
+    for (const message of answer.slice(0, -1))
+      expect(message.byteLength).toBeLessThan(8 * 1024 + 512)
+    expect(typesOf(answer).at(-1)).toBe('sync-step-2')
+    expect(createTable({ doc: applyAll(answer) }).listRows()).toEqual(table.listRows())
+  })
+
   it('S175: sliceBytes 0 (or a small table) keeps the one sync step 2', () => {
     expect(typesOf(tableDoc(2_000, 0).joins.answer(empty))).toEqual(['sync-step-2'])
     expect(typesOf(tableDoc(5, 8 * 1024).joins.answer(empty))).toEqual(['sync-step-2'])

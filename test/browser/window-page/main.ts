@@ -21,6 +21,8 @@ const probe = window as unknown as {
   keyDelays: { atMs: number; ms: number }[]
   page: unknown
   full: unknown
+  /** When the full replica applied each update (its slices among them). */
+  updateMs: number[]
 }
 probe.longTasks = []
 probe.keyDelays = []
@@ -97,6 +99,8 @@ if (params.get('mode') === 'full') {
 function loadBehind(): void {
   const conn = connectTable({ url, table, offline: true })
   probe.full = conn
+  probe.updateMs = []
+  conn.table.doc.on('update', () => probe.updateMs.push(performance.now()))
   void conn.whenSynced().then(() => {
     probe.fullMs = performance.now()
     document.body.dataset.full = String(conn.table.rowIds().length)
