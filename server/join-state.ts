@@ -48,13 +48,30 @@ interface Shared {
   readonly clocks: number
 }
 
+/** The sync updates that carry slices of a join answer (shared: a set of these very arrays). */
+const joinSlices = new WeakSet<Uint8Array>()
+
+/**
+ * True for a slice of a join answer (S175): a part of a sync answer, which the answer budget
+ * bounds (S88), so it never makes its reader slow (S126), as a sync step 2 does not.
+ */
+export const isJoinSlice = (message: Uint8Array): boolean => joinSlices.has(message)
+
+const sliceMessage = (update: Uint8Array): Uint8Array => {
+  const message = encodeMessage({ type: 'sync-update', update })
+  joinSlices.add(message)
+  return message
+}
+
 /** The messages that carry `state`: its slices as sync updates, the last as sync step 2 (S175). */
 function messagesOf(state: Uint8Array, sliceBytes: number): Uint8Array[] {
   if (sliceBytes <= 0 || state.byteLength <= sliceBytes)
     return [encodeMessage({ type: 'sync-step-2', update: state })]
   const slices = [...sliceUpdate(state, sliceBytes)]
   return slices.map((update, index) =>
-    encodeMessage({ type: index === slices.length - 1 ? 'sync-step-2' : 'sync-update', update }),
+    index === slices.length - 1
+      ? encodeMessage({ type: 'sync-step-2', update })
+      : sliceMessage(update),
   )
 }
 
@@ -131,7 +148,7 @@ export function createJoinState(
     // A big tail (the log after a stored snapshot) is sliced like the encoding (S175).
     tailMessages ??= [
       ...sliceUpdate(tail.length === 1 ? tail[0]! : Y.mergeUpdates(tail), sliceBytes || Infinity),
-    ].map((update) => encodeMessage({ type: 'sync-update', update }))
+    ].map(sliceMessage)
     // The tail goes before the sync step 2 that ends the encoding (after its slices, which it
     // follows; alone, Yjs keeps it pending until the step 2 arrives), so a client has the whole
     // table once it applies the sync step 2 that marks it synced.
