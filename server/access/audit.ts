@@ -16,8 +16,9 @@ export interface RowChanges {
 /** The server's side of the audit log. */
 export interface Audit {
   /**
-   * Records what one accepted change did. Never rejects: a failure goes to the logger and
-   * `onError` (the change itself stays accepted).
+   * Records what one accepted change did, with the other changes recorded in the same turn of
+   * the event loop (one append); resolves once they are written. Never rejects: a failure goes
+   * to the logger and `onError` (the change itself stays accepted).
    */
   record(table: string, userId: string | null, changes: RowChanges, atMs: number): Promise<void>
   /** A row's history, oldest first. @throws STORAGE_FAILURE */
@@ -36,6 +37,13 @@ export interface AuditOptions {
 }
 
 const pruneEveryMs = 60 * 60 * 1000
+
+/** The records of one turn, waiting for their append. */
+interface TurnRecords {
+  readonly records: AuditRecord[]
+  readonly tables: Set<string>
+  readonly written: Promise<void>
+}
 
 /** The records of one change: deletes, inserts, updates with their column ids, then moves. */
 export function auditRecordsOf(
@@ -80,11 +88,31 @@ export function createAudit(log: AuditLog, options: AuditOptions): Audit {
   prune()
   const pruneTimer = setInterval(prune, pruneEveryMs)
   pruneTimer.unref()
+  // The records of one turn of the event loop go to the log in one append (one step of the
+  // store's transaction, sqlite-database.ts), not one per update.
+  let pending: TurnRecords | undefined
+  const batchOfThisTurn = (): TurnRecords => {
+    if (pending !== undefined) return pending
+    const records: AuditRecord[] = []
+    const tables = new Set<string>()
+    const written = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        pending = undefined
+        const names = [...tables].map((name) => `"${name}"`).join(', ')
+        resolve(log.append(records).then(undefined, report(`recording changes of ${names}`)))
+      })
+    })
+    pending = { records, tables, written }
+    return pending
+  }
   return {
     record(table, userId, changes, atMs) {
       const records = auditRecordsOf(table, userId, changes, atMs)
       if (records.length === 0) return Promise.resolve()
-      return log.append(records).then(undefined, report(`recording a change of "${table}"`))
+      const batch = batchOfThisTurn()
+      for (const record of records) batch.records.push(record)
+      batch.tables.add(table)
+      return batch.written
     },
     history: (table, rowId, limit) => log.history(table, rowId, limit),
     close() {

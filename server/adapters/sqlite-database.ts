@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { TesseraError } from '../../src/index.js'
+import { startCheckpointer } from './sqlite-checkpointer.js'
 
 /** How an adapter opens its database file. */
 export interface SqliteOpenOptions {
@@ -17,6 +18,11 @@ export interface SqliteOpenOptions {
   busyTimeoutMs?: number
   /** SQL run once at open (CREATE TABLE IF NOT EXISTS …). */
   schema: string
+  /**
+   * Checkpoint the WAL from a worker thread (sqlite-checkpointer.ts), not inside this
+   * connection's commits; `onError` gets the worker's failures. Default: SQLite's own.
+   */
+  checkpoints?: { onError: (message: string) => void }
 }
 
 /** An open database and the runner of its steps. */
@@ -62,7 +68,11 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
     new TesseraError('STORAGE_FAILURE', `${where}: SQLite failed on "${path}": ${String(cause)}`, {
       cause,
     })
-  const turn = createTurn(db, failure)
+  const checkpointer =
+    options.checkpoints === undefined || readonly || path === ':memory:'
+      ? undefined
+      : startCheckpointer(db, path, options.checkpoints.onError)
+  const turn = createTurn(db, failure, () => checkpointer?.noteWrite())
   return {
     db,
     runInTurn(where, body) {
@@ -80,18 +90,19 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
         )
       }
       try {
-        return Promise.resolve(body())
+        const result = body()
+        checkpointer?.noteWrite()
+        return Promise.resolve(result)
       } catch (cause) {
         return Promise.reject(failure(where, cause))
       }
     },
-    close() {
-      if (!isClosed) {
-        turn.flush()
-        isClosed = true
-        db.close()
-      }
-      return Promise.resolve()
+    async close() {
+      if (isClosed) return
+      turn.flush()
+      isClosed = true
+      await checkpointer?.close()
+      db.close()
     },
   }
 }
@@ -109,6 +120,7 @@ type StepResult = { value: unknown } | { error: TesseraError }
 function createTurn(
   db: Database.Database,
   failure: (where: string, cause: unknown) => TesseraError,
+  committed: () => void,
 ): { add<T>(where: string, body: () => T): Promise<T>; flush(): void } {
   let steps: TurnStep[] = []
   // Made once: better-sqlite3 builds four wrapper functions per db.transaction() call, which
@@ -143,6 +155,7 @@ function createTurn(
         return
       }
     }
+    committed()
     batch.forEach((step, index) => {
       const result = results[index]!
       if ('error' in result) step.reject(result.error)

@@ -84,8 +84,12 @@ it('a failing audit log is reported to the logger and onError, and the recorder 
     onError: (error) => errors.push(error),
   })
   onTestFinished(() => audit.close())
-  await audit.record('todos', 'ann', { inserted: ['r1'], updated: new Map(), deleted: [] }, 1)
-  expect(reported).toEqual(['audit log: recording a change of "todos" failed'])
+  await Promise.all([
+    audit.record('todos', 'ann', { inserted: ['r1'], updated: new Map(), deleted: [] }, 1),
+    audit.record('notes', 'ann', { inserted: ['r2'], updated: new Map(), deleted: [] }, 1),
+  ])
+  // The records of one turn are appended together, so the failure is reported once.
+  expect(reported).toEqual(['audit log: recording changes of "todos", "notes" failed'])
   expect(errors).toMatchObject([
     { code: 'STORAGE_FAILURE', message: expect.stringMatching(/disk full/) },
   ])
