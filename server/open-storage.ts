@@ -97,11 +97,6 @@ export async function openStorage(options: ResolvedServerOptions): Promise<Stora
                 path: options.dbPath,
                 synchronous: options.sqliteSynchronous,
                 schema: '',
-                checkpoints: {
-                  onError: (message) => {
-                    logger.error(`SQLite: ${message}`)
-                  },
-                },
               }),
             )
           : undefined

@@ -4,7 +4,6 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { TesseraError } from '../../src/index.js'
-import { startCheckpointer } from './sqlite-checkpointer.js'
 
 /** How an adapter opens its database file. */
 export interface SqliteOpenOptions {
@@ -18,11 +17,6 @@ export interface SqliteOpenOptions {
   busyTimeoutMs?: number
   /** SQL run once at open (CREATE TABLE IF NOT EXISTS …). */
   schema: string
-  /**
-   * Checkpoint the WAL from a worker thread (sqlite-checkpointer.ts), not inside this
-   * connection's commits; `onError` gets the worker's failures. Default: SQLite's own.
-   */
-  checkpoints?: { onError: (message: string) => void }
 }
 
 /** An open database and the runner of its steps. */
@@ -68,11 +62,7 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
     new TesseraError('STORAGE_FAILURE', `${where}: SQLite failed on "${path}": ${String(cause)}`, {
       cause,
     })
-  const checkpointer =
-    options.checkpoints === undefined || readonly || path === ':memory:'
-      ? undefined
-      : startCheckpointer(db, path, options.checkpoints.onError)
-  const turn = createTurn(db, failure, () => checkpointer?.noteWrite())
+  const turn = createTurn(db, failure)
   return {
     db,
     runInTurn(where, body) {
@@ -90,19 +80,18 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
         )
       }
       try {
-        const result = body()
-        checkpointer?.noteWrite()
-        return Promise.resolve(result)
+        return Promise.resolve(body())
       } catch (cause) {
         return Promise.reject(failure(where, cause))
       }
     },
-    async close() {
-      if (isClosed) return
-      turn.flush()
-      isClosed = true
-      await checkpointer?.close()
-      db.close()
+    close() {
+      if (!isClosed) {
+        turn.flush()
+        isClosed = true
+        db.close()
+      }
+      return Promise.resolve()
     },
   }
 }
@@ -120,7 +109,6 @@ type StepResult = { value: unknown } | { error: TesseraError }
 function createTurn(
   db: Database.Database,
   failure: (where: string, cause: unknown) => TesseraError,
-  committed: () => void,
 ): { add<T>(where: string, body: () => T): Promise<T>; flush(): void } {
   let steps: TurnStep[] = []
   // Made once: better-sqlite3 builds four wrapper functions per db.transaction() call, which
@@ -155,7 +143,6 @@ function createTurn(
         return
       }
     }
-    committed()
     batch.forEach((step, index) => {
       const result = results[index]!
       if ('error' in result) step.reject(result.error)
