@@ -23,7 +23,7 @@ export interface Audit {
   record(table: string, userId: string | null, changes: RowChanges, atMs: number): Promise<void>
   /** A row's history, oldest first. @throws STORAGE_FAILURE */
   history(table: string, rowId: string, limit: number): Promise<AuditEntry[]>
-  /** Stops pruning (the log itself is closed by whoever opened it). */
+  /** Stops pruning and asks the log for what waits (the log is closed by whoever opened it). */
   close(): void
 }
 
@@ -43,6 +43,8 @@ interface TurnRecords {
   readonly records: AuditRecord[]
   readonly tables: Set<string>
   readonly written: Promise<void>
+  readonly resolve: (written: Promise<void>) => void
+  readonly timer: NodeJS.Immediate
 }
 
 /** The records of one change: deletes, inserts, updates with their column ids, then moves. */
@@ -68,6 +70,18 @@ export function auditRecordsOf(
   ]
 }
 
+/** A promise and the function that settles it (Promise.withResolvers is Node 22). */
+function promiseWithResolve(): {
+  promise: Promise<void>
+  resolve: (value: Promise<void>) => void
+} {
+  let resolve: ((value: Promise<void>) => void) | undefined
+  const promise = new Promise<void>((settle) => {
+    resolve = settle
+  })
+  return { promise, resolve: resolve! }
+}
+
 /** Writes accepted changes to `log` and prunes it (now and hourly). */
 export function createAudit(log: AuditLog, options: AuditOptions): Audit {
   const now = options.now ?? Date.now
@@ -91,18 +105,26 @@ export function createAudit(log: AuditLog, options: AuditOptions): Audit {
   // The records of one turn of the event loop go to the log in one append (one step of the
   // store's transaction, sqlite-database.ts), not one per update.
   let pending: TurnRecords | undefined
+  const writePending = (): void => {
+    const batch = pending
+    if (batch === undefined) return
+    pending = undefined
+    clearImmediate(batch.timer)
+    const names = [...batch.tables].map((name) => `"${name}"`).join(', ')
+    batch.resolve(
+      log.append(batch.records).then(undefined, report(`recording changes of ${names}`)),
+    )
+  }
   const batchOfThisTurn = (): TurnRecords => {
     if (pending !== undefined) return pending
-    const records: AuditRecord[] = []
-    const tables = new Set<string>()
-    const written = new Promise<void>((resolve) => {
-      setImmediate(() => {
-        pending = undefined
-        const names = [...tables].map((name) => `"${name}"`).join(', ')
-        resolve(log.append(records).then(undefined, report(`recording changes of ${names}`)))
-      })
-    })
-    pending = { records, tables, written }
+    const { promise: written, resolve } = promiseWithResolve()
+    pending = {
+      records: [],
+      tables: new Set(),
+      written,
+      resolve,
+      timer: setImmediate(writePending),
+    }
     return pending
   }
   return {
@@ -117,6 +139,8 @@ export function createAudit(log: AuditLog, options: AuditOptions): Audit {
     history: (table, rowId, limit) => log.history(table, rowId, limit),
     close() {
       clearInterval(pruneTimer)
+      // Asked for now, so the log's owner still writes it when it closes (sqlite-database.ts).
+      writePending()
     },
   }
 }
