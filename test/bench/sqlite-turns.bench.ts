@@ -33,8 +33,15 @@ async function run(dir: string, hasCheckpoints: boolean) {
       const atMs = Date.now()
       written.push(store.append(name, [{ update, atMs, author: 'u' }]))
       const rowId = `row-${turn % 50}`
-      const record = { table: name, rowId, action: 'update', columns: ['a'], userId: 'u', atMs }
-      written.push(audit.append([record] as const))
+      const record = {
+        table: name,
+        rowId,
+        action: 'update' as const,
+        columns: ['a'],
+        userId: 'u',
+        atMs,
+      }
+      written.push(audit.append([record]))
     }
     await Promise.all(written)
     times.push(performance.now() - begun)

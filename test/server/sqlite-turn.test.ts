@@ -67,10 +67,17 @@ describe('writes of one turn', () => {
     const other = new Database(path, { readonly: true })
     const count = (db: Database.Database, table: string) =>
       db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()
-    const record = { table: 't', rowId: 'r', action: 'insert', columns: [], userId: null, atMs: 1 }
+    const record = {
+      table: 't',
+      rowId: 'r',
+      action: 'insert' as const,
+      columns: [],
+      userId: null,
+      atMs: 1,
+    }
     const [seq, , seen] = await Promise.all([
       store.append('t', [{ update: new Uint8Array([0, 0]), atMs: 1, author: null }]),
-      audit.append([record] as const),
+      audit.append([record]),
       // Asked for last in the same turn: it runs after the two others, before the commit.
       database.runInTurn('look', () => ({
         own: [count(database.db, 'updates'), count(database.db, 'audit')],
