@@ -35,7 +35,7 @@ export function openLocalCopy(
       close: () => Promise.resolve(),
     }
   }
-  const store = createOfflineStore(storeName, doc)
+  const store = createOfflineStore(storeName, doc, onError)
   let crossTab: CrossTab | undefined
   const whenLoaded = (async () => {
     await store.whenLoaded

@@ -111,6 +111,7 @@ const cliOptions: { key: CliKey; flag: string; env: string; kind: Kind }[] = [
       ['maxPendingBytes', 'max-pending-bytes'],
       ['syncAnswerBytesPerSecond', 'sync-answer-bytes-per-second'],
       ['syncAnswerBurstBytes', 'sync-answer-burst-bytes'],
+      ['joinSliceBytes', 'join-slice-bytes'],
     ] as const
   ).map(([key, name]) => ({
     key,

@@ -88,6 +88,7 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
     compactAfterBytes: options.compactAfterBytes,
     historyRetentionMs: options.historyRetentionMs,
     idleUnloadMs: options.idleUnloadMs,
+    joinSliceBytes: options.joinSliceBytes,
     ...(cluster === undefined ? {} : { cluster }),
     onStorageFailure: (table, error) => {
       logger.error(`table "${table}": storing updates failed; its connections were closed`, error)

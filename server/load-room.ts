@@ -20,6 +20,8 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
     throw error
   }
   const doc = new Y.Doc()
+  const joinOptions =
+    context.joinSliceBytes === undefined ? {} : { sliceBytes: context.joinSliceBytes }
   let joins: JoinState | undefined
   try {
     doc.transact(() => {
@@ -27,11 +29,15 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
         Y.applyUpdate(doc, stored.snapshot, loading)
         // The snapshot is already the encoding joiners need: it is shared, the log follows it.
         const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc))
-        joins = createJoinState(doc, {
-          state: stored.snapshot,
-          stateVector,
-          updates: stored.updates,
-        })
+        joins = createJoinState(
+          doc,
+          {
+            state: stored.snapshot,
+            stateVector,
+            updates: stored.updates,
+          },
+          joinOptions,
+        )
       }
       for (const update of stored.updates) Y.applyUpdate(doc, update, loading)
     }, loading)
@@ -44,13 +50,19 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
       { cause },
     )
   }
-  const room = createRoom(name, doc, context, joins ?? createJoinState(doc), {
-    count: stored.updates.length,
-    bytes: stored.updateBytes,
-    isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
-    atMs: stored.atMs,
-    seq: stored.seq,
-  })
+  const room = createRoom(
+    name,
+    doc,
+    context,
+    joins ?? createJoinState(doc, undefined, joinOptions),
+    {
+      count: stored.updates.length,
+      bytes: stored.updateBytes,
+      isEmpty: stored.snapshot === undefined && stored.updates.length === 0,
+      atMs: stored.atMs,
+      seq: stored.seq,
+    },
+  )
   if (follower !== undefined) room.link = follower.start(room, stored.seq)
   return room
 }

@@ -72,6 +72,7 @@ export const serverOptionChecks = {
   maxPendingBytes: integer(1024),
   syncAnswerBytesPerSecond: integer(1024),
   syncAnswerBurstBytes: integer(0),
+  joinSliceBytes: integer(0),
 } satisfies Record<string, Check>
 
 /** Runs a parser that throws INVALID_ARGUMENT; its message becomes the expectation. */

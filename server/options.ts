@@ -107,6 +107,12 @@ export interface ServerOptions {
   /** Bytes of sync answers one connection may get at once; default 16 MiB. More wait. */
   syncAnswerBurstBytes?: number
   /**
+   * A table's shared join encoding larger than this goes in sync updates of about this size,
+   * then a sync step 2 with the rest, so a browser applies it in tasks of bounded length
+   * (S175); 0 sends it as one message. Default 64 KiB.
+   */
+  joinSliceBytes?: number
+  /**
    * Called with background failures (a table that could not be stored, loaded or unloaded),
    * after the affected connections were closed. Default: they only go to `logger.error`.
    */
@@ -157,6 +163,7 @@ export const defaultOptions = {
   maxPendingBytes: 1024 * 1024,
   syncAnswerBytesPerSecond: 1024 * 1024,
   syncAnswerBurstBytes: 16 * 1024 * 1024,
+  joinSliceBytes: 64 * 1024,
 } as const
 
 /** Every option's check; a missing one fails to compile. */

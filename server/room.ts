@@ -86,6 +86,8 @@ export interface RoomContext extends CommitContext {
   onBroken(room: Room, error: TesseraError): void
   /** The other nodes serving the same tables (docs/scaling.md); absent on a single node. */
   cluster?: Cluster
+  /** The size of a join encoding's slices; 0: one message (S175). Default 64 KiB. */
+  joinSliceBytes?: number
 }
 
 /** What other nodes committed is relayed to every peer (no origin here has it). */

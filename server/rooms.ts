@@ -37,6 +37,8 @@ export interface RoomsOptions {
   compactAfterBytes: number
   historyRetentionMs: number
   idleUnloadMs: number
+  /** The size of a join encoding's slices; 0: one message (S175). Default 64 KiB. */
+  joinSliceBytes?: number
   /** Called when a room fails to store (its peers were closed with 4500). */
   onStorageFailure(table: string, error: TesseraError): void
   /** The other nodes (docs/scaling.md); absent on a single node. */
@@ -55,6 +57,7 @@ function roomContext(
     compactAfterUpdates: options.compactAfterUpdates,
     compactAfterBytes: options.compactAfterBytes,
     historyRetentionMs: options.historyRetentionMs,
+    ...(options.joinSliceBytes === undefined ? {} : { joinSliceBytes: options.joinSliceBytes }),
     ...events,
   }
 }

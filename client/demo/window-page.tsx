@@ -14,6 +14,7 @@ import {
   type Item,
 } from '@glideapps/glide-data-grid'
 import type { Column } from '../../src/index.js'
+import type { QueryConnection } from '../query/connect-query.js'
 import {
   useConnectionStatus,
   useQueryConnection,
@@ -28,6 +29,7 @@ import { openTable, type Session } from './session.js'
 import { storeNameOf } from './table-actions.js'
 import { parseCell } from './values.js'
 import { useViewState } from './view-state.js'
+import type { WholeTable } from './whole-table.js'
 import { windowThreshold } from './window-mode.js'
 
 const noSelection: GridSelection = {
@@ -41,9 +43,16 @@ export interface WindowPageProps {
   readonly session: Session
   readonly rowCount: number | undefined
   readonly notices: Notices
+  /** The whole table loading behind the window (S177); absent with `?mode=window`. */
+  readonly behind?: {
+    readonly whole: WholeTable
+    readonly onPainted: () => void
+    /** The whole table is in and the window's edits are saved: show it instead. */
+    readonly onSwitch: () => void
+  }
 }
 
-export function WindowPage({ session, rowCount, notices }: WindowPageProps) {
+export function WindowPage({ session, rowCount, notices, behind }: WindowPageProps) {
   const options = useMemo(
     () => ({
       url: location.origin,
@@ -68,6 +77,7 @@ export function WindowPage({ session, rowCount, notices }: WindowPageProps) {
   const canInsert = conn?.permissions?.canInsertRows !== false
   const canDelete = conn?.permissions?.canDeleteRows !== false
   const gridRef = useRef<DataEditorRef>(null)
+  useSwitchWhenLoaded(conn, result.rows.length > 0, behind, notices)
   useEffect(() => {
     if (conn === undefined) return undefined
     return conn.on('error', notices.error)
@@ -154,7 +164,9 @@ export function WindowPage({ session, rowCount, notices }: WindowPageProps) {
           className="badge window-badge"
           title={`Tables above ${windowThreshold.toLocaleString('en')} rows open in window mode`}
         >
-          {`window mode: ${result.rows.length.toLocaleString('en')} of ${result.total.toLocaleString('en')} rows loaded`}
+          {behind === undefined
+            ? `window mode: ${result.rows.length.toLocaleString('en')} of ${result.total.toLocaleString('en')} rows loaded`
+            : `loading the whole table: ${String(behind.whole.percent)} %`}
         </span>
         <span className="spacer" />
         <span id="status" className="badge" data-status={status}>
@@ -220,4 +232,39 @@ export function WindowPage({ session, rowCount, notices }: WindowPageProps) {
       <NoticeList notices={notices} />
     </div>
   )
+}
+
+/**
+ * S177: starts the whole table loading once the window is painted, and switches to it once it
+ * is in and every edit made in the window is saved (the whole table then has them from the
+ * server: nothing made before it arrived is lost).
+ */
+function useSwitchWhenLoaded(
+  conn: QueryConnection | undefined,
+  isPainted: boolean,
+  behind: WindowPageProps['behind'],
+  notices: Notices,
+): void {
+  const { onPainted, onSwitch } = behind ?? {}
+  const isBehind = behind !== undefined
+  const isSynced = behind?.whole.isSynced === true
+  useEffect(() => {
+    if (isPainted) onPainted?.()
+  }, [isPainted, onPainted])
+  useEffect(() => {
+    document.body.dataset.whole = !isBehind ? 'off' : isSynced ? 'in' : 'loading'
+    if (!isSynced || conn === undefined) return undefined
+    let isLive = true
+    conn.whenSaved().then(
+      () => {
+        if (isLive) onSwitch?.()
+      },
+      (error: unknown) => {
+        notices.error(error)
+      },
+    )
+    return () => {
+      isLive = false
+    }
+  }, [isBehind, isSynced, conn, onSwitch, notices])
 }

@@ -3,7 +3,7 @@
 // (snapshot-encoding.ts). Knows nothing else about Yjs.
 import { TesseraError, type Store, type StoredTable } from '../../src/index.js'
 import { decodeSnapshot, encodeSnapshot } from '../snapshot-encoding.js'
-import { openSqlite } from './sqlite-database.js'
+import { openSqlite, type SqliteDatabase } from './sqlite-database.js'
 import { prepareLayout } from './sqlite-layout.js'
 import { sqliteStoreSteps } from './sqlite-store-steps.js'
 
@@ -36,17 +36,27 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const { path, synchronous = 'full', insideCompaction } = options
   const { readonly = false, busyTimeoutMs = 5000 } = options
   // The layout is versioned (sqlite-layout.ts), so it is created or upgraded here, not as a schema.
-  const { db, run, runInTurn, close } = openSqlite({
-    path,
-    synchronous,
-    readonly,
-    busyTimeoutMs,
-    schema: '',
-  })
+  const database = openSqlite({ path, synchronous, readonly, busyTimeoutMs, schema: '' })
+  const store = createSqliteStoreOn(database, { path, readonly, insideCompaction })
+  return { ...store, close: database.close }
+}
+
+/**
+ * The Store over an open database (openSqlite), which others may share: the server's audit log
+ * writes in the same turns, so a turn's appends and audit records are one commit. `close()`
+ * leaves the database open (its opener closes it).
+ * @throws STORAGE_FAILURE when the file is not a Tessera database
+ */
+export function createSqliteStoreOn(
+  database: SqliteDatabase,
+  options: { path: string; readonly?: boolean; insideCompaction?: (() => void) | undefined },
+): Store {
+  const { db, run, runInTurn } = database
+  const { path, readonly = false, insideCompaction } = options
   try {
     prepareLayout(db, path, readonly)
   } catch (cause) {
-    void close()
+    void database.close()
     if (cause instanceof TesseraError) throw cause
     throw new TesseraError(
       'STORAGE_FAILURE',
@@ -55,7 +65,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     )
   }
   const steps = sqliteStoreSteps(db, insideCompaction)
-
+  let isClosed = false
+  const ifOpen = <T>(where: string, body: () => Promise<T>): Promise<T> =>
+    isClosed
+      ? Promise.reject(new TesseraError('CLOSED', `${where}: the store is closed; open a new one`))
+      : body()
   const decoded = async (stored: StoredTable, table: string): Promise<StoredTable> => {
     if (stored.snapshot !== undefined)
       stored.snapshot = await decodeSnapshot(stored.snapshot, `table "${table}"`)
@@ -63,24 +77,33 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
 
   return {
-    load: async (table, options) =>
-      decoded(await run('load', () => steps.load(table, options?.afterSeq ?? 0)), table),
+    load: (table, options) =>
+      ifOpen('load', async () =>
+        decoded(await run('load', () => steps.load(table, options?.afterSeq ?? 0)), table),
+      ),
     // The appends of every table in one turn commit together (one SQLite commit, not one each).
-    append: (table, updates) => runInTurn('append', () => steps.append(table, updates)),
+    append: (table, updates) =>
+      ifOpen('append', () => runInTurn('append', () => steps.append(table, updates))),
     compact: (table, snapshot, seq, options = {}) =>
-      run('compact', () => {
-        steps.compact(table, encodeSnapshot(snapshot), seq, options)
+      ifOpen('compact', () =>
+        run('compact', () => {
+          steps.compact(table, encodeSnapshot(snapshot), seq, options)
+        }),
+      ),
+    snapshots: (table) => ifOpen('snapshots', () => run('snapshots', () => steps.snapshots(table))),
+    readSnapshot: (table, seq) =>
+      ifOpen('readSnapshot', async () => {
+        const stored = await run('readSnapshot', () => steps.readSnapshot(table, seq))
+        return stored && decodeSnapshot(stored, `table "${table}", snapshot ${seq}`)
       }),
-    snapshots: (table) => run('snapshots', () => steps.snapshots(table)),
-    readSnapshot: async (table, seq) => {
-      const stored = await run('readSnapshot', () => steps.readSnapshot(table, seq))
-      return stored && decodeSnapshot(stored, `table "${table}", snapshot ${seq}`)
-    },
     readLog: (table, afterSeq, limit) =>
-      run('readLog', () => steps.readLog(table, afterSeq, limit)),
-    trim: (table, seq) => run('trim', () => steps.trim(table, seq)),
-    list: () => run('list', () => steps.list()),
-    delete: (table) => run('delete', () => steps.remove(table)),
-    close,
+      ifOpen('readLog', () => run('readLog', () => steps.readLog(table, afterSeq, limit))),
+    trim: (table, seq) => ifOpen('trim', () => run('trim', () => steps.trim(table, seq))),
+    list: () => ifOpen('list', () => run('list', () => steps.list())),
+    delete: (table) => ifOpen('delete', () => run('delete', () => steps.remove(table))),
+    close() {
+      isClosed = true
+      return Promise.resolve()
+    },
   }
 }

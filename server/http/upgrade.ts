@@ -11,6 +11,7 @@ import {
   isSyncStep2,
   type Transport,
 } from '../../src/internal.js'
+import { isJoinSlice } from '../join-state.js'
 import type { AccessControl } from '../access/access-control.js'
 import type { Audit } from '../access/audit.js'
 import { checkAccess } from '../access/check-access.js'
@@ -93,7 +94,7 @@ export function createUpgrades(
     })
     const transport = createWsTransport(socket, {
       isSlow: (bufferedBytes) => admitted.isSlow(bufferedBytes),
-      isBudgeted: isSyncStep2,
+      isBudgeted: (message) => isSyncStep2(message) || isJoinSlice(message),
       tcp: request.socket,
       onRefused: (error) => {
         metrics.error(error.code)

@@ -13,6 +13,8 @@ export interface OpenOptions {
   readonly color?: string
   readonly width?: number
   readonly height?: number
+  /** `?mode=`: window keeps a big table in window mode (no whole table behind it, S177). */
+  readonly mode?: 'window' | 'full'
 }
 
 /** The demo page state the tests read (window.demo, set by client/demo/workspace.tsx). */
@@ -77,6 +79,7 @@ export async function openDemo(
   const query = new URLSearchParams({ table, user: options.user })
   if (options.create === true) query.set('create', '1')
   if (options.role !== undefined) query.set('role', options.role)
+  if (options.mode !== undefined) query.set('mode', options.mode)
   await page.goto(`${url}/?${query.toString()}`)
   await page.waitForFunction(() => (globalThis as { demo?: { ready?: boolean } }).demo?.ready)
   await page.waitForSelector('#status[data-status="synced"]')

@@ -1,7 +1,8 @@
 // The demo spreadsheet in window mode, in real Chromium: a table above the threshold opens as a
 // window client and says so; one user in window mode and one with the whole table (a full
 // replica, `?mode=full`) edit each other's cells through the grid and converge; rows added and
-// deleted in window mode reach the full replica (S135, S156).
+// deleted in window mode reach the full replica (S135, S156). Without `?mode=window` the whole
+// table loads behind the window and the page switches to it, keeping edits made meanwhile (S177).
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -56,6 +57,7 @@ describe('the demo in window mode', () => {
       user: 'Ada',
       width: 1400,
       height: 800,
+      mode: 'window',
     })
     expect(await demo(windowed, (d) => (d as unknown as { mode: string }).mode)).toBe('window')
     await expect
@@ -102,7 +104,10 @@ describe('the demo in window mode', () => {
     const table = freshTable('big')
     const count = windowThreshold + 10
     const node = await seedBig(table, count)
-    const page = await openDemo(setup.browser, setup.server.url, table, { user: 'Ada' })
+    const page = await openDemo(setup.browser, setup.server.url, table, {
+      user: 'Ada',
+      mode: 'window',
+    })
     await expect.poll(() => shown(page, 0, 'title')).toBe('Row 1')
     await page.click('#add-row')
     await expect.poll(() => node.table.size, { timeout: 20_000 }).toBe(count + 1)
@@ -122,5 +127,43 @@ describe('the demo in window mode', () => {
       .poll(() => page.locator('.notice, [role="alert"]').allTextContents())
       .toEqual(expect.arrayContaining([expect.stringContaining('"lots" is not a number')]))
     expect(node.table.getRow(node.table.rowIds()[4]!)?.n).toBe(6)
+  })
+
+  it('S177: the whole table loads behind the window and the page switches to it; an edit made while it loaded is kept everywhere', async () => {
+    const table = freshTable('big')
+    const count = windowThreshold + 5_000
+    const node = await seedBig(table, count)
+    const id = node.table.rowIds()[1]!
+    const page = await openDemo(setup.browser, setup.server.url, table, { user: 'Ada' })
+    // The window is painted and the whole table still loading: edit through the window client.
+    const during = await page.evaluate((row) => {
+      const state = (globalThis as unknown as { demo: { mode?: string; conn: unknown } }).demo
+      const badge = document.getElementById('window-mode')?.textContent ?? ''
+      if (state.mode !== 'window' || document.body.dataset.whole !== 'loading') return { badge }
+      ;(state.conn as { setCell(r: string, c: string, v: string): void }).setCell(
+        row,
+        'title',
+        'edited while loading',
+      )
+      return { badge, isEdited: true }
+    }, id)
+    expect(during.badge).toMatch(/^loading the whole table: \d+ %$/)
+    expect(during.isEdited).toBe(true)
+    await page.waitForSelector('body[data-whole="in"]', { timeout: 120_000 })
+    await expect.poll(() => page.locator('#window-mode').count(), { timeout: 60_000 }).toBe(0)
+    await expect
+      .poll(() => demo(page, (d) => d.conn.table.getCell(d.result.rows[1]!.id, 'title')))
+      .toBe('edited while loading')
+    expect(await demo(page, (d) => d.conn.table.rowIds().length)).toBe(count)
+    await expect.poll(() => node.table.getRow(id)?.title).toBe('edited while loading')
+    const second = connectTable({ url: setup.server.url, table, WebSocket })
+    onTestFinished(() => second.close())
+    await second.whenSynced()
+    expect(second.table.getRow(id)?.title).toBe('edited while loading')
+    // The switched page is the full replica: its edits reach the others.
+    await typeInto(page, 2, 'title', 'after the switch')
+    await expect
+      .poll(() => node.table.getRow(node.table.rowIds()[2]!)?.title)
+      .toBe('after the switch')
   })
 })

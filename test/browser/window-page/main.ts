@@ -1,7 +1,9 @@
 // The page the window tests and benchmark open in Chromium: one query shown as an HTML table,
 // either as a window client (connectQuery, ?mode=window) or a full replica (connectTable and
-// liveQuery, ?mode=full). Marks the body once the first rows are painted, and exposes its
-// connection as `window.page` so a test can write through the real API.
+// liveQuery, ?mode=full), or a window client with the full replica loading behind it
+// (?mode=behind). Marks the body once the first rows are painted (and once the full replica is
+// synced), records long tasks and the delay of key presses, and exposes its connection as
+// `window.page` so a test can write through the real API.
 import { connectTable } from '../../../client/index.js'
 import { connectQuery } from '../../../client/query/connect-query.js'
 import type { LiveQueryDiff, Row } from '../../../src/index.js'
@@ -12,6 +14,26 @@ const url = location.origin.replace(/^http/, 'ws')
 const query = { orderBy: [['n', 'desc'] as ['n', 'desc']] }
 const limit = 50
 const body = document.getElementById('rows')!
+const probe = window as unknown as {
+  firstWindowMs: number
+  fullMs: number
+  longTasks: { startMs: number; ms: number }[]
+  keyDelays: { atMs: number; ms: number }[]
+  page: unknown
+  full: unknown
+  /** When the full replica applied each update (its slices among them). */
+  updateMs: number[]
+}
+probe.longTasks = []
+probe.keyDelays = []
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries())
+    probe.longTasks.push({ startMs: entry.startTime, ms: entry.duration })
+}).observe({ type: 'longtask', buffered: true })
+// How long a key press waited for the main thread (its handler runs after the task it met).
+document.addEventListener('keydown', (event) => {
+  probe.keyDelays.push({ atMs: event.timeStamp, ms: performance.now() - event.timeStamp })
+})
 
 const render = (rows: readonly Row[], total: number, unsaved: number): void => {
   const html = rows
@@ -33,8 +55,9 @@ const render = (rows: readonly Row[], total: number, unsaved: number): void => {
   if (rows.length > 0 && document.body.dataset.firstWindow === undefined) {
     // Painted: the frame after this render.
     requestAnimationFrame(() => {
-      ;(window as unknown as { firstWindowMs: number }).firstWindowMs = performance.now()
+      probe.firstWindowMs = performance.now()
       document.body.dataset.firstWindow = 'true'
+      if (params.get('mode') === 'behind') loadBehind()
     })
   }
 }
@@ -47,7 +70,7 @@ const setStatus = (status: string): void => {
 if (params.get('mode') === 'full') {
   const conn = connectTable({ url, table, offline: true })
   conn.on('status', setStatus)
-  ;(window as unknown as { page: unknown }).page = conn
+  probe.page = conn
   // The query names columns: it runs once the table (with its schema) is in.
   void conn.whenSynced().then(() => {
     const live = conn.table.liveQuery({ ...query, limit })
@@ -69,5 +92,17 @@ if (params.get('mode') === 'full') {
   q.on('unsaved', (unsaved) => {
     document.getElementById('unsaved')!.textContent = String(unsaved)
   })
-  ;(window as unknown as { page: unknown }).page = q
+  probe.page = q
+}
+
+/** The full replica, loaded behind the window (its offline copy, then the server's slices). */
+function loadBehind(): void {
+  const conn = connectTable({ url, table, offline: true })
+  probe.full = conn
+  probe.updateMs = []
+  conn.table.doc.on('update', () => probe.updateMs.push(performance.now()))
+  void conn.whenSynced().then(() => {
+    probe.fullMs = performance.now()
+    document.body.dataset.full = String(conn.table.rowIds().length)
+  })
 }

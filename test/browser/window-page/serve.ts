@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build } from 'esbuild'
-import { createServer } from '../../../server/index.js'
+import { createServer, type CreateServerOptions } from '../../../server/index.js'
 
 export interface PageServer {
   /** `http://127.0.0.1:port`: the page at `/`, rooms at `ws://127.0.0.1:port/<table>`. */
@@ -13,7 +13,9 @@ export interface PageServer {
 }
 
 /** Builds the page and starts the server that serves it. */
-export async function startPageServer(): Promise<PageServer> {
+export async function startPageServer(
+  options: Pick<CreateServerOptions, 'joinSliceBytes'> = {},
+): Promise<PageServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-window-page-'))
   const staticDir = join(dir, 'page')
   await build({
@@ -31,6 +33,7 @@ export async function startPageServer(): Promise<PageServer> {
     port: 0,
     dbPath: join(dir, 'tessera.db'),
     staticDir,
+    ...options,
   })
   return {
     url: server.url!,
