@@ -6,15 +6,18 @@ import type { RowId } from '../ids.js'
 import type { Row, TableChange } from '../row.js'
 import type { Position } from '../row-order.js'
 import type { CellValue, Column } from '../schema.js'
-import type { Condition, ParsedQuery } from './query.js'
-import { compareSortKeys, matchesCondition, sortValuesOf, type SortValue } from './query-match.js'
+import type { ParsedQuery } from './query.js'
+import { createSortColumns, planScan, type ScanPlan } from './scan-plan.js'
 import { sortCode } from './sort-code.js'
+import type { ScanVisitor } from './stored-scan.js'
 
 /**
  * What a query reads of a table (a Table is one): its columns, its rows in manual order with
  * their positions, and one change event per transaction.
  */
 export interface QuerySource {
+  /** The number of rows, when known: a scan makes room for that many at once. */
+  readonly size?: number
   columns(): readonly Column[]
   rowIds(): readonly RowId[]
   getRow(id: RowId): Row | undefined
@@ -25,13 +28,7 @@ export interface QuerySource {
    * getRow reads them). Optional: a source that has it opens queries in one pass over only
    * the columns they read, without building the manual order or whole rows.
    */
-  scanRows?(
-    columns: readonly Column[],
-    visit: (
-      row: { readonly id: RowId; readonly position: Position },
-      values: readonly CellValue[],
-    ) => void,
-  ): void
+  scanRows?(columns: readonly Column[], visit: ScanVisitor): void
 }
 
 /** The matching rows of one scan, unordered. */
@@ -48,25 +45,27 @@ export interface Unindexed {
 
 /** Scans `source` for the rows matching `query`. */
 export function scanUnindexed(source: QuerySource, query: ParsedQuery): Unindexed {
-  const ids: RowId[] = []
-  const positions: Position[] = []
-  const values: SortValue[][] = []
-  const add = (id: RowId, position: Position, row: Row): void => {
-    if (!matchesCondition(query.where, row)) return
-    ids.push(id)
-    positions.push(position)
-    values.push(sortValuesOf(query.orderBy, row))
+  const plan = planScan(query, source.columns())
+  // Arrays made at their size: pushing 100,000 items one by one costs more than the scan.
+  let capacity = Math.max(source.size ?? 0, 16)
+  let ids = new Array<RowId>(capacity)
+  let positions = new Array<Position>(capacity)
+  let size = 0
+  const sortValues = createSortColumns(query.orderBy, plan, capacity)
+  const add: ScanVisitor = (id, position, values) => {
+    if (!plan.matches(id, values)) return
+    if (size === capacity) [ids, positions, capacity] = [grown(ids), grown(positions), capacity * 2]
+    ids[size] = id
+    positions[size++] = position
+    sortValues.push(id, values)
   }
-  if (source.scanRows === undefined) {
-    for (const id of source.rowIds()) {
-      const row = source.getRow(id)
-      if (row !== undefined) add(id, source.getPosition(id)!, row)
-    }
-  } else scanColumns(source, query, add)
+  if (source.scanRows === undefined) scanWholeRows(source, plan, add)
+  else source.scanRows(plan.columns, add)
+  ids.length = positions.length = size
   // Sort keys, then manual position, then id: the order of a query run from scratch and of sort
   // codes (S20).
   const compare = (a: number, b: number): number =>
-    compareSortKeys(query.orderBy, values[a]!, values[b]!) ||
+    sortValues.compare(a, b) ||
     (positions[a]! < positions[b]! ? -1 : positions[a]! > positions[b]! ? 1 : 0) ||
     (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0)
   let selected: RowId[] | undefined
@@ -81,43 +80,30 @@ export function scanUnindexed(source: QuerySource, query: ParsedQuery): Unindexe
       return (selected = smallest(ids.length, end, compare).map((at) => ids[at]!))
     },
     codes() {
-      const codes = ids.map((id, at) => sortCode(query.orderBy, values[at]!, positions[at]!, id))
+      const codes = ids.map((id, at) =>
+        sortCode(query.orderBy, sortValues.valuesAt(at), positions[at]!, id),
+      )
       return { ids, codes }
     },
   }
 }
 
-/** The names of the columns a query reads (its conditions and sort keys). */
-function columnNamesOf(condition: Condition | undefined, names: Set<string>): Set<string> {
-  if (condition === undefined) return names
-  switch (condition.kind) {
-    case 'and':
-    case 'or':
-      for (const part of condition.conditions) columnNamesOf(part, names)
-      return names
-    case 'not':
-      return columnNamesOf(condition.condition, names)
-    case 'test':
-      return names.add(condition.column)
-  }
+/** A copy of `items` with room for twice as many. */
+function grown<T>(items: T[]): T[] {
+  const next = new Array<T>(items.length * 2)
+  for (let at = 0; at < items.length; at++) next[at] = items[at]!
+  return next
 }
 
-/** One pass of the source's scan over only the columns `query` reads. */
-function scanColumns(
-  source: QuerySource,
-  query: ParsedQuery,
-  add: (id: RowId, position: Position, row: Row) => void,
-): void {
-  const names = columnNamesOf(query.where, new Set(query.orderBy.map((key) => key.column)))
-  const columns = source.columns().filter((column) => names.has(column.name))
-  // One row object for the whole scan (the check and the sort values keep nothing of it).
-  const row: Record<string, CellValue> = { id: '' }
-  for (const column of columns) row[column.name] = null
-  source.scanRows!(columns, ({ id, position }, cells) => {
-    row.id = id
-    for (let index = 0; index < columns.length; index++) row[columns[index]!.name] = cells[index]!
-    add(id, position, row as Row)
-  })
+/** The scan of a source without scanRows: whole rows in manual order. */
+function scanWholeRows(source: QuerySource, plan: ScanPlan, visit: ScanVisitor): void {
+  const values = new Array<CellValue>(plan.columns.length).fill(null)
+  for (const id of source.rowIds()) {
+    const row = source.getRow(id)
+    if (row === undefined) continue
+    plan.columns.forEach((column, at) => (values[at] = row[column.name] ?? null))
+    visit(id, source.getPosition(id)!, values)
+  }
 }
 
 /**
