@@ -83,8 +83,8 @@ export interface SortColumns {
   push(id: RowId, values: readonly CellValue[]): void
   /** Compares rows `a` and `b` by their sort keys as compareSortKeys does (0: they tie). */
   compare(a: number, b: number): number
-  /** The sort values of row `at`, as sortValuesOf gives them. */
-  valuesAt(at: number): SortValue[]
+  /** The sort values of row `at`, as sortValuesOf gives them, written into `into`. */
+  valuesAt(at: number, into: SortValue[]): SortValue[]
 }
 
 /** One sort key's values: numbers (NaN for null) for number, date and boolean keys; else any. */
@@ -127,13 +127,13 @@ export function createSortColumns(
     },
     push(id, values) {
       for (const column of keys) {
-        const value = sortValueOf(column.type, column.at < 0 ? id : values[column.at])
-        if (!column.isNumeric) {
-          column.others[size] = value as string | null
-          continue
+        const value = column.at < 0 ? id : values[column.at]!
+        if (!column.isNumeric)
+          column.others[size] = sortValueOf(column.type, value) as string | null
+        else {
+          if (size === column.numbers.length) column.numbers = grown(column.numbers)
+          column.numbers[size] = numberOf(column.type, value)
         }
-        if (size === column.numbers.length) column.numbers = grown(column.numbers)
-        column.numbers[size] = value === null ? NaN : Number(value)
       }
       size++
     },
@@ -144,8 +144,20 @@ export function createSortColumns(
       }
       return 0
     },
-    valuesAt: (at) => keys.map((column) => valueAt(column, at)),
+    valuesAt(at, into) {
+      for (let key = 0; key < keys.length; key++) into[key] = valueAt(keys[key]!, at)
+      return into
+    },
   }
+}
+
+/** A number, date or boolean cell as a number that sorts like its sort value (NaN: null). */
+function numberOf(type: ColumnType, value: CellValue): number {
+  if (value === null) return NaN
+  if (typeof value === 'number') return value
+  if (typeof value === 'boolean') return value ? 1 : 0
+  const time = type === 'date' ? sortValueOf(type, value) : null
+  return time === null ? NaN : Number(time)
 }
 
 function grown(numbers: Float64Array): Float64Array {

@@ -7,6 +7,7 @@ import type { Row, TableChange } from '../row.js'
 import type { Position } from '../row-order.js'
 import type { CellValue, Column } from '../schema.js'
 import type { ParsedQuery } from './query.js'
+import type { SortValue } from './query-match.js'
 import { createSortColumns, planScan, type ScanPlan } from './scan-plan.js'
 import { sortCode } from './sort-code.js'
 import type { ScanVisitor } from './stored-scan.js'
@@ -39,8 +40,8 @@ export interface Unindexed {
    * whole order should answer instead (a window beyond the selection, or a large one).
    */
   top(end: number): readonly RowId[] | undefined
-  /** Every row's id and sort code, in scan order. */
-  codes(): { ids: RowId[]; codes: string[] }
+  /** Every row's id and sort code, in the query's order. */
+  sorted(): { ids: RowId[]; codes: string[] }
 }
 
 /** Scans `source` for the rows matching `query`. */
@@ -79,11 +80,25 @@ export function scanUnindexed(source: QuerySource, query: ParsedQuery): Unindexe
       if (end * 8 > ids.length) return undefined
       return (selected = smallest(ids.length, end, compare).map((at) => ids[at]!))
     },
-    codes() {
-      const codes = ids.map((id, at) =>
-        sortCode(query.orderBy, sortValues.valuesAt(at), positions[at]!, id),
-      )
-      return { ids, codes }
+    sorted() {
+      // Sorting row numbers compares numbers in flat arrays; the codes are then made in order.
+      const order = new Array<number>(size)
+      for (let at = 0; at < size; at++) order[at] = at
+      order.sort(compare)
+      const values = new Array<SortValue>(query.orderBy.length)
+      const codes = new Array<string>(size)
+      const sortedIds = new Array<RowId>(size)
+      for (let rank = 0; rank < size; rank++) {
+        const at = order[rank]!
+        sortedIds[rank] = ids[at]!
+        codes[rank] = sortCode(
+          query.orderBy,
+          sortValues.valuesAt(at, values),
+          positions[at]!,
+          ids[at]!,
+        )
+      }
+      return { ids: sortedIds, codes }
     },
   }
 }
