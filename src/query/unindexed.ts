@@ -1,7 +1,7 @@
 // A query's matching rows as one scan found them, before they are ordered: each row's id,
-// position and sort values, unsorted. A live query's first window of few rows is selected from
-// them with a bounded heap; sort codes, the id map and the ordered index wait for the first change
-// or window that needs the whole order (matching-rows.ts).
+// position and sort values (in flat arrays), unsorted. A live query's first window is selected
+// from them (a bounded heap for few rows, a sort of row numbers for many); sort codes, the id map
+// and the ordered index wait for the first change or window past it (matching-rows.ts).
 import type { RowId } from '../ids.js'
 import type { Row, TableChange } from '../row.js'
 import type { Position } from '../row-order.js'
@@ -36,8 +36,8 @@ export interface QuerySource {
 export interface Unindexed {
   readonly size: number
   /**
-   * The ids of the first `end` rows in the query's order, selected once; undefined when the
-   * whole order should answer instead (a window beyond the selection, or a large one).
+   * The ids of the first `end` rows in the query's order, selected once (all of them for a large
+   * window); undefined when the index should answer instead (a window beyond the selection).
    */
   top(end: number): readonly RowId[] | undefined
   /** Every row's id and sort code, in the query's order. */
@@ -70,21 +70,28 @@ export function scanUnindexed(source: QuerySource, query: ParsedQuery): Unindexe
     (positions[a]! < positions[b]! ? -1 : positions[a]! > positions[b]! ? 1 : 0) ||
     (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0)
   let selected: RowId[] | undefined
+  // Every row number in the query's order (sorted when a window or the index first needs it).
+  let order: number[] | undefined
+  const ordered = (): number[] => {
+    if (order !== undefined) return order
+    order = new Array<number>(size)
+    for (let at = 0; at < size; at++) order[at] = at
+    // Comparing numbers in flat arrays, not sort codes (made later, in this order).
+    return order.sort(compare)
+  }
   return {
     get size() {
       return ids.length
     },
     top(end) {
       if (selected !== undefined) return end <= selected.length ? selected : undefined
-      // A selection costs a pass over every row: worth it only for a window of few rows.
-      if (end * 8 > ids.length) return undefined
-      return (selected = smallest(ids.length, end, compare).map((at) => ids[at]!))
+      // A bounded heap for a window of few rows (one comparison refuses most rows); a sort of
+      // every row number for a large one, so its rows come before sort codes and the index.
+      const rows = end * 8 > size ? ordered() : smallest(size, end, compare)
+      return (selected = rows.map((at) => ids[at]!))
     },
     sorted() {
-      // Sorting row numbers compares numbers in flat arrays; the codes are then made in order.
-      const order = new Array<number>(size)
-      for (let at = 0; at < size; at++) order[at] = at
-      order.sort(compare)
+      const order = ordered()
       const values = new Array<SortValue>(query.orderBy.length)
       const codes = new Array<string>(size)
       const sortedIds = new Array<RowId>(size)
