@@ -1,6 +1,7 @@
 // CPU profiles behind docs/benchmarks.md's explanations of issue 16's unmet targets: a bulk insert
 // of 100,000 rows (Tessera and raw Yjs JSON rows), decoding and opening a replica, and opening a
-// live query ten times beside a raw Yjs scan and sort of the same rows. Runs only with TESSERA_BENCH_PROFILE=<dir>, where the profiles go.
+// live query ten times beside a raw Yjs scan and sort of the same rows (its own test: -t "live
+// query"). Runs only with TESSERA_BENCH_PROFILE=<dir>, where the profiles go.
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createTable, type Query } from '../../src/index.js'
