@@ -70,8 +70,7 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
     const { ids, codes } = unindexed.sorted()
     unindexed = undefined
     for (let at = 0; at < ids.length; at++) entries.set(ids[at]!, codes[at]!)
-    // The codes come in the query's order, which is theirs (S20); the default sort (code units,
-    // no callback) only checks that on input already sorted.
+    // Codes come in the query's order, theirs (S20): the default sort only checks it, cheaply.
     index = codeIndex(codes.sort())
   }
 
