@@ -8,9 +8,10 @@ import { openPostgres } from './adapters/postgres-database.js'
 import { createPostgresRevocationList } from './adapters/postgres-revocation-list.js'
 import { createPostgresStoreOn } from './adapters/postgres-store.js'
 import { createRedisFanout } from './adapters/redis-fanout.js'
-import { createSqliteAuditLog } from './adapters/sqlite-audit-log.js'
+import { createSqliteAuditLogOn } from './adapters/sqlite-audit-log.js'
+import { openSqlite } from './adapters/sqlite-database.js'
 import { createSqliteRevocationList } from './adapters/sqlite-revocation-list.js'
-import { createSqliteStore } from './adapters/sqlite-store.js'
+import { createSqliteStoreOn } from './adapters/sqlite-store.js'
 import { createCluster, type Cluster, type ClusterStatus } from './cluster/cluster.js'
 import type { ResolvedServerOptions } from './options.js'
 import { createMemoryAuditLog } from './ports/memory-audit-log.js'
@@ -87,19 +88,28 @@ export async function openStorage(options: ResolvedServerOptions): Promise<Stora
         revocationList: opened(await createPostgresRevocationList(database)),
       }
     } else {
-      const isSqlite = options.store === undefined
-      store =
-        options.store ??
-        opened(createSqliteStore({ path: options.dbPath, synchronous: options.sqliteSynchronous }))
+      // One connection for the store and the audit log: a turn's appends and the audit records
+      // asked for in it are one commit (sqlite-database.ts).
+      const database =
+        options.store === undefined
+          ? opened(
+              openSqlite({
+                path: options.dbPath,
+                synchronous: options.sqliteSynchronous,
+                schema: '',
+              }),
+            )
+          : undefined
+      store = options.store ?? opened(createSqliteStoreOn(database!, { path: options.dbPath }))
       // A custom store has no file to keep the audit log and revocations beside.
       ports = {
         auditLog: opened(
-          isSqlite ? createSqliteAuditLog({ path: options.dbPath }) : createMemoryAuditLog(),
+          database === undefined ? createMemoryAuditLog() : createSqliteAuditLogOn(database),
         ),
         revocationList: opened(
-          isSqlite
-            ? createSqliteRevocationList({ path: options.dbPath })
-            : createMemoryRevocationList(),
+          database === undefined
+            ? createMemoryRevocationList()
+            : createSqliteRevocationList({ path: options.dbPath }),
         ),
       }
     }

@@ -16,13 +16,14 @@ export interface RowChanges {
 /** The server's side of the audit log. */
 export interface Audit {
   /**
-   * Records what one accepted change did. Never rejects: a failure goes to the logger and
-   * `onError` (the change itself stays accepted).
+   * Records what one accepted change did, with the other changes recorded in the same turn of
+   * the event loop (one append); resolves once they are written. Never rejects: a failure goes
+   * to the logger and `onError` (the change itself stays accepted).
    */
   record(table: string, userId: string | null, changes: RowChanges, atMs: number): Promise<void>
   /** A row's history, oldest first. @throws STORAGE_FAILURE */
   history(table: string, rowId: string, limit: number): Promise<AuditEntry[]>
-  /** Stops pruning (the log itself is closed by whoever opened it). */
+  /** Stops pruning and asks the log for what waits (the log is closed by whoever opened it). */
   close(): void
 }
 
@@ -36,6 +37,15 @@ export interface AuditOptions {
 }
 
 const pruneEveryMs = 60 * 60 * 1000
+
+/** The records of one turn, waiting for their append. */
+interface TurnRecords {
+  readonly records: AuditRecord[]
+  readonly tables: Set<string>
+  readonly written: Promise<void>
+  readonly resolve: (written: Promise<void>) => void
+  readonly timer: NodeJS.Immediate
+}
 
 /** The records of one change: deletes, inserts, updates with their column ids, then moves. */
 export function auditRecordsOf(
@@ -60,6 +70,18 @@ export function auditRecordsOf(
   ]
 }
 
+/** A promise and the function that settles it (Promise.withResolvers is Node 22). */
+function promiseWithResolve(): {
+  promise: Promise<void>
+  resolve: (value: Promise<void>) => void
+} {
+  let resolve: ((value: Promise<void>) => void) | undefined
+  const promise = new Promise<void>((settle) => {
+    resolve = settle
+  })
+  return { promise, resolve: resolve! }
+}
+
 /** Writes accepted changes to `log` and prunes it (now and hourly). */
 export function createAudit(log: AuditLog, options: AuditOptions): Audit {
   const now = options.now ?? Date.now
@@ -80,15 +102,45 @@ export function createAudit(log: AuditLog, options: AuditOptions): Audit {
   prune()
   const pruneTimer = setInterval(prune, pruneEveryMs)
   pruneTimer.unref()
+  // The records of one turn of the event loop go to the log in one append (one step of the
+  // store's transaction, sqlite-database.ts), not one per update.
+  let pending: TurnRecords | undefined
+  const writePending = (): void => {
+    const batch = pending
+    if (batch === undefined) return
+    pending = undefined
+    clearImmediate(batch.timer)
+    const names = [...batch.tables].map((name) => `"${name}"`).join(', ')
+    batch.resolve(
+      log.append(batch.records).then(undefined, report(`recording changes of ${names}`)),
+    )
+  }
+  const batchOfThisTurn = (): TurnRecords => {
+    if (pending !== undefined) return pending
+    const { promise: written, resolve } = promiseWithResolve()
+    pending = {
+      records: [],
+      tables: new Set(),
+      written,
+      resolve,
+      timer: setImmediate(writePending),
+    }
+    return pending
+  }
   return {
     record(table, userId, changes, atMs) {
       const records = auditRecordsOf(table, userId, changes, atMs)
       if (records.length === 0) return Promise.resolve()
-      return log.append(records).then(undefined, report(`recording a change of "${table}"`))
+      const batch = batchOfThisTurn()
+      for (const record of records) batch.records.push(record)
+      batch.tables.add(table)
+      return batch.written
     },
     history: (table, rowId, limit) => log.history(table, rowId, limit),
     close() {
       clearInterval(pruneTimer)
+      // Asked for now, so the log's owner still writes it when it closes (sqlite-database.ts).
+      writePending()
     },
   }
 }

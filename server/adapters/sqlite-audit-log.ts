@@ -1,7 +1,8 @@
 // The AuditLog port over better-sqlite3: one `audit` table, usually in the server's own SQLite
-// file beside the table data (WAL lets the store and the log share it).
+// file beside the table data, on the store's own connection (one commit per turn for both).
+import { TesseraError } from '../../src/index.js'
 import type { AuditEntry, AuditLog, AuditRecord } from '../ports/audit-log.js'
-import { openSqlite } from './sqlite-database.js'
+import { openSqlite, type SqliteDatabase } from './sqlite-database.js'
 
 /** Options of `createSqliteAuditLog`. */
 export interface SqliteAuditLogOptions {
@@ -39,15 +40,26 @@ interface AuditRow {
 }
 
 /**
- * Opens (or creates) the audit log in a SQLite file.
+ * Opens (or creates) the audit log in a SQLite file, on a connection of its own.
  * @throws STORAGE_FAILURE when the file cannot be opened
  */
 export function createSqliteAuditLog(options: SqliteAuditLogOptions): AuditLog {
-  const { db, run, runInTurn, close } = openSqlite({
+  const database = openSqlite({
     path: options.path,
     synchronous: options.synchronous ?? 'normal',
     schema,
   })
+  return { ...createSqliteAuditLogOn(database), close: database.close }
+}
+
+/**
+ * The audit log in an open database that others may share (the server passes its store's, so
+ * the records asked for in a turn commit with that turn's appends). `close()` leaves the
+ * database open (its opener closes it).
+ */
+export function createSqliteAuditLogOn(database: SqliteDatabase): AuditLog {
+  const { db, run, runInTurn } = database
+  db.exec(schema)
   const insert = db.prepare<[string, string, string, string, string | null, number]>(
     'INSERT INTO audit (table_name, row_id, action, columns, user_id, at_ms) VALUES (?, ?, ?, ?, ?, ?)',
   )
@@ -55,12 +67,12 @@ export function createSqliteAuditLog(options: SqliteAuditLogOptions): AuditLog {
     'SELECT * FROM audit WHERE table_name = ? AND row_id = ? ORDER BY seq LIMIT ?',
   )
   const prune = db.prepare<[number]>('DELETE FROM audit WHERE at_ms < ?')
-  const appendAll = db.transaction((records: readonly AuditRecord[]) => {
+  const appendAll = (records: readonly AuditRecord[]): void => {
     for (const record of records) {
       const columns = JSON.stringify(record.columns)
       insert.run(record.table, record.rowId, record.action, columns, record.userId, record.atMs)
     }
-  })
+  }
   const entryOf = (row: AuditRow): AuditEntry => ({
     seq: row.seq,
     table: row.table_name,
@@ -70,15 +82,28 @@ export function createSqliteAuditLog(options: SqliteAuditLogOptions): AuditLog {
     userId: row.user_id,
     atMs: row.at_ms,
   })
+  let isClosed = false
+  const ifOpen = <T>(where: string, body: () => Promise<T>): Promise<T> =>
+    isClosed
+      ? Promise.reject(new TesseraError('CLOSED', `${where}: the audit log is closed`))
+      : body()
   return {
-    // Every batch of one turn in one commit (sqlite-database.ts).
+    // Every batch of one turn in one commit, each in its own savepoint (all or none of it).
     append: (records) =>
-      runInTurn('audit append', () => {
-        appendAll(records)
-      }),
+      ifOpen('audit append', () =>
+        runInTurn('audit append', () => {
+          appendAll(records)
+        }),
+      ),
     history: (table, rowId, limit) =>
-      run('audit history', () => select.all(table, rowId, limit).map(entryOf)),
-    prune: (beforeMs) => run('audit prune', () => prune.run(beforeMs).changes),
-    close,
+      ifOpen('audit history', () =>
+        run('audit history', () => select.all(table, rowId, limit).map(entryOf)),
+      ),
+    prune: (beforeMs) =>
+      ifOpen('audit prune', () => run('audit prune', () => prune.run(beforeMs).changes)),
+    close() {
+      isClosed = true
+      return Promise.resolve()
+    },
   }
 }

@@ -26,8 +26,10 @@ export interface SqliteDatabase {
   readonly run: <T>(where: string, body: () => T) => Promise<T>
   /**
    * Runs a write step with every other one asked for in the same turn of the event loop, in one
-   * SQLite transaction (one commit for all), each in its own savepoint: a step that fails rolls
-   * back alone and rejects alone (STORAGE_FAILURE). Resolves once the transaction committed.
+   * SQLite transaction (one commit for all): a step that fails rolls back alone and rejects
+   * alone (STORAGE_FAILURE). Resolves once the transaction committed. A step must only write to
+   * the database: when one of its turn fails, the turn is rolled back and run again with each
+   * step in its own savepoint, so a step may run twice.
    */
   readonly runInTurn: <T>(where: string, body: () => T) => Promise<T>
   /** Closes the file. Idempotent. */
@@ -101,6 +103,8 @@ interface TurnStep {
   reject(error: TesseraError): void
 }
 
+type StepResult = { value: unknown } | { error: TesseraError }
+
 /** The steps asked for in one turn of the event loop, run in one transaction at its end. */
 function createTurn(
   db: Database.Database,
@@ -111,25 +115,33 @@ function createTurn(
   // cost more than the savepoint itself when made per step (docs/benchmarks.md, issue 16).
   // Called inside the turn's transaction, it runs its body in a savepoint.
   const inSavepoint = db.transaction((body: () => unknown) => body())
+  // The usual turn: every step in one transaction, without a savepoint each.
+  const runAll = db.transaction((batch: readonly TurnStep[]) => batch.map((step) => step.body()))
+  // After a step failed (the whole turn was rolled back): each step in its own savepoint, so a
+  // failing step is undone alone and the others commit.
+  const runIsolated = db.transaction((batch: readonly TurnStep[]) =>
+    batch.map((step): StepResult => {
+      try {
+        return { value: inSavepoint(step.body) }
+      } catch (cause) {
+        return { error: failure(step.where, cause) }
+      }
+    }),
+  )
   const flush = (): void => {
     const batch = steps
     steps = []
     if (batch.length === 0) return
-    const results: ({ value: unknown } | { error: TesseraError })[] = []
+    let results: StepResult[]
     try {
-      db.transaction(() => {
-        for (const step of batch) {
-          // A nested transaction is a savepoint: a failing step is undone alone.
-          try {
-            results.push({ value: inSavepoint(step.body) })
-          } catch (cause) {
-            results.push({ error: failure(step.where, cause) })
-          }
-        }
-      })()
-    } catch (cause) {
-      for (const step of batch) step.reject(failure(step.where, cause))
-      return
+      results = runAll(batch).map((value) => ({ value }))
+    } catch {
+      try {
+        results = runIsolated(batch)
+      } catch (cause) {
+        for (const step of batch) step.reject(failure(step.where, cause))
+        return
+      }
     }
     batch.forEach((step, index) => {
       const result = results[index]!

@@ -57,6 +57,7 @@ function prepareStatements(db: Database.Database) {
 /** What each Store method runs (synchronously); one transaction wherever a step reads twice or writes. */
 export interface SqliteStoreSteps {
   load(table: string, afterSeq: number): StoredTable
+  /** Inside a transaction only (a step of runInTurn). */
   append(table: string, updates: readonly NewUpdate[]): number
   compact(table: string, snapshot: Uint8Array, seq: number, options: CompactOptions): void
   snapshots(table: string): SnapshotInfo[]
@@ -78,12 +79,13 @@ export function sqliteStoreSteps(
   const sql = prepareStatements(db)
   const lastSeq = (table: string): number =>
     Math.max(sql.lastEntry.get(table)?.seq ?? 0, sql.newestSnapshotSeq.get(table)?.seq ?? 0)
-  const append = db.transaction((table: string, updates: readonly NewUpdate[]) => {
+  // Run only as a step of a turn (runInTurn), which is a transaction: no savepoint of its own.
+  const append = (table: string, updates: readonly NewUpdate[]): number => {
     let seq = lastSeq(table)
     for (const { update, atMs, author } of updates)
       sql.insert.run(table, ++seq, atMs, author, update)
     return seq
-  })
+  }
   const compact = db.transaction(
     (table: string, snapshot: Uint8Array, seq: number, options: CompactOptions) => {
       sql.putSnapshot.run(table, seq, options.atMs ?? 0, snapshot)

@@ -1,7 +1,7 @@
 // The Store port over better-sqlite3 in WAL mode: an append-only `updates` log per table (each
 // entry with its time and author) plus the `snapshots` compaction writes. Knows nothing about Yjs.
 import { TesseraError, type Store } from '../../src/index.js'
-import { openSqlite } from './sqlite-database.js'
+import { openSqlite, type SqliteDatabase } from './sqlite-database.js'
 import { prepareLayout } from './sqlite-layout.js'
 import { sqliteStoreSteps } from './sqlite-store-steps.js'
 
@@ -34,17 +34,27 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   const { path, synchronous = 'full', insideCompaction } = options
   const { readonly = false, busyTimeoutMs = 5000 } = options
   // The layout is versioned (sqlite-layout.ts), so it is created or upgraded here, not as a schema.
-  const { db, run, runInTurn, close } = openSqlite({
-    path,
-    synchronous,
-    readonly,
-    busyTimeoutMs,
-    schema: '',
-  })
+  const database = openSqlite({ path, synchronous, readonly, busyTimeoutMs, schema: '' })
+  const store = createSqliteStoreOn(database, { path, readonly, insideCompaction })
+  return { ...store, close: database.close }
+}
+
+/**
+ * The Store over an open database (openSqlite), which others may share: the server's audit log
+ * writes in the same turns, so a turn's appends and audit records are one commit. `close()`
+ * leaves the database open (its opener closes it).
+ * @throws STORAGE_FAILURE when the file is not a Tessera database
+ */
+export function createSqliteStoreOn(
+  database: SqliteDatabase,
+  options: { path: string; readonly?: boolean; insideCompaction?: (() => void) | undefined },
+): Store {
+  const { db, run, runInTurn } = database
+  const { path, readonly = false, insideCompaction } = options
   try {
     prepareLayout(db, path, readonly)
   } catch (cause) {
-    void close()
+    void database.close()
     if (cause instanceof TesseraError) throw cause
     throw new TesseraError(
       'STORAGE_FAILURE',
@@ -53,22 +63,35 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     )
   }
   const steps = sqliteStoreSteps(db, insideCompaction)
+  let isClosed = false
+  const ifOpen = <T>(where: string, body: () => Promise<T>): Promise<T> =>
+    isClosed
+      ? Promise.reject(new TesseraError('CLOSED', `${where}: the store is closed; open a new one`))
+      : body()
 
   return {
-    load: (table, options) => run('load', () => steps.load(table, options?.afterSeq ?? 0)),
+    load: (table, options) =>
+      ifOpen('load', () => run('load', () => steps.load(table, options?.afterSeq ?? 0))),
     // The appends of every table in one turn commit together (one SQLite commit, not one each).
-    append: (table, updates) => runInTurn('append', () => steps.append(table, updates)),
+    append: (table, updates) =>
+      ifOpen('append', () => runInTurn('append', () => steps.append(table, updates))),
     compact: (table, snapshot, seq, options = {}) =>
-      run('compact', () => {
-        steps.compact(table, snapshot, seq, options)
-      }),
-    snapshots: (table) => run('snapshots', () => steps.snapshots(table)),
-    readSnapshot: (table, seq) => run('readSnapshot', () => steps.readSnapshot(table, seq)),
+      ifOpen('compact', () =>
+        run('compact', () => {
+          steps.compact(table, snapshot, seq, options)
+        }),
+      ),
+    snapshots: (table) => ifOpen('snapshots', () => run('snapshots', () => steps.snapshots(table))),
+    readSnapshot: (table, seq) =>
+      ifOpen('readSnapshot', () => run('readSnapshot', () => steps.readSnapshot(table, seq))),
     readLog: (table, afterSeq, limit) =>
-      run('readLog', () => steps.readLog(table, afterSeq, limit)),
-    trim: (table, seq) => run('trim', () => steps.trim(table, seq)),
-    list: () => run('list', () => steps.list()),
-    delete: (table) => run('delete', () => steps.remove(table)),
-    close,
+      ifOpen('readLog', () => run('readLog', () => steps.readLog(table, afterSeq, limit))),
+    trim: (table, seq) => ifOpen('trim', () => run('trim', () => steps.trim(table, seq))),
+    list: () => ifOpen('list', () => run('list', () => steps.list())),
+    delete: (table) => ifOpen('delete', () => run('delete', () => steps.remove(table))),
+    close() {
+      isClosed = true
+      return Promise.resolve()
+    },
   }
 }

@@ -84,9 +84,30 @@ it('a failing audit log is reported to the logger and onError, and the recorder 
     onError: (error) => errors.push(error),
   })
   onTestFinished(() => audit.close())
-  await audit.record('todos', 'ann', { inserted: ['r1'], updated: new Map(), deleted: [] }, 1)
-  expect(reported).toEqual(['audit log: recording a change of "todos" failed'])
+  await Promise.all([
+    audit.record('todos', 'ann', { inserted: ['r1'], updated: new Map(), deleted: [] }, 1),
+    audit.record('notes', 'ann', { inserted: ['r2'], updated: new Map(), deleted: [] }, 1),
+  ])
+  // The records of one turn are appended together, so the failure is reported once.
+  expect(reported).toEqual(['audit log: recording changes of "todos", "notes" failed'])
   expect(errors).toMatchObject([
     { code: 'STORAGE_FAILURE', message: expect.stringMatching(/disk full/) },
   ])
+})
+
+it('S54: records asked for in the turn the recorder closes are still written before the log closes', async () => {
+  const path = join(tempDir(), 'tessera.db')
+  const log = createSqliteAuditLog({ path })
+  const reported: string[] = []
+  const logger = { ...silentLogger, error: (message: string) => reported.push(message) }
+  const audit = createAudit(log, { retentionMs: Infinity, logger })
+  const changes = { inserted: ['r1'], updated: new Map(), deleted: [] }
+  const written = audit.record('todos', 'ann', changes, 7)
+  audit.close()
+  await log.close()
+  await written
+  expect(reported).toEqual([])
+  const again = createSqliteAuditLog({ path })
+  onTestFinished(() => again.close())
+  expect(await again.history('todos', 'r1', 5)).toMatchObject([{ userId: 'ann', atMs: 7 }])
 })

@@ -1,10 +1,13 @@
 // Write steps asked for in one turn of the event loop share one SQLite transaction
 // (server/adapters/sqlite-database.ts): each resolves with its own result once it is committed,
-// a failing step is undone and rejected alone, and closing the database first runs what waits.
+// a failing step is undone and rejected alone, closing the database first runs what waits, and
+// the store and the audit log on one connection write a turn in one commit.
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { openSqlite } from '../../server/adapters/sqlite-database.js'
-import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
+import { createSqliteAuditLogOn } from '../../server/adapters/sqlite-audit-log.js'
+import { createSqliteStore, createSqliteStoreOn } from '../../server/adapters/sqlite-store.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 const open = (path = join(tempDir(), 'turn.db')) =>
@@ -54,5 +57,42 @@ describe('writes of one turn', () => {
     expect(seqs).toEqual([2, 2, 4, 2])
     expect((await store.load('a')).updates).toHaveLength(4)
     await store.close()
+  })
+
+  it("the store's appends and the audit records of a turn share its transaction", async () => {
+    const path = join(tempDir(), 'shared.db')
+    const database = openSqlite({ path, synchronous: 'normal', schema: '' })
+    const store = createSqliteStoreOn(database, { path })
+    const audit = createSqliteAuditLogOn(database)
+    const other = new Database(path, { readonly: true })
+    const count = (db: Database.Database, table: string) =>
+      db.prepare(`SELECT count(*) FROM ${table}`).pluck().get()
+    const record = {
+      table: 't',
+      rowId: 'r',
+      action: 'insert' as const,
+      columns: [],
+      userId: null,
+      atMs: 1,
+    }
+    const [seq, , seen] = await Promise.all([
+      store.append('t', [{ update: new Uint8Array([0, 0]), atMs: 1, author: null }]),
+      audit.append([record]),
+      // Asked for last in the same turn: it runs after the two others, before the commit.
+      database.runInTurn('look', () => ({
+        own: [count(database.db, 'updates'), count(database.db, 'audit')],
+        other: [count(other, 'updates'), count(other, 'audit')],
+      })),
+    ])
+    expect(seq).toBe(1)
+    expect(seen).toEqual({ own: [1, 1], other: [0, 0] })
+    expect([count(other, 'updates'), count(other, 'audit')]).toEqual([1, 1])
+    // Closing the ports leaves the shared connection to whoever opened it.
+    await store.close()
+    await audit.close()
+    await expect(store.append('t', [])).rejects.toMatchObject({ code: 'CLOSED' })
+    expect(count(database.db, 'audit')).toBe(1)
+    other.close()
+    await database.close()
   })
 })
