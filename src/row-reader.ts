@@ -3,6 +3,7 @@
 import type { Columns } from './columns.js'
 import type { RowId } from './ids.js'
 import type { TableMaps } from './layout.js'
+import { scanStoredRows, type ScanVisitor } from './query/stored-scan.js'
 import type { Row } from './row.js'
 import type { RowStates } from './row-state.js'
 import { readCell, type CellValue, type Column } from './schema.js'
@@ -19,10 +20,7 @@ export type RowReader = Pick<
    * `columns` (read as S14 and S15 say, as getRow would). What a query reads of a whole table:
    * only the columns it needs, without building rows.
    */
-  scanRows(
-    columns: readonly Column[],
-    visit: (state: RowState, values: readonly CellValue[]) => void,
-  ): void
+  scanRows(columns: readonly Column[], visit: ScanVisitor): void
 }
 
 /** The read methods over the table's maps, row states and columns. */
@@ -64,15 +62,8 @@ export function createRowReader(maps: TableMaps, states: RowStates, columns: Col
     getPosition: (id) => states.get(id as RowId)?.position,
     rowIds,
     listRows: () => rowIds().map((id) => getRow(id)!),
-    scanRows(wanted, visit) {
-      const values = new Array<CellValue>(wanted.length)
-      for (const state of states.values()) {
-        const value = maps.rows.get(state.id)
-        const hasOverrides = states.hasOverrides(state)
-        for (let index = 0; index < wanted.length; index++)
-          values[index] = cellOf(state, value, wanted[index]!, hasOverrides)
-        visit(state, values)
-      }
+    scanRows: (wanted, visit) => {
+      scanStoredRows(maps, states, wanted, visit)
     },
   }
 }

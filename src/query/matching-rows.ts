@@ -67,10 +67,10 @@ export function createMatchingRows(source: QuerySource): MatchingRows {
   /** Builds the id map and the ordered index of an unindexed result. */
   const indexed = (): void => {
     if (unindexed === undefined) return
-    const { ids, codes } = unindexed.codes()
+    const { ids, codes } = unindexed.sorted()
     unindexed = undefined
     for (let at = 0; at < ids.length; at++) entries.set(ids[at]!, codes[at]!)
-    // The default sort compares strings by code unit, the order of sort codes, without a callback.
+    // Codes come in the query's order, theirs (S20): the default sort only checks it, cheaply.
     index = codeIndex(codes.sort())
   }
 

@@ -33,7 +33,8 @@ export function matchesCondition(condition: Condition | undefined, row: Row): bo
   }
 }
 
-function matchesTest(test: TestCondition, cell: CellValue | undefined): boolean {
+/** True when one cell passes one test (an absent cell is an empty one). */
+export function matchesTest(test: TestCondition, cell: CellValue | undefined): boolean {
   const { operator, operand, type } = test
   if (operator === 'isNull') return (cell === null || cell === undefined) === operand
   // ne and nin hold for an empty cell: it equals no value.

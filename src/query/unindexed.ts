@@ -1,20 +1,24 @@
 // A query's matching rows as one scan found them, before they are ordered: each row's id,
-// position and sort values, unsorted. A live query's first window of few rows is selected from
-// them with a bounded heap; sort codes, the id map and the ordered index wait for the first change
-// or window that needs the whole order (matching-rows.ts).
+// position and sort values (in flat arrays), unsorted. A live query's first window is selected
+// from them (a bounded heap for few rows, a sort of row numbers for many); sort codes, the id map
+// and the ordered index wait for the first change or window past it (matching-rows.ts).
 import type { RowId } from '../ids.js'
 import type { Row, TableChange } from '../row.js'
 import type { Position } from '../row-order.js'
 import type { CellValue, Column } from '../schema.js'
-import type { Condition, ParsedQuery } from './query.js'
-import { compareSortKeys, matchesCondition, sortValuesOf, type SortValue } from './query-match.js'
+import type { ParsedQuery } from './query.js'
+import type { SortValue } from './query-match.js'
+import { createSortColumns, planScan, type ScanPlan } from './scan-plan.js'
 import { sortCode } from './sort-code.js'
+import type { ScanVisitor } from './stored-scan.js'
 
 /**
  * What a query reads of a table (a Table is one): its columns, its rows in manual order with
  * their positions, and one change event per transaction.
  */
 export interface QuerySource {
+  /** The number of rows, when known: a scan makes room for that many at once. */
+  readonly size?: number
   columns(): readonly Column[]
   rowIds(): readonly RowId[]
   getRow(id: RowId): Row | undefined
@@ -25,99 +29,103 @@ export interface QuerySource {
    * getRow reads them). Optional: a source that has it opens queries in one pass over only
    * the columns they read, without building the manual order or whole rows.
    */
-  scanRows?(
-    columns: readonly Column[],
-    visit: (
-      row: { readonly id: RowId; readonly position: Position },
-      values: readonly CellValue[],
-    ) => void,
-  ): void
+  scanRows?(columns: readonly Column[], visit: ScanVisitor): void
 }
 
 /** The matching rows of one scan, unordered. */
 export interface Unindexed {
   readonly size: number
   /**
-   * The ids of the first `end` rows in the query's order, selected once; undefined when the
-   * whole order should answer instead (a window beyond the selection, or a large one).
+   * The ids of the first `end` rows in the query's order, selected once (all of them for a large
+   * window); undefined when the index should answer instead (a window beyond the selection).
    */
   top(end: number): readonly RowId[] | undefined
-  /** Every row's id and sort code, in scan order. */
-  codes(): { ids: RowId[]; codes: string[] }
+  /** Every row's id and sort code, in the query's order. */
+  sorted(): { ids: RowId[]; codes: string[] }
 }
 
 /** Scans `source` for the rows matching `query`. */
 export function scanUnindexed(source: QuerySource, query: ParsedQuery): Unindexed {
-  const ids: RowId[] = []
-  const positions: Position[] = []
-  const values: SortValue[][] = []
-  const add = (id: RowId, position: Position, row: Row): void => {
-    if (!matchesCondition(query.where, row)) return
-    ids.push(id)
-    positions.push(position)
-    values.push(sortValuesOf(query.orderBy, row))
+  const plan = planScan(query, source.columns())
+  // Arrays made at their size: pushing 100,000 items one by one costs more than the scan.
+  let capacity = Math.max(source.size ?? 0, 16)
+  let ids = new Array<RowId>(capacity)
+  let positions = new Array<Position>(capacity)
+  let size = 0
+  const sortValues = createSortColumns(query.orderBy, plan, capacity)
+  const add: ScanVisitor = (id, position, values) => {
+    if (!plan.matches(id, values)) return
+    if (size === capacity) [ids, positions, capacity] = [grown(ids), grown(positions), capacity * 2]
+    ids[size] = id
+    positions[size++] = position
+    sortValues.push(id, values)
   }
-  if (source.scanRows === undefined) {
-    for (const id of source.rowIds()) {
-      const row = source.getRow(id)
-      if (row !== undefined) add(id, source.getPosition(id)!, row)
-    }
-  } else scanColumns(source, query, add)
+  if (source.scanRows === undefined) scanWholeRows(source, plan, add)
+  else source.scanRows(plan.columns, add)
+  ids.length = positions.length = size
   // Sort keys, then manual position, then id: the order of a query run from scratch and of sort
   // codes (S20).
   const compare = (a: number, b: number): number =>
-    compareSortKeys(query.orderBy, values[a]!, values[b]!) ||
+    sortValues.compare(a, b) ||
     (positions[a]! < positions[b]! ? -1 : positions[a]! > positions[b]! ? 1 : 0) ||
     (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0)
   let selected: RowId[] | undefined
+  // Every row number in the query's order (sorted when a window or the index first needs it).
+  let order: number[] | undefined
+  const ordered = (): number[] => {
+    if (order !== undefined) return order
+    order = new Array<number>(size)
+    for (let at = 0; at < size; at++) order[at] = at
+    // Comparing numbers in flat arrays, not sort codes (made later, in this order).
+    return order.sort(compare)
+  }
   return {
     get size() {
       return ids.length
     },
     top(end) {
       if (selected !== undefined) return end <= selected.length ? selected : undefined
-      // A selection costs a pass over every row: worth it only for a window of few rows.
-      if (end * 8 > ids.length) return undefined
-      return (selected = smallest(ids.length, end, compare).map((at) => ids[at]!))
+      // A bounded heap for a window of few rows (one comparison refuses most rows); a sort of
+      // every row number for a large one, so its rows come before sort codes and the index.
+      const rows = end * 8 > size ? ordered() : smallest(size, end, compare)
+      return (selected = rows.map((at) => ids[at]!))
     },
-    codes() {
-      const codes = ids.map((id, at) => sortCode(query.orderBy, values[at]!, positions[at]!, id))
-      return { ids, codes }
+    sorted() {
+      const order = ordered()
+      const values = new Array<SortValue>(query.orderBy.length)
+      const codes = new Array<string>(size)
+      const sortedIds = new Array<RowId>(size)
+      for (let rank = 0; rank < size; rank++) {
+        const at = order[rank]!
+        sortedIds[rank] = ids[at]!
+        codes[rank] = sortCode(
+          query.orderBy,
+          sortValues.valuesAt(at, values),
+          positions[at]!,
+          ids[at]!,
+        )
+      }
+      return { ids: sortedIds, codes }
     },
   }
 }
 
-/** The names of the columns a query reads (its conditions and sort keys). */
-function columnNamesOf(condition: Condition | undefined, names: Set<string>): Set<string> {
-  if (condition === undefined) return names
-  switch (condition.kind) {
-    case 'and':
-    case 'or':
-      for (const part of condition.conditions) columnNamesOf(part, names)
-      return names
-    case 'not':
-      return columnNamesOf(condition.condition, names)
-    case 'test':
-      return names.add(condition.column)
-  }
+/** A copy of `items` with room for twice as many. */
+function grown<T>(items: T[]): T[] {
+  const next = new Array<T>(items.length * 2)
+  for (let at = 0; at < items.length; at++) next[at] = items[at]!
+  return next
 }
 
-/** One pass of the source's scan over only the columns `query` reads. */
-function scanColumns(
-  source: QuerySource,
-  query: ParsedQuery,
-  add: (id: RowId, position: Position, row: Row) => void,
-): void {
-  const names = columnNamesOf(query.where, new Set(query.orderBy.map((key) => key.column)))
-  const columns = source.columns().filter((column) => names.has(column.name))
-  // One row object for the whole scan (the check and the sort values keep nothing of it).
-  const row: Record<string, CellValue> = { id: '' }
-  for (const column of columns) row[column.name] = null
-  source.scanRows!(columns, ({ id, position }, cells) => {
-    row.id = id
-    for (let index = 0; index < columns.length; index++) row[columns[index]!.name] = cells[index]!
-    add(id, position, row as Row)
-  })
+/** The scan of a source without scanRows: whole rows in manual order. */
+function scanWholeRows(source: QuerySource, plan: ScanPlan, visit: ScanVisitor): void {
+  const values = new Array<CellValue>(plan.columns.length).fill(null)
+  for (const id of source.rowIds()) {
+    const row = source.getRow(id)
+    if (row === undefined) continue
+    plan.columns.forEach((column, at) => (values[at] = row[column.name] ?? null))
+    visit(id, source.getPosition(id)!, values)
+  }
 }
 
 /**
