@@ -5,7 +5,8 @@ import type { Columns } from './columns.js'
 import { TesseraError } from './errors.js'
 import type { ColumnId } from './ids.js'
 import type { RowInput } from './row.js'
-import { describe, normalizeCell, type CellValue, type Column } from './schema.js'
+import { firstCell } from './layout.js'
+import { describe, fitsType, normalizeCell, type CellValue, type Column } from './schema.js'
 
 /** The columns a row write names, in the order it names them. */
 export interface CellLayout {
@@ -14,46 +15,67 @@ export interface CellLayout {
   readonly ids: readonly ColumnId[]
 }
 
-/** A row write's cells: its layout and one normalized value per column of it. */
+/**
+ * A row write's cells: its layout and its values, laid out as a packed row (layout.ts): the
+ * first `firstCell` slots are left for the writer, then one normalized value per layout column.
+ */
 export interface PreparedCells {
   readonly layout: CellLayout
   readonly values: readonly CellValue[]
 }
 
-/** True when `names` are the layout's names, in its order. */
-function isSameLayout(layout: CellLayout | undefined, names: readonly string[]): boolean {
-  if (layout === undefined || layout.names.length !== names.length) return false
-  for (let index = 0; index < names.length; index++)
-    if (layout.names[index] !== names[index]) return false
-  return true
+/** The names of `cells` (its keys but `id`) when they are the layout's, in its order. */
+function isSameLayout(layout: CellLayout | undefined, keys: readonly string[]): boolean {
+  if (layout === undefined) return false
+  const { names } = layout
+  let at = 0
+  for (const key of keys) {
+    if (key === 'id') continue
+    if (names[at++] !== key) return false
+  }
+  return at === names.length
 }
 
 /**
  * Checks and normalizes cells keyed by column name (an `id` key names the row and is skipped).
  * `previous` is the layout of the row before in a batch: reused when this row names the same
- * columns in the same order, which spares resolving every name again.
+ * columns in the same order, which spares resolving every name again. A cell already of its
+ * column's type is kept as given. `where` names the caller in errors (built only for one).
  * @throws INVALID_ARGUMENT for cells that are not an object; COLUMN_NOT_FOUND; SCHEMA_VIOLATION
  */
 export function prepareCells(
   columns: Columns,
   cells: RowInput,
-  where: string,
+  where: string | (() => string),
   previous?: CellLayout,
 ): PreparedCells {
+  const whereText = (): string => (typeof where === 'string' ? where : where())
   if (typeof cells !== 'object' || cells === null || Array.isArray(cells)) {
     throw new TesseraError(
       'INVALID_ARGUMENT',
-      `${where}: cells must be an object keyed by column name, got ${describe(cells)}`,
+      `${whereText()}: cells must be an object keyed by column name, got ${describe(cells)}`,
     )
   }
-  const names = Object.keys(cells).filter((name) => name !== 'id')
-  const layout = isSameLayout(previous, names) ? previous! : layoutOf(columns, names, where)
-  const values = new Array<CellValue>(names.length)
-  for (let index = 0; index < names.length; index++)
-    values[index] = normalizeCell(layout.columns[index]!, cells[names[index]!], where)
+  const keys = Object.keys(cells)
+  const layout = isSameLayout(previous, keys)
+    ? previous!
+    : layoutOf(
+        columns,
+        keys.filter((name) => name !== 'id'),
+        whereText(),
+      )
+  const { names } = layout
+  const values = new Array<CellValue>(firstCell + names.length)
+  for (let index = 0; index < names.length; index++) {
+    const column = layout.columns[index]!
+    const value = cells[names[index]!]
+    values[firstCell + index] =
+      value !== undefined && fitsType(column.type, value)
+        ? (value as CellValue)
+        : normalizeCell(column, value, whereText())
+  }
   return { layout, values }
 }
-
 function layoutOf(columns: Columns, names: string[], where: string): CellLayout {
   const resolved = names.map((name) => columns.require(name, where))
   return { names, columns: resolved, ids: resolved.map((column) => column.id) }

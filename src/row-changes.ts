@@ -20,6 +20,8 @@ export interface TrackedRows {
   readonly read: (id: RowId) => RowState | undefined
   /** Records row `id`'s new state (undefined: gone). */
   readonly put: (id: RowId, state: RowState | undefined) => void
+  /** Rows local writes inserted where none was and nothing touched since (already in `states`). */
+  readonly fresh: readonly RowState[]
 }
 
 /**
@@ -36,6 +38,8 @@ export function changeOf(
   const { maps, states, before, read, put } = tracked
   const cellColumns = overriddenCells(transaction, maps, states, tracked.edited)
   const added = new Set<RowId>()
+  for (const state of tracked.fresh) added.add(state.id)
+  const freshCount = added.size
   const deleted = new Set<RowId>()
   const moved = new Set<RowId>()
   const updated = new Map<RowId, ReadonlySet<ColumnId>>()
@@ -59,12 +63,16 @@ export function changeOf(
   }
   // Row keys are visited straight from Yjs's set (a bulk insert touches 100,000 of them,
   // and a second map of them would only cost time).
-  for (const key of changedKeys(transaction, maps.rows)) {
+  const rowKeys = changedKeys(transaction, maps.rows)
+  // Only fresh rows were written (a bulk insert): nothing else to visit.
+  for (const key of rowKeys.size === freshCount ? [] : rowKeys) {
     if (key === null) continue
+    if (freshCount > 0 && added.has(key as RowId)) continue
     visit(key as RowId, cellColumns.get(key as RowId))
     cellColumns.delete(key as RowId)
   }
-  for (const [id, columns] of cellColumns) visit(id, columns)
+  for (const [id, columns] of cellColumns)
+    if (freshCount === 0 || !added.has(id)) visit(id, columns)
   before.clear()
   if (!schemaChanged && added.size + deleted.size + moved.size + updated.size === 0)
     return undefined

@@ -57,6 +57,12 @@ export interface RowStates {
   maxPosition(): Position | null
   /** Records a local write at once, so later writes in the same transaction see it. */
   setLocal(id: RowId, state: RowState | undefined): void
+  /**
+   * Records a row a local write just inserted where no row was (the caller checked): what
+   * `setLocal` does, with the per-row bookkeeping of the transaction's change left for later
+   * (a bulk insert's rows are added, and need no state from before).
+   */
+  addLocal(state: RowState): void
   /** False when no override was ever written for the row's life: its cells are all in its value. */
   hasOverrides(state: RowState): boolean
   /** Records that an override is being written for the row's life (before the transaction ends). */
@@ -91,7 +97,12 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     return rowStateOf(maps, shapes, id, value, isEdited(id, value))
   }
 
+  // Rows local writes of the current transaction inserted where none was (addLocal): in
+  // `states`, but not yet in `before`, which only a later write to a row of theirs needs.
+  let inserted: RowState[] = []
   const put = (id: RowId, state: RowState | undefined): void => {
+    for (const fresh of inserted) before.set(fresh.id, undefined)
+    inserted = []
     if (!before.has(id)) before.set(id, states.get(id))
     const previous = states.get(id)
     if (previous !== undefined) order?.delete(previous)
@@ -100,6 +111,17 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
       return
     }
     states.set(id, state)
+    order?.insert(state)
+    if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
+  }
+  const addLocal = (state: RowState): void => {
+    // A row deleted earlier in the transaction has a state from before: the general path.
+    if (before.size > 0 && before.has(state.id)) {
+      put(state.id, state)
+      return
+    }
+    inserted.push(state)
+    states.set(state.id, state)
     order?.insert(state)
     if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
   }
@@ -154,6 +176,7 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
       })),
     maxPosition: () => maxPosition,
     setLocal: put,
+    addLocal,
     hasOverrides: (state) =>
       state.shape === undefined ? editedRows.has(state.id) : editedLives.has(state.inc as string),
     markOverridden: (state) => {
@@ -162,7 +185,11 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     },
     finish(transaction, source, schemaChanged, allColumnIds) {
       shapes.invalidate(changedKeys(transaction, maps.shapes))
-      const tracked = { maps, states, before, edited: { editedRows, editedLives }, read, put }
+      // Rows added since the last `put` were absent before and are as recorded now.
+      const fresh = inserted
+      inserted = []
+      const edited = { editedRows, editedLives }
+      const tracked = { maps, states, before, edited, read, put, fresh }
       return changeOf(transaction, source, schemaChanged, allColumnIds, tracked)
     },
   }

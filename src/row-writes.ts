@@ -6,7 +6,7 @@ import type { Columns } from './columns.js'
 import { TesseraError } from './errors.js'
 import { createRowId, type RowId } from './ids.js'
 import { clientPrefix, incarnationOf } from './incarnation.js'
-import { checkRowId, firstCell, formatVersion, type TableMaps } from './layout.js'
+import { checkRowId, firstCell, formatVersion, isValidId, type TableMaps } from './layout.js'
 import { prepareCells, type CellLayout, type PreparedCells } from './row-cells.js'
 import type { RowInput } from './row.js'
 import type { RowPlacement } from './row-placement.js'
@@ -127,16 +127,25 @@ function insertRows(
   const cells = new Array<PreparedCells>(rows.length)
   let layout: CellLayout | undefined
   let fresh = 0
-  rows.forEach((row: RowInput, index) => {
+  // One function names the row being prepared in errors: its text is made only for an error.
+  let index = 0
+  const where = (): string => `insertRows[${index}]`
+  for (; index < rows.length; index++) {
+    if (!(index in rows)) continue // a hole: skipped, as forEach does
+    const row = rows[index] as RowInput
     const given = (row as { id?: unknown } | null)?.id
-    const where = `insertRows[${index}]`
-    const id = given === undefined ? createRowId() : checkRowId(given, where)
+    const id =
+      given === undefined
+        ? createRowId()
+        : isValidId(given)
+          ? (given as RowId)
+          : checkRowId(given, where())
     const prepared = prepareCells(context.columns, row, where, layout)
     layout = prepared.layout
     ids[index] = id
     cells[index] = prepared
     if (states.get(id) === undefined) fresh++
-  })
+  }
   if (fresh > 0) context.check('insert', 'insertRows')
   if (fresh < rows.length) context.check('update', 'insertRows')
   return context.edit(() => {
@@ -188,7 +197,7 @@ function writeCells(context: RowWriteContext, state: RowState, prepared: Prepare
   const { ids } = prepared.layout
   context.states.markOverridden(state)
   for (let index = 0; index < ids.length; index++)
-    writeOverride(context.maps, state, ids[index]!, prepared.values[index])
+    writeOverride(context.maps, state, ids[index]!, prepared.values[firstCell + index])
 }
 
 /**
@@ -215,14 +224,13 @@ function createPacker(
     }
     // The next clock of this client is the one Yjs gives the item that stores the row.
     const inc = incarnationOf(client, Y.getState(doc.store, client), prefix)
-    const { values } = prepared
-    const packed = new Array<unknown>(firstCell + values.length)
+    // The prepared values leave the first slots free: they become the packed row.
+    const packed = prepared.values as unknown[]
     packed[0] = shape.number
     packed[1] = inc
     packed[2] = position
-    for (let index = 0; index < values.length; index++) packed[firstCell + index] = values[index]
     maps.rows.set(id, packed)
-    states.setLocal(id, { id, inc, position, shape: shape.shape })
+    states.addLocal({ id, inc, position, shape: shape.shape })
   }
 }
 

@@ -1,6 +1,7 @@
 // The Store port over PostgreSQL (node-postgres): the update log (each entry with its time and
 // author), the snapshots, and a per-table counter that orders appends from every node. Creates
-// its tables on first start. Knows nothing about Yjs.
+// its tables on first start. Snapshots are kept encoded (snapshot-encoding.ts); knows nothing
+// else about Yjs.
 import type pg from 'pg'
 import type { LoggedUpdate, NewUpdate, Store, StoredTable } from '../../src/index.js'
 import {
@@ -10,6 +11,7 @@ import {
   type PostgresOptions,
 } from './postgres-database.js'
 import { postgresStatements } from './postgres-statements.js'
+import { decodeSnapshot, encodeSnapshot } from '../snapshot-encoding.js'
 
 /** Options of `createPostgresStore`. */
 export type PostgresStoreOptions = PostgresOptions
@@ -70,6 +72,8 @@ async function loadTable(
     result.seq = Math.max(result.seq, Number(row.seq))
     result.atMs = Math.max(result.atMs, Number(row.at_ms))
   }
+  if (result.snapshot !== undefined)
+    result.snapshot = await decodeSnapshot(result.snapshot, `table "${table}"`)
   return result
 }
 
@@ -121,16 +125,18 @@ export async function createPostgresStoreOn(
       run('load', () => loadTable(database, sql.load, table, loadOptions?.afterSeq ?? 0)),
     append: (table, updates) => run('append', () => append(table, updates)),
     compact: (table, snapshot, seq, { atMs = 0, replaces } = {}) =>
-      run('compact', () =>
-        transaction(async (client) => {
+      run('compact', async () => {
+        // Encoded before the transaction: no connection waits on the compression.
+        const stored = Buffer.from(encodeSnapshot(snapshot))
+        await transaction(async (client) => {
           const { rows } = await client.query<{ locked: boolean }>(sql.compactLock, [table])
           // S92: another node compacts this table right now; its snapshot will do.
           if (rows[0]?.locked !== true) return
-          await client.query(sql.putSnapshot, [table, seq, atMs, Buffer.from(snapshot)])
+          await client.query(sql.putSnapshot, [table, seq, atMs, stored])
           if (replaces !== undefined) await client.query(sql.dropSnapshot, [table, replaces, seq])
           await client.query(sql.raiseCounter, [table, seq])
-        }),
-      ),
+        })
+      }),
     snapshots: (table) =>
       run('snapshots', async () =>
         (
@@ -144,7 +150,8 @@ export async function createPostgresStoreOn(
     readSnapshot: (table, seq) =>
       run('readSnapshot', async () => {
         const [row] = await query<{ data: Buffer }>(sql.readSnapshot, [table, seq])
-        return row === undefined ? undefined : bytesOf(row.data)
+        const where = `table "${table}", snapshot ${seq}`
+        return row === undefined ? undefined : decodeSnapshot(bytesOf(row.data), where)
       }),
     readLog: (table, afterSeq, limit) => run('readLog', () => readLog(table, afterSeq, limit)),
     trim: (table, seq) =>

@@ -1,6 +1,8 @@
 // The Store port over better-sqlite3 in WAL mode: an append-only `updates` log per table (each
-// entry with its time and author) plus the `snapshots` compaction writes. Knows nothing about Yjs.
-import { TesseraError, type Store } from '../../src/index.js'
+// entry with its time and author) plus the `snapshots` compaction writes, kept encoded
+// (snapshot-encoding.ts). Knows nothing else about Yjs.
+import { TesseraError, type Store, type StoredTable } from '../../src/index.js'
+import { decodeSnapshot, encodeSnapshot } from '../snapshot-encoding.js'
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js'
 import { prepareLayout } from './sqlite-layout.js'
 import { sqliteStoreSteps } from './sqlite-store-steps.js'
@@ -68,22 +70,32 @@ export function createSqliteStoreOn(
     isClosed
       ? Promise.reject(new TesseraError('CLOSED', `${where}: the store is closed; open a new one`))
       : body()
+  const decoded = async (stored: StoredTable, table: string): Promise<StoredTable> => {
+    if (stored.snapshot !== undefined)
+      stored.snapshot = await decodeSnapshot(stored.snapshot, `table "${table}"`)
+    return stored
+  }
 
   return {
     load: (table, options) =>
-      ifOpen('load', () => run('load', () => steps.load(table, options?.afterSeq ?? 0))),
+      ifOpen('load', async () =>
+        decoded(await run('load', () => steps.load(table, options?.afterSeq ?? 0)), table),
+      ),
     // The appends of every table in one turn commit together (one SQLite commit, not one each).
     append: (table, updates) =>
       ifOpen('append', () => runInTurn('append', () => steps.append(table, updates))),
     compact: (table, snapshot, seq, options = {}) =>
       ifOpen('compact', () =>
         run('compact', () => {
-          steps.compact(table, snapshot, seq, options)
+          steps.compact(table, encodeSnapshot(snapshot), seq, options)
         }),
       ),
     snapshots: (table) => ifOpen('snapshots', () => run('snapshots', () => steps.snapshots(table))),
     readSnapshot: (table, seq) =>
-      ifOpen('readSnapshot', () => run('readSnapshot', () => steps.readSnapshot(table, seq))),
+      ifOpen('readSnapshot', async () => {
+        const stored = await run('readSnapshot', () => steps.readSnapshot(table, seq))
+        return stored && decodeSnapshot(stored, `table "${table}", snapshot ${seq}`)
+      }),
     readLog: (table, afterSeq, limit) =>
       ifOpen('readLog', () => run('readLog', () => steps.readLog(table, afterSeq, limit))),
     trim: (table, seq) => ifOpen('trim', () => run('trim', () => steps.trim(table, seq))),

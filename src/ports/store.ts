@@ -22,7 +22,7 @@ export interface SnapshotInfo {
   seq: number
   /** The time of the log entry `seq` (when the state it holds was reached). */
   atMs: number
-  /** The snapshot's size. */
+  /** The snapshot's size as the store keeps it (the server's stores compress it: S185). */
   byteLength: number
 }
 

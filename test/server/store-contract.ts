@@ -8,6 +8,17 @@ const bytes = (...values: number[]): Uint8Array => new Uint8Array(values)
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
   a.byteLength === b.byteLength && a.every((value, index) => value === b[index])
 
+/**
+ * A table's listed snapshots without their sizes, which are what the store keeps (a store may
+ * compress them, S185): each must be a positive whole number of bytes.
+ */
+async function snapshotsOf(store: Store, table: string): Promise<{ seq: number; atMs: number }[]> {
+  return (await store.snapshots(table)).map(({ seq, atMs, byteLength }) => {
+    expect(Number.isInteger(byteLength) && byteLength > 0).toBe(true)
+    return { seq, atMs }
+  })
+}
+
 /** Log entries with the given bytes, dated 1000, 1001, … unless `atMs` is given. */
 const entries = (values: Uint8Array[], atMs = 1000, author: string | null = null): NewUpdate[] =>
   values.map((update, index) => ({ update, atMs: atMs + index, author }))
@@ -70,7 +81,7 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
       expect(loaded.seq).toBe(3)
       expect(loaded.atMs).toBe(1002)
       expect((await store.readLog('a', 0, 10)).map((entry) => entry.seq)).toEqual([1, 2, 3])
-      expect(await store.snapshots('a')).toEqual([{ seq: 2, atMs: 1001, byteLength: 2 }])
+      expect(await snapshotsOf(store, 'a')).toEqual([{ seq: 2, atMs: 1001 }])
       expect(await store.readSnapshot('a', 2)).toEqual(bytes(1, 2))
       expect(await store.append('a', entries([bytes(4)]))).toBe(4)
     })
@@ -174,7 +185,7 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
       expect(sameBytes(log[0]!.update, large)).toBe(true)
       expect((await store.load('a')).atMs).toBe(atMs + 1)
       await store.compact('a', large, 1, { atMs })
-      expect(await store.snapshots('a')).toEqual([{ seq: 1, atMs, byteLength: 100_000 }])
+      expect(await snapshotsOf(store, 'a')).toEqual([{ seq: 1, atMs }])
       expect(sameBytes((await store.readSnapshot('a', 1))!, large)).toBe(true)
     })
 
@@ -217,9 +228,9 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
         updateBytes: 1,
         atMs: 1003,
       })
-      expect(await store.snapshots('a')).toEqual([
-        { seq: 1, atMs: 1000, byteLength: 1 },
-        { seq: 3, atMs: 1002, byteLength: 1 },
+      expect(await snapshotsOf(store, 'a')).toEqual([
+        { seq: 1, atMs: 1000 },
+        { seq: 3, atMs: 1002 },
       ])
       await store.compact('a', bytes(4), 4, { replaces: 99 })
       expect((await store.snapshots('a')).map((info) => [info.seq, info.atMs])).toEqual([
