@@ -31,6 +31,15 @@ async function profiled(name: string, run: () => void): Promise<string[]> {
   return [name, ms.toFixed(0), topFrames(profile, 8).join('<br>')]
 }
 
+/** Row `index` of the live query benchmark's table (Tessera and the raw peer alike). */
+const queryRowOf = (index: number) => ({
+  title: `row ${index}`,
+  priority: (index * 7919) % 100,
+  score: (index * 104729) % 1_000_003,
+  done: index % 10 === 0,
+  note: `a longer note that the query does not read, row ${index}`,
+})
+
 /** A replica of a table of `rowCount` rows of the live query benchmark's five columns. */
 function queryTable() {
   const doc = new Y.Doc()
@@ -43,15 +52,7 @@ function queryTable() {
       { name: 'done', type: 'boolean', default: false },
       { name: 'note', type: 'string' },
     ],
-  }).insertRows(
-    Array.from({ length: rowCount }, (_, index) => ({
-      title: `row ${index}`,
-      priority: (index * 7919) % 100,
-      score: (index * 104729) % 1_000_003,
-      done: index % 10 === 0,
-      note: `a longer note that the query does not read, row ${index}`,
-    })),
-  )
+  }).insertRows(Array.from({ length: rowCount }, (_, index) => queryRowOf(index)))
   const replica = new Y.Doc()
   Y.applyUpdate(replica, Y.encodeStateAsUpdate(doc))
   return createTable({ doc: replica })
@@ -95,13 +96,7 @@ function rawQuery(): () => unknown[] {
   const doc = new Y.Doc()
   doc.transact(() => {
     for (let index = 0; index < rowCount; index++)
-      doc.getMap('rows').set(`row-${index.toString(36)}`, {
-        title: `row ${index}`,
-        priority: (index * 7919) % 100,
-        score: (index * 104729) % 1_000_003,
-        done: index % 10 === 0,
-        note: `a longer note that the query does not read, row ${index}`,
-      })
+      doc.getMap('rows').set(`row-${index.toString(36)}`, queryRowOf(index))
   })
   const replica = new Y.Doc()
   Y.applyUpdate(replica, Y.encodeStateAsUpdate(doc))
