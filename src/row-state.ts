@@ -17,7 +17,9 @@ import { comparePositions, type Position } from './row-order.js'
 import type { RowShapes } from './row-shapes.js'
 import type { ChangeSource, TableChange } from './row.js'
 import { describe } from './schema.js'
-import { changedKeys, changeOf } from './row-changes.js'
+import { changedKeys, changeOf, freshChange } from './row-changes.js'
+import { createFreshRows } from './fresh-rows.js'
+import type { Shape } from './row-shapes.js'
 import { rowStateOf, type RowState } from './stored-row.js'
 
 export type { RowState } from './stored-row.js'
@@ -58,11 +60,12 @@ export interface RowStates {
   /** Records a local write at once, so later writes in the same transaction see it. */
   setLocal(id: RowId, state: RowState | undefined): void
   /**
-   * Records a row a local write just inserted where no row was (the caller checked): what
-   * `setLocal` does, with the per-row bookkeeping of the transaction's change left for later
+   * Records a row a local write just inserted where no row was (the caller checked), stored as
+   * `packed` of `shape`: what `setLocal` does, with the row's entry in the index left for the
+   * index's next read and the per-row bookkeeping of the transaction's change left for later
    * (a bulk insert's rows are added, and need no state from before).
    */
-  addLocal(state: RowState): void
+  addLocal(id: RowId, packed: readonly unknown[], shape: Shape): void
   /** False when no override was ever written for the row's life: its cells are all in its value. */
   hasOverrides(state: RowState): boolean
   /** Records that an override is being written for the row's life (before the transaction ends). */
@@ -97,10 +100,29 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     return rowStateOf(maps, shapes, id, value, isEdited(id, value))
   }
 
-  // Rows local writes of the current transaction inserted where none was (addLocal): in
-  // `states`, but not yet in `before`, which only a later write to a row of theirs needs.
+  // Rows local writes inserted where none was (addLocal) and the index has not taken in yet:
+  // those listed from `settled` on are the current transaction's.
+  const pending = createFreshRows()
+  let settled = 0
+  // The current transaction's inserted rows the index took in: in `states`, but not yet in
+  // `before`, which only a later write to a row of theirs needs.
   let inserted: RowState[] = []
+  /** Takes the pending rows into the index (every read of it comes here first). */
+  const settle = (): void => {
+    if (pending.size === 0) return
+    pending.drain(settled, (state, isCurrent) => {
+      states.set(state.id, state)
+      order?.insert(state)
+      if (isCurrent) inserted.push(state)
+    })
+    settled = 0
+  }
+  const get = (id: RowId): RowState | undefined => {
+    if (pending.size > 0) settle()
+    return states.get(id)
+  }
   const put = (id: RowId, state: RowState | undefined): void => {
+    settle()
     for (const fresh of inserted) before.set(fresh.id, undefined)
     inserted = []
     if (!before.has(id)) before.set(id, states.get(id))
@@ -114,16 +136,15 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     order?.insert(state)
     if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
   }
-  const addLocal = (state: RowState): void => {
+  const addLocal = (id: RowId, packed: readonly unknown[], shape: Shape): void => {
+    const position = packed[2] as Position
     // A row deleted earlier in the transaction has a state from before: the general path.
-    if (before.size > 0 && before.has(state.id)) {
-      put(state.id, state)
+    if (before.size > 0 && before.has(id)) {
+      put(id, { id, inc: packed[1] as string, position, shape })
       return
     }
-    inserted.push(state)
-    states.set(state.id, state)
-    order?.insert(state)
-    if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
+    pending.push(id, packed, shape)
+    if (maxPosition === null || position > maxPosition) maxPosition = position
   }
 
   for (const key of maps.cells.keys()) editedRows.add(splitCellKey(key)[0])
@@ -141,9 +162,9 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
 
   return {
     shapes,
-    get: (id) => states.get(id),
+    get,
     require(id, where) {
-      const state = typeof id === 'string' ? states.get(id as RowId) : undefined
+      const state = typeof id === 'string' ? get(id as RowId) : undefined
       if (state === undefined) {
         throw new TesseraError(
           'ROW_NOT_FOUND',
@@ -154,13 +175,13 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
       return state
     },
     get size() {
-      return states.size
+      return states.size + pending.size
     },
-    ids: () => states.keys(),
-    values: () => states.values(),
+    ids: () => (settle(), states.keys()),
+    values: () => (settle(), states.values()),
     read,
     stateOf(id, value) {
-      const known = states.get(id)
+      const known = get(id)
       if (known?.shape !== undefined) {
         const isSame =
           Array.isArray(value) &&
@@ -170,10 +191,12 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
       } else if (known !== undefined && isFormatOneRow(value) && value.i === known.inc) return known
       return rowStateOf(maps, shapes, id, value, isEdited(id, value))
     },
-    order: () =>
+    order: () => (
+      settle(),
       (order ??= createOrderedIndex(compareRowStates, [...states.values()], {
         prefix: positionPrefix,
-      })),
+      }))
+    ),
     maxPosition: () => maxPosition,
     setLocal: put,
     addLocal,
@@ -185,6 +208,16 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     },
     finish(transaction, source, schemaChanged, allColumnIds) {
       shapes.invalidate(changedKeys(transaction, maps.shapes))
+      // A transaction that only inserted rows where none was (a bulk insert) leaves them for
+      // the index's next read, and its change lists them when it is read.
+      const current = pending.size - settled
+      if (current > 0 && isOnlyInserts(transaction, maps, current)) {
+        const from = settled
+        settled = pending.size
+        before.clear()
+        return freshChange(transaction, source, schemaChanged, () => pending.idsFrom(from))
+      }
+      settle()
       // Rows added since the last `put` were absent before and are as recorded now.
       const fresh = inserted
       inserted = []
@@ -193,4 +226,13 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
       return changeOf(transaction, source, schemaChanged, allColumnIds, tracked)
     },
   }
+}
+
+/** True when the transaction wrote `count` row keys and no override: the pending rows alone. */
+function isOnlyInserts(transaction: Y.Transaction, maps: TableMaps, count: number): boolean {
+  return (
+    changedKeys(transaction, maps.rows).size === count &&
+    changedKeys(transaction, maps.cells).size === 0 &&
+    changedKeys(transaction, maps.overrides).size === 0
+  )
 }
