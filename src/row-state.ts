@@ -19,7 +19,6 @@ import type { ChangeSource, TableChange } from './row.js'
 import { describe } from './schema.js'
 import { changedKeys, changeOf, freshChange } from './row-changes.js'
 import { createFreshRows } from './fresh-rows.js'
-import type { Shape } from './row-shapes.js'
 import { rowStateOf, type RowState } from './stored-row.js'
 
 export type { RowState } from './stored-row.js'
@@ -61,11 +60,13 @@ export interface RowStates {
   setLocal(id: RowId, state: RowState | undefined): void
   /**
    * Records a row a local write just inserted where no row was (the caller checked), stored as
-   * `packed` of `shape`: what `setLocal` does, with the row's entry in the index left for the
-   * index's next read and the per-row bookkeeping of the transaction's change left for later
-   * (a bulk insert's rows are added, and need no state from before).
+   * `packed`: what `setLocal` does, with the row's entry in the index left for the index's next
+   * read and the per-row bookkeeping of the transaction's change left for later (a bulk
+   * insert's rows are added, and need no state from before).
    */
-  addLocal(id: RowId, packed: readonly unknown[], shape: Shape): void
+  addLocal(id: RowId, packed: readonly unknown[]): void
+  /** `addLocal` of rows `ids[i]` stored as `packed[i]`, keeping both arrays (never changed). */
+  addAllLocal(ids: readonly RowId[], packed: readonly (readonly unknown[])[]): void
   /** False when no override was ever written for the row's life: its cells are all in its value. */
   hasOverrides(state: RowState): boolean
   /** Records that an override is being written for the row's life (before the transaction ends). */
@@ -102,7 +103,7 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
 
   // Rows local writes inserted where none was (addLocal) and the index has not taken in yet:
   // those listed from `settled` on are the current transaction's.
-  const pending = createFreshRows()
+  const pending = createFreshRows(shapes)
   let settled = 0
   // The current transaction's inserted rows the index took in: in `states`, but not yet in
   // `before`, which only a later write to a row of theirs needs.
@@ -136,15 +137,29 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     order?.insert(state)
     if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
   }
-  const addLocal = (id: RowId, packed: readonly unknown[], shape: Shape): void => {
+  const addLocal = (id: RowId, packed: readonly unknown[]): void => {
     const position = packed[2] as Position
     // A row deleted earlier in the transaction has a state from before: the general path.
     if (before.size > 0 && before.has(id)) {
-      put(id, { id, inc: packed[1] as string, position, shape })
+      const inc = packed[1] as string
+      put(id, { id, inc, position, shape: shapes.of(packed[0] as number, inc) })
       return
     }
-    pending.push(id, packed, shape)
+    pending.push(id, packed)
     if (maxPosition === null || position > maxPosition) maxPosition = position
+  }
+  const addAllLocal = (ids: readonly RowId[], packed: readonly (readonly unknown[])[]): void => {
+    if (before.size > 0) {
+      ids.forEach((id, index) => {
+        addLocal(id, packed[index]!)
+      })
+      return
+    }
+    pending.pushAll(ids, packed)
+    for (const row of packed) {
+      const position = row[2] as Position
+      if (maxPosition === null || position > maxPosition) maxPosition = position
+    }
   }
 
   for (const key of maps.cells.keys()) editedRows.add(splitCellKey(key)[0])
@@ -200,6 +215,7 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     maxPosition: () => maxPosition,
     setLocal: put,
     addLocal,
+    addAllLocal,
     hasOverrides: (state) =>
       state.shape === undefined ? editedRows.has(state.id) : editedLives.has(state.inc as string),
     markOverridden: (state) => {

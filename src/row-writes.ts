@@ -11,7 +11,6 @@ import { preparedLike, prepareCells, type CellLayout, type PreparedCells } from 
 import type { RowInput } from './row.js'
 import type { RowPlacement } from './row-placement.js'
 import type { RowState, RowStates } from './row-state.js'
-import type { Shape } from './row-shapes.js'
 import type { Position } from './row-order.js'
 import { describe, normalizeCell, type CellValue } from './schema.js'
 import { deleteOverrides, writeOverride } from './stored-row.js'
@@ -129,11 +128,15 @@ function insertRows(
   const layouts = new Array<CellLayout>(rows.length)
   let layout: CellLayout | undefined
   let fresh = 0
+  let hasHoles = false
   // One function names the row being prepared in errors: its text is made only for an error.
   let index = 0
   const where = (): string => `insertRows[${index}]`
   for (; index < rows.length; index++) {
-    if (!(index in rows)) continue // a hole: skipped, as forEach does
+    if (!(index in rows)) {
+      hasHoles = true // a hole: skipped, as forEach does
+      continue
+    }
     const row = rows[index] as RowInput
     const given = (row as { id?: unknown } | null)?.id
     const id =
@@ -160,17 +163,27 @@ function insertRows(
       fresh === 0 ? [] : context.placement.placeRows(fresh, placement, undefined, 'insertRows')
     const pack = createPacker(context)
     const items = itemsOf(context.maps.rows)
+    // A batch without holes hands its rows to the index in one go, as its own arrays, unless
+    // an id in it is already a row (then rows are handed over one by one from there on).
+    let isWhole = !hasHoles
     let next = 0
     ids.forEach((id, index) => {
       // An id given twice is inserted once, then updated (upsert, S4). A key with no live item
       // in the doc has no row (the index is asked only for the others: it may not have taken
       // in this batch's rows yet).
       const item = items.get(id)
-      const existing = item === undefined || item.deleted ? undefined : states.get(id)
+      const isLive = item !== undefined && !item.deleted
+      if (isLive && isWhole) {
+        isWhole = false
+        states.addAllLocal(ids.slice(0, index), values.slice(0, index))
+      }
+      const existing = isLive ? states.get(id) : undefined
       if (existing !== undefined)
         writeCells(context, existing, { layout: layouts[index]!, values: values[index]! })
-      else pack(id, layouts[index]!, values[index]!, positions[next++]!)
+      else pack(id, layouts[index]!, values[index]!, positions[next++]!, isWhole)
     })
+    // The caller gets `ids`, which it may change: the index keeps a copy.
+    if (isWhole) states.addAllLocal(ids.slice(), values)
     return ids
   })
 }
@@ -223,7 +236,13 @@ function writeCells(context: RowWriteContext, state: RowState, prepared: Prepare
  */
 function createPacker(
   context: RowWriteContext,
-): (id: RowId, cells: CellLayout, values: readonly CellValue[], position: Position) => void {
+): (
+  id: RowId,
+  cells: CellLayout,
+  values: readonly CellValue[],
+  position: Position,
+  isRecordedLater?: boolean,
+) => void {
   const { maps, states } = context
   const doc = maps.rows.doc!
   const client = doc.clientID
@@ -231,22 +250,21 @@ function createPacker(
   if (maps.meta.get('formatVersion') !== formatVersion)
     maps.meta.set('formatVersion', formatVersion)
   let layout: CellLayout | undefined
-  let shape: { number: number; shape: Shape } | undefined
-  return (id, cells, values, position) => {
-    if (cells !== layout || shape === undefined) {
+  let shape = -1
+  return (id, cells, values, position, isRecordedLater = false) => {
+    if (cells !== layout || shape < 0) {
       layout = cells
-      const number = states.shapes.numberFor(client, layout.ids)
-      shape = { number, shape: states.shapes.of(number, incarnationOf(client, 0, prefix))! }
+      shape = states.shapes.numberFor(client, layout.ids)
     }
     // The next clock of this client is the one Yjs gives the item that stores the row.
     const inc = incarnationOf(client, Y.getState(doc.store, client), prefix)
     // The prepared values leave the first slots free: they become the packed row.
     const packed = values as unknown[]
-    packed[0] = shape.number
+    packed[0] = shape
     packed[1] = inc
     packed[2] = position
     maps.rows.set(id, packed)
-    states.addLocal(id, packed, shape.shape)
+    if (!isRecordedLater) states.addLocal(id, packed)
   }
 }
 

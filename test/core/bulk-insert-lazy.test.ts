@@ -131,6 +131,25 @@ describe('bulk insert, rows left for the index', () => {
     expect(table.listRows().map((row) => row.id)).toEqual(['r1', 'r2', 'r3', 'r4'])
   })
 
+  it("the ids a bulk insert returns are the caller's: changing them changes no row", () => {
+    const { table, changes } = watched()
+    const ids = table.insertRows(rowsOf(3))
+    ids.length = 0
+    ids.push('nope' as never)
+    expect(table.listRows().map((row) => row.id)).toEqual(['r0', 'r1', 'r2'])
+    expect([...changes[0]!.added]).toEqual(['r0', 'r1', 'r2'])
+  })
+
+  it('a batch with holes skips them, and its rows still wait for the index', () => {
+    const { table, changes } = watched()
+    const sparse = rowsOf(3)
+    delete (sparse as unknown[])[1]
+    table.insertRows(sparse)
+    expect(table.size).toBe(2)
+    expect([...changes[0]!.added]).toEqual(['r0', 'r2'])
+    expect(table.listRows().map((row) => row.id)).toEqual(['r0', 'r2'])
+  })
+
   it('live queries opened before and after an unread insert see its rows', () => {
     const { table } = watched()
     const before = table.liveQuery({ where: { n: { gte: 2 } }, orderBy: [['n', 'desc']] })
