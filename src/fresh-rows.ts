@@ -40,6 +40,8 @@ export function createFreshRows(shapes: RowShapes): FreshRows {
       size++
     },
     pushAll(ids, packed) {
+      // An empty batch (every row already there) adds no run: nothing would ever drain it.
+      if (ids.length === 0) return
       runs.push({ ids: ids as RowId[], packed: packed as (readonly unknown[])[] })
       open = undefined
       size += ids.length

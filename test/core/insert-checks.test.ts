@@ -3,7 +3,7 @@
 // their digit-by-digit encoding.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createTable } from '../../src/index.js'
+import { createTable, type RowInput } from '../../src/index.js'
 import { incarnationOf, parseIncarnation } from '../../src/incarnation.js'
 import { columnTypes, fitsType, readCell } from '../../src/schema.js'
 
@@ -78,9 +78,9 @@ describe('bulk insert checks', () => {
       { name: 'a', type: 'string' as const, default: 'A' },
       { name: 'b', type: 'number' as const, default: 7 },
     ]
-    const inherited = Object.create({ b: 99 }) as Record<string, unknown>
+    const inherited = Object.create({ b: 99 }) as Record<string, string>
     inherited.a = 'own'
-    const rows = [
+    const rows: RowInput[] = [
       { id: 'r0', a: 'x', b: 1 },
       { id: 'r1', a: 'y', b: 2 },
       // After a row of layout [a, b]: its own keys and an inherited one list as a, id, b.
