@@ -13,12 +13,19 @@ import {
   type TableMaps,
 } from './layout.js'
 import { createOrderedIndex, stringPrefix, type OrderedIndex } from './ordered-index.js'
+import {
+  addAllLocal,
+  addLocal,
+  createRowIndex,
+  notePosition,
+  putState,
+  settle,
+} from './row-index.js'
 import { comparePositions, type Position } from './row-order.js'
 import type { RowShapes } from './row-shapes.js'
 import type { ChangeSource, TableChange } from './row.js'
 import { describe } from './schema.js'
 import { changedKeys, changeOf, freshChange } from './row-changes.js'
-import { createFreshRows } from './fresh-rows.js'
 import { rowStateOf, type RowState } from './stored-row.js'
 
 export type { RowState } from './stored-row.js'
@@ -82,11 +89,8 @@ export interface RowStates {
 
 /** Reads every row's state from `maps` (the hot path of opening a table). */
 export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
-  const states = new Map<RowId, RowState>()
-  let order: OrderedIndex<RowState> | undefined
-  let maxPosition: Position | null = null
-  // The state each row had before the current transaction first touched it (undefined: absent).
-  const before = new Map<RowId, RowState | undefined>()
+  const index = createRowIndex(shapes)
+  const { states, before, pending } = index
   // Most rows are never edited after their insert: knowing which lives were lets reads skip the
   // override lookups (one map lookup per column) for all the others. Format 1 overrides name
   // their row id, format 2 overrides their incarnation.
@@ -100,66 +104,12 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     const value = maps.rows.get(id)
     return rowStateOf(maps, shapes, id, value, isEdited(id, value))
   }
-
-  // Rows local writes inserted where none was (addLocal) and the index has not taken in yet:
-  // those listed from `settled` on are the current transaction's.
-  const pending = createFreshRows(shapes)
-  let settled = 0
-  // The current transaction's inserted rows the index took in: in `states`, but not yet in
-  // `before`, which only a later write to a row of theirs needs.
-  let inserted: RowState[] = []
-  /** Takes the pending rows into the index (every read of it comes here first). */
-  const settle = (): void => {
-    if (pending.size === 0) return
-    pending.drain(settled, (state, isCurrent) => {
-      states.set(state.id, state)
-      order?.insert(state)
-      if (isCurrent) inserted.push(state)
-    })
-    settled = 0
-  }
   const get = (id: RowId): RowState | undefined => {
-    if (pending.size > 0) settle()
+    if (pending.size > 0) settle(index)
     return states.get(id)
   }
   const put = (id: RowId, state: RowState | undefined): void => {
-    settle()
-    for (const fresh of inserted) before.set(fresh.id, undefined)
-    inserted = []
-    if (!before.has(id)) before.set(id, states.get(id))
-    const previous = states.get(id)
-    if (previous !== undefined) order?.delete(previous)
-    if (state === undefined) {
-      states.delete(id)
-      return
-    }
-    states.set(id, state)
-    order?.insert(state)
-    if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
-  }
-  const addLocal = (id: RowId, packed: readonly unknown[]): void => {
-    const position = packed[2] as Position
-    // A row deleted earlier in the transaction has a state from before: the general path.
-    if (before.size > 0 && before.has(id)) {
-      const inc = packed[1] as string
-      put(id, { id, inc, position, shape: shapes.of(packed[0] as number, inc) })
-      return
-    }
-    pending.push(id, packed)
-    if (maxPosition === null || position > maxPosition) maxPosition = position
-  }
-  const addAllLocal = (ids: readonly RowId[], packed: readonly (readonly unknown[])[]): void => {
-    if (before.size > 0) {
-      ids.forEach((id, index) => {
-        addLocal(id, packed[index]!)
-      })
-      return
-    }
-    pending.pushAll(ids, packed)
-    for (const row of packed) {
-      const position = row[2] as Position
-      if (maxPosition === null || position > maxPosition) maxPosition = position
-    }
+    putState(index, id, state)
   }
 
   for (const key of maps.cells.keys()) editedRows.add(splitCellKey(key)[0])
@@ -172,7 +122,7 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     const state = rowStateOf(maps, shapes, key as RowId, value, isEdited(key as RowId, value))
     if (state === undefined) return
     states.set(state.id, state)
-    if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
+    notePosition(index, state.position)
   })
 
   return {
@@ -180,42 +130,34 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     get,
     require(id, where) {
       const state = typeof id === 'string' ? get(id as RowId) : undefined
-      if (state === undefined) {
-        throw new TesseraError(
-          'ROW_NOT_FOUND',
-          `${where}: no row with id ${describe(id)}; check the id, or insert the row first`,
-          { details: { id } },
-        )
-      }
-      return state
+      return state ?? rowNotFound(id, where)
     },
     get size() {
       return states.size + pending.size
     },
-    ids: () => (settle(), states.keys()),
-    values: () => (settle(), states.values()),
+    ids: () => (settle(index), states.keys()),
+    values: () => (settle(index), states.values()),
     read,
     stateOf(id, value) {
       const known = get(id)
-      if (known?.shape !== undefined) {
-        const isSame =
-          Array.isArray(value) &&
-          value[1] === known.inc &&
-          value.length === firstCell + known.shape.ids.length
-        if (isSame) return known
-      } else if (known !== undefined && isFormatOneRow(value) && value.i === known.inc) return known
-      return rowStateOf(maps, shapes, id, value, isEdited(id, value))
+      return known !== undefined && isSameLife(known, value)
+        ? known
+        : rowStateOf(maps, shapes, id, value, isEdited(id, value))
     },
     order: () => (
-      settle(),
-      (order ??= createOrderedIndex(compareRowStates, [...states.values()], {
+      settle(index),
+      (index.order ??= createOrderedIndex(compareRowStates, [...states.values()], {
         prefix: positionPrefix,
       }))
     ),
-    maxPosition: () => maxPosition,
+    maxPosition: () => index.maxPosition,
     setLocal: put,
-    addLocal,
-    addAllLocal,
+    addLocal: (id, packed) => {
+      addLocal(index, id, packed)
+    },
+    addAllLocal: (ids, packed) => {
+      addAllLocal(index, ids, packed)
+    },
     hasOverrides: (state) =>
       state.shape === undefined ? editedRows.has(state.id) : editedLives.has(state.inc as string),
     markOverridden: (state) => {
@@ -226,22 +168,40 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
       shapes.invalidate(changedKeys(transaction, maps.shapes))
       // A transaction that only inserted rows where none was (a bulk insert) leaves them for
       // the index's next read, and its change lists them when it is read.
-      const current = pending.size - settled
+      const current = pending.size - index.settled
       if (current > 0 && isOnlyInserts(transaction, maps, current)) {
-        const from = settled
-        settled = pending.size
+        const from = index.settled
+        index.settled = pending.size
         before.clear()
         return freshChange(transaction, source, schemaChanged, () => pending.idsFrom(from))
       }
-      settle()
+      settle(index)
       // Rows added since the last `put` were absent before and are as recorded now.
-      const fresh = inserted
-      inserted = []
+      const fresh = index.inserted
+      index.inserted = []
       const edited = { editedRows, editedLives }
       const tracked = { maps, states, before, edited, read, put, fresh }
       return changeOf(transaction, source, schemaChanged, allColumnIds, tracked)
     },
   }
+}
+
+/** True when `value` (read from the doc) stores the life `known` is a state of. */
+function isSameLife(known: RowState, value: unknown): boolean {
+  if (known.shape === undefined) return isFormatOneRow(value) && value.i === known.inc
+  return (
+    Array.isArray(value) &&
+    value[1] === known.inc &&
+    value.length === firstCell + known.shape.ids.length
+  )
+}
+
+function rowNotFound(id: unknown, where: string): never {
+  throw new TesseraError(
+    'ROW_NOT_FOUND',
+    `${where}: no row with id ${describe(id)}; check the id, or insert the row first`,
+    { details: { id } },
+  )
 }
 
 /** True when the transaction wrote `count` row keys and no override: the pending rows alone. */
