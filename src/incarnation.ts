@@ -50,6 +50,15 @@ export function incarnationOf(
   clock: number,
   prefix = clientPrefix(client),
 ): string {
+  // Clocks below 128³ (every row of a bulk insert into a table of fewer than two million items)
+  // in one string, without building it digit by digit.
+  if (clock < radix) return prefix + String.fromCharCode(clock)
+  if (clock < radix * radix)
+    return prefix + String.fromCharCode(Math.floor(clock / radix), clock % radix)
+  if (clock < radix * radix * radix) {
+    const high = Math.floor(clock / (radix * radix))
+    return prefix + String.fromCharCode(high, Math.floor(clock / radix) % radix, clock % radix)
+  }
   return prefix + digits(clock, 1)
 }
 

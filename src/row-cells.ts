@@ -37,6 +37,33 @@ function isSameLayout(layout: CellLayout | undefined, keys: readonly string[]): 
 }
 
 /**
+ * The cells of a row of a batch laid out as `layout` (a packed row's slots, the first
+ * `firstCell` left free) when the row names exactly its columns in its order and every cell is
+ * already of its column's type; undefined otherwise, for prepareCells to check the row in full.
+ * The keys are walked with for-in, which lists own keys first, makes no array and reads each
+ * cell by the key it lists; the last name must be own, so no inherited key stands in for it.
+ */
+export function preparedLike(
+  layout: CellLayout | undefined,
+  cells: RowInput,
+): CellValue[] | undefined {
+  if (layout === undefined || typeof cells !== 'object' || cells === null) return undefined
+  if (Array.isArray(cells)) return undefined
+  const { names, columns } = layout
+  const values = new Array<CellValue>(firstCell + names.length)
+  let at = 0
+  for (const key in cells) {
+    if (key === 'id') continue
+    if (names[at] !== key) return undefined
+    const value = cells[key]
+    if (value === undefined || !fitsType(columns[at]!.type, value)) return undefined
+    values[firstCell + at++] = value as CellValue
+  }
+  if (at !== names.length || (at > 0 && !Object.hasOwn(cells, names[at - 1]!))) return undefined
+  return values
+}
+
+/**
  * Checks and normalizes cells keyed by column name (an `id` key names the row and is skipped).
  * `previous` is the layout of the row before in a batch: reused when this row names the same
  * columns in the same order, which spares resolving every name again. A cell already of its

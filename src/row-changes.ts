@@ -80,6 +80,33 @@ export function changeOf(
 }
 
 /**
+ * The change of a transaction that only inserted rows where none was: they are its added rows,
+ * listed (by `idsOf`) when `added` is first read, so a bulk insert that nobody reads the change
+ * of makes no set of its 100,000 ids.
+ */
+export function freshChange(
+  transaction: Y.Transaction,
+  source: ChangeSource,
+  schemaChanged: boolean,
+  idsOf: () => RowId[],
+): TableChange {
+  let added: Set<RowId> | undefined
+  // The ids are taken now: the list they come from moves on with later writes.
+  const ids = idsOf()
+  return {
+    source,
+    origin: transaction.origin,
+    get added() {
+      return (added ??= new Set(ids))
+    },
+    deleted: new Set(),
+    updated: new Map(),
+    moved: new Set(),
+    schemaChanged,
+  }
+}
+
+/**
  * The cells (and positions, as a row with no column) whose overrides the transaction replaced,
  * by row: format 1 keys name their row; format 2 keys name a life, which names its row through
  * Yjs, and count only when it is the row's current life. Records the edited rows and lives.

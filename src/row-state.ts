@@ -13,11 +13,19 @@ import {
   type TableMaps,
 } from './layout.js'
 import { createOrderedIndex, stringPrefix, type OrderedIndex } from './ordered-index.js'
+import {
+  addAllLocal,
+  addLocal,
+  createRowIndex,
+  notePosition,
+  putState,
+  settle,
+} from './row-index.js'
 import { comparePositions, type Position } from './row-order.js'
 import type { RowShapes } from './row-shapes.js'
 import type { ChangeSource, TableChange } from './row.js'
 import { describe } from './schema.js'
-import { changedKeys, changeOf } from './row-changes.js'
+import { changedKeys, changeOf, freshChange } from './row-changes.js'
 import { rowStateOf, type RowState } from './stored-row.js'
 
 export type { RowState } from './stored-row.js'
@@ -58,11 +66,14 @@ export interface RowStates {
   /** Records a local write at once, so later writes in the same transaction see it. */
   setLocal(id: RowId, state: RowState | undefined): void
   /**
-   * Records a row a local write just inserted where no row was (the caller checked): what
-   * `setLocal` does, with the per-row bookkeeping of the transaction's change left for later
-   * (a bulk insert's rows are added, and need no state from before).
+   * Records a row a local write just inserted where no row was (the caller checked), stored as
+   * `packed`: what `setLocal` does, with the row's entry in the index left for the index's next
+   * read and the per-row bookkeeping of the transaction's change left for later (a bulk
+   * insert's rows are added, and need no state from before).
    */
-  addLocal(state: RowState): void
+  addLocal(id: RowId, packed: readonly unknown[]): void
+  /** `addLocal` of rows `ids[i]` stored as `packed[i]`, keeping both arrays (never changed). */
+  addAllLocal(ids: readonly RowId[], packed: readonly (readonly unknown[])[]): void
   /** False when no override was ever written for the row's life: its cells are all in its value. */
   hasOverrides(state: RowState): boolean
   /** Records that an override is being written for the row's life (before the transaction ends). */
@@ -78,11 +89,8 @@ export interface RowStates {
 
 /** Reads every row's state from `maps` (the hot path of opening a table). */
 export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
-  const states = new Map<RowId, RowState>()
-  let order: OrderedIndex<RowState> | undefined
-  let maxPosition: Position | null = null
-  // The state each row had before the current transaction first touched it (undefined: absent).
-  const before = new Map<RowId, RowState | undefined>()
+  const index = createRowIndex(shapes)
+  const { states, before, pending } = index
   // Most rows are never edited after their insert: knowing which lives were lets reads skip the
   // override lookups (one map lookup per column) for all the others. Format 1 overrides name
   // their row id, format 2 overrides their incarnation.
@@ -96,34 +104,12 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     const value = maps.rows.get(id)
     return rowStateOf(maps, shapes, id, value, isEdited(id, value))
   }
-
-  // Rows local writes of the current transaction inserted where none was (addLocal): in
-  // `states`, but not yet in `before`, which only a later write to a row of theirs needs.
-  let inserted: RowState[] = []
-  const put = (id: RowId, state: RowState | undefined): void => {
-    for (const fresh of inserted) before.set(fresh.id, undefined)
-    inserted = []
-    if (!before.has(id)) before.set(id, states.get(id))
-    const previous = states.get(id)
-    if (previous !== undefined) order?.delete(previous)
-    if (state === undefined) {
-      states.delete(id)
-      return
-    }
-    states.set(id, state)
-    order?.insert(state)
-    if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
+  const get = (id: RowId): RowState | undefined => {
+    if (pending.size > 0) settle(index)
+    return states.get(id)
   }
-  const addLocal = (state: RowState): void => {
-    // A row deleted earlier in the transaction has a state from before: the general path.
-    if (before.size > 0 && before.has(state.id)) {
-      put(state.id, state)
-      return
-    }
-    inserted.push(state)
-    states.set(state.id, state)
-    order?.insert(state)
-    if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
+  const put = (id: RowId, state: RowState | undefined): void => {
+    putState(index, id, state)
   }
 
   for (const key of maps.cells.keys()) editedRows.add(splitCellKey(key)[0])
@@ -136,47 +122,42 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     const state = rowStateOf(maps, shapes, key as RowId, value, isEdited(key as RowId, value))
     if (state === undefined) return
     states.set(state.id, state)
-    if (maxPosition === null || state.position > maxPosition) maxPosition = state.position
+    notePosition(index, state.position)
   })
 
   return {
     shapes,
-    get: (id) => states.get(id),
+    get,
     require(id, where) {
-      const state = typeof id === 'string' ? states.get(id as RowId) : undefined
-      if (state === undefined) {
-        throw new TesseraError(
-          'ROW_NOT_FOUND',
-          `${where}: no row with id ${describe(id)}; check the id, or insert the row first`,
-          { details: { id } },
-        )
-      }
-      return state
+      const state = typeof id === 'string' ? get(id as RowId) : undefined
+      return state ?? rowNotFound(id, where)
     },
     get size() {
-      return states.size
+      return states.size + pending.size
     },
-    ids: () => states.keys(),
-    values: () => states.values(),
+    ids: () => (settle(index), states.keys()),
+    values: () => (settle(index), states.values()),
     read,
     stateOf(id, value) {
-      const known = states.get(id)
-      if (known?.shape !== undefined) {
-        const isSame =
-          Array.isArray(value) &&
-          value[1] === known.inc &&
-          value.length === firstCell + known.shape.ids.length
-        if (isSame) return known
-      } else if (known !== undefined && isFormatOneRow(value) && value.i === known.inc) return known
-      return rowStateOf(maps, shapes, id, value, isEdited(id, value))
+      const known = get(id)
+      return known !== undefined && isSameLife(known, value)
+        ? known
+        : rowStateOf(maps, shapes, id, value, isEdited(id, value))
     },
-    order: () =>
-      (order ??= createOrderedIndex(compareRowStates, [...states.values()], {
+    order: () => (
+      settle(index),
+      (index.order ??= createOrderedIndex(compareRowStates, [...states.values()], {
         prefix: positionPrefix,
-      })),
-    maxPosition: () => maxPosition,
+      }))
+    ),
+    maxPosition: () => index.maxPosition,
     setLocal: put,
-    addLocal,
+    addLocal: (id, packed) => {
+      addLocal(index, id, packed)
+    },
+    addAllLocal: (ids, packed) => {
+      addAllLocal(index, ids, packed)
+    },
     hasOverrides: (state) =>
       state.shape === undefined ? editedRows.has(state.id) : editedLives.has(state.inc as string),
     markOverridden: (state) => {
@@ -185,12 +166,49 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     },
     finish(transaction, source, schemaChanged, allColumnIds) {
       shapes.invalidate(changedKeys(transaction, maps.shapes))
+      // A transaction that only inserted rows where none was (a bulk insert) leaves them for
+      // the index's next read, and its change lists them when it is read.
+      const current = pending.size - index.settled
+      if (current > 0 && isOnlyInserts(transaction, maps, current)) {
+        const from = index.settled
+        index.settled = pending.size
+        before.clear()
+        return freshChange(transaction, source, schemaChanged, () => pending.idsFrom(from))
+      }
+      settle(index)
       // Rows added since the last `put` were absent before and are as recorded now.
-      const fresh = inserted
-      inserted = []
+      const fresh = index.inserted
+      index.inserted = []
       const edited = { editedRows, editedLives }
       const tracked = { maps, states, before, edited, read, put, fresh }
       return changeOf(transaction, source, schemaChanged, allColumnIds, tracked)
     },
   }
+}
+
+/** True when `value` (read from the doc) stores the life `known` is a state of. */
+function isSameLife(known: RowState, value: unknown): boolean {
+  if (known.shape === undefined) return isFormatOneRow(value) && value.i === known.inc
+  return (
+    Array.isArray(value) &&
+    value[1] === known.inc &&
+    value.length === firstCell + known.shape.ids.length
+  )
+}
+
+function rowNotFound(id: unknown, where: string): never {
+  throw new TesseraError(
+    'ROW_NOT_FOUND',
+    `${where}: no row with id ${describe(id)}; check the id, or insert the row first`,
+    { details: { id } },
+  )
+}
+
+/** True when the transaction wrote `count` row keys and no override: the pending rows alone. */
+function isOnlyInserts(transaction: Y.Transaction, maps: TableMaps, count: number): boolean {
+  return (
+    changedKeys(transaction, maps.rows).size === count &&
+    changedKeys(transaction, maps.cells).size === 0 &&
+    changedKeys(transaction, maps.overrides).size === 0
+  )
 }

@@ -7,13 +7,12 @@ import { TesseraError } from './errors.js'
 import { createRowId, type RowId } from './ids.js'
 import { clientPrefix, incarnationOf } from './incarnation.js'
 import { checkRowId, firstCell, formatVersion, isValidId, type TableMaps } from './layout.js'
-import { prepareCells, type CellLayout, type PreparedCells } from './row-cells.js'
+import { preparedLike, prepareCells, type CellLayout, type PreparedCells } from './row-cells.js'
 import type { RowInput } from './row.js'
 import type { RowPlacement } from './row-placement.js'
 import type { RowState, RowStates } from './row-state.js'
-import type { Shape } from './row-shapes.js'
 import type { Position } from './row-order.js'
-import { describe, normalizeCell } from './schema.js'
+import { describe, normalizeCell, type CellValue } from './schema.js'
 import { deleteOverrides, writeOverride } from './stored-row.js'
 import type { InsertOptions, Placement, Table, WriteKind } from './table-api.js'
 
@@ -102,7 +101,7 @@ function insertRow(context: RowWriteContext, cells: RowInput = {}, options: Inse
     const isPlaced = options.before !== undefined || options.after !== undefined
     if (existing === undefined) {
       const [position] = placement.placeRows(1, options, undefined, 'insertRow')
-      createPacker(context)(id, prepared, position!)
+      createPacker(context)(id, prepared.layout, prepared.values, position!)
     } else {
       writeCells(context, existing, prepared)
       if (isPlaced) placement.moveTo(existing, placement.placeRows(1, options, id, 'insertRow')[0]!)
@@ -124,14 +123,20 @@ function insertRows(
     )
   }
   const ids = new Array<RowId>(rows.length)
-  const cells = new Array<PreparedCells>(rows.length)
+  // Each row's cells as a packed row's slots, and their layout (rows of a batch share one).
+  const values = new Array<CellValue[]>(rows.length)
+  const layouts = new Array<CellLayout>(rows.length)
   let layout: CellLayout | undefined
   let fresh = 0
+  let hasHoles = false
   // One function names the row being prepared in errors: its text is made only for an error.
   let index = 0
   const where = (): string => `insertRows[${index}]`
   for (; index < rows.length; index++) {
-    if (!(index in rows)) continue // a hole: skipped, as forEach does
+    if (!(index in rows)) {
+      hasHoles = true // a hole: skipped, as forEach does
+      continue
+    }
     const row = rows[index] as RowInput
     const given = (row as { id?: unknown } | null)?.id
     const id =
@@ -140,10 +145,15 @@ function insertRows(
         : isValidId(given)
           ? (given as RowId)
           : checkRowId(given, where())
-    const prepared = prepareCells(context.columns, row, where, layout)
-    layout = prepared.layout
+    let cells = preparedLike(layout, row)
+    if (cells === undefined) {
+      const prepared = prepareCells(context.columns, row, where, layout)
+      layout = prepared.layout
+      cells = prepared.values as CellValue[]
+    }
     ids[index] = id
-    cells[index] = prepared
+    values[index] = cells
+    layouts[index] = layout!
     if (states.get(id) === undefined) fresh++
   }
   if (fresh > 0) context.check('insert', 'insertRows')
@@ -152,16 +162,35 @@ function insertRows(
     const positions =
       fresh === 0 ? [] : context.placement.placeRows(fresh, placement, undefined, 'insertRows')
     const pack = createPacker(context)
+    const items = itemsOf(context.maps.rows)
+    // A batch without holes hands its rows to the index in one go, as its own arrays, unless
+    // an id in it is already a row (then rows are handed over one by one from there on).
+    let isWhole = !hasHoles
     let next = 0
     ids.forEach((id, index) => {
-      // An id given twice is inserted once, then updated (upsert, S4).
-      const existing = states.get(id)
-      if (existing !== undefined) writeCells(context, existing, cells[index]!)
-      else pack(id, cells[index]!, positions[next++]!)
+      // An id given twice is inserted once, then updated (upsert, S4). A key with no live item
+      // in the doc has no row (the index is asked only for the others: it may not have taken
+      // in this batch's rows yet).
+      const item = items.get(id)
+      const isLive = item !== undefined && !item.deleted
+      if (isLive && isWhole) {
+        isWhole = false
+        states.addAllLocal(ids.slice(0, index), values.slice(0, index))
+      }
+      const existing = isLive ? states.get(id) : undefined
+      if (existing !== undefined)
+        writeCells(context, existing, { layout: layouts[index]!, values: values[index]! })
+      else pack(id, layouts[index]!, values[index]!, positions[next++]!, isWhole)
     })
+    // The caller gets `ids`, which it may change: the index keeps a copy.
+    if (isWhole) states.addAllLocal(ids.slice(), values)
     return ids
   })
 }
+
+/** The last Yjs item of each key of a map, deleted or not (Yjs keeps them in `_map`). */
+const itemsOf = (map: Y.Map<unknown>): ReadonlyMap<string, Y.Item> =>
+  (map as unknown as { _map: ReadonlyMap<string, Y.Item> })._map
 
 function deleteRows(context: RowWriteContext, ids: Iterable<string>): number {
   let count = 0
@@ -207,7 +236,13 @@ function writeCells(context: RowWriteContext, state: RowState, prepared: Prepare
  */
 function createPacker(
   context: RowWriteContext,
-): (id: RowId, prepared: PreparedCells, position: Position) => void {
+): (
+  id: RowId,
+  cells: CellLayout,
+  values: readonly CellValue[],
+  position: Position,
+  isRecordedLater?: boolean,
+) => void {
   const { maps, states } = context
   const doc = maps.rows.doc!
   const client = doc.clientID
@@ -215,22 +250,21 @@ function createPacker(
   if (maps.meta.get('formatVersion') !== formatVersion)
     maps.meta.set('formatVersion', formatVersion)
   let layout: CellLayout | undefined
-  let shape: { number: number; shape: Shape } | undefined
-  return (id, prepared, position) => {
-    if (prepared.layout !== layout || shape === undefined) {
-      layout = prepared.layout
-      const number = states.shapes.numberFor(client, layout.ids)
-      shape = { number, shape: states.shapes.of(number, incarnationOf(client, 0, prefix))! }
+  let shape = -1
+  return (id, cells, values, position, isRecordedLater = false) => {
+    if (cells !== layout || shape < 0) {
+      layout = cells
+      shape = states.shapes.numberFor(client, layout.ids)
     }
     // The next clock of this client is the one Yjs gives the item that stores the row.
     const inc = incarnationOf(client, Y.getState(doc.store, client), prefix)
     // The prepared values leave the first slots free: they become the packed row.
-    const packed = prepared.values as unknown[]
-    packed[0] = shape.number
+    const packed = values as unknown[]
+    packed[0] = shape
     packed[1] = inc
     packed[2] = position
     maps.rows.set(id, packed)
-    states.addLocal({ id, inc, position, shape: shape.shape })
+    if (!isRecordedLater) states.addLocal(id, packed)
   }
 }
 

@@ -146,35 +146,79 @@ export function readCell(type: ColumnType, stored: unknown): CellValue {
   }
 }
 
-const canonicalDate = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 const daysIn = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+/** The decimal number written at `from` to `to` of `value`; -1 when a unit is not a digit. */
+function decimalAt(value: string, from: number, to: number): number {
+  let number = 0
+  for (let at = from; at < to; at++) {
+    const digit = value.charCodeAt(at) - 0x30
+    if (digit < 0 || digit > 9) return -1
+    number = number * 10 + digit
+  }
+  return number
+}
 
 /**
  * True when `value` is a date exactly as `toISOString` writes it (what dates are stored as), so
- * it reads as itself without the cost of parsing and printing it again.
+ * it reads as itself without the cost of parsing and printing it again. Read unit by unit: a
+ * bulk insert checks one per row and date column.
  */
 function isCanonicalDate(value: string): boolean {
-  if (!canonicalDate.test(value)) return false
-  const year = Number(value.slice(0, 4))
-  const month = Number(value.slice(5, 7))
-  const day = Number(value.slice(8, 10))
+  if (
+    value.length !== 24 ||
+    value.charCodeAt(4) !== 0x2d ||
+    value.charCodeAt(7) !== 0x2d ||
+    value.charCodeAt(10) !== 0x54 ||
+    value.charCodeAt(13) !== 0x3a ||
+    value.charCodeAt(16) !== 0x3a ||
+    value.charCodeAt(19) !== 0x2e ||
+    value.charCodeAt(23) !== 0x5a ||
+    decimalAt(value, 20, 23) < 0
+  )
+    return false
+  const year = decimalAt(value, 0, 4)
+  const month = decimalAt(value, 5, 7)
+  const day = decimalAt(value, 8, 10)
   const isLeap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
   const days = month === 2 && isLeap ? 29 : daysIn[month - 1]
+  const hour = decimalAt(value, 11, 13)
+  const minute = decimalAt(value, 14, 16)
+  const second = decimalAt(value, 17, 19)
   return (
+    year >= 0 &&
     days !== undefined &&
     day >= 1 &&
     day <= days &&
-    Number(value.slice(11, 13)) < 24 &&
-    Number(value.slice(14, 16)) < 60 &&
-    Number(value.slice(17, 19)) < 60
+    hour >= 0 &&
+    hour < 24 &&
+    minute >= 0 &&
+    minute < 60 &&
+    second >= 0 &&
+    second < 60
   )
 }
 
-/** True when a stored value is read unchanged under `type` (no conversion, not emptied). */
+/**
+ * True when a stored value is read unchanged under `type` (no conversion, not emptied): what
+ * `readCell(type, stored)` returns it as itself for, checked without converting it.
+ */
 export function fitsType(type: ColumnType, stored: unknown): boolean {
   if (stored === null || stored === undefined) return true
-  const read = readCell(type, stored)
-  return read !== null && (type === 'json' || read === stored)
+  switch (type) {
+    case 'string':
+      return typeof stored === 'string'
+    case 'number':
+      return typeof stored === 'number' && Number.isFinite(stored)
+    case 'boolean':
+      return typeof stored === 'boolean'
+    case 'date':
+      // An expanded year (before 0 or after 9999) is not canonical but reads as itself.
+      return (
+        typeof stored === 'string' && (isCanonicalDate(stored) || readCell(type, stored) === stored)
+      )
+    case 'json':
+      return isJson(stored, 0)
+  }
 }
 
 function toTime(value: unknown): number | undefined {
@@ -199,7 +243,12 @@ function isJson(value: unknown, depth: number): boolean {
     // Yjs and lib0 decode objects by assignment, which drops a "__proto__" key: a replica that
     // kept one would read the cell differently from every other (S166).
     if (Object.hasOwn(value, '__proto__')) return false
-    return Object.values(value).every((item) => isJson(item, depth + 1))
+    // Own enumerable string keys, as Object.values lists them, without an array per object.
+    for (const key in value) {
+      if (Object.hasOwn(value, key) && !isJson((value as Record<string, unknown>)[key], depth + 1))
+        return false
+    }
+    return true
   }
   return false
 }

@@ -1,0 +1,76 @@
+// Rows that local writes inserted where none was and that the row index (row-state.ts) has not
+// taken in yet: a bulk insert only lists them here, a batch as its own arrays, without an object
+// per row, and the index takes them in on its next read. Knows nothing about the doc.
+import type { RowId } from './ids.js'
+import type { Position } from './row-order.js'
+import type { RowShapes } from './row-shapes.js'
+import type { RowState } from './stored-row.js'
+
+/** Inserted rows waiting for the row index, in insert order. */
+export interface FreshRows {
+  /** How many rows wait. */
+  readonly size: number
+  /** Lists a row stored as `packed` ([shape, incarnation, position, ...cells]). */
+  push(id: RowId, packed: readonly unknown[]): void
+  /** Lists rows `ids[i]` stored as `packed[i]`; the arrays are kept as they are (never changed). */
+  pushAll(ids: readonly RowId[], packed: readonly (readonly unknown[])[]): void
+  /** The ids of the rows listed since the `from`-th, in order (not to be changed). */
+  idsFrom(from: number): RowId[]
+  /**
+   * Empties the list, calling `take` with each row's state in insert order; `isCurrent` is true
+   * for the rows listed at or after the `current`-th (the running transaction's).
+   */
+  drain(current: number, take: (state: RowState, isCurrent: boolean) => void): void
+}
+
+/** An empty list of fresh rows whose shapes are read from `shapes`. */
+export function createFreshRows(shapes: RowShapes): FreshRows {
+  // Runs of rows: whole batches as given, and single rows gathered into the last open run.
+  let runs: { ids: RowId[]; packed: (readonly unknown[])[] }[] = []
+  let open: { ids: RowId[]; packed: (readonly unknown[])[] } | undefined
+  let size = 0
+  return {
+    get size() {
+      return size
+    },
+    push(id, packed) {
+      if (open === undefined) runs.push((open = { ids: [], packed: [] }))
+      open.ids.push(id)
+      open.packed.push(packed)
+      size++
+    },
+    pushAll(ids, packed) {
+      // An empty batch (every row already there) adds no run: nothing would ever drain it.
+      if (ids.length === 0) return
+      runs.push({ ids: ids as RowId[], packed: packed as (readonly unknown[])[] })
+      open = undefined
+      size += ids.length
+    },
+    idsFrom(from) {
+      // A batch's own array when it is all there is (the index copied it from the caller's).
+      const [first] = runs
+      if (from === 0 && runs.length === 1 && first !== open) return first!.ids
+      const ids: RowId[] = []
+      let at = 0
+      for (const run of runs) {
+        for (const id of run.ids) if (at++ >= from) ids.push(id)
+      }
+      return ids
+    },
+    drain(current, take) {
+      let at = 0
+      for (const run of runs) {
+        for (let index = 0; index < run.ids.length; index++, at++) {
+          const packed = run.packed[index]!
+          const inc = packed[1] as string
+          // The writer registered the shape before it wrote the row: it is there.
+          const shape = shapes.of(packed[0] as number, inc)!
+          take({ id: run.ids[index]!, inc, position: packed[2] as Position, shape }, at >= current)
+        }
+      }
+      runs = []
+      open = undefined
+      size = 0
+    },
+  }
+}
