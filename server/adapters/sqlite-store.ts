@@ -82,8 +82,10 @@ export function createSqliteStoreOn(
         decoded(await run('load', () => steps.load(table, options?.afterSeq ?? 0)), table),
       ),
     // The appends of every table in one turn commit together (one SQLite commit, not one each).
-    append: (table, updates) =>
-      ifOpen('append', () => runInTurn('append', () => steps.append(table, updates))),
+    append: (table, updates, appendOptions) =>
+      ifOpen('append', () =>
+        runInTurn('append', () => steps.append(table, updates, appendOptions)),
+      ),
     compact: (table, snapshot, seq, options = {}) =>
       ifOpen('compact', () =>
         run('compact', () => {

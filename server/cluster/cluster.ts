@@ -51,6 +51,16 @@ export interface Cluster {
   status(): ClusterStatus
   /** Subscribes to a table's channel; resolves once messages flow (or at once while Redis is down). */
   follow(table: string): Promise<Follower>
+  /**
+   * Tells the other nodes this one deleted `table` (S210); `generation` is the table's store
+   * generation after the deletion. Sent again when Redis was unreachable.
+   */
+  announceDeleted(table: string, generation: number): void
+  /**
+   * Calls `handler` when a table loaded here was deleted elsewhere (a message, or a catch-up
+   * from the store that found another generation); returns the function that unsubscribes.
+   */
+  onDeleted(handler: (table: string, generation: number) => void): Unsubscribe
   /** Tells the other nodes this one leaves, stops the heartbeat and closes the fanout. */
   close(): Promise<void>
 }
@@ -87,6 +97,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     options.onError(asTesseraError(cause, what))
   }
   const publisher = createNodePublisher(fanout, nodeId, channelOf, report)
+  const deletedHandlers = new Set<(table: string, generation: number) => void>()
 
   const linkContext: LinkContext = {
     store: Object.assign(Object.create(store) as Store, {
@@ -102,6 +113,9 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     },
     publish: (table, message) => {
       publisher.publish(channelOf(table), { ...message, node: nodeId })
+    },
+    deleted: (table, generation) => {
+      for (const handler of deletedHandlers) handler(table, generation)
     },
     onError: report,
   }
@@ -150,6 +164,15 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
       publishFailures: publisher.failures,
     }),
     follow,
+    announceDeleted: (table, generation) => {
+      publisher.announceDeleted(table, generation)
+    },
+    onDeleted(handler) {
+      deletedHandlers.add(handler)
+      return () => {
+        deletedHandlers.delete(handler)
+      }
+    },
     close: () =>
       (closing ??= (async () => {
         nodes.stop()
