@@ -12,6 +12,9 @@ import {
 } from './postgres-database.js'
 import { postgresStatements } from './postgres-statements.js'
 import { deletedSince } from '../../src/internal.js'
+import { withCompanions } from '../store-companions.js'
+import { createPostgresAuditLog } from './postgres-audit-log.js'
+import { createPostgresRevocationList } from './postgres-revocation-list.js'
 import { decodeSnapshot, encodeSnapshot } from '../snapshot-encoding.js'
 
 /** Options of `createPostgresStore`. */
@@ -29,7 +32,12 @@ export type PostgresStoreOptions = PostgresOptions
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const database = await openPostgres(options)
   try {
-    return await createPostgresStoreOn(database, { isOwner: true })
+    // S211: copyStore moves the audit log and revocations of the same database.
+    return withCompanions(await createPostgresStoreOn(database, { isOwner: true }), {
+      where: 'PostgreSQL',
+      openAuditLog: () => createPostgresAuditLog(database),
+      openRevocationList: () => createPostgresRevocationList(database),
+    })
   } catch (error) {
     await database.close()
     throw error
