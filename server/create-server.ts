@@ -131,7 +131,7 @@ async function start(
   const importJobs = createImportJobs()
   const tableRouters: Router[] = [
     createHistoryRoutes(store, useTable),
-    createRestoreRoutes(store, useTable, security.control),
+    createRestoreRoutes(store, useTable, security.control, security.audit),
     createExportRoute(store, useTable),
     createImportRoutes({
       useTable,
