@@ -44,6 +44,14 @@ export interface ClusterStatus {
   readonly publishFailures: number
 }
 
+/** A channel every node may publish on and hears (docs/scaling.md). */
+export interface SharedChannel {
+  /** Publishes; a failure (Redis unreachable) is dropped: the channel is best effort. */
+  publish(bytes: Uint8Array): void
+  /** Stops listening. */
+  close(): void
+}
+
 /** The node's membership in the deployment. */
 export interface Cluster {
   readonly nodeId: string
@@ -61,6 +69,8 @@ export interface Cluster {
    * from the store that found another generation); returns the function that unsubscribes.
    */
   onDeleted(handler: (table: string, generation: number) => void): Unsubscribe
+  /** Listens to the deployment-wide channel `name` (best effort) and returns how to publish on it. */
+  openChannel(name: string, handler: (bytes: Uint8Array) => void): Promise<SharedChannel>
   /** Tells the other nodes this one leaves, stops the heartbeat and closes the fanout. */
   close(): Promise<void>
 }
@@ -166,6 +176,16 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     follow,
     announceDeleted: (table, generation) => {
       publisher.announceDeleted(table, generation)
+    },
+    async openChannel(name, handler) {
+      const channel = `${prefix}${name}`
+      const stop = await fanout.subscribe(channel, handler)
+      return {
+        publish: (bytes) => {
+          fanout.publish(channel, bytes).catch(() => undefined)
+        },
+        close: stop,
+      }
     },
     onDeleted(handler) {
       deletedHandlers.add(handler)
