@@ -3,6 +3,7 @@
 // write racing the deletion on another node is refused instead of bringing the table back.
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { connect } from '../client/helpers.js'
 import { call } from '../helpers/auth.js'
 import { createDeployment } from '../helpers/cluster-nodes.js'
 import { startTestRedis } from '../helpers/redis-server.js'
@@ -38,7 +39,11 @@ describeWithServices('deleting a table on a cluster', () => {
     await call(b, 'POST', '/tables/t/rows', { body: { title: 'from b' } })
     const onB = connectClient(b.wsUrl, 't')
     const onC = connectClient(c.wsUrl, 't')
-    await Promise.all([onB.whenSynced(), onC.whenSynced()])
+    // Our SDK on node c too: it is told the table is gone and stops reconnecting.
+    const sdk = connect({ url: c.wsUrl, table: 't' })
+    const errors: string[] = []
+    sdk.on('error', (error) => errors.push(error.code))
+    await Promise.all([onB.whenSynced(), onC.whenSynced(), sdk.whenSynced()])
     const stream = await fetch(`${c.url}/tables/t/live`)
     const streamed = readToEnd(stream)
     write(onB, 'k1')
@@ -49,6 +54,9 @@ describeWithServices('deleting a table on a cluster', () => {
     expect((await onB.whenClosed()).code).toBe(4404)
     expect((await onC.whenClosed()).code).toBe(4404)
     expect(onC.closed?.reason).toContain('was deleted')
+    await waitFor(() => sdk.status === 'offline' && errors.includes('TABLE_NOT_FOUND'), {
+      what: 'the SDK on node c told the table is gone',
+    })
     const text = await streamed
     expect(text).toContain('event: error')
     expect(text).toContain('TABLE_NOT_FOUND')

@@ -16,9 +16,10 @@ const silent = { info: () => undefined, warn: () => undefined, error: () => unde
 const startNode = async (hub: MemoryFanoutHub, store: Store) => {
   const fanout = hub.connect()
   const cluster = await createCluster({ fanout, store, gapWaitMs: 10, onError: () => undefined })
+  const metrics = createMetrics()
   const rooms = createRooms({
     store,
-    metrics: createMetrics(),
+    metrics,
     logger: silent,
     compactAfterUpdates: 1000,
     compactAfterBytes: 1 << 30,
@@ -31,7 +32,7 @@ const startNode = async (hub: MemoryFanoutHub, store: Store) => {
     await rooms.close()
     await cluster.close()
   })
-  return { fanout, cluster, rooms }
+  return { fanout, cluster, rooms, metrics }
 }
 
 /** A connection as a room sees it, remembering how it was closed. */
@@ -111,5 +112,9 @@ describe('deleting a table on a cluster (in-process fanout)', () => {
     expect(writer.closedWith).toBe(4404)
     expect(b.rooms.loaded()).not.toContain('t')
     expect(await store.list()).toEqual([])
+    // Counted as what it is, not as a storage fault.
+    const counted = await b.metrics.registry.metrics()
+    expect(counted).toContain('tessera_errors_total{code="TABLE_NOT_FOUND"} 1')
+    expect(counted).not.toContain('code="STORAGE_FAILURE"')
   })
 })
