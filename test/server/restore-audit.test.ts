@@ -162,8 +162,14 @@ describe('restores in the audit log', () => {
     old.close()
     const log = createSqliteAuditLog({ path })
     onTestFinished(() => log.close())
-    const restore = { table: 't', rowId: '', action: 'restore', columns: [], userId: 'ann' }
-    await log.append([{ ...restore, atMs: 9, restoredToMs: 4 } as const])
+    const restore = {
+      table: 't',
+      rowId: '',
+      action: 'restore' as const,
+      columns: [] as string[],
+      userId: 'ann',
+    }
+    await log.append([{ ...restore, atMs: 9, restoredToMs: 4 }])
     expect(await log.list(0, 10)).toEqual([
       { seq: 1, table: 't', rowId: 'r1', action: 'insert', columns: [], userId: 'ann', atMs: 5 },
       { seq: 2, ...restore, atMs: 9, restoredToMs: 4 },
