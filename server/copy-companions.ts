@@ -90,7 +90,7 @@ export async function prepareCompanionCopy(
 /** Appends every record of `from` to `to`, oldest first, a page at a time; resolves to how many. */
 async function copyAudit(from: AuditLog, to: AuditLog): Promise<number> {
   let count = 0
-  for (let page = await from.list(0, pageSize); page.length > 0; ) {
+  for (let page = await from.list(0, pageSize); page.length > 0;) {
     await to.append(page.map((entry): AuditRecord => recordOf(entry)))
     count += page.length
     page = await from.list(page.at(-1)!.seq, pageSize)
