@@ -14,6 +14,7 @@ import {
 import { createApp } from './http/app.js'
 import { createExportRoute } from './csv/export-route.js'
 import { createImportJobs } from './csv/import-jobs.js'
+import { relayImportJobs } from './csv/import-relay.js'
 import { createImportRoutes } from './csv/import-routes.js'
 import { createAuditRoutes } from './http/audit-routes.js'
 import { createAuthRoutes } from './http/auth-routes.js'
@@ -128,10 +129,16 @@ async function start(
   const { security } = access
   const context: RoutesContext = { rooms, store, options, ...security }
   const useTable = createUseTable(context)
-  const importJobs = createImportJobs()
+  // S213: with other nodes, an import's progress is readable from any of them.
+  const importJobs =
+    storage.cluster === undefined
+      ? createImportJobs()
+      : await relayImportJobs(createImportJobs(), (handler) =>
+          storage.cluster!.openChannel('imports', handler),
+        )
   const tableRouters: Router[] = [
     createHistoryRoutes(store, useTable),
-    createRestoreRoutes(store, useTable, security.control),
+    createRestoreRoutes(store, useTable, security.control, security.audit),
     createExportRoute(store, useTable),
     createImportRoutes({
       useTable,

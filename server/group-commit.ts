@@ -107,7 +107,8 @@ export function createGroupCommit(
 
   const fail = (error: unknown, batch: Batch): void => {
     broken = asStorageFailure(name, error)
-    metrics.error('STORAGE_FAILURE')
+    // TABLE_NOT_FOUND: the table was deleted on another node meanwhile (S210), not a fault.
+    metrics.error(broken.code)
     for (const callback of [...batch.callbacks, ...open.callbacks]) callback(broken)
     open = newBatch()
     hooks.onBroken(broken)

@@ -2,6 +2,7 @@
 // applies the snapshot and the log, and keeps the snapshot as the joiners' shared encoding (S125).
 import * as Y from 'yjs'
 import { TesseraError } from '../src/index.js'
+import { storeOfGeneration } from './deleted-tables.js'
 import { createJoinState, type JoinState } from './join-state.js'
 import { createRoom, loading, type Room, type RoomContext } from './room.js'
 
@@ -50,10 +51,11 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
       { cause },
     )
   }
+  // S210: the room writes within the life of the table it loaded.
   const room = createRoom(
     name,
     doc,
-    context,
+    { ...context, store: storeOfGeneration(context.store, stored.generation) },
     joins ?? createJoinState(doc, undefined, joinOptions),
     {
       count: stored.updates.length,
@@ -62,6 +64,7 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
       atMs: stored.atMs,
       seq: stored.seq,
     },
+    stored.generation,
   )
   if (follower !== undefined) room.link = follower.start(room, stored.seq)
   return room

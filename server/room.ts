@@ -35,6 +35,8 @@ export interface Peer extends PresencePeer {
 
 export interface Room {
   readonly name: string
+  /** The table's generation in the store when the room loaded it (S210): 0 when never deleted. */
+  readonly generation: number
   readonly doc: Y.Doc
   readonly awareness: awarenessProtocol.Awareness
   readonly peers: ReadonlySet<Peer>
@@ -179,6 +181,7 @@ export function createRoom(
   context: RoomContext,
   joins: JoinState,
   log: CommitLog,
+  generation = 0,
 ): Room & { link?: RoomLink } {
   const peers = new Set<Peer>()
   const presence = createRoomPresence(doc, peers, () => room.link)
@@ -208,6 +211,7 @@ export function createRoom(
   })
   const room: Room & { link?: RoomLink } = {
     name,
+    generation,
     doc,
     awareness,
     peers,

@@ -4,6 +4,7 @@ import { TesseraError, type Store } from '../src/index.js'
 import { CloseCode } from '../src/internal.js'
 import type { Cluster } from './cluster/cluster.js'
 import type { Metrics } from './metrics.js'
+import { discardDeleted } from './deleted-tables.js'
 import { createIdleTimers } from './idle-timers.js'
 import type { Logger } from './logger.js'
 import { loadRoom } from './load-room.js'
@@ -83,15 +84,6 @@ function enqueue<T>(
   return pending
 }
 
-/** Closes a deleted table's room (S117): its peers with 4404, then frees it once what it applied landed. */
-async function discardDeleted(room: Room): Promise<void> {
-  const reason = `table "${room.name}" was deleted`
-  for (const peer of [...room.peers]) peer.close(CloseCode.TableNotFound, reason)
-  // What was applied before the deletion may still be committing: let it land, then go.
-  await room.flushed().catch(() => undefined)
-  room.discard()
-}
-
 /** The task under way for `key` in `tasks`, or `task` started and kept there until it settles. */
 function share<T>(tasks: Map<string, Promise<T>>, key: string, task: () => Promise<T>): Promise<T> {
   let pending = tasks.get(key)
@@ -150,6 +142,13 @@ export function createRooms(options: RoomsOptions): Rooms {
     onBroken(room, error) {
       if (rooms.get(room.name) === room) rooms.delete(room.name)
       metrics.tablesLoaded.set(rooms.size)
+      // S210: the store refused a write because the table was deleted on another node.
+      if (error.code === 'TABLE_NOT_FOUND') {
+        idle.stop(room)
+        logger.info(`table "${room.name}" was deleted on another node; unloaded it`)
+        void discardDeleted(room)
+        return
+      }
       for (const peer of [...room.peers])
         peer.close(CloseCode.StorageFailure, 'the server cannot store updates')
       options.onStorageFailure(room.name, error)
@@ -167,21 +166,38 @@ export function createRooms(options: RoomsOptions): Rooms {
     return room
   }
 
-  const drop = async (table: string): Promise<boolean> => {
+  /** Unloads `table`'s room, when loaded and older than `generation`, as deleted (S210). */
+  const unloadDeleted = async (table: string, generation: number): Promise<Room | undefined> => {
     await loading.get(table)?.catch(() => undefined)
     const room = rooms.get(table)
-    let hadRows = false
-    if (room !== undefined) {
-      hadRows = !room.isEmpty()
-      rooms.delete(table)
-      metrics.tablesLoaded.set(rooms.size)
-      idle.stop(room)
-      await discardDeleted(room)
-    }
+    if (room === undefined || room.generation >= generation) return undefined
+    rooms.delete(table)
+    metrics.tablesLoaded.set(rooms.size)
+    idle.stop(room)
+    await discardDeleted(room)
+    return room
+  }
+
+  const drop = async (table: string): Promise<boolean> => {
+    const room = await unloadDeleted(table, Number.POSITIVE_INFINITY)
+    const hadRows = room?.isEmpty() === false
     const hadStored = await options.store.delete(table)
     logger.info(`deleted table "${table}"`)
+    // S210: the other nodes unload it too (their writes are refused by the store meanwhile).
+    const { cluster } = options
+    if (cluster !== undefined) {
+      const { generation } = await options.store.load(table)
+      if (generation !== undefined) cluster.announceDeleted(table, generation)
+    }
     return hadRows || hadStored
   }
+  const stopDeleted = options.cluster?.onDeleted((table, generation) => {
+    void enqueue(dropping, table, false, async () => {
+      if ((await unloadDeleted(table, generation)) !== undefined)
+        logger.info(`table "${table}" was deleted on another node; unloaded it`)
+      return false
+    })
+  })
 
   return {
     async acquire(table, { canCreate }) {
@@ -204,6 +220,7 @@ export function createRooms(options: RoomsOptions): Rooms {
     loaded: () => [...rooms.keys()],
     async close() {
       isClosed = true
+      stopDeleted?.()
       idle.stopAll()
       await Promise.allSettled(loading.values())
       const all = [...rooms.values()]

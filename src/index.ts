@@ -29,6 +29,7 @@ export { createConflicts } from './conflicts.js'
 export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
 export { createMemoryStore } from './ports/memory-store.js'
 export type {
+  AppendOptions,
   CompactOptions,
   LoadOptions,
   LoggedUpdate,

@@ -21,10 +21,50 @@ export interface Audit {
    * to the logger and `onError` (the change itself stays accepted).
    */
   record(table: string, userId: string | null, changes: RowChanges, atMs: number): Promise<void>
+  /**
+   * Records a restore (S212): who brought the table (or its `rows`, or one cell) back to
+   * `restoredToMs`, with the other records of the turn. Never rejects, as `record`.
+   */
+  recordRestore(
+    table: string,
+    userId: string | null,
+    restore: RestoreRecord,
+    atMs: number,
+  ): Promise<void>
   /** A row's history, oldest first. @throws STORAGE_FAILURE */
   history(table: string, rowId: string, limit: number): Promise<AuditEntry[]>
+  /** A table's records after `afterSeq` (row changes and restores), oldest first. @throws STORAGE_FAILURE */
+  list(table: string, afterSeq: number, limit: number): Promise<AuditEntry[]>
   /** Stops pruning and asks the log for what waits (the log is closed by whoever opened it). */
   close(): void
+}
+
+/** What a restore covered (S212): the whole table, some rows, or one cell (by column id). */
+export interface RestoreRecord {
+  readonly restoredToMs: number
+  readonly rows?: readonly string[]
+  readonly cell?: { readonly row: string; readonly columnId: string }
+}
+
+/** The records of a restore: one for the table (row id ''), or one per row or cell it covered. */
+export function restoreRecordsOf(
+  table: string,
+  userId: string | null,
+  restore: RestoreRecord,
+  atMs: number,
+): AuditRecord[] {
+  const { restoredToMs, rows, cell } = restore
+  const record = (rowId: string, columns: string[] = []): AuditRecord => ({
+    table,
+    rowId,
+    action: 'restore',
+    columns,
+    userId,
+    atMs,
+    restoredToMs,
+  })
+  if (cell !== undefined) return [record(cell.row, [cell.columnId])]
+  return rows === undefined ? [record('')] : rows.map((rowId) => record(rowId))
 }
 
 /** Options of `createAudit`. */
@@ -127,16 +167,20 @@ export function createAudit(log: AuditLog, options: AuditOptions): Audit {
     }
     return pending
   }
+  const push = (table: string, records: readonly AuditRecord[]): Promise<void> => {
+    if (records.length === 0) return Promise.resolve()
+    const batch = batchOfThisTurn()
+    for (const record of records) batch.records.push(record)
+    batch.tables.add(table)
+    return batch.written
+  }
   return {
-    record(table, userId, changes, atMs) {
-      const records = auditRecordsOf(table, userId, changes, atMs)
-      if (records.length === 0) return Promise.resolve()
-      const batch = batchOfThisTurn()
-      for (const record of records) batch.records.push(record)
-      batch.tables.add(table)
-      return batch.written
-    },
+    record: (table, userId, changes, atMs) =>
+      push(table, auditRecordsOf(table, userId, changes, atMs)),
+    recordRestore: (table, userId, restore, atMs) =>
+      push(table, restoreRecordsOf(table, userId, restore, atMs)),
     history: (table, rowId, limit) => log.history(table, rowId, limit),
+    list: (table, afterSeq, limit) => log.list(afterSeq, limit, table),
     close() {
       clearInterval(pruneTimer)
       // Asked for now, so the log's owner still writes it when it closes (sqlite-database.ts).

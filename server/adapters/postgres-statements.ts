@@ -15,15 +15,18 @@ export function postgresStatements(prefix: string) {
         data bytea NOT NULL, PRIMARY KEY (table_name, seq));
       CREATE TABLE IF NOT EXISTS ${snapshots} (
         table_name text NOT NULL, seq bigint NOT NULL, at_ms bigint NOT NULL,
-        data bytea NOT NULL, PRIMARY KEY (table_name, seq));`,
+        data bytea NOT NULL, PRIMARY KEY (table_name, seq));
+      ALTER TABLE ${counters} ADD COLUMN IF NOT EXISTS generation bigint NOT NULL DEFAULT 0;`,
     // S90: the counter row stays locked until the statement commits, so numbers are handed out
     // in commit order: whoever sees n committed knows every lower one is committed too. It also
     // keeps the newest time ($6: the batch's latest), so nodes whose clocks differ never date an
     // entry before the one it follows (S101); `before_ms` returns the time before this batch.
+    // S210: with $7, a table deleted since (another generation) gets nothing: no row returns.
     append: `WITH counter AS (
         INSERT INTO ${counters} AS c (table_name, seq, at_ms) VALUES ($1, $2, $6)
         ON CONFLICT (table_name) DO UPDATE
           SET seq = c.seq + $2, before_ms = c.at_ms, at_ms = greatest(c.at_ms, $6)
+          WHERE $7::bigint IS NULL OR c.generation = $7::bigint
         RETURNING seq, before_ms)
       INSERT INTO ${updates} (table_name, seq, at_ms, author, data)
       SELECT $1, counter.seq - $2 + u.ord, greatest(u.at_ms, counter.before_ms), u.author, u.data
@@ -38,9 +41,13 @@ export function postgresStatements(prefix: string) {
       SELECT 0 AS kind, seq, at_ms, data FROM s
       UNION ALL SELECT 1, seq, at_ms, data FROM ${updates}
         WHERE table_name = $1 AND seq > greatest($2, coalesce((SELECT seq FROM s), 0))
+      UNION ALL SELECT 2, generation, 0, ''::bytea FROM ${counters} WHERE table_name = $1
       ORDER BY kind, seq`,
     readLog: `SELECT seq, at_ms, author, data FROM ${updates}
       WHERE table_name = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    // S210: a compaction holds the table's generation (KEY SHARE lets appends go on; a
+    // deletion's FOR UPDATE waits for it, or it for the deletion).
+    generationShared: `SELECT generation FROM ${counters} WHERE table_name = $1 FOR KEY SHARE`,
     compactLock: `SELECT pg_try_advisory_xact_lock(hashtextextended('tessera compact ' || $1, 0)) AS locked`,
     putSnapshot: `INSERT INTO ${snapshots} (table_name, seq, at_ms, data) VALUES ($1, $2, $3, $4)
       ON CONFLICT (table_name, seq) DO UPDATE SET at_ms = $3, data = $4`,
@@ -56,10 +63,15 @@ export function postgresStatements(prefix: string) {
     trimLog: `DELETE FROM ${updates} WHERE table_name = $1 AND seq <= $2`,
     trimSnapshots: `DELETE FROM ${snapshots} WHERE table_name = $1 AND seq < $2`,
     list: `SELECT table_name FROM ${snapshots} UNION SELECT table_name FROM ${updates}`,
-    // The counter goes too: a table created again starts at 1 (the Store contract).
+    // S210: a deletion first locks the counter (appends and compactions of the table wait, or
+    // it waits for them), raises the generation and starts the numbers again at 1 (the Store
+    // contract); then, in a later statement of the same transaction, deletes what is committed.
+    deleteCounter: `INSERT INTO ${counters} AS c (table_name, seq, generation) VALUES ($1, 0, 1)
+      ON CONFLICT (table_name) DO UPDATE
+        SET seq = 0, at_ms = 0, before_ms = 0, generation = c.generation + 1`,
+    lockCounter: `SELECT 1 FROM ${counters} WHERE table_name = $1 FOR UPDATE`,
     delete: `WITH u AS (DELETE FROM ${updates} WHERE table_name = $1 RETURNING 1),
-        s AS (DELETE FROM ${snapshots} WHERE table_name = $1 RETURNING 1),
-        c AS (DELETE FROM ${counters} WHERE table_name = $1 RETURNING 1)
+        s AS (DELETE FROM ${snapshots} WHERE table_name = $1 RETURNING 1)
       SELECT (SELECT count(*) FROM u) + (SELECT count(*) FROM s) AS removed`,
   }
 }

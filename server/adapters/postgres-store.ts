@@ -11,6 +11,10 @@ import {
   type PostgresOptions,
 } from './postgres-database.js'
 import { postgresStatements } from './postgres-statements.js'
+import { deletedSince } from '../../src/internal.js'
+import { withCompanions } from '../store-companions.js'
+import { createPostgresAuditLog } from './postgres-audit-log.js'
+import { createPostgresRevocationList } from './postgres-revocation-list.js'
 import { decodeSnapshot, encodeSnapshot } from '../snapshot-encoding.js'
 
 /** Options of `createPostgresStore`. */
@@ -28,7 +32,12 @@ export type PostgresStoreOptions = PostgresOptions
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const database = await openPostgres(options)
   try {
-    return await createPostgresStoreOn(database, { isOwner: true })
+    // S211: copyStore moves the audit log and revocations of the same database.
+    return withCompanions(await createPostgresStoreOn(database, { isOwner: true }), {
+      where: 'PostgreSQL',
+      openAuditLog: () => createPostgresAuditLog(database),
+      openRevocationList: () => createPostgresRevocationList(database),
+    })
   } catch (error) {
     await database.close()
     throw error
@@ -54,6 +63,17 @@ async function inTransaction<T>(
   }
 }
 
+/** S210: refuses (TABLE_NOT_FOUND) a compaction of a table deleted since `generation` was loaded. */
+async function checkGeneration(
+  client: pg.PoolClient,
+  statement: string,
+  table: string,
+  generation: number,
+): Promise<void> {
+  const { rows } = await client.query<{ generation: string }>(statement, [table])
+  if (Number(rows[0]?.generation ?? 0) !== generation) throw deletedSince(table)
+}
+
 /** Reads `table` after entry `afterSeq` with `statement` (sql.load): its snapshot and log. */
 async function loadTable(
   database: PostgresDatabase,
@@ -63,7 +83,12 @@ async function loadTable(
 ): Promise<StoredTable> {
   type Row = { kind: number; seq: string; at_ms: string; data: Buffer }
   const result: StoredTable = { updates: [], seq: afterSeq, updateBytes: 0, atMs: 0 }
+  result.generation = 0
   for (const row of await database.rows<Row>(statement, [table, afterSeq])) {
+    if (row.kind === 2) {
+      result.generation = Number(row.seq)
+      continue
+    }
     if (row.kind === 0) result.snapshot = bytesOf(row.data)
     else {
       result.updates.push(bytesOf(row.data))
@@ -95,7 +120,11 @@ export async function createPostgresStoreOn(
   const transaction = <T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
     inTransaction(pool, body)
 
-  const append = async (table: string, updates: readonly NewUpdate[]): Promise<number> => {
+  const append = async (
+    table: string,
+    updates: readonly NewUpdate[],
+    generation: number | undefined,
+  ): Promise<number> => {
     if (updates.length === 0) {
       const [row] = await query<{ seq: string }>(sql.current, [table])
       return Number(row?.seq ?? 0)
@@ -107,7 +136,9 @@ export async function createPostgresStoreOn(
       updates.map((entry) => entry.atMs),
       updates.map((entry) => entry.author),
       Math.max(...updates.map((entry) => entry.atMs)),
+      generation ?? null,
     ])
+    if (rows.length === 0) throw deletedSince(table)
     return Math.max(...rows.map((row) => Number(row.seq)))
   }
   const readLog = async (table: string, afterSeq: number, limit: number) => {
@@ -123,8 +154,9 @@ export async function createPostgresStoreOn(
   return {
     load: (table, loadOptions) =>
       run('load', () => loadTable(database, sql.load, table, loadOptions?.afterSeq ?? 0)),
-    append: (table, updates) => run('append', () => append(table, updates)),
-    compact: (table, snapshot, seq, { atMs = 0, replaces } = {}) =>
+    append: (table, updates, appendOptions) =>
+      run('append', () => append(table, updates, appendOptions?.generation)),
+    compact: (table, snapshot, seq, { atMs = 0, replaces, generation } = {}) =>
       run('compact', async () => {
         // Encoded before the transaction: no connection waits on the compression.
         const stored = Buffer.from(encodeSnapshot(snapshot))
@@ -132,6 +164,8 @@ export async function createPostgresStoreOn(
           const { rows } = await client.query<{ locked: boolean }>(sql.compactLock, [table])
           // S92: another node compacts this table right now; its snapshot will do.
           if (rows[0]?.locked !== true) return
+          if (generation !== undefined)
+            await checkGeneration(client, sql.generationShared, table, generation)
           await client.query(sql.putSnapshot, [table, seq, atMs, stored])
           if (replaces !== undefined) await client.query(sql.dropSnapshot, [table, replaces, seq])
           await client.query(sql.raiseCounter, [table, seq])
@@ -168,10 +202,14 @@ export async function createPostgresStoreOn(
         (await query<{ table_name: string }>(sql.list, [])).map((row) => row.table_name).sort(),
       ),
     delete: (table) =>
-      run('delete', async () => {
-        const [row] = await query<{ removed: string }>(sql.delete, [table])
-        return Number(row?.removed ?? 0) > 0
-      }),
+      run('delete', () =>
+        transaction(async (client) => {
+          await client.query(sql.lockCounter, [table])
+          await client.query(sql.deleteCounter, [table])
+          const { rows } = await client.query<{ removed: string }>(sql.delete, [table])
+          return Number(rows[0]?.removed ?? 0) > 0
+        }),
+      ),
     async close() {
       if (isClosed) return
       isClosed = true

@@ -37,6 +37,14 @@ interface AuditRow {
   columns: string
   user_id: string | null
   at_ms: number
+  restored_to_ms: number | null
+}
+
+/** S212: files written before restores were recorded lack `restored_to_ms`; it is added once. */
+function addRestoreColumn(db: SqliteDatabase['db']): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(audit)').all()
+  if (!columns.some((column) => column.name === 'restored_to_ms'))
+    db.exec('ALTER TABLE audit ADD COLUMN restored_to_ms INTEGER')
 }
 
 /**
@@ -60,8 +68,15 @@ export function createSqliteAuditLog(options: SqliteAuditLogOptions): AuditLog {
 export function createSqliteAuditLogOn(database: SqliteDatabase): AuditLog {
   const { db, run, runInTurn } = database
   db.exec(schema)
-  const insert = db.prepare<[string, string, string, string, string | null, number]>(
-    'INSERT INTO audit (table_name, row_id, action, columns, user_id, at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+  addRestoreColumn(db)
+  const insert = db.prepare<[string, string, string, string, string | null, number, number | null]>(
+    'INSERT INTO audit (table_name, row_id, action, columns, user_id, at_ms, restored_to_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  )
+  const after = db.prepare<[number, number], AuditRow>(
+    'SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?',
+  )
+  const afterOfTable = db.prepare<[number, string, number], AuditRow>(
+    'SELECT * FROM audit WHERE seq > ? AND table_name = ? ORDER BY seq LIMIT ?',
   )
   const select = db.prepare<[string, string, number], AuditRow>(
     'SELECT * FROM audit WHERE table_name = ? AND row_id = ? ORDER BY seq LIMIT ?',
@@ -70,7 +85,8 @@ export function createSqliteAuditLogOn(database: SqliteDatabase): AuditLog {
   const appendAll = (records: readonly AuditRecord[]): void => {
     for (const record of records) {
       const columns = JSON.stringify(record.columns)
-      insert.run(record.table, record.rowId, record.action, columns, record.userId, record.atMs)
+      const { table, rowId, action, userId, atMs } = record
+      insert.run(table, rowId, action, columns, userId, atMs, record.restoredToMs ?? null)
     }
   }
   const entryOf = (row: AuditRow): AuditEntry => ({
@@ -81,6 +97,7 @@ export function createSqliteAuditLogOn(database: SqliteDatabase): AuditLog {
     columns: JSON.parse(row.columns) as string[],
     userId: row.user_id,
     atMs: row.at_ms,
+    ...(row.restored_to_ms === null ? {} : { restoredToMs: row.restored_to_ms }),
   })
   let isClosed = false
   const ifOpen = <T>(where: string, body: () => Promise<T>): Promise<T> =>
@@ -98,6 +115,15 @@ export function createSqliteAuditLogOn(database: SqliteDatabase): AuditLog {
     history: (table, rowId, limit) =>
       ifOpen('audit history', () =>
         run('audit history', () => select.all(table, rowId, limit).map(entryOf)),
+      ),
+    list: (afterSeq, limit, table) =>
+      ifOpen('audit list', () =>
+        run('audit list', () =>
+          (table === undefined
+            ? after.all(afterSeq, limit)
+            : afterOfTable.all(afterSeq, table, limit)
+          ).map(entryOf),
+        ),
       ),
     prune: (beforeMs) =>
       ifOpen('audit prune', () => run('audit prune', () => prune.run(beforeMs).changes)),

@@ -70,10 +70,17 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
     )
   }
   let isClosed = false
+  // A step's own refusal (a write to a deleted table, S210) keeps its code.
   const failure = (where: string, cause: unknown): TesseraError =>
-    new TesseraError('STORAGE_FAILURE', `${where}: SQLite failed on "${path}": ${String(cause)}`, {
-      cause,
-    })
+    cause instanceof TesseraError
+      ? cause
+      : new TesseraError(
+          'STORAGE_FAILURE',
+          `${where}: SQLite failed on "${path}": ${String(cause)}`,
+          {
+            cause,
+          },
+        )
   const turn = createTurn(db, failure, options.gatherMs ?? defaultGatherMs)
   return {
     db,

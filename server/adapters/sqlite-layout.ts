@@ -14,6 +14,17 @@ const layout2 = `
   CREATE TABLE IF NOT EXISTS snapshots (
     table_name TEXT NOT NULL, seq INTEGER NOT NULL, at_ms INTEGER NOT NULL, data BLOB NOT NULL,
     PRIMARY KEY (table_name, seq));
+  CREATE TABLE IF NOT EXISTS generations (
+    table_name TEXT NOT NULL PRIMARY KEY, generation INTEGER NOT NULL) WITHOUT ROWID;
+`
+
+/**
+ * S210: how many times each table was deleted. Added to layout 2 without a new version (an older
+ * tessera ignores it), so a file of layout 2 may lack it until it is opened read-write.
+ */
+const generationsTable = `
+  CREATE TABLE IF NOT EXISTS generations (
+    table_name TEXT NOT NULL PRIMARY KEY, generation INTEGER NOT NULL) WITHOUT ROWID;
 `
 
 /**
@@ -34,7 +45,8 @@ const upgrade1to2 = (db: Database.Database, nowMs: number): void => {
   db.exec('DROP TABLE snapshots_layout1')
 }
 
-const hasTable = (db: Database.Database, name: string): boolean =>
+/** True when the file has the table `name`. */
+export const hasTable = (db: Database.Database, name: string): boolean =>
   db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !==
   undefined
 
@@ -57,7 +69,10 @@ export function prepareLayout(db: Database.Database, path: string, isReadonly: b
       `"${path}" was written by a newer tessera (storage layout ${found}, this one knows ${storeLayoutVersion}); upgrade tessera`,
     )
   }
-  if (found === storeLayoutVersion) return
+  if (found === storeLayoutVersion) {
+    if (!isReadonly) db.exec(generationsTable)
+    return
+  }
   if (isReadonly) {
     throw new TesseraError(
       'STORAGE_FAILURE',

@@ -1,7 +1,10 @@
 // The SQL of the SQLite store (sqlite-store.ts) as prepared statements, and the transactions
 // each Store method runs: one transaction per step, so no reader sees half of a write.
 import type Database from 'better-sqlite3'
+import { hasTable } from './sqlite-layout.js'
+import { deletedSince } from '../../src/internal.js'
 import type {
+  AppendOptions,
   CompactOptions,
   LoggedUpdate,
   NewUpdate,
@@ -54,11 +57,31 @@ function prepareStatements(db: Database.Database) {
   }
 }
 
+/**
+ * S210: the statements of the `generations` table; a file opened read-only before it was added
+ * has none, so every table there is of generation 0 (and nothing can be written anyway).
+ */
+function prepareGenerations(db: Database.Database) {
+  if (!hasTable(db, 'generations')) return { read: () => 0, raise: () => undefined }
+  const select = db.prepare<[string], { generation: number }>(
+    'SELECT generation FROM generations WHERE table_name = ?',
+  )
+  const raise = db.prepare<[string]>(
+    'INSERT INTO generations (table_name, generation) VALUES (?, 1) ON CONFLICT (table_name) DO UPDATE SET generation = generation + 1',
+  )
+  return {
+    read: (table: string): number => select.get(table)?.generation ?? 0,
+    raise: (table: string): void => {
+      raise.run(table)
+    },
+  }
+}
+
 /** What each Store method runs (synchronously); one transaction wherever a step reads twice or writes. */
 export interface SqliteStoreSteps {
   load(table: string, afterSeq: number): StoredTable
   /** Inside a transaction only (a step of runInTurn). */
-  append(table: string, updates: readonly NewUpdate[]): number
+  append(table: string, updates: readonly NewUpdate[], options?: AppendOptions): number
   compact(table: string, snapshot: Uint8Array, seq: number, options: CompactOptions): void
   snapshots(table: string): SnapshotInfo[]
   readSnapshot(table: string, seq: number): Uint8Array | undefined
@@ -77,9 +100,20 @@ export function sqliteStoreSteps(
   insideCompaction?: () => void,
 ): SqliteStoreSteps {
   const sql = prepareStatements(db)
+  const generations = prepareGenerations(db)
+  // S210: in the write's own transaction, so a deletion is either before it (refused) or after.
+  const checkGeneration = (table: string, generation: number | undefined): void => {
+    if (generation !== undefined && generation !== generations.read(table))
+      throw deletedSince(table)
+  }
   const lastSeq = (table: string): number => sql.lastSeq.get(table, table)?.seq ?? 0
   // Run only as a step of a turn (runInTurn), which is a transaction: no savepoint of its own.
-  const append = (table: string, updates: readonly NewUpdate[]): number => {
+  const append = (
+    table: string,
+    updates: readonly NewUpdate[],
+    options?: AppendOptions,
+  ): number => {
+    checkGeneration(table, options?.generation)
     let seq = lastSeq(table)
     for (const { update, atMs, author } of updates)
       sql.insert.run(table, ++seq, atMs, author, update)
@@ -87,6 +121,7 @@ export function sqliteStoreSteps(
   }
   const compact = db.transaction(
     (table: string, snapshot: Uint8Array, seq: number, options: CompactOptions) => {
+      checkGeneration(table, options.generation)
       sql.putSnapshot.run(table, seq, options.atMs ?? 0, snapshot)
       insideCompaction?.()
       // Only an older snapshot is replaced: the newest one always holds every update up to it.
@@ -102,6 +137,7 @@ export function sqliteStoreSteps(
   })
   const remove = db.transaction((table: string) => {
     const changes = sql.deleteUpdates.run(table).changes + sql.deleteSnapshots.run(table).changes
+    generations.raise(table)
     return changes > 0
   })
   // One read transaction, so a compaction or trim cannot fall between the snapshot and the log.
@@ -115,6 +151,7 @@ export function sqliteStoreSteps(
       seq: Math.max(afterSeq, newest?.seq ?? 0, last?.seq ?? 0),
       updateBytes: 0,
       atMs: Math.max(newest?.at_ms ?? 0, last?.at_ms ?? 0),
+      generation: generations.read(table),
     }
     if (snapshot !== undefined) result.snapshot = new Uint8Array(snapshot.data)
     for (const row of sql.log.iterate(table, Math.max(afterSeq, snapshot?.seq ?? 0), -1)) {
@@ -133,7 +170,7 @@ export function sqliteStoreSteps(
 
   return {
     load: (table, afterSeq) => load(table, afterSeq),
-    append: (table, updates) => append(table, updates),
+    append: (table, updates, options) => append(table, updates, options),
     compact(table, snapshot, seq, options) {
       compact(table, snapshot, seq, options)
     },

@@ -6,6 +6,8 @@ import { decodeSnapshot, encodeSnapshot } from '../snapshot-encoding.js'
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js'
 import { prepareLayout } from './sqlite-layout.js'
 import { sqliteStoreSteps } from './sqlite-store-steps.js'
+import { withCompanions } from '../store-companions.js'
+import { sqliteCompanions } from './sqlite-companions.js'
 
 /** Options of `createSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -38,7 +40,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   // The layout is versioned (sqlite-layout.ts), so it is created or upgraded here, not as a schema.
   const database = openSqlite({ path, synchronous, readonly, busyTimeoutMs, schema: '' })
   const store = createSqliteStoreOn(database, { path, readonly, insideCompaction })
-  return { ...store, close: database.close }
+  // S211: copyStore moves the audit log and revocations of the same file.
+  return withCompanions({ ...store, close: database.close }, sqliteCompanions(path))
 }
 
 /**
@@ -82,8 +85,10 @@ export function createSqliteStoreOn(
         decoded(await run('load', () => steps.load(table, options?.afterSeq ?? 0)), table),
       ),
     // The appends of every table in one turn commit together (one SQLite commit, not one each).
-    append: (table, updates) =>
-      ifOpen('append', () => runInTurn('append', () => steps.append(table, updates))),
+    append: (table, updates, appendOptions) =>
+      ifOpen('append', () =>
+        runInTurn('append', () => steps.append(table, updates, appendOptions)),
+      ),
     compact: (table, snapshot, seq, options = {}) =>
       ifOpen('compact', () =>
         run('compact', () => {

@@ -44,6 +44,14 @@ export interface ClusterStatus {
   readonly publishFailures: number
 }
 
+/** A channel every node may publish on and hears (docs/scaling.md). */
+export interface SharedChannel {
+  /** Publishes; a failure (Redis unreachable) is dropped: the channel is best effort. */
+  publish(bytes: Uint8Array): void
+  /** Stops listening. */
+  close(): void
+}
+
 /** The node's membership in the deployment. */
 export interface Cluster {
   readonly nodeId: string
@@ -51,6 +59,18 @@ export interface Cluster {
   status(): ClusterStatus
   /** Subscribes to a table's channel; resolves once messages flow (or at once while Redis is down). */
   follow(table: string): Promise<Follower>
+  /**
+   * Tells the other nodes this one deleted `table` (S210); `generation` is the table's store
+   * generation after the deletion. Sent again when Redis was unreachable.
+   */
+  announceDeleted(table: string, generation: number): void
+  /**
+   * Calls `handler` when a table loaded here was deleted elsewhere (a message, or a catch-up
+   * from the store that found another generation); returns the function that unsubscribes.
+   */
+  onDeleted(handler: (table: string, generation: number) => void): Unsubscribe
+  /** Listens to the deployment-wide channel `name` (best effort) and returns how to publish on it. */
+  openChannel(name: string, handler: (bytes: Uint8Array) => void): Promise<SharedChannel>
   /** Tells the other nodes this one leaves, stops the heartbeat and closes the fanout. */
   close(): Promise<void>
 }
@@ -87,6 +107,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     options.onError(asTesseraError(cause, what))
   }
   const publisher = createNodePublisher(fanout, nodeId, channelOf, report)
+  const deletedHandlers = new Set<(table: string, generation: number) => void>()
 
   const linkContext: LinkContext = {
     store: Object.assign(Object.create(store) as Store, {
@@ -102,6 +123,9 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     },
     publish: (table, message) => {
       publisher.publish(channelOf(table), { ...message, node: nodeId })
+    },
+    deleted: (table, generation) => {
+      for (const handler of deletedHandlers) handler(table, generation)
     },
     onError: report,
   }
@@ -150,6 +174,25 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
       publishFailures: publisher.failures,
     }),
     follow,
+    announceDeleted: (table, generation) => {
+      publisher.announceDeleted(table, generation)
+    },
+    async openChannel(name, handler) {
+      const channel = `${prefix}${name}`
+      const stop = await fanout.subscribe(channel, handler)
+      return {
+        publish: (bytes) => {
+          fanout.publish(channel, bytes).catch(() => undefined)
+        },
+        close: stop,
+      }
+    },
+    onDeleted(handler) {
+      deletedHandlers.add(handler)
+      return () => {
+        deletedHandlers.delete(handler)
+      }
+    },
     close: () =>
       (closing ??= (async () => {
         nodes.stop()

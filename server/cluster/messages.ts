@@ -18,6 +18,8 @@ export const NodeMessageType = {
   Leaving: 4,
   /** The sender just loaded the table: nodes serving it answer with their presence states. */
   PresenceQuery: 5,
+  /** The sender deleted the table (S210); its store generation is now the one given. */
+  Deleted: 6,
 } as const
 
 /** A decoded message. */
@@ -25,6 +27,7 @@ export type NodeMessage =
   | { type: 0; node: string; seq: number; update: Uint8Array }
   | { type: 1; node: string; presence: Uint8Array }
   | { type: 2; node: string; seq: number }
+  | { type: 6; node: string; generation: number }
   | { type: 3 | 4 | 5; node: string }
 
 /** Encodes a message: varUint(type) varString(node) then the body of its type. */
@@ -42,6 +45,9 @@ export function encodeNodeMessage(message: NodeMessage): Uint8Array {
       break
     case NodeMessageType.Compacted:
       encoding.writeVarUint(encoder, message.seq)
+      break
+    case NodeMessageType.Deleted:
+      encoding.writeVarUint(encoder, message.generation)
       break
     case NodeMessageType.Heartbeat:
     case NodeMessageType.Leaving:
@@ -72,6 +78,8 @@ export function decodeNodeMessage(bytes: Uint8Array): NodeMessage {
         return { type, node, presence: decoding.readVarUint8Array(decoder) }
       case NodeMessageType.Compacted:
         return { type, node, seq: decoding.readVarUint(decoder) }
+      case NodeMessageType.Deleted:
+        return { type, node, generation: decoding.readVarUint(decoder) }
       case NodeMessageType.Heartbeat:
       case NodeMessageType.Leaving:
       case NodeMessageType.PresenceQuery:

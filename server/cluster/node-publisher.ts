@@ -10,7 +10,12 @@ export interface NodePublisher {
   publish(channel: string, message: NodeMessage, onFailure?: () => void): void
   /** Announces a committed update of `table` (empty: a tick, read from the store). */
   announce(table: string, seq: number, update: Uint8Array): void
-  /** Announces, as ticks, the newest update of each table that could not be announced. */
+  /** Announces that `table` was deleted (S210), again with the next heartbeat when it fails. */
+  announceDeleted(table: string, generation: number): void
+  /**
+   * Announces, as ticks, the newest update of each table that could not be announced, and the
+   * deletions that could not be.
+   */
   announceMissed(): void
   /** Messages that could not be handed to the fanout. */
   readonly failures: number
@@ -25,6 +30,7 @@ export function createNodePublisher(
 ): NodePublisher {
   // Tables whose update could not be announced (Redis unreachable): ticks go out when it is back.
   const unannounced = new Map<string, number>()
+  const deletions = new Map<string, number>()
   let isReporting = true
   let failures = 0
   const publisher: NodePublisher = {
@@ -51,10 +57,20 @@ export function createNodePublisher(
         unannounced.set(table, Math.max(seq, unannounced.get(table) ?? 0))
       })
     },
+    announceDeleted(table, generation) {
+      const message = { type: NodeMessageType.Deleted, node: nodeId, generation } as const
+      publisher.publish(channelOf(table), message, () => {
+        deletions.set(table, Math.max(generation, deletions.get(table) ?? 0))
+      })
+    },
     announceMissed() {
       for (const [table, seq] of unannounced) {
         unannounced.delete(table)
         publisher.announce(table, seq, new Uint8Array())
+      }
+      for (const [table, generation] of deletions) {
+        deletions.delete(table)
+        publisher.announceDeleted(table, generation)
       }
     },
   }

@@ -13,6 +13,13 @@ export interface TableFeedOptions {
   apply(updates: Uint8Array[]): void
   /** Background failures (catching up from the store); the feed retries. */
   onError(error: TesseraError): void
+  /** The store generation the table was loaded at (S210); default: not checked. */
+  generation?: number
+  /**
+   * Catching up found the table deleted since (another generation, S210): the feed applies
+   * nothing of the new table's and stops.
+   */
+  onDeleted?(generation: number): void
   /** How long a gap waits for its message before the store is read; default 100 ms. */
   gapWaitMs?: number
 }
@@ -64,11 +71,21 @@ export function createTableFeed(options: TableFeedOptions): TableFeed {
     } else armGap(gapWaitMs)
   }
 
+  /** S210: a deletion message may be lost (Redis down), but the store's generation is not. */
+  const isDeletedSince = (generation: number | undefined): boolean => {
+    if (options.generation === undefined || generation === undefined) return false
+    if (generation === options.generation) return false
+    feed.close()
+    options.onDeleted?.(generation)
+    return true
+  }
+
   const read = async (): Promise<void> => {
     do {
       isRequested = false
       const stored = await store.load(table, { afterSeq: seq })
       if (isClosed) return
+      if (isDeletedSince(stored.generation)) return
       const updates = stored.snapshot === undefined ? [] : [stored.snapshot]
       updates.push(...stored.updates)
       if (updates.length > 0) options.apply(updates)

@@ -13,6 +13,8 @@ import { createTableFeed, type TableFeed } from './table-feed.js'
 export interface LinkedRoom {
   readonly doc: Y.Doc
   readonly awareness: awarenessProtocol.Awareness
+  /** The table's store generation the room was loaded at (S210). */
+  readonly generation: number
   /** Another node compacted the table's log: the room's own count of log entries starts over. */
   noteCompacted(): void
 }
@@ -42,6 +44,8 @@ export interface LinkContext {
   announce(table: string, seq: number, update: Uint8Array): void
   /** Publishes presence or a compaction notice on the table's channel. */
   publish(table: string, message: NodeMessage): void
+  /** The table was deleted (S210): its store generation is now `generation`. */
+  deleted(table: string, generation: number): void
   onError(error: TesseraError, what: string): void
 }
 
@@ -96,6 +100,10 @@ export function receiveTableMessage(
     case NodeMessageType.Compacted:
       room.noteCompacted()
       return
+    case NodeMessageType.Deleted:
+      // S210: a room loaded after the deletion holds the new table and stays.
+      if (message.generation > room.generation) context.deleted(entry.table, message.generation)
+      return
     case NodeMessageType.PresenceQuery: {
       const presence = localPresence(entry, room)
       if (presence !== undefined)
@@ -121,6 +129,7 @@ export function startLink(
     table,
     store: context.store,
     seq,
+    generation: room.generation,
     gapWaitMs: context.gapWaitMs,
     apply(updates) {
       room.doc.transact(() => {
@@ -129,6 +138,9 @@ export function startLink(
     },
     onError: (error) => {
       context.onError(error, `table "${table}": catching up from the store failed`)
+    },
+    onDeleted: (generation) => {
+      context.deleted(table, generation)
     },
   })
   const link: RoomLink = {

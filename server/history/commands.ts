@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream'
 import { parseAt } from '../http/params.js'
 import { parseToolArgs, resolveDbPath, type ToolSpec } from '../tool-args.js'
 import { backupDatabase, restoreDatabase } from './backup.js'
+import { operatorId, recordRestores } from './restore-audit.js'
 
 /** Where a tool command writes what it says, and how it reads files. */
 export interface ToolIo {
@@ -63,6 +64,8 @@ export async function runRestoreCommand(args: readonly string[], io: ToolIo): Pr
     isForced: parsed.switches.has('force'),
     ...(atMs === undefined ? {} : { atMs }),
   })
+  // S212: the restored database's audit log says who restored each table, to which time.
+  await recordRestores(target, operatorId(io.env), atMs, Date.now())
   const when = atMs === undefined ? 'as it was backed up' : `as of ${new Date(atMs).toISOString()}`
   io.print(`tessera: restored ${tables} table(s) into ${target}, ${when}`)
 }

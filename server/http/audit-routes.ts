@@ -1,6 +1,7 @@
-// `GET /tables/:table/rows/:id/audit`: a row's audit entries (S54), with column ids shown by
-// the names the columns have now. Reading the log goes through the access layer's Audit.
-import express, { type Router } from 'express'
+// The audit routes (S54, S212): a row's audit entries, and a table's (its rows' and its
+// restores'), with column ids shown by the names the columns have now. Reading the log goes
+// through the access layer's Audit.
+import express, { type Request, type Router } from 'express'
 import { TesseraError, type Table } from '../../src/index.js'
 import type { Audit } from '../access/audit.js'
 import type { AuditEntry } from '../ports/audit-log.js'
@@ -14,27 +15,51 @@ const withColumnNames = (table: Table, entry: AuditEntry) => {
     columns: entry.columns.map((id) => names.get(id) ?? id),
     userId: entry.userId,
     at: new Date(entry.atMs).toISOString(),
+    // S212: a restore says which time it brought back.
+    ...(entry.restoredToMs === undefined
+      ? {}
+      : { restoredTo: new Date(entry.restoredToMs).toISOString() }),
   }
 }
 
-/** `GET /tables/:table/rows/:id/audit`: the row's audit entries, oldest first; needs read access. */
+/** A whole-number query parameter from `min` to `max`. @throws INVALID_ARGUMENT */
+function integerParam(request: Request, name: string, fallback: number, min: number, max: number) {
+  const text = request.query[name]
+  const value = text === undefined ? fallback : Number(text)
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new TesseraError(
+      'INVALID_ARGUMENT',
+      `${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
+    )
+  }
+  return value
+}
+
+/** The audit routes, mounted under /tables; reading needs read access to the table. */
 export function createAuditRoutes(audit: Audit, useTable: UseTable): Router {
   const router = express.Router()
   router.get('/:table/rows/:id/audit', async (request, response) => {
-    const limitText = request.query.limit
-    const limit = limitText === undefined ? 1000 : Number(limitText)
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) {
-      throw new TesseraError(
-        'INVALID_ARGUMENT',
-        `limit must be an integer from 1 to 10000, got ${JSON.stringify(limitText)}`,
-      )
-    }
+    const limit = integerParam(request, 'limit', 1000, 1, 10_000)
     const entries = await useTable(request, request.params.table, 'read', async (table, room) =>
       (await audit.history(room.name, request.params.id, limit)).map((entry) =>
         withColumnNames(table, entry),
       ),
     )
     response.json({ rowId: request.params.id, entries })
+  })
+
+  // Every entry of the table, oldest first, a page at a time (`after` the last `seq` seen).
+  router.get('/:table/audit', async (request, response) => {
+    const limit = integerParam(request, 'limit', 1000, 1, 10_000)
+    const after = integerParam(request, 'after', 0, 0, Number.MAX_SAFE_INTEGER)
+    const entries = await useTable(request, request.params.table, 'read', async (table, room) =>
+      (await audit.list(room.name, after, limit)).map((entry) => ({
+        seq: entry.seq,
+        rowId: entry.rowId === '' ? null : entry.rowId,
+        ...withColumnNames(table, entry),
+      })),
+    )
+    response.json({ entries })
   })
   return router
 }

@@ -1,7 +1,7 @@
 // `POST /tables/:table/restore` (docs/history.md): brings a table, some rows or one cell back to
 // their state at a time, as one new forward update that every connected client receives.
 import express, { type Router } from 'express'
-import { TesseraError, type Store } from '../../src/index.js'
+import { TesseraError, type Store, type Table } from '../../src/index.js'
 import {
   allows,
   loadDocAt,
@@ -10,7 +10,8 @@ import {
   type RestoreScope,
 } from '../../src/internal.js'
 import { refusal } from '../access/check-access.js'
-import type { AccessControl } from '../access/access-control.js'
+import { callerId, type AccessControl } from '../access/access-control.js'
+import type { Audit, RestoreRecord } from '../access/audit.js'
 import { parseAt } from './params.js'
 import type { UseTable } from './use-table.js'
 
@@ -64,11 +65,21 @@ export function parseRestoreBody(body: unknown): { atMs: number; scope: RestoreS
   return { atMs, scope: {} }
 }
 
+/** What the audit log keeps of a restore of `scope` (S212); the cell's column by its id. */
+function restoreRecordOf(table: Table, scope: RestoreScope, atMs: number): RestoreRecord {
+  const { rows, cell } = scope
+  if (rows !== undefined) return { restoredToMs: atMs, rows }
+  if (cell === undefined) return { restoredToMs: atMs }
+  const columnId = table.getColumn(cell.column)?.id ?? cell.column
+  return { restoredToMs: atMs, cell: { row: cell.row, columnId } }
+}
+
 /** Creates the restore route, mounted under /tables. */
 export function createRestoreRoutes(
   store: Store,
   useTable: UseTable,
   control: AccessControl,
+  audit: Pick<Audit, 'recordRestore'>,
 ): Router {
   const router = express.Router()
   router.post('/:table/restore', async (request, response) => {
@@ -80,7 +91,7 @@ export function createRestoreRoutes(
       return (await loadDocAt(store, room.name, atMs)).doc
     })
     try {
-      const summary = await useTable(
+      const { summary, restored } = await useTable(
         request,
         request.params.table,
         isWhole ? 'admin' : 'write',
@@ -89,9 +100,14 @@ export function createRestoreRoutes(
             if (!allows(grant.permissions, operation))
               throw refusal(control, grant.caller, room.name, operation)
           }
-          return restoreFrom(table, past, atMs, scope)
+          const record = restoreRecordOf(table, scope, atMs)
+          const done = restoreFrom(table, past, atMs, scope)
+          return { summary: done, restored: { record, room: room.name, grant } }
         },
       )
+      // S212: who restored what to when, once the restore is durable (useTable waited for it).
+      const { record, room, grant } = restored
+      await audit.recordRestore(room, callerId(grant.caller), record, Date.now())
       response.json({ at: new Date(atMs).toISOString(), ...summary })
     } finally {
       past.destroy()

@@ -16,6 +16,12 @@ export function createMemoryAuditLog(): AuditLog {
       const found = entries.filter((entry) => entry.table === table && entry.rowId === rowId)
       return Promise.resolve(found.slice(0, limit).map((entry) => ({ ...entry })))
     },
+    list(afterSeq, limit, table) {
+      const found = entries.filter(
+        (entry) => entry.seq > afterSeq && (table === undefined || entry.table === table),
+      )
+      return Promise.resolve(found.slice(0, limit).map((entry) => ({ ...entry })))
+    },
     prune(beforeMs) {
       const kept = entries.filter((entry) => entry.atMs >= beforeMs)
       const pruned = entries.length - kept.length

@@ -21,6 +21,39 @@ const copyEntry = (entry: LoggedUpdate): LoggedUpdate => ({
   update: entry.update.slice(),
 })
 
+/** The error of a write to a table deleted since its writer loaded it (S210). */
+export const deletedSince = (table: string): TesseraError =>
+  new TesseraError(
+    'TABLE_NOT_FOUND',
+    `table "${table}" was deleted while this write was on its way; nothing was stored (connect again to create it anew)`,
+  )
+
+/** Runs `body` as an async step, so a closed store, or a refusal (S210), rejects instead of throwing. */
+function step<T>(isClosed: boolean, where: string, body: () => T): Promise<T> {
+  if (isClosed)
+    return Promise.reject(
+      new TesseraError('CLOSED', `${where}: the store is closed; create a new one`),
+    )
+  try {
+    return Promise.resolve(body())
+  } catch (error) {
+    // Only a refusal of the store's own (S210) is thrown here.
+    return Promise.reject(
+      error instanceof TesseraError ? error : new TesseraError('STORAGE_FAILURE', String(error)),
+    )
+  }
+}
+
+/** S210: refuses a write to a table deleted since the writer loaded it. */
+function refuseIfDeleted(
+  generations: ReadonlyMap<string, number>,
+  table: string,
+  generation: number | undefined,
+): void {
+  if (generation !== undefined && generation !== (generations.get(table) ?? 0))
+    throw deletedSince(table)
+}
+
 /**
  * Creates a Store that keeps every table in memory (lost when the process exits).
  * Copies the bytes it is given, so callers may reuse their buffers.
@@ -31,22 +64,19 @@ const copyEntry = (entry: LoggedUpdate): LoggedUpdate => ({
  */
 export function createMemoryStore(): Store {
   const tables = new Map<string, Entry>()
+  // S210: how many times each table was deleted; kept after its entry goes.
+  const generations = new Map<string, number>()
   let isClosed = false
-  /** Runs `body` as an async step, so a closed store rejects instead of throwing. */
-  const run = <T>(where: string, body: () => T): Promise<T> => {
-    if (isClosed) {
-      return Promise.reject(
-        new TesseraError('CLOSED', `${where}: the store is closed; create a new one`),
-      )
-    }
-    return Promise.resolve(body())
-  }
+  const run = <T>(where: string, body: () => T): Promise<T> => step(isClosed, where, body)
   const entryFor = (table: string): Entry => {
     let entry = tables.get(table)
     if (entry === undefined) tables.set(table, (entry = { snapshots: [], log: [], seq: 0 }))
     return entry
   }
   const isEmpty = (entry: Entry): boolean => entry.snapshots.length === 0 && entry.log.length === 0
+  const checkGeneration = (table: string, generation: number | undefined): void => {
+    refuseIfDeleted(generations, table, generation)
+  }
 
   const load = (table: string, afterSeq: number): StoredTable => {
     const entry = tables.get(table)
@@ -55,7 +85,13 @@ export function createMemoryStore(): Store {
     const last = entry?.snapshots.at(-1)
     const newest = last !== undefined && last.seq > afterSeq ? last : undefined
     const from = Math.max(afterSeq, newest?.seq ?? 0)
-    const result: StoredTable = { updates: [], seq, updateBytes: 0, atMs: 0 }
+    const result: StoredTable = {
+      updates: [],
+      seq,
+      updateBytes: 0,
+      atMs: 0,
+      generation: generations.get(table) ?? 0,
+    }
     if (newest !== undefined) {
       result.snapshot = newest.bytes.slice()
       result.atMs = newest.atMs
@@ -71,8 +107,9 @@ export function createMemoryStore(): Store {
 
   return {
     load: (table, options) => run('load', () => load(table, options?.afterSeq ?? 0)),
-    append: (table, updates) =>
+    append: (table, updates, options = {}) =>
       run('append', () => {
+        checkGeneration(table, options.generation)
         const entry = entryFor(table)
         for (const { update, atMs, author } of updates)
           entry.log.push({ seq: ++entry.seq, update: update.slice(), atMs, author })
@@ -80,6 +117,7 @@ export function createMemoryStore(): Store {
       }),
     compact: (table, snapshot, seq, options = {}) =>
       run('compact', () => {
+        checkGeneration(table, options.generation)
         const entry = entryFor(table)
         // Only an older snapshot is replaced: the newest one always holds every update up to it.
         const isReplaced = (s: Snapshot): boolean =>
@@ -130,6 +168,7 @@ export function createMemoryStore(): Store {
       run('delete', () => {
         const entry = tables.get(table)
         tables.delete(table)
+        generations.set(table, (generations.get(table) ?? 0) + 1)
         return entry !== undefined && !isEmpty(entry)
       }),
     close() {

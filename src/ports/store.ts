@@ -41,6 +41,21 @@ export interface StoredTable {
   updateBytes: number
   /** The time of entry `seq` (of the newest snapshot when the log after it is empty); 0 when empty. */
   atMs: number
+  /**
+   * How many times the table was deleted (S210): 0 for a table never deleted. Read in the same
+   * step as the rest, so it names the life of the table this load returns. Stores that only one
+   * writer uses (the browser's IndexedDB) leave it out.
+   */
+  generation?: number
+}
+
+/** Options of `Store.append`. */
+export interface AppendOptions {
+  /**
+   * The `generation` the caller loaded the table at (S210): when the table was deleted since,
+   * nothing is stored and the append rejects with `TABLE_NOT_FOUND`. Default: not checked.
+   */
+  generation?: number
 }
 
 /** Options of `Store.compact`. */
@@ -49,6 +64,8 @@ export interface CompactOptions {
   atMs?: number
   /** The sequence number of an older snapshot this one supersedes: it is deleted in the same transaction. */
   replaces?: number
+  /** As `AppendOptions.generation`: a table deleted since gets no snapshot (`TABLE_NOT_FOUND`). */
+  generation?: number
 }
 
 /** Options of `Store.load`. */
@@ -83,12 +100,18 @@ export interface LoadOptions {
  * - `append` of an empty list stores nothing and resolves to the current sequence number.
  * - concurrent `append`s to one table get distinct, gapless sequence numbers; times are kept
  *   to the millisecond (values of today exceed 2^31: a 64-bit column), authors as any text.
+ * - stores shared by several servers keep a table's `generation` (S210): `delete` raises it,
+ *   and an `append` or `compact` given an older one stores nothing and rejects with
+ *   `TABLE_NOT_FOUND`, in the same transaction as the write (test/server/store-generation-contract.ts).
  */
 export interface Store {
   /** Reads a table's newest snapshot and the log entries after it (with `afterSeq`, only what followed it). */
   load(table: string, options?: LoadOptions): Promise<StoredTable>
-  /** Appends updates to a table's log in one transaction; resolves to the sequence number of the last one. */
-  append(table: string, updates: readonly NewUpdate[]): Promise<number>
+  /**
+   * Appends updates to a table's log in one transaction; resolves to the sequence number of the last one.
+   * @throws TABLE_NOT_FOUND when `options.generation` is given and the table was deleted since (S210)
+   */
+  append(table: string, updates: readonly NewUpdate[], options?: AppendOptions): Promise<number>
   /**
    * Stores `snapshot`, which must contain every update up to `seq`, as a snapshot at `seq`
    * (replacing one stored at that `seq`). Keeps every log entry.
@@ -112,7 +135,7 @@ export interface Store {
   list(): Promise<string[]>
   /**
    * Deletes a table's snapshots and log. Resolves to false when it held nothing. The table is
-   * then new: its next `append` is numbered 1.
+   * then new: its next `append` is numbered 1, and its `generation` is one more (S210).
    */
   delete(table: string): Promise<boolean>
   /** Releases the store; later calls reject with `CLOSED`. Idempotent. */

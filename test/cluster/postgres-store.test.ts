@@ -4,6 +4,7 @@ import { createPostgresStore } from '../../server/adapters/postgres-store.js'
 import { isTesseraError } from '../../src/index.js'
 import { describeWithServices, freshSchema, requireServices } from '../helpers/services.js'
 import { runStoreContract } from '../server/store-contract.js'
+import { runGenerationContract } from '../server/store-generation-contract.js'
 
 const open = async (schema = freshSchema()) => {
   const store = await createPostgresStore({ url: requireServices().postgresUrl, schema })
@@ -13,6 +14,7 @@ const open = async (schema = freshSchema()) => {
 
 describeWithServices('PostgreSQL store', () => {
   runStoreContract('PostgreSQL', () => open())
+  runGenerationContract('PostgreSQL', () => open())
 
   it('S90: appends from many connections get distinct sequence numbers in commit order', async () => {
     const schema = freshSchema()

@@ -64,6 +64,26 @@ export function runAuditLogContract(name: string, setup: () => Promise<AuditLog>
       expect(await log.prune(200)).toBe(0)
     })
 
+    it('S211: lists every record after a number, in order, in pages, or one table’s', async () => {
+      const log = await setup()
+      await log.append([record('r1', 1), record('r2', 2, { table: 'other' }), record('r3', 3)])
+      const all = await log.list(0, 10)
+      expect(all.map((entry) => entry.rowId)).toEqual(['r1', 'r2', 'r3'])
+      expect(all[0]!.seq).toBeLessThan(all[1]!.seq)
+      expect((await log.list(all[0]!.seq, 1)).map((entry) => entry.rowId)).toEqual(['r2'])
+      expect((await log.list(0, 10, 'todos')).map((entry) => entry.rowId)).toEqual(['r1', 'r3'])
+      expect(await log.list(all[2]!.seq, 10)).toEqual([])
+    })
+
+    it('S212: keeps a restore of a whole table with the time it went back to', async () => {
+      const log = await setup()
+      const restore = record('', 50, { action: 'restore', columns: [], restoredToMs: 20 })
+      await log.append([restore, record('r1', 60)])
+      const [first, second] = await log.list(0, 10, 'todos')
+      expect(first).toMatchObject(restore)
+      expect(second!.restoredToMs).toBeUndefined()
+    })
+
     it('treats table names and row ids as data', async () => {
       const log = await setup()
       await log.append([record('__proto__', 1, { table: 'constructor' })])

@@ -28,7 +28,13 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
   describe(`Store contract: ${name}`, () => {
     it('loads a table never written as empty', async () => {
       const store = await setup()
-      expect(await store.load('nothing')).toEqual({ updates: [], seq: 0, updateBytes: 0, atMs: 0 })
+      expect(await store.load('nothing')).toEqual({
+        updates: [],
+        seq: 0,
+        updateBytes: 0,
+        atMs: 0,
+        generation: 0,
+      })
       expect(await store.list()).toEqual([])
       expect(await store.snapshots('nothing')).toEqual([])
       expect(await store.readLog('nothing', 0, 10)).toEqual([])
@@ -124,6 +130,7 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
         seq: 2,
         updateBytes: 0,
         atMs: 1001,
+        generation: 0,
       })
       expect(await store.append('a', entries([bytes(3)]))).toBe(3)
       expect(await store.list()).toEqual(['a'])
@@ -137,6 +144,7 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
         seq: 3,
         updateBytes: 2,
         atMs: 1002,
+        generation: 0,
       })
       expect(await store.load('a', { afterSeq: 3 })).toMatchObject({ updates: [], seq: 3 })
       await store.compact('a', bytes(1, 2), 2, { atMs: 1001 })
@@ -227,6 +235,7 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
         seq: 4,
         updateBytes: 1,
         atMs: 1003,
+        generation: 0,
       })
       expect(await snapshotsOf(store, 'a')).toEqual([
         { seq: 1, atMs: 1000 },
@@ -260,7 +269,13 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
       await store.append('a', entries([bytes(1), bytes(2)]))
       await store.compact('a', bytes(1, 2), 2)
       expect(await store.delete('a')).toBe(true)
-      expect(await store.load('a')).toEqual({ updates: [], seq: 0, updateBytes: 0, atMs: 0 })
+      expect(await store.load('a')).toEqual({
+        updates: [],
+        seq: 0,
+        updateBytes: 0,
+        atMs: 0,
+        generation: 1,
+      })
       expect(await store.append('a', entries([bytes(7)], 3000))).toBe(1)
       expect(await store.readLog('a', 0, 10)).toEqual([
         { seq: 1, atMs: 3000, author: null, update: bytes(7) },

@@ -7,11 +7,19 @@ import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
 import { copyStore } from '../../server/copy-store.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { runStoreContract } from './store-contract.js'
+import { runGenerationContract } from './store-generation-contract.js'
 
 runStoreContract('memory', () => createMemoryStore())
+runGenerationContract('memory', () => createMemoryStore())
 
 runStoreContract('SQLite', () => {
   const store = createSqliteStore({ path: join(tempDir(), 'nested', 'tessera.db') })
+  onTestFinished(() => store.close())
+  return store
+})
+
+runGenerationContract('SQLite', () => {
+  const store = createSqliteStore({ path: join(tempDir(), 'tessera.db') })
   onTestFinished(() => store.close())
   return store
 })
@@ -33,6 +41,7 @@ it('SQLite keeps every table across reopening the file', async () => {
     seq: 2,
     updateBytes: 1,
     atMs: 20,
+    generation: 0,
   })
   expect((await second.readLog('a', 0, 10)).map((entry) => entry.author)).toEqual(['ann', null])
 })
