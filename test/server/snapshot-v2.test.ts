@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import * as Y from 'yjs'
-import { applySnapshot, createMemoryStore, createTable } from '../../src/index.js'
+import { applySnapshot, createMemoryStore, createTable, type Store } from '../../src/index.js'
 import { copyHistoryUntil, encodeSnapshot, isV1Snapshot } from '../../src/internal.js'
 import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
 import {
@@ -13,6 +13,10 @@ import {
   encodeSnapshot as storeSnapshot,
   SnapshotFormat,
 } from '../../server/snapshot-encoding.js'
+import { createMemoryFanoutHub } from '../../server/adapters/memory-fanout.js'
+import { createCluster } from '../../server/cluster/cluster.js'
+import { createMetrics } from '../../server/metrics.js'
+import { createRooms } from '../../server/rooms.js'
 import { call } from '../helpers/auth.js'
 import { connectSdk, iso, markTime } from '../helpers/history.js'
 import { startServer } from '../helpers/start-server.js'
@@ -36,6 +40,30 @@ function storedFormats(dbPath: string): number[] {
 }
 
 const rowsOfDoc = (doc: Y.Doc) => createTable({ doc }).listRows()
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined }
+
+/** Rooms of one node over an in-process fanout, compacting every 3 log entries. */
+async function startNode(hub: ReturnType<typeof createMemoryFanoutHub>, store: Store) {
+  const fanout = hub.connect()
+  const cluster = await createCluster({ fanout, store, gapWaitMs: 10, onError: () => undefined })
+  const rooms = createRooms({
+    store,
+    metrics: createMetrics(),
+    logger: silent,
+    compactAfterUpdates: 3,
+    compactAfterBytes: 1 << 30,
+    historyRetentionMs: 0,
+    idleUnloadMs: 60_000,
+    onStorageFailure: () => undefined,
+    cluster,
+  })
+  onTestFinished(async () => {
+    await rooms.close()
+    await cluster.close()
+  })
+  return { fanout, rooms }
+}
 
 describe('snapshots in update format v2', () => {
   it('S205: a v2 snapshot is tagged, stored as its v2 update compressed, and reads back exactly', async () => {
@@ -144,5 +172,24 @@ describe('snapshots in update format v2', () => {
     const doc = new Y.Doc()
     applySnapshot(doc, (await to.load('t')).snapshot!)
     expect(rowsOfDoc(doc)).toEqual(table.listRows())
+  })
+
+  it('S205: a node that missed entries catches up from the store past a v2 snapshot', async () => {
+    const hub = createMemoryFanoutHub()
+    const store = createMemoryStore()
+    const [a, b] = await Promise.all([startNode(hub, store), startNode(hub, store)])
+    const roomA = await a.rooms.acquire('t', { canCreate: true })
+    const roomB = await b.rooms.acquire('t', { canCreate: true })
+    b.fanout.cut()
+    for (let index = 0; index < 10; index++) {
+      roomA.doc.getMap('m').set(`k${index}`, index)
+      await roomA.flushed()
+    }
+    const stored = await store.load('t', { afterSeq: 0 })
+    expect(stored.snapshot).toBeDefined()
+    expect(isV1Snapshot(stored.snapshot!)).toBe(false)
+    b.fanout.restore()
+    await waitFor(() => roomB.doc.getMap('m').size === 10, { what: 'node B to catch up' })
+    expect(roomB.doc.getMap('m').toJSON()).toEqual(roomA.doc.getMap('m').toJSON())
   })
 })
