@@ -68,7 +68,7 @@ export function applyChecked(
     checkMeta(context)
     result.schemaChanged = checkColumns(context)
     checkShapes(context)
-    const types = columnTypesById(maps)
+    const types = columnTypesIn(transaction, maps)
     const inserted = checkRows(context, types)
     checkOverrides(context, types, inserted)
     checkShapeRights(context)
@@ -83,6 +83,48 @@ function writtenBy(transaction: Y.Transaction): number {
   let deleted = 0
   for (const ranges of transaction.deleteSet.clients.values()) deleted += ranges.length
   return deleted + Y.getState(transaction.doc.store, transaction.doc.clientID)
+}
+
+/** Each table's column types (keyed by its columns map), kept until its columns change (S201). */
+const knownTypes = new WeakMap<object, ColumnTypes>()
+/** The columns maps observed for that: each once. */
+const watched = new WeakSet()
+
+/** The shared type that holds `type` (a Y.Map in a Y.Map), or null at the top. */
+const parentOf = (type: object): object | null => {
+  const parent = (type as { _item?: Y.Item | null })._item?.parent
+  return parent instanceof Y.AbstractType ? parent : null
+}
+
+/** Whether `transaction` changed the columns map or a column in it (before its observers run). */
+function changesColumns(transaction: Y.Transaction, columns: object): boolean {
+  for (const type of transaction.changed.keys()) {
+    for (let at: object | null = type; at !== null; at = parentOf(at)) {
+      if (at === columns) return true
+    }
+  }
+  return false
+}
+
+/**
+ * The column types of the table as `transaction` leaves them so far: read afresh when the
+ * transaction changed a column, else the ones kept since the columns last changed (S201: an
+ * unchanged schema is judged the same way without walking it per update).
+ */
+function columnTypesIn(transaction: Y.Transaction, maps: TableMaps): ColumnTypes {
+  const { columns } = maps
+  if (changesColumns(transaction, columns)) return columnTypesById(maps)
+  let types = knownTypes.get(columns)
+  if (types === undefined) {
+    types = columnTypesById(maps)
+    // Runs at the end of every transaction that changed a column, whoever made it.
+    if (!watched.has(columns)) {
+      watched.add(columns)
+      columns.observeDeep(() => knownTypes.delete(columns))
+    }
+    knownTypes.set(columns, types)
+  }
+  return types
 }
 
 function columnTypesById(maps: TableMaps): ColumnTypes {

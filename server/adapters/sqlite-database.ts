@@ -17,7 +17,19 @@ export interface SqliteOpenOptions {
   busyTimeoutMs?: number
   /** SQL run once at open (CREATE TABLE IF NOT EXISTS …). */
   schema: string
+  /**
+   * A turn's transaction (runInTurn) starts at least this long after the previous one started
+   * (S200); 0 commits every turn at its end. Default `defaultGatherMs`.
+   */
+  gatherMs?: number
 }
+
+/**
+ * The default gathering window of runInTurn (S200): while commits follow each other closely (the
+ * event loop is busy), the next waits until this long after the previous one began, so it
+ * carries more steps; an idle server commits at the end of the turn as before.
+ */
+export const defaultGatherMs = 2
 
 /** An open database and the runner of its steps. */
 export interface SqliteDatabase {
@@ -62,7 +74,7 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
     new TesseraError('STORAGE_FAILURE', `${where}: SQLite failed on "${path}": ${String(cause)}`, {
       cause,
     })
-  const turn = createTurn(db, failure)
+  const turn = createTurn(db, failure, options.gatherMs ?? defaultGatherMs)
   return {
     db,
     runInTurn(where, body) {
@@ -109,8 +121,11 @@ type StepResult = { value: unknown } | { error: TesseraError }
 function createTurn(
   db: Database.Database,
   failure: (where: string, cause: unknown) => TesseraError,
+  gatherMs: number,
 ): { add<T>(where: string, body: () => T): Promise<T>; flush(): void } {
   let steps: TurnStep[] = []
+  let lastStartMs = -Infinity
+  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined
   // Made once: better-sqlite3 builds four wrapper functions per db.transaction() call, which
   // cost more than the savepoint itself when made per step (docs/benchmarks.md, issue 16).
   // Called inside the turn's transaction, it runs its body in a savepoint.
@@ -129,9 +144,13 @@ function createTurn(
     }),
   )
   const flush = (): void => {
+    clearTimeout(timer as NodeJS.Timeout)
+    clearImmediate(timer as NodeJS.Immediate)
+    timer = undefined
     const batch = steps
     steps = []
     if (batch.length === 0) return
+    lastStartMs = performance.now()
     let results: StepResult[]
     try {
       results = runAll(batch).map((value) => ({ value }))
@@ -149,12 +168,17 @@ function createTurn(
       else step.resolve(result.value)
     })
   }
+  // setImmediate runs after the I/O poll phase: the group commits of every table that read
+  // messages in this turn have asked for their appends by then. S200: a commit that would
+  // start within gatherMs of the previous one waits for the rest of that window instead.
+  const schedule = (): NodeJS.Timeout | NodeJS.Immediate => {
+    const waitMs = lastStartMs + gatherMs - performance.now()
+    return waitMs > 0 ? setTimeout(flush, Math.ceil(waitMs)) : setImmediate(flush)
+  }
   return {
     add<T>(where: string, body: () => T): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        // setImmediate runs after the I/O poll phase: the group commits of every table that
-        // read messages in this turn have asked for their appends by then.
-        if (steps.length === 0) setImmediate(flush)
+        if (steps.length === 0) timer = schedule()
         steps.push({ where, body, resolve: resolve, reject })
       })
     },

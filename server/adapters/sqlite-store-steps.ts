@@ -17,9 +17,9 @@ function prepareStatements(db: Database.Database) {
     newestSnapshot: db.prepare<[string], Row & { data: Buffer }>(
       'SELECT seq, at_ms, data FROM snapshots WHERE table_name = ? ORDER BY seq DESC LIMIT 1',
     ),
-    // Without the blob: appends read the newest seq, and a snapshot is the whole table.
-    newestSnapshotSeq: db.prepare<[string], { seq: number }>(
-      'SELECT seq FROM snapshots WHERE table_name = ? ORDER BY seq DESC LIMIT 1',
+    // The newest seq of the log or of a snapshot, in one statement (appends read it every turn).
+    lastSeq: db.prepare<[string, string], { seq: number }>(
+      'SELECT max(coalesce((SELECT seq FROM updates WHERE table_name = ? ORDER BY seq DESC LIMIT 1), 0), coalesce((SELECT seq FROM snapshots WHERE table_name = ? ORDER BY seq DESC LIMIT 1), 0)) AS seq',
     ),
     lastEntry: db.prepare<[string], Row>(
       'SELECT seq, at_ms FROM updates WHERE table_name = ? ORDER BY seq DESC LIMIT 1',
@@ -77,8 +77,7 @@ export function sqliteStoreSteps(
   insideCompaction?: () => void,
 ): SqliteStoreSteps {
   const sql = prepareStatements(db)
-  const lastSeq = (table: string): number =>
-    Math.max(sql.lastEntry.get(table)?.seq ?? 0, sql.newestSnapshotSeq.get(table)?.seq ?? 0)
+  const lastSeq = (table: string): number => sql.lastSeq.get(table, table)?.seq ?? 0
   // Run only as a step of a turn (runInTurn), which is a transaction: no savepoint of its own.
   const append = (table: string, updates: readonly NewUpdate[]): number => {
     let seq = lastSeq(table)

@@ -10,12 +10,18 @@ import { createSqliteAuditLogOn } from '../../server/adapters/sqlite-audit-log.j
 import { createSqliteStore, createSqliteStoreOn } from '../../server/adapters/sqlite-store.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
-const open = (path = join(tempDir(), 'turn.db')) =>
+const open = (path = join(tempDir(), 'turn.db'), gatherMs?: number) =>
   openSqlite({
     path,
     synchronous: 'normal',
     schema: 'CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY)',
+    ...(gatherMs === undefined ? {} : { gatherMs }),
   })
+
+/** Resolves after the event loop's check phase (where a turn's commit runs) has passed twice. */
+const twoTurns = async (): Promise<void> => {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve))
+}
 
 describe('writes of one turn', () => {
   it('run together: each gets its result, a failing one rolls back and rejects alone', async () => {
@@ -94,5 +100,44 @@ describe('writes of one turn', () => {
     expect(count(database.db, 'audit')).toBe(1)
     other.close()
     await database.close()
+  })
+
+  it('S200: an idle database commits at the end of the turn; a turn right after a commit waits for the window', async () => {
+    const gatherMs = 300
+    const { db, runInTurn, close } = open(join(tempDir(), 'gather.db'), gatherMs)
+    const insert = db.prepare<[string]>('INSERT INTO t (k) VALUES (?)')
+    const committed: string[] = []
+    const write = (key: string) =>
+      runInTurn(key, () => insert.run(key)).then(() => void committed.push(key))
+    const firstStarted = performance.now()
+    // The first commit of an idle database: at the end of its turn.
+    const first = write('first')
+    await twoTurns()
+    expect(committed).toEqual(['first'])
+    const second = write('second')
+    const third = write('third')
+    await twoTurns()
+    expect(committed).toEqual(['first'])
+    await Promise.all([first, second, third])
+    // Timers may fire up to a millisecond early against performance.now().
+    expect(performance.now() - firstStarted).toBeGreaterThanOrEqual(gatherMs - 2)
+    expect(committed).toEqual(['first', 'second', 'third'])
+    await close()
+  })
+
+  it('S200: closing commits what waits for its window at once', async () => {
+    const path = join(tempDir(), 'gather.db')
+    const database = open(path, 60_000)
+    const insert = database.db.prepare<[string]>('INSERT INTO t (k) VALUES (?)')
+    await database.runInTurn('first', () => insert.run('first'))
+    const waiting = database.runInTurn('second', () => insert.run('second').changes)
+    await database.close()
+    await expect(waiting).resolves.toBe(1)
+    const again = open(path)
+    expect(again.db.prepare('SELECT k FROM t ORDER BY k').pluck().all()).toEqual([
+      'first',
+      'second',
+    ])
+    await again.close()
   })
 })
