@@ -3,6 +3,7 @@
 // when due, keeping history. Knows the store and the doc, not peers or sockets.
 import * as Y from 'yjs'
 import type { NewUpdate, Store, TesseraError } from '../src/index.js'
+import { encodeSnapshot } from '../src/internal.js'
 import type { Metrics } from './metrics.js'
 import { compactWithHistory, logEntriesOf, type AuthoredUpdate } from './room-history.js'
 
@@ -103,7 +104,7 @@ export function createCommitWriter(
   const isCompactionDue = (): boolean =>
     log.count >= context.compactAfterUpdates || log.bytes >= context.compactAfterBytes
   return {
-    // Y.encodeStateAsUpdate includes what Yjs keeps pending (structs and deletions waiting for
+    // encodeSnapshot (update format v2, S205) includes what Yjs keeps pending (structs and deletions waiting for
     // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
     // It is encoded while nothing is applied beyond entry `upTo`: it is the state at that entry.
     // With other nodes `upTo` is what the doc held when it was encoded (S92), which may be less.
@@ -130,7 +131,7 @@ export function createCommitWriter(
       const bytes = entries.reduce((sum, entry) => sum + entry.update.byteLength, 0)
       log.count += entries.length
       log.bytes += bytes
-      const state = isCompactionDue() ? Y.encodeStateAsUpdate(doc) : undefined
+      const state = isCompactionDue() ? encodeSnapshot(doc) : undefined
       const held = state === undefined ? undefined : hooks.heldUpTo?.()
       const stopTimer = metrics.persistSeconds.startTimer()
       const seq = await store.append(name, entries)

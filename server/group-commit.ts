@@ -1,9 +1,9 @@
 // A room's group commit: the updates applied in one turn of the event loop are committed together
 // (commit-writer.ts stores, broadcasts and compacts them); callbacks wait for durability, and
 // the first storage failure breaks the commit. Knows the doc, not peers or sockets (§7).
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { TesseraError } from '../src/index.js'
-import { reclaimDeadOverrides, tableMaps } from '../src/internal.js'
+import { encodeSnapshot, reclaimDeadOverrides, tableMaps } from '../src/internal.js'
 import {
   createCommitWriter,
   newBatch,
@@ -146,7 +146,7 @@ export function createGroupCommit(
     async close() {
       await commit.flushed()
       if (log.count > 0) {
-        await writer.compact(Y.encodeStateAsUpdate(doc), hooks.heldUpTo?.() ?? log.seq)
+        await writer.compact(encodeSnapshot(doc), hooks.heldUpTo?.() ?? log.seq)
       }
     },
   }

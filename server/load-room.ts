@@ -1,7 +1,8 @@
 // Loads a table from the store into a new room: follows it on the other nodes first (S91),
-// applies the snapshot and the log, and keeps the snapshot as the joiners' shared encoding (S125).
+// applies the snapshot and the log, and keeps a v1 snapshot as the joiners' shared encoding (S125).
 import * as Y from 'yjs'
-import { TesseraError } from '../src/index.js'
+import { applySnapshot, TesseraError } from '../src/index.js'
+import { isV1Snapshot } from '../src/internal.js'
 import { storeOfGeneration } from './deleted-tables.js'
 import { createJoinState, type JoinState } from './join-state.js'
 import { createRoom, loading, type Room, type RoomContext } from './room.js'
@@ -27,18 +28,18 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
   try {
     doc.transact(() => {
       if (stored.snapshot !== undefined) {
-        Y.applyUpdate(doc, stored.snapshot, loading)
-        // The snapshot is already the encoding joiners need: it is shared, the log follows it.
-        const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc))
-        joins = createJoinState(
-          doc,
-          {
-            state: stored.snapshot,
-            stateVector,
-            updates: stored.updates,
-          },
-          joinOptions,
-        )
+        applySnapshot(doc, stored.snapshot, loading)
+        // A snapshot in update format v1 is already the encoding joiners need: it is shared, the
+        // log follows it. One in format v2 (S205) is not: the wire stays v1, so the first joiner
+        // that needs the whole state has it encoded from the doc.
+        if (isV1Snapshot(stored.snapshot)) {
+          const stateVector = Y.decodeStateVector(Y.encodeStateVector(doc))
+          joins = createJoinState(
+            doc,
+            { state: stored.snapshot, stateVector, updates: stored.updates },
+            joinOptions,
+          )
+        }
       }
       for (const update of stored.updates) Y.applyUpdate(doc, update, loading)
     }, loading)

@@ -1,53 +1,59 @@
-// How the server's stores keep snapshots (docs/architecture.md, "Stored snapshots"): the given
-// bytes (a Yjs update in format v1) Brotli-compressed behind a tag that no Yjs update can start
-// with; untagged bytes (snapshots of older databases) are read as stored.
+// How the server's stores keep snapshots (docs/formats.md, "How snapshots are stored"): the
+// snapshot the Store port carries (a Yjs update in format v1, or a tagged v2 one: S205)
+// Brotli-compressed behind a tag that no Yjs update can start with; untagged bytes (snapshots
+// of older databases) are read as stored.
 import { promisify } from 'node:util'
 import * as zlib from 'node:zlib'
 import { TesseraError } from '../src/index.js'
+import {
+  snapshotHeaderLength,
+  snapshotTagLength,
+  snapshotTagOf,
+  snapshotV2Format,
+  tagV2Snapshot,
+} from '../src/internal.js'
 
 const decompress = promisify(zlib.brotliDecompress)
 
-/**
- * Eight 0xff bytes: a Yjs update starts with a variable-length integer, and lib0 refuses one
- * that runs past eight bytes (over 2^53), so no update Yjs can read starts this way.
- */
-const tagLength = 8
 /** The format byte after the tag: what follows it. */
 export const SnapshotFormat = {
-  /** The given bytes, Brotli-compressed. */
+  /** The given bytes (a v1 update, or any bytes but a tagged v2 snapshot), Brotli-compressed. */
   Brotli: 1,
+  /** The v2 update of a tagged v2 snapshot (S205), Brotli-compressed. */
+  BrotliV2: 2,
 } as const
-const headerLength = tagLength + 1
 /**
- * Brotli quality 2: on a 100,000-row table a sixth of format v1 in a fraction of the time Yjs
- * takes to encode the state; quality 4 is larger and three times slower there, deflate a third
- * larger (docs/benchmarks.md, issue 16 item 6).
+ * Brotli quality 2 (docs/formats.md; measured on a 100,000-row table's v2 snapshot against
+ * qualities 1 to 6): quality 3 is 2 % smaller in about the same time, 1 half as large again;
+ * 5 and up store 28 % less for three to eight times the time, on the event loop at every
+ * compaction.
  */
 const quality = 2
 
-const isTagged = (stored: Uint8Array): boolean => {
-  if (stored.byteLength < headerLength) return false
-  for (let index = 0; index < tagLength; index++) if (stored[index] !== 0xff) return false
-  return true
+const compressed = (body: Uint8Array, format: number): Uint8Array => {
+  const compressedBody = zlib.brotliCompressSync(body, {
+    params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: quality,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
+    },
+  })
+  const stored = new Uint8Array(snapshotHeaderLength + compressedBody.byteLength)
+  stored.fill(0xff, 0, snapshotTagLength)
+  stored[snapshotTagLength] = format
+  stored.set(compressedBody, snapshotHeaderLength)
+  return stored
 }
 
 /**
- * The bytes to store for snapshot `update` (a Yjs update in format v1, as the Store port carries
- * it; any bytes are kept exactly). Synchronous, so a store writes a snapshot when `compact` is
+ * The bytes to store for `snapshot` (as the Store port carries it; any bytes are kept exactly).
+ * A tagged v2 snapshot is stored as its v2 update compressed (format 2), anything else
+ * compressed whole (format 1). Synchronous, so a store writes a snapshot when `compact` is
  * called (an unloading room relies on the order of its compaction and the next load).
  */
-export function encodeSnapshot(update: Uint8Array): Uint8Array {
-  const body = zlib.brotliCompressSync(update, {
-    params: {
-      [zlib.constants.BROTLI_PARAM_QUALITY]: quality,
-      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: update.byteLength,
-    },
-  })
-  const stored = new Uint8Array(headerLength + body.byteLength)
-  stored.fill(0xff, 0, tagLength)
-  stored[tagLength] = SnapshotFormat.Brotli
-  stored.set(body, headerLength)
-  return stored
+export function encodeSnapshot(snapshot: Uint8Array): Uint8Array {
+  return snapshotTagOf(snapshot) === snapshotV2Format
+    ? compressed(snapshot.subarray(snapshotHeaderLength), SnapshotFormat.BrotliV2)
+    : compressed(snapshot, SnapshotFormat.Brotli)
 }
 
 /**
@@ -57,16 +63,17 @@ export function encodeSnapshot(update: Uint8Array): Uint8Array {
  * version wrote it; or damaged bytes)
  */
 export async function decodeSnapshot(stored: Uint8Array, where: string): Promise<Uint8Array> {
-  if (!isTagged(stored)) return stored
-  const format = stored[tagLength]
-  if (format !== SnapshotFormat.Brotli) {
+  const format = snapshotTagOf(stored)
+  if (format === undefined) return stored
+  if (format !== SnapshotFormat.Brotli && format !== SnapshotFormat.BrotliV2) {
     throw new TesseraError(
       'STORAGE_FAILURE',
       `${where}: the snapshot is stored in format ${String(format)}, unknown to this version of tessera; upgrade tessera`,
     )
   }
+  let body: Uint8Array
   try {
-    return new Uint8Array(await decompress(stored.subarray(headerLength)))
+    body = new Uint8Array(await decompress(stored.subarray(snapshotHeaderLength)))
   } catch (cause) {
     throw new TesseraError(
       'STORAGE_FAILURE',
@@ -74,4 +81,5 @@ export async function decodeSnapshot(stored: Uint8Array, where: string): Promise
       { cause },
     )
   }
+  return format === SnapshotFormat.BrotliV2 ? tagV2Snapshot(body) : body
 }

@@ -1,9 +1,9 @@
 // Copies a table's history up to a time from one Store to another: what point-in-time recovery
 // rebuilds a database from (docs/operations.md). Only the Store port; works between any adapters.
-import * as Y from 'yjs'
 import { TesseraError } from './errors.js'
 import { loadDocAt } from './history.js'
 import type { Store } from './ports/store.js'
+import { encodeSnapshot } from './snapshot.js'
 
 /** How many log entries one `append` of the copy carries. */
 const batchSize = 1000
@@ -80,7 +80,7 @@ export async function copyHistoryUntil(
   const isCheckpointed = snapshots.some((info) => info.seq === last && info.atMs <= untilMs)
   if (!isCheckpointed) {
     const { doc } = await loadDocAt(from, table, untilMs)
-    await to.compact(table, Y.encodeStateAsUpdate(doc), last, { atMs })
+    await to.compact(table, encodeSnapshot(doc), last, { atMs })
     doc.destroy()
   }
   return { entries, seq: last }

@@ -3,6 +3,7 @@
 import * as Y from 'yjs'
 import { TesseraError } from './errors.js'
 import type { LoggedUpdate, SnapshotInfo, Store } from './ports/store.js'
+import { applySnapshot } from './snapshot.js'
 
 /** How many log entries one `readLog` call asks for while replaying. */
 const pageSize = 2000
@@ -103,7 +104,7 @@ export async function loadDocAt(
   try {
     // One transaction: observers (a Table over the doc) see one change, not one per entry.
     doc.transact(() => {
-      if (start.snapshot !== undefined) Y.applyUpdate(doc, start.snapshot)
+      if (start.snapshot !== undefined) applySnapshot(doc, start.snapshot)
       for (const update of updates) Y.applyUpdate(doc, update)
     })
   } catch (cause) {

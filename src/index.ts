@@ -28,6 +28,7 @@ export type { LiveQueryDiff, DiffSource, WindowChanges } from './query/window-di
 export { createConflicts } from './conflicts.js'
 export type { Conflict, Conflicts, ConflictsOptions } from './conflicts.js'
 export { createMemoryStore } from './ports/memory-store.js'
+export { applySnapshot } from './snapshot.js'
 export type {
   AppendOptions,
   CompactOptions,

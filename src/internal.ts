@@ -53,6 +53,15 @@ export type { ColumnChange } from './column-diff.js'
 export { restoreFrom, restoreOperations } from './restore.js'
 export type { RestoreScope, RestoreSummary } from './restore.js'
 export { copyHistoryUntil } from './history-copy.js'
+export {
+  encodeSnapshot,
+  isV1Snapshot,
+  snapshotHeaderLength,
+  snapshotTagLength,
+  snapshotTagOf,
+  snapshotV2Format,
+  tagV2Snapshot,
+} from './snapshot.js'
 export type { CopiedTable } from './history-copy.js'
 export {
   encodeCsvField,

@@ -4,6 +4,7 @@ import * as Y from 'yjs'
 import { TesseraError } from './errors.js'
 import { forEachLogged } from './history.js'
 import type { LoggedUpdate, Store } from './ports/store.js'
+import { applySnapshot } from './snapshot.js'
 import type { CellValue, Column } from './schema.js'
 import { createTable } from './table.js'
 import type { Row } from './row.js'
@@ -92,7 +93,7 @@ export async function readRowHistory(
   const { afterSeq = 0, limit = 1000 } = options
   const doc = new Y.Doc()
   const start = await startAt(store, table, afterSeq)
-  if (start.snapshot !== undefined) Y.applyUpdate(doc, start.snapshot)
+  if (start.snapshot !== undefined) applySnapshot(doc, start.snapshot)
   const replica = createTable({ doc })
   let change: Change | undefined
   replica.on('change', (next) => (change = next))

@@ -9,7 +9,10 @@ export interface TableFeedOptions {
   store: Store
   /** The sequence number the table was loaded at: every update up to it is held. */
   seq: number
-  /** Applies updates other nodes committed, oldest first, as one step. */
+  /**
+   * Applies updates other nodes committed, oldest first, as one step; the first may be a
+   * snapshot read from the store (either update format: apply with `applySnapshot`, S205).
+   */
   apply(updates: Uint8Array[]): void
   /** Background failures (catching up from the store); the feed retries. */
   onError(error: TesseraError): void

@@ -1,9 +1,9 @@
 // One followed table on this node: the messages that arrive for it (buffered until its room has
 // loaded) and the RoomLink the room reports its commits, presence and compactions to.
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as decoding from 'lib0/decoding'
-import type { NewUpdate, Store, TesseraError } from '../../src/index.js'
+import { applySnapshot, type NewUpdate, type Store, type TesseraError } from '../../src/index.js'
 import { encodeAwarenessStates } from '../../src/internal.js'
 import { NodeMessageType, type NodeMessage } from './messages.js'
 import { createPresenceOwners, type PresenceOwners } from './presence-owners.js'
@@ -133,7 +133,7 @@ export function startLink(
     gapWaitMs: context.gapWaitMs,
     apply(updates) {
       room.doc.transact(() => {
-        for (const update of updates) Y.applyUpdate(room.doc, update, link)
+        for (const update of updates) applySnapshot(room.doc, update, link)
       }, link)
     },
     onError: (error) => {

@@ -28,7 +28,10 @@ export interface SnapshotInfo {
 
 /** What `Store.load` returns: the newest snapshot (if any) and the log entries after it, oldest first. */
 export interface StoredTable {
-  /** The newest snapshot, when the table was ever compacted. */
+  /**
+   * The newest snapshot, when the table was ever compacted: the bytes given to `compact`, a Yjs
+   * update in format v1 or v2 behind a tag (S205); apply it with `applySnapshot`.
+   */
   snapshot?: Uint8Array
   /** Updates appended after the newest snapshot, oldest first. */
   updates: Uint8Array[]
@@ -114,12 +117,14 @@ export interface Store {
   append(table: string, updates: readonly NewUpdate[], options?: AppendOptions): Promise<number>
   /**
    * Stores `snapshot`, which must contain every update up to `seq`, as a snapshot at `seq`
-   * (replacing one stored at that `seq`). Keeps every log entry.
+   * (replacing one stored at that `seq`). Keeps every log entry. The bytes are opaque to the
+   * store: the server hands it v2 snapshots behind a tag (docs/formats.md, S205), and every
+   * read returns exactly the bytes given.
    */
   compact(table: string, snapshot: Uint8Array, seq: number, options?: CompactOptions): Promise<void>
   /** The table's snapshots, oldest first (sizes and times, not their bytes). */
   snapshots(table: string): Promise<SnapshotInfo[]>
-  /** The bytes of the snapshot at `seq`; undefined when there is none. */
+  /** The bytes of the snapshot at `seq` (apply them with `applySnapshot`); undefined when there is none. */
   readSnapshot(table: string, seq: number): Promise<Uint8Array | undefined>
   /**
    * Up to `limit` (a whole number >= 0) log entries with a sequence number above `afterSeq`,

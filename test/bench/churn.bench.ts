@@ -1,17 +1,18 @@
 // What a table that churns stores (issue 16, item 6; docs/benchmarks.md): a table whose every
 // cell is rewritten 10 times, beside the same table written once, for Tessera and a raw Y.Map
-// per row; and rows deleted while another replica edits them, with and without reclaiming (S129).
-// Sizes are given as Yjs encodes a state (format v1) and as the server's stores keep it
-// (server/snapshot-encoding.ts: format v1, Brotli), with that encoding's time on a large table,
-// and format v2 + Brotli, the denser encoding not chosen (its conversions cost seconds).
-import { brotliCompressSync, constants, deflateRawSync } from 'node:zlib'
+// per row; where Tessera's bytes go; rows deleted while another replica edits them, with and
+// without reclaiming (S129). Sizes are given in Yjs's update formats v1 and v2 and as the
+// server's stores keep a snapshot: before S205 (v1 + Brotli 2) and now (v2 + Brotli, S205), with
+// the event-loop time of compacting and loading a large table in each, alternated in one run.
+import { brotliCompressSync, constants } from 'node:zlib'
 import { it } from 'vitest'
 import * as Y from 'yjs'
-import { createTable } from '../../src/index.js'
+import { applySnapshot, createTable } from '../../src/index.js'
+import { encodeSnapshot as snapshotOf } from '../../src/internal.js'
 import { tableMaps } from '../../src/layout.js'
 import { reclaimDeadOverrides } from '../../src/reclaim.js'
 import { layouts, rowOf, columnIds, tessera, type Layout } from './layouts.js'
-import { report, time } from './report.js'
+import { median, report, time } from './report.js'
 import { decodeSnapshot, encodeSnapshot } from '../../server/snapshot-encoding.js'
 
 const rowCount = Number(process.env.TESSERA_BENCH_CHURN_ROWS || 10_000)
@@ -21,36 +22,47 @@ const rewrites = 10
 const nested = layouts.find((layout) => layout.key === 'nested')!
 const json = layouts.find((layout) => layout.key === 'json')!
 const ids = Array.from({ length: rowCount }, (_, index) => `row-${index.toString(36)}`)
+const qualities = [1, 2, 3, 4, 5, 6]
 
-/** The size of the state as Yjs encodes it (format v1: what the stores kept before S185). */
-const sizeInV1 = (doc: Y.Doc): number => Y.encodeStateAsUpdate(doc).byteLength
-/** The size of the state as the server's stores keep it (S185). */
-const storedSize = (doc: Y.Doc): number => encodeSnapshot(Y.encodeStateAsUpdate(doc)).byteLength
-/** The same state in Yjs's update format v2, uncompressed. */
-const sizeInV2 = (doc: Y.Doc): number => Y.encodeStateAsUpdateV2(doc).byteLength
+const brotli = (bytes: Uint8Array, quality: number): Uint8Array =>
+  brotliCompressSync(bytes, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: quality,
+      [constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength,
+    },
+  })
 
-/** The state in format v2, Brotli-compressed like a stored snapshot (the encoding not chosen). */
-const sizeInV2Brotli = (doc: Y.Doc): number =>
-  brotliCompressSync(Y.encodeStateAsUpdateV2(doc), {
-    params: { [constants.BROTLI_PARAM_QUALITY]: 4 },
-  }).byteLength
+/** The snapshot the server's stores kept before S205: format v1, Brotli quality 2 (S185). */
+const storedBefore = (doc: Y.Doc): Uint8Array => encodeSnapshot(Y.encodeStateAsUpdate(doc))
+/** The snapshot the server's stores keep now (S205): format v2 from the doc, Brotli. */
+const storedNow = (doc: Y.Doc): Uint8Array => encodeSnapshot(snapshotOf(doc))
 
 type Sizes = [number, number, number, number]
-/** Sizes of a state: format v1, v2, as stored, and v2 + Brotli. */
+/** Sizes of a state: format v1, v2, as stored before S205 and as stored now. */
 const sizesOf = (doc: Y.Doc): Sizes => [
-  sizeInV1(doc),
-  sizeInV2(doc),
-  storedSize(doc),
-  sizeInV2Brotli(doc),
+  Y.encodeStateAsUpdate(doc).byteLength,
+  Y.encodeStateAsUpdateV2(doc).byteLength,
+  storedBefore(doc).byteLength,
+  storedNow(doc).byteLength,
 ]
 
-/** Sizes of the table written once, then after every cell is rewritten `rewrites` times. */
-function rewriteAll(layout: Layout): Sizes[] {
+/** The states of one layout: written once, every cell rewritten once, then `rewrites` times. */
+interface Churned {
+  once: Uint8Array
+  rewrittenOnce: Uint8Array
+  rewritten: Uint8Array
+  sizes: [Sizes, Sizes]
+}
+
+/** The v2 encoding of a layout's table written once and at each stage of its rewriting. */
+function rewriteAll(layout: Layout): Churned {
   const doc = new Y.Doc()
   layout.open(doc)
   const rows = ids.map((id, index) => (layout === tessera ? { id, ...rowOf(index) } : rowOf(index)))
   layout.insert(doc, ids, rows)
-  const once = sizesOf(doc)
+  const once = Y.encodeStateAsUpdateV2(doc)
+  const onceSizes = sizesOf(doc)
+  let rewrittenOnce = once
   for (let round = 1; round <= rewrites; round++) {
     ids.forEach((id, index) => {
       const values = rowOf(index + round * rowCount)
@@ -59,8 +71,14 @@ function rewriteAll(layout: Layout): Sizes[] {
         for (const column of columnIds) layout.setCell(doc, id, column, values[column])
       })
     })
+    if (round === 1) rewrittenOnce = Y.encodeStateAsUpdateV2(doc)
   }
-  return [once, sizesOf(doc)]
+  return {
+    once,
+    rewrittenOnce,
+    rewritten: Y.encodeStateAsUpdateV2(doc),
+    sizes: [onceSizes, sizesOf(doc)],
+  }
 }
 
 /**
@@ -76,7 +94,7 @@ function raceRounds(isReclaimed: boolean): number {
     Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(b.doc, Y.encodeStateVector(a.doc)))
   }
   sync()
-  const start = sizeInV1(a.doc)
+  const start = Y.encodeStateAsUpdate(a.doc).byteLength
   const rounds = 10
   for (let round = 0; round < rounds; round++) {
     const text = Object.fromEntries(columnIds.map((id) => [id, `value of round ${round}`]))
@@ -90,11 +108,102 @@ function raceRounds(isReclaimed: boolean): number {
     if (isReclaimed) reclaimDeadOverrides(tableMaps(a.doc), 'reclaim')
     sync()
   }
-  return (sizeInV1(a.doc) - start) / rounds
+  return (Y.encodeStateAsUpdate(a.doc).byteLength - start) / rounds
 }
 
-/** Compaction and load of a large table's snapshot: Yjs's encoding, and the stores' own. */
-async function encodingCosts(): Promise<(string | number)[][]> {
+/**
+ * Where the stored bytes of Tessera's rewritten table go: its packed rows (the table written
+ * once, whose first values stay alive), the live overrides (every cell rewritten once), the
+ * tombstones of the later rewrites, and what the override keys alone cost.
+ */
+function breakdown(churned: Churned, quality: number): (string | number)[][] {
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`
+  const once = brotli(churned.once, quality).byteLength
+  const rewrittenOnce = brotli(churned.rewrittenOnce, quality).byteLength
+  const rewritten = brotli(churned.rewritten, quality).byteLength
+  const doc = new Y.Doc()
+  Y.applyUpdateV2(doc, churned.rewritten)
+  const keys = new Y.Doc()
+  const overrides = keys.getMap('o')
+  keys.transact(() => {
+    for (const key of doc.getMap('o').keys()) overrides.set(key, null)
+  })
+  const keysAlone = brotli(Y.encodeStateAsUpdateV2(keys), quality).byteLength
+  const share = (bytes: number) => `${((bytes / rewritten) * 100).toFixed(0)} %`
+  return [
+    ['packed rows: the table written once (its first values stay alive)', kb(once), share(once)],
+    [
+      `${doc.getMap('o').size.toLocaleString('en')} live overrides (every cell rewritten once)`,
+      kb(rewrittenOnce - once),
+      share(rewrittenOnce - once),
+    ],
+    [
+      `  of which their keys alone (a map of the same keys to null)`,
+      kb(keysAlone),
+      share(keysAlone),
+    ],
+    [
+      `tombstones of rewrites 2 to ${rewrites}`,
+      kb(rewritten - rewrittenOnce),
+      share(rewritten - rewrittenOnce),
+    ],
+    ['the rewritten table as stored', kb(rewritten), '100 %'],
+  ]
+}
+
+/** Brotli qualities on the large snapshot (size, compaction's compress time) and on the churn. */
+function qualitySweep(large: Uint8Array, churned: Churned, peer: Churned): (string | number)[][] {
+  return qualities.map((quality) => {
+    const ms = median([0, 1, 2].map(() => time(() => brotli(large, quality))))
+    const ratio = (of: Churned) =>
+      (brotli(of.rewritten, quality).byteLength / brotli(of.once, quality).byteLength).toFixed(2)
+    return [
+      `Brotli ${quality}`,
+      (brotli(large, quality).byteLength / 1024).toFixed(0),
+      ms.toFixed(0),
+      `${ratio(churned)}× (raw Y.Map ${ratio(peer)}×)`,
+    ]
+  })
+}
+
+/** The large table's snapshot compacted and loaded before S205 and now, alternated. */
+async function encodingCosts(doc: Y.Doc): Promise<(string | number)[][]> {
+  const samples = { before: [[], [], [], []] as number[][], now: [[], [], [], []] as number[][] }
+  const sizes = { before: 0, now: 0 }
+  for (let run = 0; run < 5; run++) {
+    for (const key of ['before', 'now'] as const) {
+      let stored: Uint8Array = new Uint8Array()
+      const compactMs = time(() => (stored = key === 'now' ? storedNow(doc) : storedBefore(doc)))
+      sizes[key] = stored.byteLength
+      const started = performance.now()
+      const read = await decodeSnapshot(stored, 'bench')
+      const readMs = performance.now() - started
+      const loaded = new Y.Doc()
+      const applyMs = time(() => applySnapshot(loaded, read))
+      // A room loaded from a v2 snapshot encodes its joiners' (v1) state on the first join.
+      const joinMs = key === 'now' ? time(() => Y.encodeStateAsUpdate(loaded)) : 0
+      loaded.destroy()
+      for (const [index, value] of [compactMs, readMs, applyMs, joinMs].entries())
+        samples[key][index]!.push(value)
+    }
+  }
+  const ms = (key: 'before' | 'now', index: number) => median(samples[key][index]!).toFixed(0)
+  const line = (key: 'before' | 'now', name: string) => [
+    name,
+    (sizes[key] / 1024).toFixed(0),
+    ms(key, 0),
+    ms(key, 1),
+    ms(key, 2),
+    key === 'now' ? ms(key, 3) : '0 (the snapshot is shared)',
+  ]
+  return [
+    line('before', 'before S205: v1 + Brotli 2'),
+    line('now', 'now (S205): v2 from the doc + Brotli 2'),
+  ]
+}
+
+/** A Tessera table of `largeRowCount` rows written once. */
+function largeTable(): Y.Doc {
   const large = Array.from({ length: largeRowCount }, (_, index) => `row-${index.toString(36)}`)
   const doc = new Y.Doc()
   tessera.open(doc)
@@ -103,64 +212,28 @@ async function encodingCosts(): Promise<(string | number)[][]> {
     large,
     large.map((id, index) => ({ id, ...rowOf(index) })),
   )
-  let v1: Uint8Array = new Uint8Array()
-  const encodeMs = time(() => (v1 = Y.encodeStateAsUpdate(doc)))
-  let started = performance.now()
-  const stored = encodeSnapshot(v1)
-  const storeMs = performance.now() - started
-  started = performance.now()
-  const read = await decodeSnapshot(stored, 'bench')
-  const readMs = performance.now() - started
-  const applyMs = time(() => Y.applyUpdate(new Y.Doc(), read))
-  const deflated = time(() => deflateRawSync(v1, { level: 1 }).byteLength)
-  let brotliV2 = new Uint8Array()
-  const brotliV2Ms = time(() => {
-    brotliV2 = brotliCompressSync(Y.convertUpdateFormatV1ToV2(v1), {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 4 },
-    })
-  })
-  const kb = (bytes: number) => (bytes / 1024).toFixed(0)
-  const ms = (value: number) => value.toFixed(0)
-  return [
-    [
-      `${largeRowCount.toLocaleString('en')}-row table: format v1 (KB; encode, apply ms)`,
-      kb(v1.byteLength),
-      `${ms(encodeMs)}; ${ms(applyMs)}`,
-    ],
-    [
-      "stored (S185): v1 + Brotli 2 (KB; compaction's extra, load's extra ms)",
-      kb(stored.byteLength),
-      `${ms(storeMs)}; ${ms(readMs)}`,
-    ],
-    [
-      'for comparison: v2 + Brotli 4 / v1 + deflate 1 (KB; their ms)',
-      `${kb(brotliV2.byteLength)} / ${kb(deflateRawSync(v1, { level: 1 }).byteLength)}`,
-      `${ms(brotliV2Ms)} / ${ms(deflated)}`,
-    ],
-  ]
+  return doc
 }
 
 it(`churn: ${rowCount.toLocaleString('en')} rows × 10 columns, every cell rewritten ${rewrites} times`, async () => {
   const rows: (string | number)[][] = []
-  const figures = new Map<Layout, Sizes[]>()
+  const figures = new Map<Layout, Churned>()
   const kb = (bytes: number) => (bytes / 1024).toFixed(0)
   for (const layout of [tessera, nested, json]) {
-    const [once, rewritten] = rewriteAll(layout)
-    figures.set(layout, [once!, rewritten!])
+    const churned = rewriteAll(layout)
+    figures.set(layout, churned)
+    const [once, rewritten] = churned.sizes
     const column = (index: number) =>
-      `${kb(once![index]!)} → ${kb(rewritten![index]!)}: ${(rewritten![index]! / once![index]!).toFixed(2)}×`
+      `${kb(once[index]!)} → ${kb(rewritten[index]!)}: ${(rewritten[index]! / once[index]!).toFixed(2)}×`
     rows.push([layout.name, column(0), column(1), column(2), column(3)])
   }
-  const ours = figures.get(tessera)!
-  const theirs = figures.get(nested)!
+  const ours = figures.get(tessera)!.sizes
+  const theirs = figures.get(nested)!.sizes
   const ratio = (index: number, which: number) =>
     `${(ours[which]![index]! / theirs[which]![index]!).toFixed(2)}×`
   rows.push([
     `Tessera ÷ ${nested.name}, written once; rewritten`,
-    `${ratio(0, 0)}; ${ratio(0, 1)}`,
-    `${ratio(1, 0)}; ${ratio(1, 1)}`,
-    `${ratio(2, 0)}; ${ratio(2, 1)}`,
-    `${ratio(3, 0)}; ${ratio(3, 1)}`,
+    ...[0, 1, 2, 3].map((index) => `${ratio(index, 0)}; ${ratio(index, 1)}`),
   ])
   const without = raceRounds(false)
   const withReclaim = raceRounds(true)
@@ -178,15 +251,40 @@ it(`churn: ${rowCount.toLocaleString('en')} rows × 10 columns, every cell rewri
       'table',
       'format v1 (KB)',
       'format v2 (KB)',
-      'as stored (S185: v1 + Brotli 2) (KB)',
-      'v2 + Brotli (KB)',
+      'stored before S205: v1 + Brotli 2 (KB)',
+      'stored now (S205): v2 + Brotli 2 (KB)',
     ],
     rows,
   )
   report(
+    'churn-breakdown',
+    `Where Tessera's rewritten table's stored bytes go (v2 + Brotli 2)`,
+    ['part', 'stored', 'share'],
+    breakdown(figures.get(tessera)!, 2),
+  )
+  const doc = largeTable()
+  report(
+    'snapshot-quality',
+    `Brotli quality on a ${largeRowCount.toLocaleString('en')}-row table's v2 snapshot (${kb(Y.encodeStateAsUpdateV2(doc).byteLength)} KB; v1 ${kb(Y.encodeStateAsUpdate(doc).byteLength)} KB), and on the churned tables`,
+    [
+      'quality',
+      'stored (KB)',
+      'compress, on the event loop (ms, median of 3)',
+      'churned ÷ once, stored',
+    ],
+    qualitySweep(Y.encodeStateAsUpdateV2(doc), figures.get(tessera)!, figures.get(nested)!),
+  )
+  report(
     'snapshot-encoding',
-    'What the stored encoding costs on a large table',
-    ['snapshot', 'size', 'time (ms)'],
-    await encodingCosts(),
+    `A ${largeRowCount.toLocaleString('en')}-row table's snapshot: compaction and load, before S205 and now, alternated (median of 5)`,
+    [
+      'snapshot',
+      'stored (KB)',
+      'compaction: encode + compress, event loop (ms)',
+      'load: decompress, thread pool (ms)',
+      'load: apply, event loop (ms)',
+      "first full join after a load: the joiners' v1 encoding (ms)",
+    ],
+    await encodingCosts(doc),
   )
 })

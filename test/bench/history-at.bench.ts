@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
 import { expect, it } from 'vitest'
-import { createTable, type Store } from '../../src/index.js'
+import { applySnapshot, createTable, type Store } from '../../src/index.js'
 import { loadDocAt } from '../../src/internal.js'
 import { createServer, createSqliteStore } from '../../server/index.js'
 import { compactWithHistory } from '../../server/room-history.js'
@@ -126,7 +126,7 @@ it('history: answering ?at= over 100,000 updates, and the storage of the retenti
   const decodeMs = median(
     Array.from({ length: 5 }, () =>
       time(() => {
-        Y.applyUpdate(new Y.Doc(), newestBytes)
+        applySnapshot(new Y.Doc(), newestBytes)
       }),
     ),
   )

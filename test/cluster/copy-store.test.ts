@@ -11,7 +11,7 @@ import {
   copyStore,
   type CreateServerOptions,
 } from '../../server/index.js'
-import { isTesseraError } from '../../src/index.js'
+import { applySnapshot, isTesseraError } from '../../src/index.js'
 import { call, testSecret } from '../helpers/auth.js'
 import { describeWithServices, freshPostgresUrl } from '../helpers/services.js'
 import { tempDir } from '../helpers/temp-dir.js'
@@ -72,7 +72,7 @@ describeWithServices('copyStore', () => {
       expect(await copyStore(from, to)).toEqual(['a', 'b'])
       const copy = new Y.Doc()
       const stored = await to.load('a')
-      if (stored.snapshot !== undefined) Y.applyUpdate(copy, stored.snapshot)
+      if (stored.snapshot !== undefined) applySnapshot(copy, stored.snapshot)
       for (const update of stored.updates) Y.applyUpdate(copy, update)
       expect(copy.getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
       // The history comes along: every entry with its number, time and author.

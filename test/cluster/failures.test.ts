@@ -2,6 +2,7 @@
 // under writers, a Redis killed and restarted under writers, and the presence of a killed node.
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { applySnapshot } from '../../src/index.js'
 import { createPostgresStore } from '../../server/adapters/postgres-store.js'
 import { createDeployment, type Deployment } from '../helpers/cluster-nodes.js'
 import { startTestRedis } from '../helpers/redis-server.js'
@@ -21,7 +22,7 @@ const missingInStore = async (deployment: Deployment, writers: Writer[]): Promis
   try {
     const stored = await store.load(table)
     const doc = new Y.Doc()
-    if (stored.snapshot !== undefined) Y.applyUpdate(doc, stored.snapshot)
+    if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
     for (const update of stored.updates) Y.applyUpdate(doc, update)
     const keys = doc.getMap('m')
     return acked.flatMap((written) => written.filter((key) => !keys.has(key)))

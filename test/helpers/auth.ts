@@ -1,6 +1,6 @@
 // Tokens, authenticated REST calls and the stored state of a table, for the access-control tests.
 import * as Y from 'yjs'
-import { createTable } from '../../src/index.js'
+import { applySnapshot, createTable } from '../../src/index.js'
 import { createTokenVerifier } from '../../server/access/tokens.js'
 import type { TestServer } from './start-server.js'
 
@@ -51,7 +51,7 @@ export async function call(
 export async function storedState(server: TestServer, table: string): Promise<unknown> {
   const stored = await server.store.load(table)
   const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) Y.applyUpdate(doc, stored.snapshot)
+  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
   for (const update of stored.updates) Y.applyUpdate(doc, update)
   const state = createTable({ doc }).toJSON()
   doc.destroy()

@@ -2,7 +2,7 @@
 // and raw access to what the server stored: for the tests that play an attacker with raw Yjs.
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import { createTable } from '../../src/index.js'
+import { applySnapshot, createTable } from '../../src/index.js'
 import { MessageType } from '../../src/internal.js'
 import { createTokenVerifier } from '../../server/access/tokens.js'
 import type { CreateServerOptions } from '../../server/index.js'
@@ -45,7 +45,7 @@ export async function storedDoc(
   const stored = await server.store.load(table)
   const bytes = [...(stored.snapshot === undefined ? [] : [stored.snapshot]), ...stored.updates]
   const doc = new Y.Doc()
-  for (const update of bytes) Y.applyUpdate(doc, update)
+  for (const update of bytes) applySnapshot(doc, update)
   return { doc, bytes }
 }
 

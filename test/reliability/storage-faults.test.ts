@@ -9,7 +9,7 @@ import Database from 'better-sqlite3'
 import * as Y from 'yjs'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { createSqliteStore, type Logger } from '../../server/index.js'
-import type { Store } from '../../src/index.js'
+import { applySnapshot, type Store } from '../../src/index.js'
 import { CloseCode } from '../../src/internal.js'
 import { startServer, type TestServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
@@ -28,7 +28,7 @@ const recordingLogger = (): Logger & { errors: string[] } => {
 const storedMap = async (store: Store, table: string): Promise<Y.Map<unknown>> => {
   const stored = await store.load(table)
   const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) Y.applyUpdate(doc, stored.snapshot)
+  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
   for (const update of stored.updates) Y.applyUpdate(doc, update)
   return doc.getMap('m')
 }

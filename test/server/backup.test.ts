@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import * as Y from 'yjs'
-import { createTable } from '../../src/index.js'
+import { applySnapshot, createTable } from '../../src/index.js'
 import { createSqliteStore } from '../../server/index.js'
 import { call } from '../helpers/auth.js'
 import { runCli } from '../helpers/cli.js'
@@ -21,7 +21,7 @@ const storedValues = async (path: string, table: string): Promise<number[]> => {
   const stored = await store.load(table)
   await store.close()
   const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) Y.applyUpdate(doc, stored.snapshot)
+  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
   for (const update of stored.updates) Y.applyUpdate(doc, update)
   return createTable({ doc })
     .listRows()

@@ -2,7 +2,7 @@
 // the snapshot, stored in the log and broadcast like any update, and changes no row.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createTable, type Store } from '../../src/index.js'
+import { applySnapshot, createTable, type Store } from '../../src/index.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { sync, twoReplicas } from '../helpers/replicas.js'
 import { startServer } from '../helpers/start-server.js'
@@ -16,7 +16,7 @@ const columns = [
 const storedDoc = async (store: Store, table: string): Promise<Y.Doc> => {
   const stored = await store.load(table)
   const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) Y.applyUpdate(doc, stored.snapshot)
+  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
   for (const update of stored.updates) Y.applyUpdate(doc, update)
   return doc
 }

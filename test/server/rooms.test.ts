@@ -1,7 +1,7 @@
 // Room lifecycle: compaction by count and bytes, idle unload, shutdown flush, storage failures.
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { createMemoryStore, TesseraError, type Store } from '../../src/index.js'
+import { applySnapshot, createMemoryStore, TesseraError, type Store } from '../../src/index.js'
 import { CloseCode } from '../../src/internal.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
@@ -10,7 +10,7 @@ import { waitFor } from '../helpers/wait-for.js'
 const stateOf = async (store: Store, table: string): Promise<Y.Doc> => {
   const stored = await store.load(table)
   const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) Y.applyUpdate(doc, stored.snapshot)
+  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
   for (const update of stored.updates) Y.applyUpdate(doc, update)
   return doc
 }

@@ -1,6 +1,14 @@
 // The Store contract (automerge-repo's runStorageAdapterTests pattern): every adapter runs it.
 import { describe, expect, it } from 'vitest'
-import { isTesseraError, type NewUpdate, type Store } from '../../src/index.js'
+import * as Y from 'yjs'
+import {
+  applySnapshot,
+  createTable,
+  isTesseraError,
+  type NewUpdate,
+  type Store,
+} from '../../src/index.js'
+import { encodeSnapshot } from '../../src/internal.js'
 
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values)
 
@@ -61,6 +69,28 @@ export function runStoreContract(name: string, setup: () => Promise<Store> | Sto
       await store.append('a', entries([update]))
       update[0] = 7
       expect((await store.load('a')).updates).toEqual([bytes(1, 2)])
+    })
+
+    it('S205: returns a snapshot in either update format exactly as given, and it opens', async () => {
+      const store = await setup()
+      const table = createTable({ columns: [{ name: 'title', type: 'string' }] })
+      const ids = table.insertRows(Array.from({ length: 50 }, (_, n) => ({ title: `row ${n}` })))
+      for (const id of ids) table.updateRow(id, { title: `${id} again` })
+      const v1 = Y.encodeStateAsUpdate(table.doc)
+      const v2 = encodeSnapshot(table.doc)
+      await store.append('a', entries([v1, v1]))
+      await store.compact('a', v1, 1, { atMs: 1000 })
+      await store.compact('a', v2, 2, { atMs: 1001 })
+      expect(sameBytes((await store.load('a')).snapshot!, v2)).toBe(true)
+      expect(sameBytes((await store.readSnapshot('a', 1))!, v1)).toBe(true)
+      for (const snapshot of [
+        (await store.load('a')).snapshot!,
+        (await store.readSnapshot('a', 1))!,
+      ]) {
+        const doc = new Y.Doc()
+        applySnapshot(doc, snapshot)
+        expect(createTable({ doc }).listRows()).toEqual(table.listRows())
+      }
     })
 
     it('keeps each entry with its time and author, and reads the log in pages', async () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { onTestFinished, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createMemoryStore, isTesseraError } from '../../src/index.js'
+import { applySnapshot, createMemoryStore, isTesseraError } from '../../src/index.js'
 import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
 import { copyStore } from '../../server/copy-store.js'
 import { tempDir } from '../helpers/temp-dir.js'
@@ -113,7 +113,7 @@ it('copyStore copies every table, its history included, into an empty store and 
   expect((await to.snapshots('a')).map((info) => info.seq)).toContain(2)
   const copy = new Y.Doc()
   const stored = await to.load('a')
-  if (stored.snapshot !== undefined) Y.applyUpdate(copy, stored.snapshot)
+  if (stored.snapshot !== undefined) applySnapshot(copy, stored.snapshot)
   for (const update of stored.updates) Y.applyUpdate(copy, update)
   expect(copy.getMap('m').toJSON()).toEqual({ k0: 0, k1: 1, k2: 2 })
   const error: unknown = await copyStore(from, to).catch((caught: unknown) => caught)
