@@ -1,39 +1,15 @@
 // S210 over an in-process fanout (no Redis): a deletion reaches the rooms of every node, also
 // when its message was lost, and a node's writes for a deleted table are refused by the store.
 // The same over real Redis, PostgreSQL and WebSocket clients is test/cluster/deletion.test.ts.
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createMemoryStore, type Store } from '../../src/index.js'
 import { createMemoryFanoutHub, type MemoryFanoutHub } from '../../server/adapters/memory-fanout.js'
-import { createCluster } from '../../server/cluster/cluster.js'
 import { decodeNodeMessage, encodeNodeMessage } from '../../server/cluster/messages.js'
-import { createMetrics } from '../../server/metrics.js'
 import type { Peer } from '../../server/room.js'
-import { createRooms } from '../../server/rooms.js'
+import { startInProcessNode } from '../helpers/in-process-node.js'
 import { waitFor } from '../helpers/wait-for.js'
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined }
-
-const startNode = async (hub: MemoryFanoutHub, store: Store) => {
-  const fanout = hub.connect()
-  const cluster = await createCluster({ fanout, store, gapWaitMs: 10, onError: () => undefined })
-  const metrics = createMetrics()
-  const rooms = createRooms({
-    store,
-    metrics,
-    logger: silent,
-    compactAfterUpdates: 1000,
-    compactAfterBytes: 1 << 30,
-    historyRetentionMs: 60_000,
-    idleUnloadMs: 60_000,
-    onStorageFailure: () => undefined,
-    cluster,
-  })
-  onTestFinished(async () => {
-    await rooms.close()
-    await cluster.close()
-  })
-  return { fanout, cluster, rooms, metrics }
-}
+const startNode = (hub: MemoryFanoutHub, store: Store) => startInProcessNode(hub, store)
 
 /** A connection as a room sees it, remembering how it was closed. */
 const fakePeer = (): Peer & { closedWith?: number } => {

@@ -3,44 +3,15 @@
 // presence. The same behaviour over real Redis and PostgreSQL is in test/cluster/.
 import * as Y from 'yjs'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createMemoryStore, type Store } from '../../src/index.js'
 import { createMemoryFanoutHub, type MemoryFanoutHub } from '../../server/adapters/memory-fanout.js'
-import { createCluster } from '../../server/cluster/cluster.js'
 import { decodeNodeMessage, encodeNodeMessage } from '../../server/cluster/messages.js'
-import { createMetrics } from '../../server/metrics.js'
-import { createRooms } from '../../server/rooms.js'
+import { startInProcessNode } from '../helpers/in-process-node.js'
 import { waitFor } from '../helpers/wait-for.js'
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined }
-
-const startNode = async (hub: MemoryFanoutHub, store: Store, nodeTimeoutMs = 60_000) => {
-  const fanout = hub.connect()
-  const errors: unknown[] = []
-  const cluster = await createCluster({
-    fanout,
-    store,
-    nodeTimeoutMs,
-    gapWaitMs: 10,
-    onError: (error) => errors.push(error),
-  })
-  const rooms = createRooms({
-    store,
-    metrics: createMetrics(),
-    logger: silent,
-    compactAfterUpdates: 1000,
-    compactAfterBytes: 1 << 30,
-    historyRetentionMs: 60_000,
-    idleUnloadMs: 60_000,
-    onStorageFailure: () => undefined,
-    cluster,
-  })
-  onTestFinished(async () => {
-    await rooms.close()
-    await cluster.close()
-  })
-  return { fanout, cluster, rooms, errors }
-}
+const startNode = (hub: MemoryFanoutHub, store: Store, nodeTimeoutMs = 60_000) =>
+  startInProcessNode(hub, store, { nodeTimeoutMs })
 
 describe('cluster (in-process fanout)', () => {
   it('S91: an update committed on one node reaches the same table on another', async () => {

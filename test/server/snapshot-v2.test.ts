@@ -13,15 +13,13 @@ import {
   encodeSnapshot as storeSnapshot,
   SnapshotFormat,
 } from '../../server/snapshot-encoding.js'
-import { createMemoryFanoutHub } from '../../server/adapters/memory-fanout.js'
-import { createCluster } from '../../server/cluster/cluster.js'
-import { createMetrics } from '../../server/metrics.js'
-import { createRooms } from '../../server/rooms.js'
+import { createMemoryFanoutHub, type MemoryFanoutHub } from '../../server/adapters/memory-fanout.js'
 import { call } from '../helpers/auth.js'
 import { connectSdk, iso, markTime } from '../helpers/history.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectStockProvider } from '../helpers/sync-client.js'
 import { tempDir } from '../helpers/temp-dir.js'
+import { startInProcessNode } from '../helpers/in-process-node.js'
 import { waitFor } from '../helpers/wait-for.js'
 
 const columns = [
@@ -41,29 +39,9 @@ function storedFormats(dbPath: string): number[] {
 
 const rowsOfDoc = (doc: Y.Doc) => createTable({ doc }).listRows()
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined }
-
 /** Rooms of one node over an in-process fanout, compacting every 3 log entries. */
-async function startNode(hub: ReturnType<typeof createMemoryFanoutHub>, store: Store) {
-  const fanout = hub.connect()
-  const cluster = await createCluster({ fanout, store, gapWaitMs: 10, onError: () => undefined })
-  const rooms = createRooms({
-    store,
-    metrics: createMetrics(),
-    logger: silent,
-    compactAfterUpdates: 3,
-    compactAfterBytes: 1 << 30,
-    historyRetentionMs: 0,
-    idleUnloadMs: 60_000,
-    onStorageFailure: () => undefined,
-    cluster,
-  })
-  onTestFinished(async () => {
-    await rooms.close()
-    await cluster.close()
-  })
-  return { fanout, rooms }
-}
+const startNode = (hub: MemoryFanoutHub, store: Store) =>
+  startInProcessNode(hub, store, { compactAfterUpdates: 3, historyRetentionMs: 0 })
 
 describe('snapshots in update format v2', () => {
   it('S205: a v2 snapshot is tagged, stored as its v2 update compressed, and reads back exactly', async () => {
