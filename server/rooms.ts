@@ -4,7 +4,7 @@ import { TesseraError, type Store } from '../src/index.js'
 import { CloseCode } from '../src/internal.js'
 import type { Cluster } from './cluster/cluster.js'
 import type { Metrics } from './metrics.js'
-import { discardDeleted } from './deleted-tables.js'
+import { deleteStored, discardDeleted } from './deleted-tables.js'
 import { createIdleTimers } from './idle-timers.js'
 import type { Logger } from './logger.js'
 import { loadRoom } from './load-room.js'
@@ -181,7 +181,7 @@ export function createRooms(options: RoomsOptions): Rooms {
   const drop = async (table: string): Promise<boolean> => {
     const room = await unloadDeleted(table, Number.POSITIVE_INFINITY)
     const hadRows = room?.isEmpty() === false
-    const hadStored = await options.store.delete(table)
+    const hadStored = await deleteStored(options.store, table)
     logger.info(`deleted table "${table}"`)
     // S210: the other nodes unload it too (their writes are refused by the store meanwhile).
     const { cluster } = options

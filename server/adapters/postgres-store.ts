@@ -87,6 +87,7 @@ async function loadTable(
   for (const row of await database.rows<Row>(statement, [table, afterSeq])) {
     if (row.kind === 2) {
       result.generation = Number(row.seq)
+      if (row.data.byteLength > 0) result.deletedState = bytesOf(row.data)
       continue
     }
     if (row.kind === 0) result.snapshot = bytesOf(row.data)
@@ -201,11 +202,12 @@ export async function createPostgresStoreOn(
       run('list', async () =>
         (await query<{ table_name: string }>(sql.list, [])).map((row) => row.table_name).sort(),
       ),
-    delete: (table) =>
+    delete: (table, { deletedState } = {}) =>
       run('delete', () =>
         transaction(async (client) => {
           await client.query(sql.lockCounter, [table])
-          await client.query(sql.deleteCounter, [table])
+          const state = deletedState === undefined ? null : Buffer.from(deletedState)
+          await client.query(sql.deleteCounter, [table, state])
           const { rows } = await client.query<{ removed: string }>(sql.delete, [table])
           return Number(rows[0]?.removed ?? 0) > 0
         }),
