@@ -138,7 +138,14 @@ async function joinCluster(
   }
   const fanout = await createRedisFanout({ url: options.redisUrl, onError: report })
   try {
-    return await createCluster({ fanout, store, onError: report })
+    return await createCluster({
+      fanout,
+      store,
+      onError: report,
+      onNotice: (message) => {
+        options.logger.warn(message)
+      },
+    })
   } catch (error) {
     await fanout.close()
     throw error

@@ -28,6 +28,11 @@ export interface ClusterStatus {
   readonly storeReads: number
   /** Messages that could not be handed to the fanout. */
   readonly publishFailures: number
+  /**
+   * S236: updates and compaction notices of another generation of a loaded table (sent by a
+   * node that had not yet heard of its deletion), dropped.
+   */
+  readonly staleMessages: number
 }
 
 /** A channel every node may publish on and hears (docs/scaling.md). */
@@ -74,6 +79,11 @@ export interface ClusterOptions {
   maxRelayBytes?: number
   /** How long a gap in the sequence waits before the store is read; default 100 ms. */
   gapWaitMs?: number
+  /**
+   * Expected events worth a line in the log (S236: messages of another generation dropped, a
+   * node of an older version heard), each said once; default: none.
+   */
+  onNotice?(message: string): void
 }
 
 /** Joins the deployment: starts the heartbeat and listens on the nodes channel. */
@@ -87,7 +97,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   const followed = new Map<string, FollowedTable>()
   // Tables followed whose room is still loading.
   const pending = new Set<FollowedTable>()
-  const counts = { updatesReceived: 0, storeReads: 0 }
+  const counts = { updatesReceived: 0, storeReads: 0, staleMessages: 0 }
 
   const report = (cause: unknown, what: string): void => {
     options.onError(asTesseraError(cause, what))
@@ -104,8 +114,8 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     }),
     gapWaitMs,
     maxRelayBytes,
-    announce: (table, seq, update) => {
-      publisher.announce(table, seq, update)
+    announce: (table, seq, update, generation) => {
+      publisher.announce(table, seq, update, generation)
     },
     publish: (table, message) => {
       publisher.publish(channelOf(table), { ...message, node: nodeId })
@@ -114,6 +124,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
       for (const handler of deletedHandlers) handler(table, generation)
     },
     onError: report,
+    mismatched: noteMismatch(counts, (message) => options.onNotice?.(message)),
   }
   const receive = (entry: FollowedTable | undefined, bytes: Uint8Array): void => {
     try {
@@ -197,3 +208,39 @@ const asTesseraError = (cause: unknown, what: string): TesseraError =>
   cause instanceof TesseraError
     ? cause
     : new TesseraError('STORAGE_FAILURE', `${what}: ${String(cause)}`, { cause })
+
+/**
+ * S236: counts the messages of another generation (dropped) and says once per table and
+ * generation that they were, and once per node that it runs an older version.
+ */
+function noteMismatch(
+  counts: { staleMessages: number },
+  onNotice: (message: string) => void,
+): LinkContext['mismatched'] {
+  const said = new Set<string>()
+  const once = (key: string, text: () => string): void => {
+    if (said.has(key)) return
+    // Bounded: a long-running node forgets what it said rather than growing without end.
+    if (said.size >= 10_000) said.clear()
+    said.add(key)
+    onNotice(text())
+  }
+  return (table, message, loaded) => {
+    const { node } = message
+    if (!('generation' in message) || message.generation === undefined) {
+      once(
+        `node ${node}`,
+        () =>
+          `cluster: node ${node} runs an older Tessera (its messages name no table generation): upgrade every node before deleting a table (docs/scaling.md, "Upgrading")`,
+      )
+      return
+    }
+    counts.staleMessages++
+    const { generation } = message
+    once(
+      `${table}\0${generation}`,
+      () =>
+        `cluster: table "${table}": dropped messages of its generation ${generation} from node ${node}, which had not yet heard that the table was deleted (generation ${loaded} is loaded here)`,
+    )
+  }
+}
