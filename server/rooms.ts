@@ -94,22 +94,37 @@ function share<T>(tasks: Map<string, Promise<T>>, key: string, task: () => Promi
   return pending
 }
 
+/**
+ * Logs why closing `room` failed. S210: a table deleted on another node while loaded here (this
+ * node missed the message) has its last compaction refused: expected, so not an error.
+ */
+function logCloseFailure(room: Room, error: unknown, logger: Logger, what: string): void {
+  if (error instanceof TesseraError && error.code === 'TABLE_NOT_FOUND') {
+    logger.info(
+      `table "${room.name}" was deleted on another node while loaded here; unloaded it without compacting (the store refused the compaction: ${error.message})`,
+    )
+    return
+  }
+  logger.error(`${what} table "${room.name}" failed`, error)
+}
+
 /** Closes a room that was unloaded as idle, logging the outcome. */
 async function closeUnloaded(room: Room, logger: Logger): Promise<void> {
   try {
     await room.close()
     logger.info(`unloaded table "${room.name}"`)
   } catch (error) {
-    logger.error(`unloading table "${room.name}" failed`, error)
+    logCloseFailure(room, error, logger, 'unloading')
   }
 }
 
 /** Closes unloaded rooms, logging each failure. */
 async function closeAll(rooms: Room[], logger: Logger): Promise<void> {
   const results = await Promise.allSettled(rooms.map((room) => room.close()))
-  for (const result of results) {
-    if (result.status === 'rejected') logger.error('closing a table failed', result.reason)
-  }
+  results.forEach((result, index) => {
+    if (result.status === 'rejected')
+      logCloseFailure(rooms[index]!, result.reason, logger, 'closing')
+  })
 }
 
 /** Creates the room registry. */

@@ -150,4 +150,33 @@ describeWithServices('deleting a table on a cluster', () => {
     expect(await a.store.list()).not.toContain('t')
     await waitFor(() => !b.loadedTables().includes('t'), { what: 'node b to unload it' })
   })
+
+  it('S210: a node that missed the deletion logs its refused idle compaction as information, not an error', async () => {
+    const deployment = await createDeployment()
+    const elsewhere = await startTestRedis()
+    const lines: { level: string; message: string }[] = []
+    const logger = {
+      info: (message: string) => lines.push({ level: 'info', message }),
+      warn: (message: string) => lines.push({ level: 'warn', message }),
+      error: (message: string) => lines.push({ level: 'error', message }),
+    }
+    const a = await deployment.startNode()
+    const b = await deployment.startNode({ redisUrl: elsewhere.url, logger, idleUnloadMs: 50 })
+    const onB = connectClient(b.wsUrl, 'idle')
+    await onB.whenSynced()
+    write(onB, 'before')
+    await onB.save()
+    expect((await call(a, 'DELETE', '/tables/idle')).status).toBe(204)
+    // b never heard of it; its client leaves, the room idles out and its compaction is refused.
+    onB.close()
+    await waitFor(() => lines.some((line) => line.message.includes('without compacting')), {
+      what: 'node b to unload the deleted table',
+    })
+    expect(lines.filter((line) => line.level === 'error')).toEqual([])
+    const unloaded = lines.find((line) => line.message.includes('without compacting'))!
+    expect(unloaded.level).toBe('info')
+    expect(unloaded.message).toContain('was deleted on another node')
+    expect(b.loadedTables()).not.toContain('idle')
+    expect(await a.store.load('idle')).toMatchObject({ updates: [], seq: 0, generation: 1 })
+  })
 })
