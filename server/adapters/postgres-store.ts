@@ -37,11 +37,29 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       where: 'PostgreSQL',
       openAuditLog: () => createPostgresAuditLog(database),
       openRevocationList: () => createPostgresRevocationList(database),
+      // S211: a copy's source is read, never written: a table it lacks is not created.
+      readAuditLog: async () =>
+        (await hasRelation(database, 'tessera_audit'))
+          ? createPostgresAuditLog(database)
+          : undefined,
+      readRevocationList: async () =>
+        (await hasRelation(database, 'tessera_revocations'))
+          ? createPostgresRevocationList(database)
+          : undefined,
     })
   } catch (error) {
     await database.close()
     throw error
   }
+}
+
+/** Whether the database's schema has the table `name`. */
+async function hasRelation(database: PostgresDatabase, name: string): Promise<boolean> {
+  const [row] = await database.rows<{ found: boolean }>(
+    'SELECT to_regclass($1) IS NOT NULL AS found',
+    [`${database.prefix}${name}`],
+  )
+  return row?.found === true
 }
 
 /** Runs `body` in one transaction on one connection of `pool`. */
