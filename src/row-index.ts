@@ -89,7 +89,10 @@ export function addLocal(index: RowIndex, id: RowId, packed: readonly unknown[])
   notePosition(index, position)
 }
 
-/** `addLocal` of rows `ids[i]` stored as `packed[i]`, keeping both arrays (never changed). */
+/**
+ * `addLocal` of rows `ids[i]` stored as `packed[i]`, keeping both arrays (never changed). The
+ * rows are in increasing order of position, as a batch places them: the last one is the greatest.
+ */
 export function addAllLocal(
   index: RowIndex,
   ids: readonly RowId[],
@@ -102,5 +105,6 @@ export function addAllLocal(
     return
   }
   index.pending.pushAll(ids, packed)
-  for (const row of packed) notePosition(index, row[2] as Position)
+  const last = packed.at(-1)
+  if (last !== undefined) notePosition(index, last[2] as Position)
 }

@@ -50,7 +50,8 @@ export function positionsAfter(before: Position | null, count: number): Position
   // Others (a malformed or negative neighbour, S19) go through the library.
   if (head < 0x61 || head > 0x7a || first.length !== head - 0x61 + 2)
     return positionsBetween(before, null, count)
-  const positions = [first]
+  const positions = new Array<Position>(count)
+  positions[0] = first
   let digits = Array.from(first.slice(1), (char) => digitChars.indexOf(char))
   let prefix = first.slice(0, -2)
   for (let index = 1; index < count; index++) {
@@ -59,7 +60,8 @@ export function positionsAfter(before: Position | null, count: number): Position
     if (at >= 0) digits[at]!++
     else if (head === 0x7a) {
       // Past the largest integer key: the library goes on with fractions.
-      return positions.concat(positionsBetween(positions.at(-1)!, null, count - index))
+      const rest = positionsBetween(positions[index - 1]!, null, count - index)
+      return positions.slice(0, index).concat(rest)
     } else {
       // The head's integers are used up: the next head starts at 0 with one digit more.
       head++
@@ -69,11 +71,11 @@ export function positionsAfter(before: Position | null, count: number): Position
       prefix = String.fromCharCode(head)
       for (const digit of digits.slice(0, -2)) prefix += digitChars[digit]!
     }
-    positions.push(
-      digits.length === 1
+    const last = digits.length - 1
+    positions[index] =
+      last === 0
         ? String.fromCharCode(head) + digitChars[digits[0]!]!
-        : prefix + lastTwo[digits.at(-2)! * 62 + digits.at(-1)!]!,
-    )
+        : prefix + lastTwo[digits[last - 1]! * 62 + digits[last]!]!
   }
   return positions
 }

@@ -72,7 +72,10 @@ export interface RowStates {
    * insert's rows are added, and need no state from before).
    */
   addLocal(id: RowId, packed: readonly unknown[]): void
-  /** `addLocal` of rows `ids[i]` stored as `packed[i]`, keeping both arrays (never changed). */
+  /**
+   * `addLocal` of rows `ids[i]` stored as `packed[i]`, keeping both arrays (never changed), in
+   * increasing order of position (as a batch places them).
+   */
   addAllLocal(ids: readonly RowId[], packed: readonly (readonly unknown[])[]): void
   /** False when no override was ever written for the row's life: its cells are all in its value. */
   hasOverrides(state: RowState): boolean

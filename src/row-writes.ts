@@ -1,20 +1,19 @@
 // The table's row write methods: each checks its input and the write guard before it touches
 // the doc, then writes in one transaction. A row is inserted as one packed value; later cell
 // writes and moves are overrides of the row's life (docs/architecture.md, "Layout").
-import * as Y from 'yjs'
-import type { Columns } from './columns.js'
 import { TesseraError } from './errors.js'
 import { createRowId, type RowId } from './ids.js'
-import { clientPrefix, incarnationOf } from './incarnation.js'
-import { checkRowId, firstCell, formatVersion, isValidId, type TableMaps } from './layout.js'
-import { preparedLike, prepareCells, type CellLayout, type PreparedCells } from './row-cells.js'
+import { checkRowId } from './layout.js'
+import { insertRows } from './row-batch.js'
+import { prepareCells } from './row-cells.js'
+import { createPacker, writeCells, type RowWriteContext } from './row-packer.js'
 import type { RowInput } from './row.js'
-import type { RowPlacement } from './row-placement.js'
-import type { RowState, RowStates } from './row-state.js'
-import type { Position } from './row-order.js'
-import { describe, normalizeCell, type CellValue } from './schema.js'
+import type { RowState } from './row-state.js'
+import { normalizeCell } from './schema.js'
 import { deleteOverrides, writeOverride } from './stored-row.js'
-import type { InsertOptions, Placement, Table, WriteKind } from './table-api.js'
+import type { InsertOptions, Placement, Table } from './table-api.js'
+
+export type { RowWriteContext } from './row-packer.js'
 
 /** The table's row write methods. */
 export type RowWrites = Pick<
@@ -28,18 +27,6 @@ export type RowWrites = Pick<
   | 'moveRow'
   | 'setCell'
 >
-
-/** The parts of a table its row writes use. */
-export interface RowWriteContext {
-  readonly maps: TableMaps
-  readonly columns: Columns
-  readonly states: RowStates
-  readonly placement: RowPlacement
-  /** Runs the write guard. @throws FORBIDDEN */
-  check(kind: WriteKind, where: string): void
-  /** Runs `run` in one transaction with the table's origin. */
-  edit<T>(run: () => T): T
-}
 
 /** The row write methods over the parts of one table. */
 export function createRowWrites(context: RowWriteContext): RowWrites {
@@ -110,88 +97,6 @@ function insertRow(context: RowWriteContext, cells: RowInput = {}, options: Inse
   })
 }
 
-function insertRows(
-  context: RowWriteContext,
-  rows: readonly RowInput[],
-  placement: Placement | undefined,
-): RowId[] {
-  const { states } = context
-  if (!Array.isArray(rows)) {
-    throw new TesseraError(
-      'INVALID_ARGUMENT',
-      `insertRows: expected an array of rows, got ${describe(rows)}`,
-    )
-  }
-  const ids = new Array<RowId>(rows.length)
-  // Each row's cells as a packed row's slots, and their layout (rows of a batch share one).
-  const values = new Array<CellValue[]>(rows.length)
-  const layouts = new Array<CellLayout>(rows.length)
-  let layout: CellLayout | undefined
-  let fresh = 0
-  let hasHoles = false
-  // One function names the row being prepared in errors: its text is made only for an error.
-  let index = 0
-  const where = (): string => `insertRows[${index}]`
-  for (; index < rows.length; index++) {
-    if (!(index in rows)) {
-      hasHoles = true // a hole: skipped, as forEach does
-      continue
-    }
-    const row = rows[index] as RowInput
-    const given = (row as { id?: unknown } | null)?.id
-    const id =
-      given === undefined
-        ? createRowId()
-        : isValidId(given)
-          ? (given as RowId)
-          : checkRowId(given, where())
-    let cells = preparedLike(layout, row)
-    if (cells === undefined) {
-      const prepared = prepareCells(context.columns, row, where, layout)
-      layout = prepared.layout
-      cells = prepared.values as CellValue[]
-    }
-    ids[index] = id
-    values[index] = cells
-    layouts[index] = layout!
-    if (states.get(id) === undefined) fresh++
-  }
-  if (fresh > 0) context.check('insert', 'insertRows')
-  if (fresh < rows.length) context.check('update', 'insertRows')
-  return context.edit(() => {
-    const positions =
-      fresh === 0 ? [] : context.placement.placeRows(fresh, placement, undefined, 'insertRows')
-    const pack = createPacker(context)
-    const items = itemsOf(context.maps.rows)
-    // A batch without holes hands its rows to the index in one go, as its own arrays, unless
-    // an id in it is already a row (then rows are handed over one by one from there on).
-    let isWhole = !hasHoles
-    let next = 0
-    ids.forEach((id, index) => {
-      // An id given twice is inserted once, then updated (upsert, S4). A key with no live item
-      // in the doc has no row (the index is asked only for the others: it may not have taken
-      // in this batch's rows yet).
-      const item = items.get(id)
-      const isLive = item !== undefined && !item.deleted
-      if (isLive && isWhole) {
-        isWhole = false
-        states.addAllLocal(ids.slice(0, index), values.slice(0, index))
-      }
-      const existing = isLive ? states.get(id) : undefined
-      if (existing !== undefined)
-        writeCells(context, existing, { layout: layouts[index]!, values: values[index]! })
-      else pack(id, layouts[index]!, values[index]!, positions[next++]!, isWhole)
-    })
-    // The caller gets `ids`, which it may change: the index keeps a copy.
-    if (isWhole) states.addAllLocal(ids.slice(), values)
-    return ids
-  })
-}
-
-/** The last Yjs item of each key of a map, deleted or not (Yjs keeps them in `_map`). */
-const itemsOf = (map: Y.Map<unknown>): ReadonlyMap<string, Y.Item> =>
-  (map as unknown as { _map: ReadonlyMap<string, Y.Item> })._map
-
 function deleteRows(context: RowWriteContext, ids: Iterable<string>): number {
   let count = 0
   context.check('delete', 'deleteRows')
@@ -220,52 +125,6 @@ function moveRow(context: RowWriteContext, id: string, placement: Placement): vo
     const [position] = context.placement.placeRows(1, placement, state.id, 'moveRow')
     context.placement.moveTo(state, position!)
   })
-}
-
-function writeCells(context: RowWriteContext, state: RowState, prepared: PreparedCells): void {
-  const { ids } = prepared.layout
-  context.states.markOverridden(state)
-  for (let index = 0; index < ids.length; index++)
-    writeOverride(context.maps, state, ids[index]!, prepared.values[firstCell + index])
-}
-
-/**
- * Writes new rows in the current transaction, each as one packed value: its layout's shape
- * (registered once per layout), its incarnation (the id Yjs gives the value's item), its
- * position and its cells. The first packed row of a format 1 table raises its format version.
- */
-function createPacker(
-  context: RowWriteContext,
-): (
-  id: RowId,
-  cells: CellLayout,
-  values: readonly CellValue[],
-  position: Position,
-  isRecordedLater?: boolean,
-) => void {
-  const { maps, states } = context
-  const doc = maps.rows.doc!
-  const client = doc.clientID
-  const prefix = clientPrefix(client)
-  if (maps.meta.get('formatVersion') !== formatVersion)
-    maps.meta.set('formatVersion', formatVersion)
-  let layout: CellLayout | undefined
-  let shape = -1
-  return (id, cells, values, position, isRecordedLater = false) => {
-    if (cells !== layout || shape < 0) {
-      layout = cells
-      shape = states.shapes.numberFor(client, layout.ids)
-    }
-    // The next clock of this client is the one Yjs gives the item that stores the row.
-    const inc = incarnationOf(client, Y.getState(doc.store, client), prefix)
-    // The prepared values leave the first slots free: they become the packed row.
-    const packed = values as unknown[]
-    packed[0] = shape
-    packed[1] = inc
-    packed[2] = position
-    maps.rows.set(id, packed)
-    if (!isRecordedLater) states.addLocal(id, packed)
-  }
 }
 
 function removeRow(context: RowWriteContext, state: RowState): void {

@@ -4,7 +4,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createTable, type RowInput } from '../../src/index.js'
-import { incarnationOf, parseIncarnation } from '../../src/incarnation.js'
+import { incarnationOf, incarnationsOf, parseIncarnation } from '../../src/incarnation.js'
 import { columnTypes, fitsType, readCell } from '../../src/schema.js'
 
 /** A date-like string: canonical, or one unit changed, cut or lengthened. */
@@ -71,6 +71,61 @@ describe('bulk insert checks', () => {
         clock,
       })
     }
+  })
+
+  it('incarnationsOf makes the incarnations incarnationOf makes, for short and long clients', () => {
+    const clocks = [0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, 2 ** 40]
+    for (const client of [
+      0,
+      123_456_789,
+      127 * 2 ** 28 - 1,
+      127 * 2 ** 28,
+      2 ** 32 - 1,
+      2 ** 53 - 1,
+    ]) {
+      const make = incarnationsOf(client)
+      for (const clock of clocks) expect(make(clock)).toBe(incarnationOf(client, clock))
+      // Asked again for another client, then this one: still this client's.
+      incarnationsOf(client + 1)
+      expect(incarnationsOf(client)(300)).toBe(incarnationOf(client, 300))
+    }
+  })
+
+  it("S5: a batch with rows of several layouts keeps each row's cells and appends in order", () => {
+    const table = createTable({
+      columns: [
+        { name: 'a', type: 'string' },
+        { name: 'b', type: 'number' },
+      ],
+    })
+    // Layouts change mid-batch (a, b; b, a; a only), with holes between them.
+    const rows: RowInput[] = [
+      { id: 'r0', a: 'x', b: 1 },
+      { id: 'r1', a: 'y', b: 2 },
+    ]
+    rows[3] = { id: 'r3', b: 3, a: 'z' }
+    rows.push({ id: 'r4', a: 'w' }, { id: 'r5', a: 'v', b: 5 })
+    expect(table.insertRows(rows)).toEqual(['r0', 'r1', undefined, 'r3', 'r4', 'r5'])
+    expect(table.getRow('r3')).toEqual({ id: 'r3', a: 'z', b: 3 })
+    expect(table.getRow('r4')).toEqual({ id: 'r4', a: 'w', b: null })
+    expect(table.getRow('r5')).toEqual({ id: 'r5', a: 'v', b: 5 })
+    // A batch then a row appended after it: the row lands after the whole batch (its id sorts
+    // before the batch's, so a position taken from inside the batch would tie and go first).
+    table.insertRows([
+      { id: 's0', a: 'p' },
+      { id: 's1', a: 'q' },
+    ])
+    table.insertRow({ a: 'last' }, { id: 'm' })
+    expect(table.listRows().map((row) => row.id)).toEqual([
+      'r0',
+      'r1',
+      'r3',
+      'r4',
+      'r5',
+      's0',
+      's1',
+      'm',
+    ])
   })
 
   it('batch rows are laid out as one by one: key orders, missing cells, inherited keys', () => {
