@@ -18,12 +18,25 @@ export interface AuditTurnRow {
   records: string
 }
 
+/** The keys of a chunk being gathered: its rows' keys, oldest time, and the rows and tables. */
+export interface KeysOfChunk {
+  readonly first: number
+  last: number
+  minAtMs: number
+  rows: number
+  tables?: Map<string, Set<string>>
+}
+
 /** Reading and writing the index; every method runs in the caller's transaction. */
 export interface AuditIndex {
   /** The last `audit_turns` key indexed; 0 when none is. */
   indexedThrough(): number
   /** Indexes the next `maxRows` rows at most as one chunk; returns how many it indexed. */
   indexChunk(maxRows: number): number
+  /** Adds the keys of at most `maxRows` rows past `chunk` (or past the index) to it, or a new one. */
+  readInto(chunk: KeysOfChunk | undefined, maxRows: number): KeysOfChunk | undefined
+  /** Writes a gathered chunk (its first row must follow the index's last). */
+  writeChunk(chunk: KeysOfChunk): void
   /** The chunks holding records of a row, after chunk `after`, at most `limit`. */
   rowChunks(table: string, rowId: string, after: number, limit: number): AuditChunk[]
   /** The chunks holding records of a table, from chunk `from` on, at most `limit`. */
@@ -60,27 +73,38 @@ export function createAuditIndex(db: Database.Database): AuditIndex {
       'SELECT max(first_key) FROM audit_chunks WHERE first_key <= ?',
     )
     .pluck()
-  const indexChunk = (maxRows: number): number => {
-    const rows = unindexed.all(through.get() ?? 0, maxRows)
-    const last = rows.at(-1)
-    if (last === undefined) return 0
-    const first = rows[0]!.last_seq
-    addChunk.run(first, last.last_seq, oldestOf(rows.map((row) => row.min_at_ms)))
-    const tables = new Map<string, Set<string>>()
+  const readInto = (chunk: KeysOfChunk | undefined, maxRows: number): KeysOfChunk | undefined => {
+    const rows = unindexed.all(chunk?.last ?? through.get() ?? 0, maxRows)
+    if (rows.length === 0) return chunk
+    const keys = chunk ?? { first: rows[0]!.last_seq, last: 0, minAtMs: Infinity, rows: 0 }
+    const tables = (keys.tables ??= new Map<string, Set<string>>())
     for (const row of rows) {
       const rowIds = tables.get(row.table_name) ?? new Set<string>()
       tables.set(row.table_name, rowIds)
       for (const entry of decodeRecords(row.table_name, row.records)) rowIds.add(entry.rowId)
+      keys.minAtMs = Math.min(keys.minAtMs, row.min_at_ms)
     }
-    for (const [table, rowIds] of tables) {
-      addTable.run(table, first)
-      for (const rowId of rowIds) addRow.run(table, rowId, first)
+    keys.last = rows.at(-1)!.last_seq
+    keys.rows += rows.length
+    return keys
+  }
+  const writeChunk = (chunk: KeysOfChunk): void => {
+    addChunk.run(chunk.first, chunk.last, chunk.minAtMs)
+    for (const [table, rowIds] of chunk.tables ?? []) {
+      addTable.run(table, chunk.first)
+      for (const rowId of rowIds) addRow.run(table, rowId, chunk.first)
     }
-    return rows.length
+  }
+  const indexChunk = (maxRows: number): number => {
+    const chunk = readInto(undefined, maxRows)
+    if (chunk !== undefined) writeChunk(chunk)
+    return chunk?.rows ?? 0
   }
   return {
     indexedThrough: () => through.get() ?? 0,
     indexChunk,
+    readInto,
+    writeChunk,
     rowChunks: (table, rowId, after, limit) => rowChunks.all(table, rowId, after, limit),
     tableChunks: (table, from, limit) => tableChunks.all(table, from, limit),
     chunkHolding: (key) => chunkHolding.get(key) ?? 0,
@@ -125,7 +149,11 @@ function pruneChunks(db: Database.Database, beforeMs: number): number {
       count += entries.length - kept.length
       if (kept.length === 0) deleteRow.run(row.last_seq)
       else {
-        rewriteRow.run(oldestOf(kept.map((entry) => entry.atMs)), encodeRecords(kept), row.last_seq)
+        rewriteRow.run(
+          oldestOf(kept.map((entry) => entry.atMs)),
+          encodeRecords(kept, (index) => kept[index]!.seq),
+          row.last_seq,
+        )
       }
     }
     const oldest = oldestIn.get(first, last) ?? null

@@ -37,12 +37,16 @@ type StoredRecord = [
   number?,
 ]
 
-/** The records of one `audit_turns` row, as stored (JSON of `StoredRecord`s, seq first). */
-export function encodeRecords(entries: readonly AuditEntry[]): string {
+/** The records of one `audit_turns` row as stored (JSON of `StoredRecord`s); `seqOf(i)`: record i's seq. */
+export function encodeRecords(
+  records: readonly AuditRecord[],
+  seqOf: (index: number) => number,
+): string {
   return JSON.stringify(
-    entries.map((entry): StoredRecord => {
-      const { seq, rowId, action, columns, userId, atMs, restoredToMs } = entry
-      const stored: StoredRecord = [seq, rowId, action, [...columns], userId, atMs]
+    records.map((record, index): StoredRecord => {
+      const { rowId, action, columns, userId, atMs, restoredToMs } = record
+      // JSON.stringify copies the columns as it writes them.
+      const stored: StoredRecord = [seqOf(index), rowId, action, columns as string[], userId, atMs]
       if (restoredToMs !== undefined) stored.push(restoredToMs)
       return stored
     }),
@@ -100,7 +104,12 @@ export function upgradeAuditTable(db: Database.Database): void {
     const last = run.at(-1)
     if (last === undefined) return
     const minAtMs = Math.min(...run.map((entry) => entry.atMs))
-    insert.run(last.seq, last.table, minAtMs, encodeRecords(run))
+    insert.run(
+      last.seq,
+      last.table,
+      minAtMs,
+      encodeRecords(run, (index) => run[index]!.seq),
+    )
     run = []
   }
   const page = db.prepare<[number], Layout2Row>(

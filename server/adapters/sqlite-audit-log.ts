@@ -3,9 +3,10 @@
 // turn for both). An append writes one row per table, at the end of one B-tree; the row and
 // table index is built from those rows in chunks, in the background (sqlite-audit-index.ts).
 import { TesseraError } from '../../src/index.js'
-import type { AuditEntry, AuditLog, AuditRecord } from '../ports/audit-log.js'
+import type { AuditLog, AuditRecord } from '../ports/audit-log.js'
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js'
 import { chunkRows, createAuditIndex, oldestOf } from './sqlite-audit-index.js'
+import { createBackgroundIndexer } from './sqlite-audit-indexer.js'
 import { encodeRecords } from './sqlite-audit-layout.js'
 import { createAuditReads } from './sqlite-audit-reads.js'
 import { hasTable, prepareLayout } from './sqlite-layout.js'
@@ -26,17 +27,19 @@ export interface SqliteAuditLogOptions {
 /** Options of `createSqliteAuditLogOn`. */
 export interface SqliteAuditLogOnOptions {
   /**
-   * How long after an append the background step indexes what is new; default `indexAfterMs`.
-   * 0 indexes in the append's own step, each append a chunk (tests read through the index so).
+   * How long the background index gathers new rows before it writes them as one chunk; default
+   * `indexAfterMs`. 0 indexes in the append's own step, each append a chunk (tests read through
+   * the index so).
    */
   indexAfterMs?: number
 }
 
 /**
- * How long after an append the index catches up (a read scans what it has not reached). One
- * chunk a second keeps that scan short and the index at one entry per row and chunk.
+ * How long the background index gathers rows before it writes them as a chunk (a read scans what
+ * it has not written). Ten seconds give a row written every second one entry, not ten, and keep
+ * that scan to ten seconds of records.
  */
-export const indexAfterMs = 1000
+export const indexAfterMs = 10_000
 
 /**
  * Opens (or creates, or upgrades to layout 3) the audit log in a SQLite file, on a connection of
@@ -94,41 +97,25 @@ export function createSqliteAuditLogOn(
   // One row per run of one table's records (Audit gives a turn's records table by table).
   const appendAll = (records: readonly AuditRecord[]): void => {
     let seq = lastKey.get() ?? 0
-    let rows: AuditEntry[] = []
-    const flush = (): void => {
-      if (rows.length === 0) return
-      const times = rows.map((entry) => entry.atMs)
-      insert.run(rows.at(-1)!.seq, rows[0]!.table, oldestOf(times), encodeRecords(rows))
-      rows = []
+    let start = 0
+    for (let end = 1; end <= records.length; end++) {
+      if (end < records.length && records[end]!.table === records[start]!.table) continue
+      const run = records.slice(start, end)
+      const first = seq + 1
+      seq += run.length
+      const oldest = oldestOf(run.map((record) => record.atMs))
+      insert.run(
+        seq,
+        run[0]!.table,
+        oldest,
+        encodeRecords(run, (index) => first + index),
+      )
+      start = end
     }
-    for (const record of records) {
-      if (rows.length > 0 && rows[0]!.table !== record.table) flush()
-      rows.push({ ...record, seq: ++seq })
-    }
-    flush()
   }
   let isClosed = false
-  let timer: NodeJS.Timeout | undefined
-  const indexSome = db.transaction(() => index.indexChunk(chunkRows))
-  // Off the hot path: a failed step is tried again after the next append, and prune (which
-  // indexes first, synchronously) reports it.
-  const indexInBackground = (): void => {
-    timer = undefined
-    if (isClosed) return
-    let indexed = 0
-    try {
-      indexed = indexSome.immediate()
-    } catch {
-      return
-    }
-    if (indexed === chunkRows) scheduleIndex(0)
-  }
-  const scheduleIndex = (afterMs: number): void => {
-    if (timer !== undefined || isClosed) return
-    timer = setTimeout(indexInBackground, afterMs)
-    timer.unref()
-  }
-  if ((lastKey.get() ?? 0) > index.indexedThrough()) scheduleIndex(Math.max(afterMs, 1))
+  const indexer = createBackgroundIndexer(db, index, { chunkMs: afterMs })
+  if ((lastKey.get() ?? 0) > index.indexedThrough()) indexer.wake()
   const pruneAll = db.transaction((beforeMs: number) => index.prune(beforeMs))
   const ifOpen = <T>(where: string, body: () => Promise<T>): Promise<T> =>
     isClosed
@@ -140,7 +127,7 @@ export function createSqliteAuditLogOn(
       ifOpen('audit append', () =>
         runInTurn('audit append', () => {
           appendAll(records)
-          if (afterMs > 0) scheduleIndex(afterMs)
+          if (afterMs > 0) indexer.wake()
           else while (index.indexChunk(chunkRows) === chunkRows);
         }),
       ),
@@ -152,7 +139,7 @@ export function createSqliteAuditLogOn(
       ifOpen('audit prune', () => run('audit prune', () => pruneAll.immediate(beforeMs))),
     close() {
       isClosed = true
-      clearTimeout(timer)
+      indexer.close()
       return Promise.resolve()
     },
   }
