@@ -1,6 +1,7 @@
 // The row and table index of the SQLite audit log (layout 3, sqlite-audit-layout.ts), built
 // off the hot path: a chunk of `audit_turns` rows at a time, one entry per row or table and
-// chunk, never one per record. Also pruning by time, which keeps the chunks true.
+// chunk, never one per record, made by SQLite in three statements. Also pruning by time, which
+// keeps the chunks true.
 import type Database from 'better-sqlite3'
 import type { AuditEntry } from '../ports/audit-log.js'
 import { decodeRecords, encodeRecords } from './sqlite-audit-layout.js'
@@ -18,25 +19,14 @@ export interface AuditTurnRow {
   records: string
 }
 
-/** The keys of a chunk being gathered: its rows' keys, oldest time, and the rows and tables. */
-export interface KeysOfChunk {
-  readonly first: number
-  last: number
-  minAtMs: number
-  rows: number
-  tables?: Map<string, Set<string>>
-}
-
 /** Reading and writing the index; every method runs in the caller's transaction. */
 export interface AuditIndex {
   /** The last `audit_turns` key indexed; 0 when none is. */
   indexedThrough(): number
-  /** Indexes the next `maxRows` rows at most as one chunk; returns how many it indexed. */
+  /**
+   * Indexes the next `maxRows` rows at most as one chunk; returns how many (0: nothing was left).
+   */
   indexChunk(maxRows: number): number
-  /** Adds the keys of at most `maxRows` rows past `chunk` (or past the index) to it, or a new one. */
-  readInto(chunk: KeysOfChunk | undefined, maxRows: number): KeysOfChunk | undefined
-  /** Writes a gathered chunk (its first row must follow the index's last). */
-  writeChunk(chunk: KeysOfChunk): void
   /** The chunks holding records of a row, after chunk `after`, at most `limit`. */
   rowChunks(table: string, rowId: string, after: number, limit: number): AuditChunk[]
   /** The chunks holding records of a table, from chunk `from` on, at most `limit`. */
@@ -52,15 +42,20 @@ export function createAuditIndex(db: Database.Database): AuditIndex {
   const through = db
     .prepare<[], number>('SELECT last_key FROM audit_chunks ORDER BY first_key DESC LIMIT 1')
     .pluck()
-  const unindexed = db.prepare<[number, number], AuditTurnRow & { min_at_ms: number }>(
-    'SELECT * FROM audit_turns WHERE last_seq > ? ORDER BY last_seq LIMIT ?',
+  // The last key of the next chunk: at most `maxRows` rows past the index.
+  const chunkEnd = db.prepare<[number, number], { rows: number; last: number | null }>(
+    'SELECT count(*) AS rows, max(last_seq) AS last FROM (SELECT last_seq FROM audit_turns WHERE last_seq > ? ORDER BY last_seq LIMIT ?)',
   )
-  const addChunk = db.prepare<[number, number, number]>('INSERT INTO audit_chunks VALUES (?, ?, ?)')
-  const addRow = db.prepare<[string, string, number]>(
-    'INSERT OR IGNORE INTO audit_row_chunks VALUES (?, ?, ?)',
+  // A chunk's entries are made by SQLite itself: one per row id (`$[1]` of each stored record,
+  // sqlite-audit-layout.ts) and table, however many records name it.
+  const addChunk = db.prepare<[number, number, number, number]>(
+    'INSERT INTO audit_chunks SELECT ?, ?, min(min_at_ms) FROM audit_turns WHERE last_seq BETWEEN ? AND ?',
   )
-  const addTable = db.prepare<[string, number]>(
-    'INSERT OR IGNORE INTO audit_table_chunks VALUES (?, ?)',
+  const addRows = db.prepare<[number, number, number]>(
+    "INSERT OR IGNORE INTO audit_row_chunks SELECT DISTINCT t.table_name, json_extract(r.value, '$[1]'), ? FROM audit_turns t, json_each(t.records) r WHERE t.last_seq BETWEEN ? AND ?",
+  )
+  const addTables = db.prepare<[number, number, number]>(
+    'INSERT OR IGNORE INTO audit_table_chunks SELECT DISTINCT table_name, ? FROM audit_turns WHERE last_seq BETWEEN ? AND ?',
   )
   const rowChunks = db.prepare<[string, string, number, number], AuditChunk>(
     'SELECT c.first_key, c.last_key FROM audit_row_chunks r JOIN audit_chunks c ON c.first_key = r.chunk WHERE r.table_name = ? AND r.row_id = ? AND r.chunk > ? ORDER BY r.chunk LIMIT ?',
@@ -73,38 +68,20 @@ export function createAuditIndex(db: Database.Database): AuditIndex {
       'SELECT max(first_key) FROM audit_chunks WHERE first_key <= ?',
     )
     .pluck()
-  const readInto = (chunk: KeysOfChunk | undefined, maxRows: number): KeysOfChunk | undefined => {
-    const rows = unindexed.all(chunk?.last ?? through.get() ?? 0, maxRows)
-    if (rows.length === 0) return chunk
-    const keys = chunk ?? { first: rows[0]!.last_seq, last: 0, minAtMs: Infinity, rows: 0 }
-    const tables = (keys.tables ??= new Map<string, Set<string>>())
-    for (const row of rows) {
-      const rowIds = tables.get(row.table_name) ?? new Set<string>()
-      tables.set(row.table_name, rowIds)
-      for (const entry of decodeRecords(row.table_name, row.records)) rowIds.add(entry.rowId)
-      keys.minAtMs = Math.min(keys.minAtMs, row.min_at_ms)
-    }
-    keys.last = rows.at(-1)!.last_seq
-    keys.rows += rows.length
-    return keys
-  }
-  const writeChunk = (chunk: KeysOfChunk): void => {
-    addChunk.run(chunk.first, chunk.last, chunk.minAtMs)
-    for (const [table, rowIds] of chunk.tables ?? []) {
-      addTable.run(table, chunk.first)
-      for (const rowId of rowIds) addRow.run(table, rowId, chunk.first)
-    }
-  }
   const indexChunk = (maxRows: number): number => {
-    const chunk = readInto(undefined, maxRows)
-    if (chunk !== undefined) writeChunk(chunk)
-    return chunk?.rows ?? 0
+    const after = through.get() ?? 0
+    const { rows, last } = chunkEnd.get(after, maxRows)!
+    if (last === null) return 0
+    const first = after + 1
+    // Keyed by its first row's key: rows between `after` and it were pruned, none is missed.
+    addChunk.run(first, last, first, last)
+    addRows.run(first, first, last)
+    addTables.run(first, first, last)
+    return rows
   }
   return {
     indexedThrough: () => through.get() ?? 0,
     indexChunk,
-    readInto,
-    writeChunk,
     rowChunks: (table, rowId, after, limit) => rowChunks.all(table, rowId, after, limit),
     tableChunks: (table, from, limit) => tableChunks.all(table, from, limit),
     chunkHolding: (key) => chunkHolding.get(key) ?? 0,
@@ -119,8 +96,8 @@ export function createAuditIndex(db: Database.Database): AuditIndex {
 export const oldestOf = (times: readonly number[]): number =>
   times.reduce((oldest, time) => Math.min(oldest, time), Infinity)
 
-/** The most `audit_turns` rows one chunk covers. */
-export const chunkRows = 2000
+/** The most `audit_turns` rows one chunk covers (one step of the background index). */
+export const chunkRows = 50_000
 
 /** Deletes the records older than `beforeMs` from every chunk that holds one; returns how many. */
 function pruneChunks(db: Database.Database, beforeMs: number): number {

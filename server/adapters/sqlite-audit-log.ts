@@ -114,7 +114,7 @@ export function createSqliteAuditLogOn(
     }
   }
   let isClosed = false
-  const indexer = createBackgroundIndexer(db, index, { chunkMs: afterMs })
+  const indexer = createBackgroundIndexer(db, index, afterMs)
   if ((lastKey.get() ?? 0) > index.indexedThrough()) indexer.wake()
   const pruneAll = db.transaction((beforeMs: number) => index.prune(beforeMs))
   const ifOpen = <T>(where: string, body: () => Promise<T>): Promise<T> =>
