@@ -19,6 +19,12 @@ export interface AuditTurnRow {
   records: string
 }
 
+/** What a slice of the index covered: how many rows, up to which key. */
+export interface IndexedSlice {
+  rows: number
+  last: number
+}
+
 /** Reading and writing the index; every method runs in the caller's transaction. */
 export interface AuditIndex {
   /** The last `audit_turns` key indexed; 0 when none is. */
@@ -27,6 +33,13 @@ export interface AuditIndex {
    * Indexes the next `maxRows` rows at most as one chunk; returns how many (0: nothing was left).
    */
   indexChunk(maxRows: number): number
+  /**
+   * Adds the entries of at most `maxRows` rows past key `after` to chunk `chunk`, which stays
+   * unseen until `closeChunk`; returns how many rows and the last key.
+   */
+  indexSlice(chunk: number, after: number, maxRows: number): IndexedSlice
+  /** Makes the chunk of keys `first` to `last` seen (every slice of it written). */
+  closeChunk(first: number, last: number): void
   /** The chunks holding records of a row, after chunk `after`, at most `limit`. */
   rowChunks(table: string, rowId: string, after: number, limit: number): AuditChunk[]
   /** The chunks holding records of a table, from chunk `from` on, at most `limit`. */
@@ -42,8 +55,8 @@ export function createAuditIndex(db: Database.Database): AuditIndex {
   const through = db
     .prepare<[], number>('SELECT last_key FROM audit_chunks ORDER BY first_key DESC LIMIT 1')
     .pluck()
-  // The last key of the next chunk: at most `maxRows` rows past the index.
-  const chunkEnd = db.prepare<[number, number], { rows: number; last: number | null }>(
+  // The last key of the next slice: at most `maxRows` rows past `after`.
+  const sliceEnd = db.prepare<[number, number], { rows: number; last: number | null }>(
     'SELECT count(*) AS rows, max(last_seq) AS last FROM (SELECT last_seq FROM audit_turns WHERE last_seq > ? ORDER BY last_seq LIMIT ?)',
   )
   // A chunk's entries are made by SQLite itself: one per row id (`$[1]` of each stored record,
@@ -68,20 +81,29 @@ export function createAuditIndex(db: Database.Database): AuditIndex {
       'SELECT max(first_key) FROM audit_chunks WHERE first_key <= ?',
     )
     .pluck()
+  // Entries first, the chunk's own row last: reads join on it, so a chunk is seen whole or not.
+  const indexSlice = (chunk: number, after: number, maxRows: number): IndexedSlice => {
+    const { rows, last } = sliceEnd.get(after, maxRows)!
+    if (last === null) return { rows: 0, last: after }
+    addRows.run(chunk, after + 1, last)
+    addTables.run(chunk, after + 1, last)
+    return { rows, last }
+  }
+  const closeChunk = (first: number, last: number): void => {
+    addChunk.run(first, last, first, last)
+  }
   const indexChunk = (maxRows: number): number => {
     const after = through.get() ?? 0
-    const { rows, last } = chunkEnd.get(after, maxRows)!
-    if (last === null) return 0
-    const first = after + 1
-    // Keyed by its first row's key: rows between `after` and it were pruned, none is missed.
-    addChunk.run(first, last, first, last)
-    addRows.run(first, first, last)
-    addTables.run(first, first, last)
+    // Keyed one past the index: rows pruned between it and the first row left are not missed.
+    const { rows, last } = indexSlice(after + 1, after, maxRows)
+    if (rows > 0) closeChunk(after + 1, last)
     return rows
   }
   return {
     indexedThrough: () => through.get() ?? 0,
     indexChunk,
+    indexSlice,
+    closeChunk,
     rowChunks: (table, rowId, after, limit) => rowChunks.all(table, rowId, after, limit),
     tableChunks: (table, from, limit) => tableChunks.all(table, from, limit),
     chunkHolding: (key) => chunkHolding.get(key) ?? 0,
@@ -96,7 +118,7 @@ export function createAuditIndex(db: Database.Database): AuditIndex {
 export const oldestOf = (times: readonly number[]): number =>
   times.reduce((oldest, time) => Math.min(oldest, time), Infinity)
 
-/** The most `audit_turns` rows one chunk covers (one step of the background index). */
+/** The most `audit_turns` rows one chunk covers. */
 export const chunkRows = 50_000
 
 /** Deletes the records older than `beforeMs` from every chunk that holds one; returns how many. */
