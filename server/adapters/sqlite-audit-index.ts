@@ -140,6 +140,16 @@ function pruneChunks(db: Database.Database, beforeMs: number): number {
       'SELECT min(min_at_ms) FROM audit_turns WHERE last_seq BETWEEN ? AND ?',
     )
     .pluck()
+  // A chunk left without rows goes with its entries (those of rows pruned from a chunk that
+  // keeps others stay: a read finds nothing there and moves on).
+  const dropChunk = [
+    db.prepare<[number]>('DELETE FROM audit_chunks WHERE first_key = ?'),
+    db.prepare<[number]>('DELETE FROM audit_row_chunks WHERE chunk = ?'),
+    db.prepare<[number]>('DELETE FROM audit_table_chunks WHERE chunk = ?'),
+  ]
+  const setOldest = db.prepare<[number, number]>(
+    'UPDATE audit_chunks SET min_at_ms = ? WHERE first_key = ?',
+  )
   let count = 0
   for (const { first_key: first, last_key: last } of chunks) {
     for (const row of olderRows.all(first, last, beforeMs)) {
@@ -156,14 +166,8 @@ function pruneChunks(db: Database.Database, beforeMs: number): number {
       }
     }
     const oldest = oldestIn.get(first, last) ?? null
-    if (oldest === null) {
-      for (const table of ['audit_chunks', 'audit_row_chunks', 'audit_table_chunks'])
-        db.prepare(
-          `DELETE FROM ${table} WHERE ${table === 'audit_chunks' ? 'first_key' : 'chunk'} = ?`,
-        ).run(first)
-    } else {
-      db.prepare('UPDATE audit_chunks SET min_at_ms = ? WHERE first_key = ?').run(oldest, first)
-    }
+    if (oldest === null) for (const statement of dropChunk) statement.run(first)
+    else setOldest.run(oldest, first)
   }
   return count
 }

@@ -4,7 +4,11 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import fc from 'fast-check'
 import { expect, it, onTestFinished } from 'vitest'
-import { createSqliteAuditLog } from '../../server/adapters/sqlite-audit-log.js'
+import {
+  createSqliteAuditLog,
+  createSqliteAuditLogOn,
+} from '../../server/adapters/sqlite-audit-log.js'
+import { openSqlite } from '../../server/adapters/sqlite-database.js'
 import type { AuditLog, AuditRecord } from '../../server/ports/audit-log.js'
 import { createMemoryAuditLog } from '../../server/ports/memory-audit-log.js'
 import { tempDir } from '../helpers/temp-dir.js'
@@ -137,4 +141,16 @@ it('S220: one turn of one table is one row; pruning part of it keeps the rest an
   expect(other.prepare('SELECT count(*) FROM audit_row_chunks').pluck().get()).toBe(0)
   await log.append([record('t0', 'r0', 500)])
   expect(await log.list(0, 10)).toMatchObject([{ seq: 4 }])
+})
+
+it('an audit log on a database without the audit tables is refused with STORAGE_FAILURE (open it as a store first)', () => {
+  const database = openSqlite({
+    path: join(tempDir(), 'bare.db'),
+    synchronous: 'normal',
+    schema: '',
+  })
+  onTestFinished(() => database.close())
+  expect(() => createSqliteAuditLogOn(database)).toThrow(
+    expect.objectContaining({ code: 'STORAGE_FAILURE' }),
+  )
 })
