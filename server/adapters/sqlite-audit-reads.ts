@@ -18,17 +18,18 @@ export function createAuditReads(db: Database.Database, index: AuditIndex) {
     'SELECT * FROM audit_turns WHERE last_seq > ? ORDER BY last_seq LIMIT ?',
   )
   /**
-   * Visits `table`'s records in `chunks` (paged after a chunk key), then in the rows not yet
-   * indexed, in seq order, until `visit` returns true.
+   * Visits `table`'s records in rows keyed `fromKey` on, in `chunks` (paged after a chunk key),
+   * then in the rows not yet indexed, in seq order, until `visit` returns true.
    */
   const visitTable = (
     table: string,
+    fromKey: number,
     chunks: (after: number) => AuditChunk[],
     visit: (entry: AuditEntry) => boolean,
   ): void => {
     const visitRows = (first: number, last: number): boolean =>
       turnsOfTable
-        .all(first, last, table)
+        .all(Math.max(first, fromKey), last, table)
         .some((row) => decodeRecords(table, row.records).some(visit))
     const through = index.indexedThrough()
     for (let page = chunks(0); page.length > 0; page = chunks(page.at(-1)!.first_key)) {
@@ -41,7 +42,7 @@ export function createAuditReads(db: Database.Database, index: AuditIndex) {
     const found: AuditEntry[] = []
     if (limit <= 0) return found
     const chunks = (after: number) => index.rowChunks(table, rowId, after, chunkPage)
-    visitTable(table, chunks, (entry) => {
+    visitTable(table, 0, chunks, (entry) => {
       if (entry.rowId === rowId) found.push(entry)
       return found.length >= limit
     })
@@ -53,7 +54,7 @@ export function createAuditReads(db: Database.Database, index: AuditIndex) {
     // A row's key is the seq of its last record: rows keyed above `afterSeq` hold what follows.
     const from = index.chunkHolding(afterSeq)
     const chunks = (after: number) => index.tableChunks(table, Math.max(from, after + 1), chunkPage)
-    visitTable(table, chunks, (entry) => {
+    visitTable(table, afterSeq + 1, chunks, (entry) => {
       if (entry.seq > afterSeq) found.push(entry)
       return found.length >= limit
     })

@@ -96,7 +96,9 @@ it('S220: the index catches up in the background, in chunks of one entry per row
   const path = join(tempDir(), 'tessera.db')
   const log = opened(createSqliteAuditLog({ path, indexAfterMs: 20 }))
   const other = new Database(path, { readonly: true })
-  onTestFinished(() => other.close())
+  onTestFinished(() => {
+    other.close()
+  })
   const count = (sql: string) => other.prepare(sql).pluck().get() as number
   const indexed = () => count('SELECT coalesce(max(last_key), 0) FROM audit_chunks')
   // One append per record, so one row each.
@@ -129,7 +131,9 @@ it('S220: one turn of one table is one row; pruning part of it keeps the rest an
   const log = opened(createSqliteAuditLog({ path, indexAfterMs: 0 }))
   await log.append([record('t0', 'r0', 100), record('t0', 'r1', 300), record('t1', 'r0', 100)])
   const other = new Database(path, { readonly: true })
-  onTestFinished(() => other.close())
+  onTestFinished(() => {
+    other.close()
+  })
   const rows = () => other.prepare('SELECT last_seq, table_name FROM audit_turns').all()
   expect(rows()).toEqual([
     { last_seq: 2, table_name: 't0' },

@@ -22,7 +22,9 @@ interface Layout2Row {
 
 const readOnly = (path: string): Database.Database => {
   const db = new Database(path, { readonly: true })
-  onTestFinished(() => db.close())
+  onTestFinished(() => {
+    db.close()
+  })
   return db
 }
 
