@@ -32,6 +32,8 @@ export interface SqliteAuditLogOnOptions {
    * the index so).
    */
   indexAfterMs?: number
+  /** The database is open read-only: no background index (reads scan past the index). */
+  readonly?: boolean
 }
 
 /**
@@ -115,7 +117,8 @@ export function createSqliteAuditLogOn(
   }
   let isClosed = false
   const indexer = createBackgroundIndexer(db, index, afterMs)
-  if ((lastKey.get() ?? 0) > index.indexedThrough()) indexer.wake()
+  if (options.readonly === true) indexer.close()
+  else if ((lastKey.get() ?? 0) > index.indexedThrough()) indexer.wake()
   const pruneAll = db.transaction((beforeMs: number) => index.prune(beforeMs))
   const ifOpen = <T>(where: string, body: () => Promise<T>): Promise<T> =>
     isClosed
