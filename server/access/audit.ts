@@ -78,10 +78,9 @@ export interface AuditOptions {
 
 const pruneEveryMs = 60 * 60 * 1000
 
-/** The records of one turn, waiting for their append. */
+/** The records of one turn, by table, waiting for their append. */
 interface TurnRecords {
-  readonly records: AuditRecord[]
-  readonly tables: Set<string>
+  readonly records: Map<string, AuditRecord[]>
   readonly written: Promise<void>
   readonly resolve: (written: Promise<void>) => void
   readonly timer: NodeJS.Immediate
@@ -143,24 +142,23 @@ export function createAudit(log: AuditLog, options: AuditOptions): Audit {
   const pruneTimer = setInterval(prune, pruneEveryMs)
   pruneTimer.unref()
   // The records of one turn of the event loop go to the log in one append (one step of the
-  // store's transaction, sqlite-database.ts), not one per update.
+  // store's transaction, sqlite-database.ts), not one per update, table by table: a log may
+  // keep each table's run of records together (sqlite-audit-log.ts keeps one row per run).
   let pending: TurnRecords | undefined
   const writePending = (): void => {
     const batch = pending
     if (batch === undefined) return
     pending = undefined
     clearImmediate(batch.timer)
-    const names = [...batch.tables].map((name) => `"${name}"`).join(', ')
-    batch.resolve(
-      log.append(batch.records).then(undefined, report(`recording changes of ${names}`)),
-    )
+    const names = [...batch.records.keys()].map((name) => `"${name}"`).join(', ')
+    const records = [...batch.records.values()].flat()
+    batch.resolve(log.append(records).then(undefined, report(`recording changes of ${names}`)))
   }
   const batchOfThisTurn = (): TurnRecords => {
     if (pending !== undefined) return pending
     const { promise: written, resolve } = promiseWithResolve()
     pending = {
-      records: [],
-      tables: new Set(),
+      records: new Map(),
       written,
       resolve,
       timer: setImmediate(writePending),
@@ -170,8 +168,9 @@ export function createAudit(log: AuditLog, options: AuditOptions): Audit {
   const push = (table: string, records: readonly AuditRecord[]): Promise<void> => {
     if (records.length === 0) return Promise.resolve()
     const batch = batchOfThisTurn()
-    for (const record of records) batch.records.push(record)
-    batch.tables.add(table)
+    const ofTable = batch.records.get(table)
+    if (ofTable === undefined) batch.records.set(table, [...records])
+    else for (const record of records) ofTable.push(record)
     return batch.written
   }
   return {

@@ -1,8 +1,15 @@
-// The AuditLog port over better-sqlite3: one `audit` table, usually in the server's own SQLite
-// file beside the table data, on the store's own connection (one commit per turn for both).
+// The AuditLog port over better-sqlite3 (storage layout 3, docs/formats.md): usually in the
+// server's own SQLite file beside the table data, on the store's own connection (one commit per
+// turn for both). An append writes one row per table, at the end of one B-tree; the row and
+// table index is built from those rows in chunks, in the background (sqlite-audit-index.ts).
 import { TesseraError } from '../../src/index.js'
-import type { AuditEntry, AuditLog, AuditRecord } from '../ports/audit-log.js'
+import type { AuditLog, AuditRecord } from '../ports/audit-log.js'
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js'
+import { chunkRows, createAuditIndex, oldestOf } from './sqlite-audit-index.js'
+import { createBackgroundIndexer } from './sqlite-audit-indexer.js'
+import { encodeRecords } from './sqlite-audit-layout.js'
+import { createAuditReads } from './sqlite-audit-reads.js'
+import { hasTable, prepareLayout } from './sqlite-layout.js'
 
 /** Options of `createSqliteAuditLog`. */
 export interface SqliteAuditLogOptions {
@@ -13,93 +20,106 @@ export interface SqliteAuditLogOptions {
    * fsyncs on its own terms); `full` fsyncs every append.
    */
   synchronous?: 'full' | 'normal'
+  /** See `SqliteAuditLogOnOptions`. */
+  indexAfterMs?: number
 }
 
-const schema = `
-  CREATE TABLE IF NOT EXISTS audit (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    table_name TEXT NOT NULL,
-    row_id TEXT NOT NULL,
-    action TEXT NOT NULL,
-    columns TEXT NOT NULL,
-    user_id TEXT,
-    at_ms INTEGER NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS audit_by_row ON audit (table_name, row_id, seq);
-  CREATE INDEX IF NOT EXISTS audit_by_time ON audit (at_ms);
-`
-
-interface AuditRow {
-  seq: number
-  table_name: string
-  row_id: string
-  action: AuditRecord['action']
-  columns: string
-  user_id: string | null
-  at_ms: number
-  restored_to_ms: number | null
-}
-
-/** S212: files written before restores were recorded lack `restored_to_ms`; it is added once. */
-function addRestoreColumn(db: SqliteDatabase['db']): void {
-  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(audit)').all()
-  if (!columns.some((column) => column.name === 'restored_to_ms'))
-    db.exec('ALTER TABLE audit ADD COLUMN restored_to_ms INTEGER')
+/** Options of `createSqliteAuditLogOn`. */
+export interface SqliteAuditLogOnOptions {
+  /**
+   * How long the background index gathers new rows before it writes them as one chunk; default
+   * `indexAfterMs`. 0 indexes in the append's own step, each append a chunk (tests read through
+   * the index so).
+   */
+  indexAfterMs?: number
+  /** The database is open read-only: no background index (reads scan past the index). */
+  readonly?: boolean
 }
 
 /**
- * Opens (or creates) the audit log in a SQLite file, on a connection of its own.
- * @throws STORAGE_FAILURE when the file cannot be opened
+ * How long the background index gathers rows before it writes them as a chunk (a read scans what
+ * it has not written). Ten seconds give a row written every second one entry, not ten, and keep
+ * that scan to ten seconds of records.
+ */
+export const indexAfterMs = 10_000
+
+/**
+ * Opens (or creates, or upgrades to layout 3) the audit log in a SQLite file, on a connection of
+ * its own.
+ * @throws STORAGE_FAILURE when the file cannot be opened, or has a newer layout
  */
 export function createSqliteAuditLog(options: SqliteAuditLogOptions): AuditLog {
-  const database = openSqlite({
-    path: options.path,
-    synchronous: options.synchronous ?? 'normal',
-    schema,
-  })
-  return { ...createSqliteAuditLogOn(database), close: database.close }
+  const { path } = options
+  const database = openSqlite({ path, synchronous: options.synchronous ?? 'normal', schema: '' })
+  try {
+    prepareLayout(database.db, path, false)
+  } catch (error) {
+    void database.close()
+    throw error
+  }
+  const log = createSqliteAuditLogOn(
+    database,
+    options.indexAfterMs === undefined ? {} : { indexAfterMs: options.indexAfterMs },
+  )
+  return {
+    ...log,
+    close: async () => {
+      await log.close()
+      await database.close()
+    },
+  }
 }
 
 /**
- * The audit log in an open database that others may share (the server passes its store's, so
- * the records asked for in a turn commit with that turn's appends). `close()` leaves the
- * database open (its opener closes it).
+ * The audit log in an open database of layout 3 that others may share (the server passes its
+ * store's, which prepared the layout, so the records asked for in a turn commit with that turn's
+ * appends). `close()` leaves the database open (its opener closes it).
+ * @throws STORAGE_FAILURE when the database lacks the audit tables (open it as a store first)
  */
-export function createSqliteAuditLogOn(database: SqliteDatabase): AuditLog {
+export function createSqliteAuditLogOn(
+  database: SqliteDatabase,
+  options: SqliteAuditLogOnOptions = {},
+): AuditLog {
   const { db, run, runInTurn } = database
-  db.exec(schema)
-  addRestoreColumn(db)
-  const insert = db.prepare<[string, string, string, string, string | null, number, number | null]>(
-    'INSERT INTO audit (table_name, row_id, action, columns, user_id, at_ms, restored_to_ms) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  const { indexAfterMs: afterMs = indexAfterMs } = options
+  if (!hasTable(db, 'audit_turns')) {
+    throw new TesseraError(
+      'STORAGE_FAILURE',
+      'the SQLite database has no audit tables (storage layout 3); open it with createSqliteStore or createSqliteAuditLog first',
+    )
+  }
+  const index = createAuditIndex(db)
+  const reads = createAuditReads(db, index)
+  const lastKey = db
+    .prepare<[], number>("SELECT seq FROM sqlite_sequence WHERE name = 'audit_turns'")
+    .pluck()
+  const insert = db.prepare<[number, string, number, string]>(
+    'INSERT INTO audit_turns (last_seq, table_name, min_at_ms, records) VALUES (?, ?, ?, ?)',
   )
-  const after = db.prepare<[number, number], AuditRow>(
-    'SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?',
-  )
-  const afterOfTable = db.prepare<[number, string, number], AuditRow>(
-    'SELECT * FROM audit WHERE seq > ? AND table_name = ? ORDER BY seq LIMIT ?',
-  )
-  const select = db.prepare<[string, string, number], AuditRow>(
-    'SELECT * FROM audit WHERE table_name = ? AND row_id = ? ORDER BY seq LIMIT ?',
-  )
-  const prune = db.prepare<[number]>('DELETE FROM audit WHERE at_ms < ?')
+  // One row per run of one table's records (Audit gives a turn's records table by table).
   const appendAll = (records: readonly AuditRecord[]): void => {
-    for (const record of records) {
-      const columns = JSON.stringify(record.columns)
-      const { table, rowId, action, userId, atMs } = record
-      insert.run(table, rowId, action, columns, userId, atMs, record.restoredToMs ?? null)
+    let seq = lastKey.get() ?? 0
+    let start = 0
+    for (let end = 1; end <= records.length; end++) {
+      if (end < records.length && records[end]!.table === records[start]!.table) continue
+      const run = records.slice(start, end)
+      const first = seq + 1
+      seq += run.length
+      const oldest = oldestOf(run.map((record) => record.atMs))
+      insert.run(
+        seq,
+        run[0]!.table,
+        oldest,
+        encodeRecords(run, (index) => first + index),
+      )
+      start = end
     }
   }
-  const entryOf = (row: AuditRow): AuditEntry => ({
-    seq: row.seq,
-    table: row.table_name,
-    rowId: row.row_id,
-    action: row.action,
-    columns: JSON.parse(row.columns) as string[],
-    userId: row.user_id,
-    atMs: row.at_ms,
-    ...(row.restored_to_ms === null ? {} : { restoredToMs: row.restored_to_ms }),
-  })
   let isClosed = false
+  const indexer = createBackgroundIndexer(db, index, afterMs)
+  if (options.readonly === true) indexer.close()
+  else if ((lastKey.get() ?? 0) > index.indexedThrough()) indexer.wake()
+  const pruneAll = db.transaction((beforeMs: number) => index.prune(beforeMs))
   const ifOpen = <T>(where: string, body: () => Promise<T>): Promise<T> =>
     isClosed
       ? Promise.reject(new TesseraError('CLOSED', `${where}: the audit log is closed`))
@@ -110,25 +130,19 @@ export function createSqliteAuditLogOn(database: SqliteDatabase): AuditLog {
       ifOpen('audit append', () =>
         runInTurn('audit append', () => {
           appendAll(records)
+          if (afterMs > 0) indexer.wake()
+          else while (index.indexChunk(chunkRows) === chunkRows);
         }),
       ),
     history: (table, rowId, limit) =>
-      ifOpen('audit history', () =>
-        run('audit history', () => select.all(table, rowId, limit).map(entryOf)),
-      ),
+      ifOpen('audit history', () => run('audit history', () => reads.history(table, rowId, limit))),
     list: (afterSeq, limit, table) =>
-      ifOpen('audit list', () =>
-        run('audit list', () =>
-          (table === undefined
-            ? after.all(afterSeq, limit)
-            : afterOfTable.all(afterSeq, table, limit)
-          ).map(entryOf),
-        ),
-      ),
+      ifOpen('audit list', () => run('audit list', () => reads.list(afterSeq, limit, table))),
     prune: (beforeMs) =>
-      ifOpen('audit prune', () => run('audit prune', () => prune.run(beforeMs).changes)),
+      ifOpen('audit prune', () => run('audit prune', () => pruneAll.immediate(beforeMs))),
     close() {
       isClosed = true
+      indexer.close()
       return Promise.resolve()
     },
   }

@@ -25,10 +25,12 @@ export function sqliteCompanions(path: string): StoreCompanions {
     where: `SQLite "${path}"`,
     openAuditLog: () => Promise.resolve(createSqliteAuditLog({ path })),
     openRevocationList: () => Promise.resolve(createSqliteRevocationList({ path })),
+    // The source store was opened first, so the file has storage layout 3 (audit_turns, S220).
     readAuditLog: () => {
-      if (!fileHasTable(path, 'audit')) return Promise.resolve(undefined)
+      if (!fileHasTable(path, 'audit_turns')) return Promise.resolve(undefined)
       const database = openSqlite({ path, synchronous: 'normal', readonly: true, schema: '' })
-      return Promise.resolve({ ...createSqliteAuditLogOn(database), close: database.close })
+      const log = createSqliteAuditLogOn(database, { readonly: true })
+      return Promise.resolve({ ...log, close: database.close })
     },
     readRevocationList: () =>
       Promise.resolve(

@@ -2,9 +2,13 @@
 // The layout version is SQLite's `user_version`; each upgrade runs once, in one transaction.
 import type Database from 'better-sqlite3'
 import { TesseraError } from '../../src/index.js'
+import { upgradeAuditTable } from './sqlite-audit-layout.js'
 
-/** The layout this code writes. 1: one snapshot per table, no time or author (before history). */
-export const storeLayoutVersion = 2
+/**
+ * The layout this code writes. 1: one snapshot per table, no time or author (before history);
+ * 2: dated log entries, one `audit` row per record; 3: audit records per turn and table.
+ */
+export const storeLayoutVersion = 3
 
 const layout2 = `
   CREATE TABLE IF NOT EXISTS updates (
@@ -85,6 +89,8 @@ export function prepareLayout(db: Database.Database, path: string, isReadonly: b
     if (found === 0) db.exec(layout2)
     if (found === 1) upgrade1to2(db, Date.now())
     db.exec(generationsTable)
+    // Layout 2 to 3 (also a file that only an audit log of layout 2 wrote: its `audit` moves).
+    upgradeAuditTable(db)
     db.pragma(`user_version = ${storeLayoutVersion}`)
   }).immediate()
 }

@@ -20,6 +20,13 @@ runAuditLogContract('SQLite', () => {
   return log
 })
 
+// Each append indexed at once, as its own chunk: reads go through the index, not the scan.
+runAuditLogContract('SQLite, read through the chunk index', () => {
+  const log = createSqliteAuditLog({ path: join(tempDir(), 'tessera.db'), indexAfterMs: 0 })
+  onTestFinished(() => log.close())
+  return log
+})
+
 it('SQLite keeps the audit log across reopening the file', async () => {
   const path = join(tempDir(), 'tessera.db')
   const first = createSqliteAuditLog({ path })

@@ -43,9 +43,12 @@ const copyDatabase = (fixture: string): string => {
   return path
 }
 
-it("keeps a fixture of every format, today's included", () => {
-  expect(fixtures).toContain('format-1-layout-1')
-  expect(fixtures).toContain(`format-1-layout-${storeLayoutVersion}`)
+it("keeps a fixture of every data format and every storage layout, today's included", () => {
+  for (let format = 1; format <= formatVersion; format++)
+    expect(fixtures.some((name) => name.startsWith(`format-${format}-`))).toBe(true)
+  for (let layout = 1; layout <= storeLayoutVersion; layout++)
+    expect(fixtures.some((name) => name.endsWith(`-layout-${layout}`))).toBe(true)
+  expect(fixtures).toContain('format-1-layout-2')
   expect(fixtures).toContain(`format-${formatVersion}-layout-${storeLayoutVersion}`)
 })
 

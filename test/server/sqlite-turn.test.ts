@@ -86,18 +86,18 @@ describe('writes of one turn', () => {
       audit.append([record]),
       // Asked for last in the same turn: it runs after the two others, before the commit.
       database.runInTurn('look', () => ({
-        own: [count(database.db, 'updates'), count(database.db, 'audit')],
-        other: [count(other, 'updates'), count(other, 'audit')],
+        own: [count(database.db, 'updates'), count(database.db, 'audit_turns')],
+        other: [count(other, 'updates'), count(other, 'audit_turns')],
       })),
     ])
     expect(seq).toBe(1)
     expect(seen).toEqual({ own: [1, 1], other: [0, 0] })
-    expect([count(other, 'updates'), count(other, 'audit')]).toEqual([1, 1])
+    expect([count(other, 'updates'), count(other, 'audit_turns')]).toEqual([1, 1])
     // Closing the ports leaves the shared connection to whoever opened it.
     await store.close()
     await audit.close()
     await expect(store.append('t', [])).rejects.toMatchObject({ code: 'CLOSED' })
-    expect(count(database.db, 'audit')).toBe(1)
+    expect(count(database.db, 'audit_turns')).toBe(1)
     other.close()
     await database.close()
   })

@@ -1,0 +1,63 @@
+// The background step that builds the SQLite audit log's index (sqlite-audit-index.ts) off the
+// hot path: some seconds after an append it indexes the new `audit_turns` rows as one chunk, a
+// slice per turn of the event loop, so a row touched many times in that while gets one index
+// entry, not one per record, and no slice holds the loop for long. Nothing is lost to a crash:
+// rows past the index are indexed later and read by a scan till then.
+import type Database from 'better-sqlite3'
+import { chunkRows, type AuditIndex } from './sqlite-audit-index.js'
+
+/** How many rows one slice indexes (about 5 ms of SQLite at one record a row). */
+const sliceRows = 2000
+
+/** The background indexer of `db`: `wake()` after an append; `close()` stops it. */
+export function createBackgroundIndexer(
+  db: Database.Database,
+  index: AuditIndex,
+  /** How long after an append the chunk starts (rows written meanwhile join it). */
+  afterMs: number,
+): { wake(): void; close(): void } {
+  let timer: NodeJS.Timeout | undefined
+  let isClosed = false
+  let chunk: { after: number; last: number; rows: number } | undefined
+  const slice = db.transaction((first: number, after: number) =>
+    index.indexSlice(first, after, sliceRows),
+  )
+  // Closed only when no one indexed meanwhile (a prune, another connection); else dropped (its
+  // entries name a chunk that is never closed or closed by whoever indexed: harmless).
+  const close = db.transaction((after: number, last: number) => {
+    if (index.indexedThrough() === after) index.closeChunk(after + 1, last)
+  })
+  const schedule = (ms: number): void => {
+    if (timer !== undefined || isClosed) return
+    timer = setTimeout(step, ms)
+    timer.unref()
+  }
+  const step = (): void => {
+    timer = undefined
+    if (isClosed) return
+    try {
+      chunk ??= { after: index.indexedThrough(), last: index.indexedThrough(), rows: 0 }
+      const { rows, last } = slice.immediate(chunk.after + 1, chunk.last)
+      chunk.rows += rows
+      chunk.last = last
+      const isCaughtUp = rows < sliceRows
+      if (isCaughtUp || chunk.rows >= chunkRows) {
+        if (chunk.rows > 0) close.immediate(chunk.after, chunk.last)
+        chunk = undefined
+      }
+      if (!isCaughtUp) schedule(0)
+    } catch {
+      // Tried again after the next append; prune indexes synchronously and reports failures.
+      chunk = undefined
+    }
+  }
+  return {
+    wake: () => {
+      schedule(afterMs)
+    },
+    close() {
+      isClosed = true
+      clearTimeout(timer)
+    },
+  }
+}
