@@ -20,6 +20,11 @@ export type { AppliedUpdate, Violation } from './check-types.js'
 export interface CheckOptions {
   /** The table's name: a writer without admin may write it as the name when the table has none. */
   tableName?: string
+  /**
+   * Called at the end of the checked transaction, before Yjs cleans it up (and encodes its
+   * update): the result is final. It must not change the doc.
+   */
+  onChecked?: ((transaction: Y.Transaction, result: AppliedUpdate) => void) | undefined
 }
 
 /**
@@ -74,6 +79,7 @@ export function applyChecked(
     checkShapeRights(context)
     // Any write or deletion made by the checks is a correction the writer lacks.
     result.isCorrected = result.violations.length > 0 || writtenBy(transaction) !== written
+    options.onChecked?.(transaction, result)
   }, origin)
   return result
 }
