@@ -16,34 +16,33 @@ export interface UpdateFeed {
   asReceived(transaction: Y.Transaction, update: Uint8Array): void
 }
 
-/** Whether `handle` is the only 'update' listener of `doc` (Yjs encodes while there is one). */
-const isOnlyListener = (doc: Y.Doc, handle: UpdateHandler): boolean => {
-  const listeners = doc._observers.get('update')
-  return listeners?.size === 1 && listeners.has(handle)
-}
-
 /** Feeds every update of `doc` to `handle`, starting now. */
 export function feedUpdates(doc: Y.Doc, handle: UpdateHandler): UpdateFeed {
   let received: { transaction: Y.Transaction; update: Uint8Array } | undefined
-  let isListening = true
+  // Yjs encodes a transaction's update only while doc._observers has an 'update' entry; while
+  // the room's listener is the only one, the entry is parked here (the same Set, so nothing is
+  // allocated and the listener order is kept).
+  let parked: Set<unknown> | undefined
   doc.on('update', handle)
   const listen = (): void => {
-    if (isListening) return
-    doc.on('update', handle)
-    isListening = true
+    if (parked === undefined) return
+    const added = doc._observers.get('update')
+    doc._observers.set('update', added === undefined ? parked : new Set([...parked, ...added]))
+    parked = undefined
   }
   // Yjs emits afterTransactionCleanup for each transaction (nested ones after it, in order)
-  // right before it encodes the transaction's update, and encodes only while 'update' has a
-  // listener. So the listener is off only from there to the next transaction's observers (or
-  // the end of this one): every other transaction is encoded and fed as before, in order. With
-  // other listeners (windows, S139), Yjs encodes anyway and the room is fed those bytes.
+  // right before it encodes the transaction's update. So the entry is parked only from there to
+  // the next transaction's observers (or the end of this one): every other transaction is
+  // encoded and fed as before, in order. With other listeners (windows, S139), Yjs encodes
+  // anyway and the room is fed those bytes.
   doc.on('afterTransactionCleanup', (transaction: Y.Transaction) => {
     if (received?.transaction !== transaction) return
     const { update } = received
     received = undefined
-    if (!isOnlyListener(doc, handle)) return
-    doc.off('update', handle)
-    isListening = false
+    const listeners = doc._observers.get('update')
+    if (listeners?.size !== 1 || !listeners.has(handle)) return
+    parked = listeners
+    doc._observers.delete('update')
     // The bytes may be a view into a socket's read buffer, which must not be kept alive.
     handle(update.slice(), transaction.origin)
   })

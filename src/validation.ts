@@ -40,7 +40,7 @@ export function applyChecked(
   permissions: TablePermissions,
   options: CheckOptions = {},
 ): AppliedUpdate {
-  const maps = tableMaps(doc)
+  const maps = mapsOf(doc)
   const result: AppliedUpdate = {
     violations: [],
     inserted: [],
@@ -82,6 +82,15 @@ export function applyChecked(
     options.onChecked?.(transaction, result)
   }, origin)
   return result
+}
+
+/** Each checked doc's root maps: looked up once (Yjs makes a closure per lookup). */
+const knownMaps = new WeakMap<Y.Doc, TableMaps>()
+
+function mapsOf(doc: Y.Doc): TableMaps {
+  let maps = knownMaps.get(doc)
+  if (maps === undefined) knownMaps.set(doc, (maps = tableMaps(doc)))
+  return maps
 }
 
 /** A count that grows with every item the transaction creates or deletes on this replica. */
