@@ -23,6 +23,15 @@ function consecutive(updates: readonly Uint8Array[]): UpdateLayout[] | undefined
   return layouts
 }
 
+/** Writes `bytes[from, to)`: byte by byte when short, as a single-cell edit's parts are (a view costs more). */
+function writeRange(encoder: encoding.Encoder, bytes: Uint8Array, from: number, to: number): void {
+  if (to - from > 64) {
+    encoding.writeUint8Array(encoder, bytes.subarray(from, to))
+    return
+  }
+  for (let at = from; at < to; at++) encoding.write(encoder, bytes[at]!)
+}
+
 /**
  * Joins consecutive updates (docs/protocol.md §3 for the v1 format): one struct section with
  * every struct in order, then every update's delete set entries one after another. A client
@@ -40,7 +49,7 @@ function join(updates: readonly Uint8Array[], layouts: readonly UpdateLayout[]):
     encoding.writeVarUint(encoder, first.client)
     encoding.writeVarUint(encoder, first.from)
     layouts.forEach((layout, index) => {
-      encoding.writeUint8Array(encoder, updates[index]!.subarray(...layout.structBytes))
+      writeRange(encoder, updates[index]!, ...layout.structBytes)
     })
   }
   encoding.writeVarUint(
@@ -48,7 +57,8 @@ function join(updates: readonly Uint8Array[], layouts: readonly UpdateLayout[]):
     layouts.reduce((sum, layout) => sum + layout.deleteClients, 0),
   )
   layouts.forEach((layout, index) => {
-    encoding.writeUint8Array(encoder, updates[index]!.subarray(layout.deleteBytesAt))
+    const update = updates[index]!
+    writeRange(encoder, update, layout.deleteBytesAt, update.byteLength)
   })
   return encoding.toUint8Array(encoder)
 }
