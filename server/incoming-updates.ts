@@ -54,6 +54,29 @@ function isExactly(transaction: Y.Transaction, shape: UpdateShape, result: Appli
   return true
 }
 
+/**
+ * Applies a checked update to the room's doc as `peer` (S80–S87); S225: the room stores it as
+ * received when it changed exactly what it holds. A sync answer may carry what the server has,
+ * and what was pending before it may complete with it: those are stored as Yjs encodes them.
+ */
+function applyToRoom(
+  room: Room,
+  peer: Peer,
+  permissions: TablePermissions,
+  received: { update: Uint8Array; shape: UpdateShape; isSyncReply: boolean },
+): AppliedUpdate {
+  const { update, shape } = received
+  const mayStoreAsReceived = !received.isSyncReply && !hasPending(room.doc)
+  return applyChecked(room.doc, update, peer, permissions, {
+    tableName: room.name,
+    onChecked: mayStoreAsReceived
+      ? (transaction, result) => {
+          if (isExactly(transaction, shape, result)) room.asReceived(transaction, update)
+        }
+      : undefined,
+  })
+}
+
 /** What the updates of one session may do, and where they go. */
 export interface UpdateRights {
   /**
@@ -117,16 +140,7 @@ export function createIncomingUpdates(
     // S80–S87: what the schema or the permissions do not allow is undone in the same
     // transaction; the writer needs the correction too, so the batch is echoed to it.
     const before = isPartial ? pendingStateOf(room.doc) : undefined
-    // S225: a sync answer may carry what the server has; and what was pending may complete now.
-    const mayStoreAsReceived = !isSyncReply && !hasPending(room.doc)
-    const applied = applyChecked(room.doc, update, peer, permissions, {
-      tableName: room.name,
-      onChecked: mayStoreAsReceived
-        ? (transaction, result) => {
-            if (isExactly(transaction, shape, result)) room.asReceived(transaction, update)
-          }
-        : undefined,
-    })
+    const applied = applyToRoom(room, peer, permissions, { update, shape, isSyncReply })
     rights.guard?.onApplied(room, applied)
     if (applied.isIncomplete) keepIncomplete(update, before)
     if (applied.isCorrected) room.echoToOrigins()
