@@ -104,8 +104,9 @@ export function createCommitWriter(
   const isCompactionDue = (): boolean =>
     log.count >= context.compactAfterUpdates || log.bytes >= context.compactAfterBytes
   return {
-    // encodeSnapshot (update format v2, S205) includes what Yjs keeps pending (structs and deletions waiting for
-    // their dependencies), so a snapshot taken meanwhile loses nothing (test/server/incomplete).
+    // encodeSnapshot (update format v2, S205) includes what Yjs keeps pending (structs and
+    // deletions waiting for their dependencies), so a snapshot taken meanwhile loses nothing
+    // (test/server/incomplete).
     // It is encoded while nothing is applied beyond entry `upTo`: it is the state at that entry.
     // With other nodes `upTo` is what the doc held when it was encoded (S92), which may be less.
     async compact(state, upTo) {

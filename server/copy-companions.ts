@@ -2,6 +2,8 @@
 // order and with its times, and the revoked tokens. Knows the ports, not the adapters.
 import { TesseraError, type Store } from '../src/index.js'
 import type { AuditEntry, AuditLog, AuditRecord } from './ports/audit-log.js'
+import { createMemoryAuditLog } from './ports/memory-audit-log.js'
+import { createMemoryRevocationList } from './ports/memory-revocation-list.js'
 import type { RevocationList } from './ports/revocation-list.js'
 import { companionsOf } from './store-companions.js'
 
@@ -28,6 +30,10 @@ const recordOf = (entry: AuditEntry): AuditRecord => {
   }
 }
 
+/** What `opening` resolves to, or an empty `make()` when the database has none. */
+const orEmpty = async <T>(opening: Promise<T | undefined>, make: () => T): Promise<T> =>
+  (await opening) ?? make()
+
 /** Whether `log` holds any record. */
 const isEmpty = async (log: AuditLog): Promise<boolean> => (await log.list(0, 1)).length === 0
 
@@ -53,8 +59,9 @@ export async function prepareCompanionCopy(
     for (const part of opened.splice(0).reverse()) await part.close()
   }
   try {
-    const audit = await open(source.openAuditLog())
-    const revocations = await open(source.openRevocationList())
+    // S211: the source is only read; what it lacks reads as empty and is not created there.
+    const audit = await open(orEmpty(source.readAuditLog(), createMemoryAuditLog))
+    const revocations = await open(orEmpty(source.readRevocationList(), createMemoryRevocationList))
     const target = companionsOf(to)
     if (target === undefined) {
       if ((await isEmpty(audit)) && (await revocations.list(0)).length === 0) {

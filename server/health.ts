@@ -153,6 +153,11 @@ function registerClusterMetrics(registers: Registry[], latest: () => Promise<Sto
     (check) => check.cluster?.storeReads ?? 0,
   )
   counter(
+    'tessera_cluster_stale_messages_total',
+    'Updates and compaction notices of an older generation of a table (S236), dropped.',
+    (check) => check.cluster?.staleMessages ?? 0,
+  )
+  counter(
     'tessera_cluster_publish_failures_total',
     'Messages to the other nodes that could not be handed to Redis.',
     (check) => check.cluster?.publishFailures ?? 0,

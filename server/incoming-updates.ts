@@ -12,6 +12,7 @@ import {
   type TablePermissions,
 } from '../src/internal.js'
 import type { ConnectionGuard } from './access/connection-guard.js'
+import { refuseDeletedItems } from './deleted-tables.js'
 import {
   canIntegrate,
   createIncompleteTracker,
@@ -124,6 +125,7 @@ export function createIncomingUpdates(
     // The update is walked within its budget before Yjs decodes it (yjs/yjs#479).
     const shape = checkUpdate(update, context.budget)
     if (shape.structs === 0 && shape.deleteRanges === 0) return
+    refuseDeletedItems(room, update)
     metrics.updatesReceived.inc()
     const { permissions } = rights
     if (!canWriteAnything(permissions)) {

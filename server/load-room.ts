@@ -3,7 +3,7 @@
 import * as Y from 'yjs'
 import { applySnapshot, TesseraError } from '../src/index.js'
 import { isV1Snapshot } from '../src/internal.js'
-import { storeOfGeneration } from './deleted-tables.js'
+import { rememberDeleted, storeOfGeneration } from './deleted-tables.js'
 import { createJoinState, type JoinState } from './join-state.js'
 import { createRoom, loading, type Room, type RoomContext } from './room.js'
 
@@ -67,6 +67,7 @@ export async function loadRoom(name: string, context: RoomContext): Promise<Room
     },
     stored.generation,
   )
+  rememberDeleted(room, stored.deletedState)
   if (follower !== undefined) room.link = follower.start(room, stored.seq)
   return room
 }

@@ -12,6 +12,7 @@ import { createSqliteAuditLogOn } from './adapters/sqlite-audit-log.js'
 import { openSqlite } from './adapters/sqlite-database.js'
 import { createSqliteRevocationList } from './adapters/sqlite-revocation-list.js'
 import { createSqliteStoreOn } from './adapters/sqlite-store.js'
+import { refuseUnfinishedCopy } from './copy-store.js'
 import { createCluster, type Cluster, type ClusterStatus } from './cluster/cluster.js'
 import type { ResolvedServerOptions } from './options.js'
 import { createMemoryAuditLog } from './ports/memory-audit-log.js'
@@ -113,6 +114,11 @@ export async function openStorage(options: ResolvedServerOptions): Promise<Stora
         ),
       }
     }
+    // S237: a copy that did not finish looks whole but is not: never serve it.
+    await refuseUnfinishedCopy(
+      store,
+      postgresUrl === undefined ? `"${options.dbPath}"` : 'PostgreSQL',
+    )
     const cluster = await joinCluster(options, store)
     if (cluster !== undefined) opened(cluster)
     const check = async (): Promise<StorageCheck> => ({
@@ -138,7 +144,14 @@ async function joinCluster(
   }
   const fanout = await createRedisFanout({ url: options.redisUrl, onError: report })
   try {
-    return await createCluster({ fanout, store, onError: report })
+    return await createCluster({
+      fanout,
+      store,
+      onError: report,
+      onNotice: (message) => {
+        options.logger.warn(message)
+      },
+    })
   } catch (error) {
     await fanout.close()
     throw error

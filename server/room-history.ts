@@ -4,6 +4,7 @@
 import * as Y from 'yjs'
 import { type NewUpdate, type Store } from '../src/index.js'
 import { planCompaction } from '../src/internal.js'
+import { storedByteLength } from './snapshot-encoding.js'
 import { updateOfRun } from './update-runs.js'
 
 /** One applied update and who wrote it. */
@@ -58,9 +59,12 @@ export async function compactWithHistory(
   snapshot: PendingSnapshot,
   options: { logBytesSinceNewest: number; retentionMs: number; nowMs: number },
 ): Promise<void> {
+  // S102: like for like: the log's bytes as stored against the snapshot's bytes as stored
+  // (compressed, S185), as `snapshots()` lists the others.
+  const byteLength = storedByteLength(snapshot.state)
   const plan = planCompaction({
     snapshots: await store.snapshots(table),
-    next: { seq: snapshot.seq, atMs: snapshot.atMs, byteLength: snapshot.state.byteLength },
+    next: { seq: snapshot.seq, atMs: snapshot.atMs, byteLength },
     ...options,
   })
   await store.compact(

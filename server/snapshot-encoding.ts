@@ -44,6 +44,21 @@ const compressed = (body: Uint8Array, format: number): Uint8Array => {
   return stored
 }
 
+// What `storedByteLength` compressed: the store that then keeps the same snapshot reuses it, so a
+// compaction compresses its snapshot once.
+const encodedBefore = new WeakMap<Uint8Array, Uint8Array>()
+
+/**
+ * How many bytes the server's stores keep for `snapshot` (what `Store.snapshots` lists for it,
+ * S102's "reading the new snapshot"). The compressed bytes are kept for `encodeSnapshot` of the
+ * same array, so asking first costs no second compression.
+ */
+export function storedByteLength(snapshot: Uint8Array): number {
+  const stored = encodeSnapshot(snapshot)
+  encodedBefore.set(snapshot, stored)
+  return stored.byteLength
+}
+
 /**
  * The bytes to store for `snapshot` (as the Store port carries it; any bytes are kept exactly).
  * A tagged v2 snapshot is stored as its v2 update compressed (format 2), anything else
@@ -51,6 +66,8 @@ const compressed = (body: Uint8Array, format: number): Uint8Array => {
  * called (an unloading room relies on the order of its compaction and the next load).
  */
 export function encodeSnapshot(snapshot: Uint8Array): Uint8Array {
+  const known = encodedBefore.get(snapshot)
+  if (known !== undefined) return known
   return snapshotTagOf(snapshot) === snapshotV2Format
     ? compressed(snapshot.subarray(snapshotHeaderLength), SnapshotFormat.BrotliV2)
     : compressed(snapshot, SnapshotFormat.Brotli)

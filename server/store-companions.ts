@@ -11,6 +11,13 @@ export interface StoreCompanions {
   readonly where: string
   openAuditLog(): Promise<AuditLog>
   openRevocationList(): Promise<RevocationList>
+  /**
+   * The source side of a copy (S211): opens the audit log without writing to the database
+   * (read-only where the engine allows it); undefined when the database has none.
+   */
+  readAuditLog(): Promise<AuditLog | undefined>
+  /** As `readAuditLog`, for the revocation list. */
+  readRevocationList(): Promise<RevocationList | undefined>
 }
 
 const registered = new WeakMap<Store, StoreCompanions>()

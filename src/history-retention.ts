@@ -6,9 +6,12 @@ import type { SnapshotInfo } from './ports/store.js'
 export interface CompactionInput {
   /** The table's snapshots before this compaction, oldest first. */
   snapshots: readonly SnapshotInfo[]
-  /** The new snapshot: its sequence number, time and size. */
+  /**
+   * The new snapshot: its sequence number, time and size as the store will keep it (compressed
+   * in the server's stores, S185), in the units of `logBytesSinceNewest`.
+   */
   next: SnapshotInfo
-  /** Bytes of the log entries since the newest snapshot (what the room appended). */
+  /** Bytes of the log entries since the newest snapshot, as stored (what the room appended). */
   logBytesSinceNewest: number
   /** Keep history this long (ms); 0 keeps none. */
   retentionMs: number

@@ -32,6 +32,7 @@ export { applySnapshot } from './snapshot.js'
 export type {
   AppendOptions,
   CompactOptions,
+  DeleteOptions,
   LoadOptions,
   LoggedUpdate,
   NewUpdate,

@@ -16,7 +16,8 @@ export function postgresStatements(prefix: string) {
       CREATE TABLE IF NOT EXISTS ${snapshots} (
         table_name text NOT NULL, seq bigint NOT NULL, at_ms bigint NOT NULL,
         data bytea NOT NULL, PRIMARY KEY (table_name, seq));
-      ALTER TABLE ${counters} ADD COLUMN IF NOT EXISTS generation bigint NOT NULL DEFAULT 0;`,
+      ALTER TABLE ${counters} ADD COLUMN IF NOT EXISTS generation bigint NOT NULL DEFAULT 0;
+      ALTER TABLE ${counters} ADD COLUMN IF NOT EXISTS deleted_state bytea;`,
     // S90: the counter row stays locked until the statement commits, so numbers are handed out
     // in commit order: whoever sees n committed knows every lower one is committed too. It also
     // keeps the newest time ($6: the batch's latest), so nodes whose clocks differ never date an
@@ -41,7 +42,8 @@ export function postgresStatements(prefix: string) {
       SELECT 0 AS kind, seq, at_ms, data FROM s
       UNION ALL SELECT 1, seq, at_ms, data FROM ${updates}
         WHERE table_name = $1 AND seq > greatest($2, coalesce((SELECT seq FROM s), 0))
-      UNION ALL SELECT 2, generation, 0, ''::bytea FROM ${counters} WHERE table_name = $1
+      UNION ALL SELECT 2, generation, 0, coalesce(deleted_state, ''::bytea) FROM ${counters}
+        WHERE table_name = $1
       ORDER BY kind, seq`,
     readLog: `SELECT seq, at_ms, author, data FROM ${updates}
       WHERE table_name = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
@@ -66,9 +68,11 @@ export function postgresStatements(prefix: string) {
     // S210: a deletion first locks the counter (appends and compactions of the table wait, or
     // it waits for them), raises the generation and starts the numbers again at 1 (the Store
     // contract); then, in a later statement of the same transaction, deletes what is committed.
-    deleteCounter: `INSERT INTO ${counters} AS c (table_name, seq, generation) VALUES ($1, 0, 1)
+    // S235: $2 is what the deletion keeps with the new generation (null: nothing).
+    deleteCounter: `INSERT INTO ${counters} AS c (table_name, seq, generation, deleted_state)
+        VALUES ($1, 0, 1, $2)
       ON CONFLICT (table_name) DO UPDATE
-        SET seq = 0, at_ms = 0, before_ms = 0, generation = c.generation + 1`,
+        SET seq = 0, at_ms = 0, before_ms = 0, generation = c.generation + 1, deleted_state = $2`,
     lockCounter: `SELECT 1 FROM ${counters} WHERE table_name = $1 FOR UPDATE`,
     delete: `WITH u AS (DELETE FROM ${updates} WHERE table_name = $1 RETURNING 1),
         s AS (DELETE FROM ${snapshots} WHERE table_name = $1 RETURNING 1)

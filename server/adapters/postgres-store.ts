@@ -37,11 +37,29 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       where: 'PostgreSQL',
       openAuditLog: () => createPostgresAuditLog(database),
       openRevocationList: () => createPostgresRevocationList(database),
+      // S211: a copy's source is read, never written: a table it lacks is not created.
+      readAuditLog: async () =>
+        (await hasRelation(database, 'tessera_audit'))
+          ? createPostgresAuditLog(database)
+          : undefined,
+      readRevocationList: async () =>
+        (await hasRelation(database, 'tessera_revocations'))
+          ? createPostgresRevocationList(database)
+          : undefined,
     })
   } catch (error) {
     await database.close()
     throw error
   }
+}
+
+/** Whether the database's schema has the table `name`. */
+async function hasRelation(database: PostgresDatabase, name: string): Promise<boolean> {
+  const [row] = await database.rows<{ found: boolean }>(
+    'SELECT to_regclass($1) IS NOT NULL AS found',
+    [`${database.prefix}${name}`],
+  )
+  return row?.found === true
 }
 
 /** Runs `body` in one transaction on one connection of `pool`. */
@@ -87,6 +105,7 @@ async function loadTable(
   for (const row of await database.rows<Row>(statement, [table, afterSeq])) {
     if (row.kind === 2) {
       result.generation = Number(row.seq)
+      if (row.data.byteLength > 0) result.deletedState = bytesOf(row.data)
       continue
     }
     if (row.kind === 0) result.snapshot = bytesOf(row.data)
@@ -201,11 +220,12 @@ export async function createPostgresStoreOn(
       run('list', async () =>
         (await query<{ table_name: string }>(sql.list, [])).map((row) => row.table_name).sort(),
       ),
-    delete: (table) =>
+    delete: (table, { deletedState } = {}) =>
       run('delete', () =>
         transaction(async (client) => {
           await client.query(sql.lockCounter, [table])
-          await client.query(sql.deleteCounter, [table])
+          const state = deletedState === undefined ? null : Buffer.from(deletedState)
+          await client.query(sql.deleteCounter, [table, state])
           const { rows } = await client.query<{ removed: string }>(sql.delete, [table])
           return Number(rows[0]?.removed ?? 0) > 0
         }),

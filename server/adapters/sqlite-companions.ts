@@ -1,8 +1,23 @@
 // The audit log and revocation list of a SQLite store's file, for copyStore (S211): each on a
-// connection of its own (WAL lets them share the file with the store).
+// connection of its own (WAL lets them share the file with the store). The source of a copy is
+// opened read-only, and a table it lacks is not created.
+import Database from 'better-sqlite3'
 import type { StoreCompanions } from '../store-companions.js'
-import { createSqliteAuditLog } from './sqlite-audit-log.js'
+import { createSqliteAuditLog, createSqliteAuditLogOn } from './sqlite-audit-log.js'
+import { openSqlite } from './sqlite-database.js'
+import { hasTable } from './sqlite-layout.js'
 import { createSqliteRevocationList } from './sqlite-revocation-list.js'
+
+/** Whether the file at `path` has the table `name`, read without writing anything. */
+function fileHasTable(path: string, name: string): boolean {
+  if (path === ':memory:') return false
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    return hasTable(db, name)
+  } finally {
+    db.close()
+  }
+}
 
 /** What lives beside the store of the SQLite file `path`. */
 export function sqliteCompanions(path: string): StoreCompanions {
@@ -10,5 +25,16 @@ export function sqliteCompanions(path: string): StoreCompanions {
     where: `SQLite "${path}"`,
     openAuditLog: () => Promise.resolve(createSqliteAuditLog({ path })),
     openRevocationList: () => Promise.resolve(createSqliteRevocationList({ path })),
+    readAuditLog: () => {
+      if (!fileHasTable(path, 'audit')) return Promise.resolve(undefined)
+      const database = openSqlite({ path, synchronous: 'normal', readonly: true, schema: '' })
+      return Promise.resolve({ ...createSqliteAuditLogOn(database), close: database.close })
+    },
+    readRevocationList: () =>
+      Promise.resolve(
+        fileHasTable(path, 'revocations')
+          ? createSqliteRevocationList({ path, readonly: true })
+          : undefined,
+      ),
   }
 }

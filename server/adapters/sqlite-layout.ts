@@ -25,6 +25,8 @@ const layout2 = `
 const generationsTable = `
   CREATE TABLE IF NOT EXISTS generations (
     table_name TEXT NOT NULL PRIMARY KEY, generation INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS deleted_states (
+    table_name TEXT NOT NULL PRIMARY KEY, state BLOB NOT NULL) WITHOUT ROWID;
 `
 
 /**
@@ -82,6 +84,7 @@ export function prepareLayout(db: Database.Database, path: string, isReadonly: b
   db.transaction(() => {
     if (found === 0) db.exec(layout2)
     if (found === 1) upgrade1to2(db, Date.now())
+    db.exec(generationsTable)
     db.pragma(`user_version = ${storeLayoutVersion}`)
   }).immediate()
 }

@@ -7,6 +7,8 @@ import { openSqlite } from './sqlite-database.js'
 export interface SqliteRevocationListOptions {
   /** The database file (the server passes its `dbPath`); `:memory:` for a throwaway one. */
   path: string
+  /** Open the file read-only (the source of a copy, S211): its table must exist. Default false. */
+  readonly?: boolean
 }
 
 const schema = `
@@ -31,7 +33,8 @@ interface RevocationRow {
  * @throws STORAGE_FAILURE when the file cannot be opened
  */
 export function createSqliteRevocationList(options: SqliteRevocationListOptions): RevocationList {
-  const { db, run, close } = openSqlite({ path: options.path, synchronous: 'full', schema })
+  const { path, readonly = false } = options
+  const { db, run, close } = openSqlite({ path, synchronous: 'full', readonly, schema })
   const insert = db.prepare<[string, string, number], RevocationRow>(
     'INSERT INTO revocations (kind, id, at_ms) VALUES (?, ?, ?) RETURNING *',
   )

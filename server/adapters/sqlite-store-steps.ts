@@ -62,17 +62,39 @@ function prepareStatements(db: Database.Database) {
  * has none, so every table there is of generation 0 (and nothing can be written anyway).
  */
 function prepareGenerations(db: Database.Database) {
-  if (!hasTable(db, 'generations')) return { read: () => 0, raise: () => undefined }
+  if (!hasTable(db, 'generations'))
+    return { read: () => 0, raise: () => undefined, deletedState: () => undefined }
   const select = db.prepare<[string], { generation: number }>(
     'SELECT generation FROM generations WHERE table_name = ?',
   )
   const raise = db.prepare<[string]>(
     'INSERT INTO generations (table_name, generation) VALUES (?, 1) ON CONFLICT (table_name) DO UPDATE SET generation = generation + 1',
   )
+  // S235: what the last deletion kept (the table came with the generations one, or later).
+  const hasStates = hasTable(db, 'deleted_states')
+  const selectState = hasStates
+    ? db.prepare<[string], { state: Buffer }>(
+        'SELECT state FROM deleted_states WHERE table_name = ?',
+      )
+    : undefined
+  const dropState = hasStates
+    ? db.prepare<[string]>('DELETE FROM deleted_states WHERE table_name = ?')
+    : undefined
+  const putState = hasStates
+    ? db.prepare<[string, Uint8Array]>(
+        'INSERT OR REPLACE INTO deleted_states (table_name, state) VALUES (?, ?)',
+      )
+    : undefined
   return {
     read: (table: string): number => select.get(table)?.generation ?? 0,
-    raise: (table: string): void => {
+    raise: (table: string, deletedState?: Uint8Array): void => {
       raise.run(table)
+      dropState?.run(table)
+      if (deletedState !== undefined) putState?.run(table, deletedState)
+    },
+    deletedState: (table: string): Uint8Array | undefined => {
+      const row = selectState?.get(table)
+      return row === undefined ? undefined : new Uint8Array(row.state)
     },
   }
 }
@@ -88,7 +110,7 @@ export interface SqliteStoreSteps {
   readLog(table: string, afterSeq: number, limit: number): LoggedUpdate[]
   trim(table: string, seq: number): boolean
   list(): string[]
-  remove(table: string): boolean
+  remove(table: string, deletedState?: Uint8Array): boolean
 }
 
 /**
@@ -135,9 +157,9 @@ export function sqliteStoreSteps(
     sql.trimSnapshots.run(table, seq)
     return true
   })
-  const remove = db.transaction((table: string) => {
+  const remove = db.transaction((table: string, deletedState?: Uint8Array) => {
     const changes = sql.deleteUpdates.run(table).changes + sql.deleteSnapshots.run(table).changes
-    generations.raise(table)
+    generations.raise(table, deletedState)
     return changes > 0
   })
   // One read transaction, so a compaction or trim cannot fall between the snapshot and the log.
@@ -153,6 +175,8 @@ export function sqliteStoreSteps(
       atMs: Math.max(newest?.at_ms ?? 0, last?.at_ms ?? 0),
       generation: generations.read(table),
     }
+    const deletedState = generations.deletedState(table)
+    if (deletedState !== undefined) result.deletedState = deletedState
     if (snapshot !== undefined) result.snapshot = new Uint8Array(snapshot.data)
     for (const row of sql.log.iterate(table, Math.max(afterSeq, snapshot?.seq ?? 0), -1)) {
       result.updates.push(new Uint8Array(row.data))
@@ -187,6 +211,6 @@ export function sqliteStoreSteps(
     readLog,
     trim: (table, seq) => trim(table, seq),
     list: () => sql.list.all().map((row) => row.name),
-    remove: (table) => remove(table),
+    remove: (table, deletedState) => remove(table, deletedState),
   }
 }

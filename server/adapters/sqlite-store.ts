@@ -105,7 +105,8 @@ export function createSqliteStoreOn(
       ifOpen('readLog', () => run('readLog', () => steps.readLog(table, afterSeq, limit))),
     trim: (table, seq) => ifOpen('trim', () => run('trim', () => steps.trim(table, seq))),
     list: () => ifOpen('list', () => run('list', () => steps.list())),
-    delete: (table) => ifOpen('delete', () => run('delete', () => steps.remove(table))),
+    delete: (table, options = {}) =>
+      ifOpen('delete', () => run('delete', () => steps.remove(table, options.deletedState))),
     close() {
       isClosed = true
       return Promise.resolve()

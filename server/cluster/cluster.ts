@@ -2,30 +2,16 @@
 // compaction notices go out through the Fanout; theirs come in, in store order (docs/scaling.md).
 // Knows nothing about Redis (the Fanout port) or sockets (rooms relay to their connections).
 import { randomBytes } from 'node:crypto'
-import * as awarenessProtocol from 'y-protocols/awareness'
 import { TesseraError, type LoadOptions, type Store } from '../../src/index.js'
 import type { Fanout, Unsubscribe } from '../fanout.js'
 import { decodeNodeMessage, encodeNodeMessage, NodeMessageType } from './messages.js'
 import { createNodePublisher } from './node-publisher.js'
-import {
-  followTable,
-  receiveTableMessage,
-  startLink,
-  type FollowedTable,
-  type LinkContext,
-  type LinkedRoom,
-  type RoomLink,
-} from './table-link.js'
+import { removePresenceOf, watchNodes } from './node-watch.js'
+import { followTableChannel, type Follower } from './table-channel.js'
+import { receiveTableMessage, type FollowedTable, type LinkContext } from './table-link.js'
 
 export type { LinkedRoom, RoomLink } from './table-link.js'
-
-/** A table followed before its room is loaded, so nothing committed meanwhile is missed. */
-export interface Follower {
-  /** Attaches the room loaded at `seq`; messages that arrived during the load apply now. */
-  start(room: LinkedRoom, seq: number): RoomLink
-  /** Stops following (the load failed). */
-  cancel(): void
-}
+export type { Follower } from './table-channel.js'
 
 /** What one node sees of the deployment (`/healthz`, `/metrics`). */
 export interface ClusterStatus {
@@ -42,6 +28,11 @@ export interface ClusterStatus {
   readonly storeReads: number
   /** Messages that could not be handed to the fanout. */
   readonly publishFailures: number
+  /**
+   * S236: updates and compaction notices of another generation of a loaded table (sent by a
+   * node that had not yet heard of its deletion), dropped.
+   */
+  readonly staleMessages: number
 }
 
 /** A channel every node may publish on and hears (docs/scaling.md). */
@@ -88,6 +79,11 @@ export interface ClusterOptions {
   maxRelayBytes?: number
   /** How long a gap in the sequence waits before the store is read; default 100 ms. */
   gapWaitMs?: number
+  /**
+   * Expected events worth a line in the log (S236: messages of another generation dropped, a
+   * node of an older version heard), each said once; default: none.
+   */
+  onNotice?(message: string): void
 }
 
 /** Joins the deployment: starts the heartbeat and listens on the nodes channel. */
@@ -101,7 +97,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   const followed = new Map<string, FollowedTable>()
   // Tables followed whose room is still loading.
   const pending = new Set<FollowedTable>()
-  const counts = { updatesReceived: 0, storeReads: 0 }
+  const counts = { updatesReceived: 0, storeReads: 0, staleMessages: 0 }
 
   const report = (cause: unknown, what: string): void => {
     options.onError(asTesseraError(cause, what))
@@ -118,8 +114,8 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
     }),
     gapWaitMs,
     maxRelayBytes,
-    announce: (table, seq, update) => {
-      publisher.announce(table, seq, update)
+    announce: (table, seq, update, generation) => {
+      publisher.announce(table, seq, update, generation)
     },
     publish: (table, message) => {
       publisher.publish(channelOf(table), { ...message, node: nodeId })
@@ -128,6 +124,7 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
       for (const handler of deletedHandlers) handler(table, generation)
     },
     onError: report,
+    mismatched: noteMismatch(counts, (message) => options.onNotice?.(message)),
   }
   const receive = (entry: FollowedTable | undefined, bytes: Uint8Array): void => {
     try {
@@ -207,91 +204,43 @@ export async function createCluster(options: ClusterOptions): Promise<Cluster> {
   }
 }
 
-/**
- * Subscribes to `table`'s channel, handing what arrives to `receive`, for a room that is loading
- * (in `tables.pending` until its follower starts, then in `tables.followed`).
- */
-async function followTableChannel(
-  table: string,
-  channel: string,
-  fanout: Fanout,
-  tables: { followed: Map<string, FollowedTable>; pending: Set<FollowedTable> },
-  receive: (entry: FollowedTable, bytes: Uint8Array) => void,
-  linkContext: LinkContext,
-): Promise<Follower> {
-  const { followed, pending } = tables
-  const entry = followTable(table)
-  pending.add(entry)
-  let unsubscribe: Unsubscribe | undefined = await fanout.subscribe(channel, (bytes) => {
-    receive(entry, bytes)
-  })
-  const stop = (): void => {
-    unsubscribe?.()
-    unsubscribe = undefined
-    entry.feed?.close()
-    pending.delete(entry)
-    if (followed.get(table) === entry) followed.delete(table)
-  }
-  return {
-    cancel: stop,
-    start(room, seq) {
-      pending.delete(entry)
-      followed.set(table, entry)
-      return startLink(linkContext, entry, room, seq, stop)
-    },
-  }
-}
-
-/**
- * S93: beats every quarter of `timeoutMs` and reports a node unheard for `timeoutMs` (or that
- * said it leaves) as departed, once.
- */
-function watchNodes(
-  timeoutMs: number,
-  beat: () => void,
-  departed: (node: string) => void,
-): { seen(node: string, isLeaving: boolean): void; count(): number; stop(): void } {
-  const lastSeen = new Map<string, number>()
-  const timer = setInterval(
-    () => {
-      beat()
-      const now = Date.now()
-      for (const [node, seenMs] of lastSeen) {
-        if (now - seenMs <= timeoutMs) continue
-        lastSeen.delete(node)
-        departed(node)
-      }
-    },
-    Math.max(10, Math.floor(timeoutMs / 4)),
-  )
-  timer.unref()
-  return {
-    seen(node, isLeaving) {
-      if (!isLeaving) {
-        lastSeen.set(node, Date.now())
-        return
-      }
-      lastSeen.delete(node)
-      departed(node)
-    },
-    count: () => lastSeen.size,
-    stop() {
-      clearInterval(timer)
-    },
-  }
-}
-
 const asTesseraError = (cause: unknown, what: string): TesseraError =>
   cause instanceof TesseraError
     ? cause
     : new TesseraError('STORAGE_FAILURE', `${what}: ${String(cause)}`, { cause })
 
-/** S93: removes the presence states `node` announced from every followed table's room. */
-function removePresenceOf(node: string, tables: Iterable<FollowedTable>): void {
-  for (const entry of tables) {
-    if (entry.room === undefined) continue
-    const ids = entry.owners.takeNode(node)
-    if (ids.length > 0)
-      awarenessProtocol.removeAwarenessStates(entry.room.awareness, ids, entry.link)
+/**
+ * S236: counts the messages of another generation (dropped) and says once per table and
+ * generation that they were, and once per node that it runs an older version.
+ */
+function noteMismatch(
+  counts: { staleMessages: number },
+  onNotice: (message: string) => void,
+): LinkContext['mismatched'] {
+  const said = new Set<string>()
+  const once = (key: string, text: () => string): void => {
+    if (said.has(key)) return
+    // Bounded: a long-running node forgets what it said rather than growing without end.
+    if (said.size >= 10_000) said.clear()
+    said.add(key)
+    onNotice(text())
+  }
+  return (table, message, loaded) => {
+    const { node } = message
+    if (!('generation' in message) || message.generation === undefined) {
+      once(
+        `node ${node}`,
+        () =>
+          `cluster: node ${node} runs an older Tessera (its messages name no table generation): upgrade every node before deleting a table (docs/scaling.md, "Upgrading")`,
+      )
+      return
+    }
+    counts.staleMessages++
+    const { generation } = message
+    once(
+      `${table}\0${generation}`,
+      () =>
+        `cluster: table "${table}": dropped messages of its generation ${generation} from node ${node}, which had not yet heard that the table was deleted (generation ${loaded} is loaded here)`,
+    )
   }
 }

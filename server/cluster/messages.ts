@@ -22,11 +22,14 @@ export const NodeMessageType = {
   Deleted: 6,
 } as const
 
-/** A decoded message. */
+/**
+ * A decoded message. An update and a compaction notice name the store generation of the table
+ * they belong to (S236); `undefined` when a node of an older version sent it (it has none).
+ */
 export type NodeMessage =
-  | { type: 0; node: string; seq: number; update: Uint8Array }
+  | { type: 0; node: string; seq: number; update: Uint8Array; generation?: number | undefined }
   | { type: 1; node: string; presence: Uint8Array }
-  | { type: 2; node: string; seq: number }
+  | { type: 2; node: string; seq: number; generation?: number | undefined }
   | { type: 6; node: string; generation: number }
   | { type: 3 | 4 | 5; node: string }
 
@@ -39,12 +42,15 @@ export function encodeNodeMessage(message: NodeMessage): Uint8Array {
     case NodeMessageType.Update:
       encoding.writeVarUint(encoder, message.seq)
       encoding.writeVarUint8Array(encoder, message.update)
+      // Last, so a node of an older version reads the message as before (S236).
+      encoding.writeVarUint(encoder, message.generation ?? 0)
       break
     case NodeMessageType.Presence:
       encoding.writeVarUint8Array(encoder, message.presence)
       break
     case NodeMessageType.Compacted:
       encoding.writeVarUint(encoder, message.seq)
+      encoding.writeVarUint(encoder, message.generation ?? 0)
       break
     case NodeMessageType.Deleted:
       encoding.writeVarUint(encoder, message.generation)
@@ -56,6 +62,10 @@ export function encodeNodeMessage(message: NodeMessage): Uint8Array {
   }
   return encoding.toUint8Array(encoder)
 }
+
+/** S236: the generation that ends a message; none from a node of an older version. */
+const readGeneration = (decoder: decoding.Decoder): number | undefined =>
+  decoding.hasContent(decoder) ? decoding.readVarUint(decoder) : undefined
 
 /**
  * Decodes a message.
@@ -73,11 +83,17 @@ export function decodeNodeMessage(bytes: Uint8Array): NodeMessage {
           node,
           seq: decoding.readVarUint(decoder),
           update: decoding.readVarUint8Array(decoder),
+          generation: readGeneration(decoder),
         }
       case NodeMessageType.Presence:
         return { type, node, presence: decoding.readVarUint8Array(decoder) }
       case NodeMessageType.Compacted:
-        return { type, node, seq: decoding.readVarUint(decoder) }
+        return {
+          type,
+          node,
+          seq: decoding.readVarUint(decoder),
+          generation: readGeneration(decoder),
+        }
       case NodeMessageType.Deleted:
         return { type, node, generation: decoding.readVarUint(decoder) }
       case NodeMessageType.Heartbeat:

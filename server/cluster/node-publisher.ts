@@ -8,8 +8,8 @@ import { encodeNodeMessage, NodeMessageType, type NodeMessage } from './messages
 export interface NodePublisher {
   /** Publishes `message` on `channel`; `onFailure` runs when the fanout refuses it. */
   publish(channel: string, message: NodeMessage, onFailure?: () => void): void
-  /** Announces a committed update of `table` (empty: a tick, read from the store). */
-  announce(table: string, seq: number, update: Uint8Array): void
+  /** Announces a committed update of `table`'s `generation` (empty: a tick, read from the store). */
+  announce(table: string, seq: number, update: Uint8Array, generation: number): void
   /** Announces that `table` was deleted (S210), again with the next heartbeat when it fails. */
   announceDeleted(table: string, generation: number): void
   /**
@@ -29,7 +29,7 @@ export function createNodePublisher(
   report: (cause: unknown, what: string) => void,
 ): NodePublisher {
   // Tables whose update could not be announced (Redis unreachable): ticks go out when it is back.
-  const unannounced = new Map<string, number>()
+  const unannounced = new Map<string, { seq: number; generation: number }>()
   const deletions = new Map<string, number>()
   let isReporting = true
   let failures = 0
@@ -51,10 +51,14 @@ export function createNodePublisher(
         },
       )
     },
-    announce(table, seq, update) {
-      const message = { type: NodeMessageType.Update, node: nodeId, seq, update } as const
+    announce(table, seq, update, generation) {
+      const message = { type: NodeMessageType.Update, node: nodeId, seq, update, generation }
       publisher.publish(channelOf(table), message, () => {
-        unannounced.set(table, Math.max(seq, unannounced.get(table) ?? 0))
+        const missed = unannounced.get(table) ?? { seq: 0, generation }
+        // A later generation's numbers start again: its newest is what the tick must name.
+        if (generation > missed.generation) unannounced.set(table, { seq, generation })
+        else if (generation === missed.generation)
+          unannounced.set(table, { seq: Math.max(seq, missed.seq), generation })
       })
     },
     announceDeleted(table, generation) {
@@ -64,9 +68,9 @@ export function createNodePublisher(
       })
     },
     announceMissed() {
-      for (const [table, seq] of unannounced) {
+      for (const [table, { seq, generation }] of unannounced) {
         unannounced.delete(table)
-        publisher.announce(table, seq, new Uint8Array())
+        publisher.announce(table, seq, new Uint8Array(), generation)
       }
       for (const [table, generation] of deletions) {
         deletions.delete(table)

@@ -40,12 +40,21 @@ export interface LinkContext {
   store: Store
   gapWaitMs: number
   maxRelayBytes: number
-  /** Publishes a committed update (empty: a tick), remembering it when Redis is unreachable. */
-  announce(table: string, seq: number, update: Uint8Array): void
+  /**
+   * Publishes a committed update of the table's `generation` (empty: a tick), remembering it
+   * when Redis is unreachable.
+   */
+  announce(table: string, seq: number, update: Uint8Array, generation: number): void
   /** Publishes presence or a compaction notice on the table's channel. */
   publish(table: string, message: NodeMessage): void
   /** The table was deleted (S210): its store generation is now `generation`. */
   deleted(table: string, generation: number): void
+  /**
+   * S236: `message` (an update or compaction notice) names another generation of the table than
+   * the loaded one, and was dropped; or names none (`undefined`: a node of an older version), and
+   * was applied.
+   */
+  mismatched(table: string, message: NodeMessage, loaded: number): void
   onError(error: TesseraError, what: string): void
 }
 
@@ -74,6 +83,32 @@ function localPresence(entry: FollowedTable, room: LinkedRoom): Uint8Array | und
   return ids.length === 0 ? undefined : encodeAwarenessStates(room.awareness, ids)
 }
 
+/**
+ * S236: whether `message` belongs to the loaded generation of the table. An update or a
+ * compaction notice of an older one (a node that had not yet heard of a deletion) must not reach
+ * the room: its content was deleted and its sequence numbers name another log; a newer one says
+ * the loaded table was deleted. One without a generation (an older node) is taken as before.
+ */
+function isOfGeneration(
+  context: LinkContext,
+  table: string,
+  message: NodeMessage,
+  loaded: number,
+): boolean {
+  if (message.type !== NodeMessageType.Update && message.type !== NodeMessageType.Compacted)
+    return true
+  const { generation } = message
+  if (generation === loaded) return true
+  if (generation === undefined) {
+    context.mismatched(table, message, loaded)
+    return true
+  }
+  // S210: a newer generation means the table was deleted since this room loaded it.
+  if (generation > loaded) context.deleted(table, generation)
+  else context.mismatched(table, message, loaded)
+  return false
+}
+
 /** Handles a message from another node for this table (buffered while the room loads). */
 export function receiveTableMessage(
   context: LinkContext,
@@ -85,6 +120,7 @@ export function receiveTableMessage(
     entry.early.push(message)
     return
   }
+  if (!isOfGeneration(context, entry.table, message, room.generation)) return
   switch (message.type) {
     case NodeMessageType.Update:
       feed.receive(message.seq, message.update)
@@ -153,7 +189,7 @@ export function startLink(
         const at = last - entries.length + 1 + index
         feed.own(at)
         const isLarge = update.byteLength > context.maxRelayBytes
-        context.announce(table, at, isLarge ? new Uint8Array() : update)
+        context.announce(table, at, isLarge ? new Uint8Array() : update, room.generation)
       }
     },
     presence(message) {
@@ -161,7 +197,8 @@ export function startLink(
       context.publish(table, { type: NodeMessageType.Presence, node: '', presence: message })
     },
     compacted(at) {
-      context.publish(table, { type: NodeMessageType.Compacted, node: '', seq: at })
+      const { generation } = room
+      context.publish(table, { type: NodeMessageType.Compacted, node: '', seq: at, generation })
     },
     isRemotePresence: (clientId) => entry.owners.has(clientId),
     close: stop,

@@ -66,6 +66,8 @@ export function createMemoryStore(): Store {
   const tables = new Map<string, Entry>()
   // S210: how many times each table was deleted; kept after its entry goes.
   const generations = new Map<string, number>()
+  // S235: what the last deletion of each table kept.
+  const deletedStates = new Map<string, Uint8Array | undefined>()
   let isClosed = false
   const run = <T>(where: string, body: () => T): Promise<T> => step(isClosed, where, body)
   const entryFor = (table: string): Entry => {
@@ -92,6 +94,8 @@ export function createMemoryStore(): Store {
       atMs: 0,
       generation: generations.get(table) ?? 0,
     }
+    const deletedState = deletedStates.get(table)
+    if (deletedState !== undefined) result.deletedState = deletedState.slice()
     if (newest !== undefined) {
       result.snapshot = newest.bytes.slice()
       result.atMs = newest.atMs
@@ -164,11 +168,12 @@ export function createMemoryStore(): Store {
           .map(([name]) => name)
           .sort(),
       ),
-    delete: (table) =>
+    delete: (table, options = {}) =>
       run('delete', () => {
         const entry = tables.get(table)
         tables.delete(table)
         generations.set(table, (generations.get(table) ?? 0) + 1)
+        deletedStates.set(table, options.deletedState?.slice())
         return entry !== undefined && !isEmpty(entry)
       }),
     close() {

@@ -50,6 +50,20 @@ export interface StoredTable {
    * writer uses (the browser's IndexedDB) leave it out.
    */
   generation?: number
+  /**
+   * S235: the bytes given to the last `delete` of this table (the server keeps there the Yjs
+   * state vector of everything the table held before its deletions); absent when there are none.
+   */
+  deletedState?: Uint8Array
+}
+
+/** Options of `Store.delete`. */
+export interface DeleteOptions {
+  /**
+   * Opaque bytes kept with the new generation and returned by `load` as `deletedState` until the
+   * next deletion replaces them (S235). Default: none kept.
+   */
+  deletedState?: Uint8Array
 }
 
 /** Options of `Store.append`. */
@@ -140,9 +154,10 @@ export interface Store {
   list(): Promise<string[]>
   /**
    * Deletes a table's snapshots and log. Resolves to false when it held nothing. The table is
-   * then new: its next `append` is numbered 1, and its `generation` is one more (S210).
+   * then new: its next `append` is numbered 1, and its `generation` is one more (S210); shared
+   * stores keep `options.deletedState` with it (S235).
    */
-  delete(table: string): Promise<boolean>
+  delete(table: string, options?: DeleteOptions): Promise<boolean>
   /** Releases the store; later calls reject with `CLOSED`. Idempotent. */
   close(): Promise<void>
 }

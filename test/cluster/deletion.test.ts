@@ -1,6 +1,7 @@
 // S210: deleting a table on one node deletes it on every node (PostgreSQL + Redis, real
 // WebSocket clients): their connections close with 4404, their live query streams end, and a
-// write racing the deletion on another node is refused instead of bringing the table back.
+// write racing the deletion on another node is refused instead of bringing the table back; a
+// copy of the deleted table is refused on every node (S235).
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { connect } from '../client/helpers.js'
@@ -70,7 +71,7 @@ describeWithServices('deleting a table on a cluster', () => {
     expect(await a.store.load('t')).toMatchObject({ updates: [], seq: 0, generation: 1 })
   })
 
-  it('S210: a client with a copy that connects later creates a new table from it, on any node', async () => {
+  it('S235: a client with a copy that connects later is refused on any node; a new copy creates the table', async () => {
     const deployment = await createDeployment()
     const [a, b] = await Promise.all([deployment.startNode(), deployment.startNode()])
     const first = connectClient(b.wsUrl, 't')
@@ -80,15 +81,22 @@ describeWithServices('deleting a table on a cluster', () => {
     const copy = Y.encodeStateAsUpdate(first.doc)
     expect((await call(a, 'DELETE', '/tables/t')).status).toBe(204)
     expect((await first.whenClosed()).code).toBe(4404)
-    // The same node that had the table loaded serves the new one (it unloaded the old one).
-    const doc = new Y.Doc()
-    Y.applyUpdate(doc, copy)
-    const later = connectClient(b.wsUrl, 't', { doc })
-    await later.whenSynced()
-    await later.save()
+    // Refused on the node that had it loaded and on the node that deleted it.
+    for (const node of [b, a]) {
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, copy)
+      const later = connectClient(node.wsUrl, 't', { doc })
+      const closed = await later.whenClosed()
+      expect([closed.code, closed.reason]).toEqual([4404, expect.stringContaining('old content')])
+    }
+    expect(await a.store.list()).not.toContain('t')
+    const fresh = connectClient(b.wsUrl, 't')
+    await fresh.whenSynced()
+    write(fresh, 'new')
+    await fresh.save()
     const reader = connectClient(a.wsUrl, 't')
-    await reader.whenSynced()
-    expect(reader.doc.getMap('m').get('kept')).toBe('kept')
+    await waitFor(() => reader.doc.getMap('m').get('new') === 'new', { what: 'the new table on a' })
+    expect(reader.doc.getMap('m').toJSON()).toEqual({ new: 'new' })
     expect((await a.store.load('t')).generation).toBe(1)
   })
 
@@ -141,5 +149,34 @@ describeWithServices('deleting a table on a cluster', () => {
     expect(await a.store.load('t')).toMatchObject({ updates: [], seq: 0, generation: 1 })
     expect(await a.store.list()).not.toContain('t')
     await waitFor(() => !b.loadedTables().includes('t'), { what: 'node b to unload it' })
+  })
+
+  it('S210: a node that missed the deletion logs its refused idle compaction as information, not an error', async () => {
+    const deployment = await createDeployment()
+    const elsewhere = await startTestRedis()
+    const lines: { level: string; message: string }[] = []
+    const logger = {
+      info: (message: string) => lines.push({ level: 'info', message }),
+      warn: (message: string) => lines.push({ level: 'warn', message }),
+      error: (message: string) => lines.push({ level: 'error', message }),
+    }
+    const a = await deployment.startNode()
+    const b = await deployment.startNode({ redisUrl: elsewhere.url, logger, idleUnloadMs: 50 })
+    const onB = connectClient(b.wsUrl, 'idle')
+    await onB.whenSynced()
+    write(onB, 'before')
+    await onB.save()
+    expect((await call(a, 'DELETE', '/tables/idle')).status).toBe(204)
+    // b never heard of it; its client leaves, the room idles out and its compaction is refused.
+    onB.close()
+    await waitFor(() => lines.some((line) => line.message.includes('without compacting')), {
+      what: 'node b to unload the deleted table',
+    })
+    expect(lines.filter((line) => line.level === 'error')).toEqual([])
+    const unloaded = lines.find((line) => line.message.includes('without compacting'))!
+    expect(unloaded.level).toBe('info')
+    expect(unloaded.message).toContain('was deleted on another node')
+    expect(b.loadedTables()).not.toContain('idle')
+    expect(await a.store.load('idle')).toMatchObject({ updates: [], seq: 0, generation: 1 })
   })
 })

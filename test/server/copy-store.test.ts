@@ -1,12 +1,16 @@
 // S211 without PostgreSQL: copyStore moves the audit log and the revoked tokens of a SQLite file
-// into another SQLite file, and refuses a target store that has nowhere to keep them.
+// into another SQLite file, refuses a target store that has nowhere to keep them, and never
+// writes to its source; S237: a copy that did not finish is never taken for a whole one.
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { expect, it, onTestFinished } from 'vitest'
-import { createMemoryStore, isTesseraError } from '../../src/index.js'
+import { createMemoryStore, isTesseraError, type Store } from '../../src/index.js'
 import { createSqliteAuditLog } from '../../server/adapters/sqlite-audit-log.js'
 import { createSqliteRevocationList } from '../../server/adapters/sqlite-revocation-list.js'
 import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
 import { copyStore } from '../../server/copy-store.js'
+import { call } from '../helpers/auth.js'
+import { startServer } from '../helpers/start-server.js'
 import { tempDir } from '../helpers/temp-dir.js'
 
 const update = { update: new Uint8Array([0, 0]), atMs: 1, author: null }
@@ -76,4 +80,66 @@ it('S211: a source with audit records or revocations is not copied into a store 
   const target = createMemoryStore()
   expect(await copyStore(open(await sqliteFile(0, 0)), target)).toEqual(['a'])
   expect(await target.list()).toEqual(['a'])
+})
+
+/** The tables of the SQLite file at `path`, read without writing. */
+const fileTables = (path: string): string[] => {
+  const db = new Database(path, { readonly: true })
+  try {
+    const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+    return (rows as { name: string }[]).map((row) => row.name).sort()
+  } finally {
+    db.close()
+  }
+}
+
+/** A SQLite file written by the store alone (no audit log, no revocations), with `tables`. */
+const storeOnlyFile = async (tables: string[]): Promise<string> => {
+  const path = join(tempDir(), 'source.db')
+  const store = createSqliteStore({ path })
+  for (const table of tables) await store.append(table, [update])
+  await store.close()
+  return path
+}
+
+it('S211: a copy never writes to its source: a file without audit log or revocations stays without', async () => {
+  const path = await storeOnlyFile(['a'])
+  const before = fileTables(path)
+  expect(before).not.toContain('audit')
+  const from = createSqliteStore({ path, readonly: true })
+  onTestFinished(() => from.close())
+  const target = open(join(tempDir(), 'target.db'))
+  expect(await copyStore(from, target)).toEqual(['a'])
+  expect(fileTables(path)).toEqual(before)
+  expect(await target.list()).toEqual(['a'])
+})
+
+it('S237: a copy stopped midway is marked unfinished: no server opens it, no copy goes on top of it', async () => {
+  const from = open(await storeOnlyFile(['a', 'b', 'c']))
+  const targetPath = join(tempDir(), 'target.db')
+  const target = open(targetPath)
+  // The target fails at table b (as a crash there would stop it): a and the mark stay behind.
+  const failing = Object.assign(Object.create(target) as Store, {
+    append: ((table, updates, options) =>
+      table === 'b'
+        ? Promise.reject(new Error('disk gone'))
+        : target.append(table, updates, options)) satisfies Store['append'],
+  })
+  await expect(copyStore(from, failing)).rejects.toThrow('disk gone')
+  expect(await target.list()).toContain('a')
+  await target.close()
+  const opening: unknown = await startServer({ dbPath: targetPath }).catch(
+    (error: unknown) => error,
+  )
+  expect(isTesseraError(opening, 'STORAGE_FAILURE')).toBe(true)
+  expect(String(opening)).toContain('did not finish')
+  const again: unknown = await copyStore(from, open(targetPath)).catch((error: unknown) => error)
+  expect(isTesseraError(again, 'INVALID_ARGUMENT')).toBe(true)
+  expect(String(again)).toContain('unfinished copy')
+
+  // A copy that finishes leaves no mark: a server opens it and lists the tables only.
+  const donePath = join(tempDir(), 'done.db')
+  expect(await copyStore(from, open(donePath))).toEqual(['a', 'b', 'c'])
+  const server = await startServer({ dbPath: donePath })
+  expect((await call(server, 'GET', '/tables')).body.tables).toEqual(['a', 'b', 'c'])
 })

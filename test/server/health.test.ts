@@ -14,6 +14,7 @@ const cluster = (isFanoutUp: boolean): ClusterStatus => ({
   updatesReceived: 0,
   storeReads: 0,
   publishFailures: 0,
+  staleMessages: 0,
 })
 
 describe('healthReport', () => {
@@ -76,7 +77,14 @@ describe('registerStorageMetrics', () => {
     expect(read('tessera_redis_up ')).toBe('tessera_redis_up 1')
     expect(read('tessera_cluster_nodes ')).toBe('tessera_cluster_nodes 3')
     expect(read('tessera_node_info{')).toBe('tessera_node_info{node="n1"} 1')
-    status = { ...status, isFanoutUp: false, updatesReceived: 7, storeReads: 2, publishFailures: 1 }
+    status = {
+      ...status,
+      isFanoutUp: false,
+      updatesReceived: 7,
+      storeReads: 2,
+      publishFailures: 1,
+      staleMessages: 3,
+    }
     postgres = { isReachable: false, error: 'down' }
     read = await scrape()
     expect(read('tessera_postgres_up ')).toBe('tessera_postgres_up 0')
@@ -90,6 +98,9 @@ describe('registerStorageMetrics', () => {
       'tessera_cluster_updates_received_total 10',
     )
     expect(read('tessera_cluster_store_reads_total ')).toBe('tessera_cluster_store_reads_total 2')
+    expect(read('tessera_cluster_stale_messages_total ')).toBe(
+      'tessera_cluster_stale_messages_total 3',
+    )
     expect(read('tessera_cluster_publish_failures_total ')).toBe(
       'tessera_cluster_publish_failures_total 1',
     )

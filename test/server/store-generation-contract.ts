@@ -32,6 +32,28 @@ export function runGenerationContract(name: string, setup: () => Promise<Store> 
       expect(await store.list()).toEqual(['a'])
     })
 
+    it('S235: a deletion keeps the bytes it is given until the next deletion replaces them', async () => {
+      const store = await setup()
+      await store.append('a', entry(1))
+      expect((await store.load('a')).deletedState).toBeUndefined()
+      await store.delete('a', { deletedState: new Uint8Array([1, 2, 3]) })
+      expect(await store.load('a')).toMatchObject({
+        deletedState: new Uint8Array([1, 2, 3]),
+        generation: 1,
+      })
+      // Kept while the new table is written, not listed as a table of its own.
+      await store.append('a', entry(2), { generation: 1 })
+      expect((await store.load('a', { afterSeq: 0 })).deletedState).toEqual(
+        new Uint8Array([1, 2, 3]),
+      )
+      expect((await store.load('b')).deletedState).toBeUndefined()
+      await store.delete('a', { deletedState: new Uint8Array([4]) })
+      expect((await store.load('a')).deletedState).toEqual(new Uint8Array([4]))
+      await store.delete('a')
+      expect((await store.load('a')).deletedState).toBeUndefined()
+      expect(await store.list()).toEqual([])
+    })
+
     it('S210: an append or compaction for a deleted generation stores nothing and rejects with TABLE_NOT_FOUND', async () => {
       const store = await setup()
       await store.append('a', entry(1))
