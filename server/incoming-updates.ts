@@ -1,8 +1,10 @@
 // One session's incoming updates and saved requests: checked at the door, applied with the
 // server-side checks (S80–S87), corrected writers told, updates that wait for missing changes
 // kept (docs/protocol.md §3, S34), and each saved(n) answered once what it covers is durable.
+import * as Y from 'yjs'
 import {
   applyChecked,
+  type AppliedUpdate,
   canWriteAnything,
   canWriteEverything,
   encodeMessage,
@@ -24,10 +26,57 @@ import {
 } from './incomplete.js'
 import type { Metrics } from './metrics.js'
 import type { Peer, Room } from './room.js'
-import { checkUpdate, type UpdateBudget } from './update-check.js'
+import { checkUpdate, type UpdateBudget, type UpdateShape } from './update-check.js'
 
 /** Most correction notices sent for one update (the rest are only counted). */
 const maxNoticesPerUpdate = 10
+
+/** Whether Yjs keeps structs or deletions of `doc` pending (they wait for missing changes). */
+const hasPending = (doc: Y.Doc): boolean =>
+  doc.store.pendingStructs !== null || doc.store.pendingDs !== null
+
+/**
+ * S225: whether `transaction` changed exactly what the update of `shape` holds: nothing
+ * corrected or left pending, and every struct of it new here (each client's structs start at
+ * the clock the doc had and end where it has now), so the update's bytes are the change. Its
+ * deletions may include some the doc had made already (a concurrent delete): replaying them
+ * changes nothing.
+ */
+function isExactly(transaction: Y.Transaction, shape: UpdateShape, result: AppliedUpdate): boolean {
+  if (result.isCorrected || result.isIncomplete) return false
+  // An update that changed nothing is not stored at all.
+  if (shape.structs === 0 && transaction.deleteSet.clients.size === 0) return false
+  const { store } = transaction.doc
+  for (const [client, range] of shape.clients) {
+    if (range.skipsTo !== 0 || (transaction.beforeState.get(client) ?? 0) !== range.from)
+      return false
+    if (Y.getState(store, client) !== range.to) return false
+  }
+  return true
+}
+
+/**
+ * Applies a checked update to the room's doc as `peer` (S80–S87); S225: the room stores it as
+ * received when it changed exactly what it holds. A sync answer may carry what the server has,
+ * and what was pending before it may complete with it: those are stored as Yjs encodes them.
+ */
+function applyToRoom(
+  room: Room,
+  peer: Peer,
+  permissions: TablePermissions,
+  received: { update: Uint8Array; shape: UpdateShape; isSyncReply: boolean },
+): AppliedUpdate {
+  const { update, shape } = received
+  const mayStoreAsReceived = !received.isSyncReply && !hasPending(room.doc)
+  return applyChecked(room.doc, update, peer, permissions, {
+    tableName: room.name,
+    onChecked: mayStoreAsReceived
+      ? (transaction, result) => {
+          if (isExactly(transaction, shape, result)) room.asReceived(transaction, update)
+        }
+      : undefined,
+  })
+}
 
 /** What the updates of one session may do, and where they go. */
 export interface UpdateRights {
@@ -72,7 +121,7 @@ export function createIncomingUpdates(
     peer.send(encodeMessage({ type: 'error', code, message }))
   }
 
-  const apply = (update: Uint8Array): void => {
+  const apply = (update: Uint8Array, isSyncReply: boolean): void => {
     // The update is walked within its budget before Yjs decodes it (yjs/yjs#479).
     const shape = checkUpdate(update, context.budget)
     if (shape.structs === 0 && shape.deleteRanges === 0) return
@@ -93,7 +142,7 @@ export function createIncomingUpdates(
     // S80–S87: what the schema or the permissions do not allow is undone in the same
     // transaction; the writer needs the correction too, so the batch is echoed to it.
     const before = isPartial ? pendingStateOf(room.doc) : undefined
-    const applied = applyChecked(room.doc, update, peer, permissions, { tableName: room.name })
+    const applied = applyToRoom(room, peer, permissions, { update, shape, isSyncReply })
     rights.guard?.onApplied(room, applied)
     if (applied.isIncomplete) keepIncomplete(update, before)
     if (applied.isCorrected) room.echoToOrigins()
@@ -137,7 +186,7 @@ export function createIncomingUpdates(
   return {
     receive(update, isSyncReply) {
       const dropped = drops
-      apply(update)
+      apply(update, isSyncReply)
       // The reply to our sync step 1 carries everything the writer has that the server lacks.
       if (isSyncReply && resend !== undefined && drops === dropped) {
         const awaited = resend

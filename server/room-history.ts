@@ -5,6 +5,7 @@ import * as Y from 'yjs'
 import { type NewUpdate, type Store } from '../src/index.js'
 import { planCompaction } from '../src/internal.js'
 import { storedByteLength } from './snapshot-encoding.js'
+import { updateOfRun } from './update-runs.js'
 
 /** One applied update and who wrote it. */
 export interface AuthoredUpdate {
@@ -30,13 +31,13 @@ export function logEntriesOf(
   let author: string | null = null
   for (const [index, update] of updates.entries()) {
     if (index > 0 && update.author !== author) {
-      entries.push({ update: mergeAll(run), atMs, author })
+      entries.push({ update: updateOfRun(run), atMs, author })
       run = []
     }
     author = update.author
     run.push(update.update)
   }
-  if (run.length > 0) entries.push({ update: mergeAll(run), atMs, author })
+  if (run.length > 0) entries.push({ update: updateOfRun(run), atMs, author })
   if (kept.length > 0) entries.push({ update: mergeAll([...kept]), atMs, author: null })
   return entries
 }

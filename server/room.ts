@@ -17,6 +17,7 @@ import type { Cluster, RoomLink } from './cluster/cluster.js'
 import type { JoinState, StateVector } from './join-state.js'
 import type { Metrics } from './metrics.js'
 import { createRoomPresence, type PresencePeer } from './room-presence.js'
+import { feedUpdates } from './update-feed.js'
 
 /** A connection's sync session as a room sees it. */
 export interface Peer extends PresencePeer {
@@ -58,6 +59,11 @@ export interface Room {
   syncAnswer(stateVector: StateVector): Uint8Array[]
   /** Sends the pending batch back to the connections it came from too (they lack a correction). */
   echoToOrigins(): void
+  /**
+   * Stores and broadcasts `update` itself for `transaction` (not cleaned up yet), which changed
+   * exactly what `update` holds (S225); Yjs does not encode it again.
+   */
+  asReceived(transaction: Y.Transaction, update: Uint8Array): void
   /**
    * Stores an update that Yjs keeps (partly) pending, so nothing of it is lost on a restart;
    * it commits with the open batch and is not broadcast (docs/protocol.md §3).
@@ -197,7 +203,7 @@ export function createRoom(
 
   // The author of REST writes (and restores, imports) made inside `writeAs`.
   let author: string | null = null
-  doc.on('update', (update: Uint8Array, origin: unknown) => {
+  const feed = feedUpdates(doc, (update, origin) => {
     // S117: a deleted table stores nothing more, whatever its last connections still send.
     if (origin === loading || isDiscarded) return
     // Joiners' shared encoding (S125) holds what other nodes committed too.
@@ -246,6 +252,9 @@ export function createRoom(
     hasUncommitted: () => commits.hasUncommitted(),
     echoToOrigins: () => {
       commits.echoToOrigins()
+    },
+    asReceived: (transaction, update) => {
+      feed.asReceived(transaction, update)
     },
     afterDurable: (callback) => {
       commits.afterDurable(callback)

@@ -31,7 +31,8 @@ export interface UpdateShape {
 
 const utf8 = new TextDecoder()
 
-class Reader {
+/** A bounds-checked reader of an update's bytes, counting what it reads against a budget. */
+export class Reader {
   pos = 0
   units = 0
   readonly refers = new Map<number, number>()
@@ -198,7 +199,7 @@ const skipContent = (reader: Reader, contentRef: number): number => {
 }
 
 /** Skips one struct; returns its length, and whether it is a skip (a gap in the update). */
-const skipStruct = (reader: Reader): { length: number; isSkip: boolean } => {
+export const skipStruct = (reader: Reader): { length: number; isSkip: boolean } => {
   const info = reader.byte()
   const contentRef = info & 0x1f
   if (contentRef === 0 || contentRef === 10) {

@@ -161,12 +161,17 @@ function judgeRow(
   return true
 }
 
+const noRows: ReadonlySet<RowId> = new Set()
+
 /**
  * S84: judges every row key the transaction touched. Returns the rows inserted by it (their
  * overrides are part of the insert).
  */
-export function checkRows(context: CheckContext, types: ColumnTypes): Set<RowId> {
+export function checkRows(context: CheckContext, types: ColumnTypes): ReadonlySet<RowId> {
   const { maps, transaction } = context
+  const rowKeys = changedKeys(transaction, maps.rows)
+  // Most updates edit cells only: their override keys need no row to be grouped under.
+  if (rowKeys.length === 0) return noRows
   const keysOf = new Map<string, OverrideKeyOf[]>()
   const add = (rowId: string | undefined, key: OverrideKeyOf): void => {
     if (rowId === undefined) return
@@ -182,7 +187,7 @@ export function checkRows(context: CheckContext, types: ColumnTypes): Set<RowId>
     add(rowId, { map: maps.overrides, key, inc })
   }
   const inserted = new Set<RowId>()
-  for (const key of changedKeys(transaction, maps.rows)) {
+  for (const key of rowKeys) {
     const id = key as RowId
     const before: unknown = valueBefore(transaction, maps.rows, id)
     const after: unknown = maps.rows.get(id)

@@ -20,6 +20,11 @@ export type { AppliedUpdate, Violation } from './check-types.js'
 export interface CheckOptions {
   /** The table's name: a writer without admin may write it as the name when the table has none. */
   tableName?: string
+  /**
+   * Called at the end of the checked transaction, before Yjs cleans it up (and encodes its
+   * update): the result is final. It must not change the doc.
+   */
+  onChecked?: ((transaction: Y.Transaction, result: AppliedUpdate) => void) | undefined
 }
 
 /**
@@ -35,7 +40,7 @@ export function applyChecked(
   permissions: TablePermissions,
   options: CheckOptions = {},
 ): AppliedUpdate {
-  const maps = tableMaps(doc)
+  const maps = mapsOf(doc)
   const result: AppliedUpdate = {
     violations: [],
     inserted: [],
@@ -74,8 +79,18 @@ export function applyChecked(
     checkShapeRights(context)
     // Any write or deletion made by the checks is a correction the writer lacks.
     result.isCorrected = result.violations.length > 0 || writtenBy(transaction) !== written
+    options.onChecked?.(transaction, result)
   }, origin)
   return result
+}
+
+/** Each checked doc's root maps: looked up once (Yjs makes a closure per lookup). */
+const knownMaps = new WeakMap<Y.Doc, TableMaps>()
+
+function mapsOf(doc: Y.Doc): TableMaps {
+  let maps = knownMaps.get(doc)
+  if (maps === undefined) knownMaps.set(doc, (maps = tableMaps(doc)))
+  return maps
 }
 
 /** A count that grows with every item the transaction creates or deletes on this replica. */

@@ -116,11 +116,28 @@ const writeBody = (encoder: encoding.Encoder, message: WireMessage): void => {
 }
 
 /**
+ * A saved acknowledgement, written without an encoder: the server sends one per acknowledged
+ * request, and an encoder allocates a 100-byte buffer and a list to make these 2–9 bytes.
+ */
+function encodeSaved(requestId: number): Uint8Array {
+  const bytes: number[] = [MessageType.Saved]
+  let rest = requestId
+  // lib0's varUint: 7 bits a byte, low first, the high bit set on every byte but the last.
+  while (rest > 0x7f) {
+    bytes.push(0x80 | (rest % 0x80))
+    rest = Math.floor(rest / 0x80)
+  }
+  bytes.push(rest)
+  return Uint8Array.from(bytes)
+}
+
+/**
  * Encodes one message as the bytes of one binary WebSocket frame (docs/protocol.md §2).
  * @example
  * const bytes = encodeMessage({ type: 'saved', requestId: 1 }) // [100, 1]
  */
 export function encodeMessage(message: WireMessage): Uint8Array {
+  if (message.type === 'saved') return encodeSaved(message.requestId)
   const encoder = encoding.createEncoder()
   writeBody(encoder, message)
   return encoding.toUint8Array(encoder)
