@@ -19,6 +19,23 @@ function fileHasTable(path: string, name: string): boolean {
   }
 }
 
+/** S250: the tables of the file at `path` deleted at least once, read without writing anything. */
+function deletedTables(path: string): string[] {
+  if (path === ':memory:') return []
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    if (!hasTable(db, 'generations')) return []
+    return db
+      .prepare<[], { table_name: string }>(
+        'SELECT table_name FROM generations WHERE generation > 0 ORDER BY table_name',
+      )
+      .all()
+      .map((row) => row.table_name)
+  } finally {
+    db.close()
+  }
+}
+
 /** What lives beside the store of the SQLite file `path`. */
 export function sqliteCompanions(path: string): StoreCompanions {
   return {
@@ -38,5 +55,6 @@ export function sqliteCompanions(path: string): StoreCompanions {
           ? createSqliteRevocationList({ path, readonly: true })
           : undefined,
       ),
+    listDeletedTables: () => Promise.resolve(deletedTables(path)),
   }
 }
