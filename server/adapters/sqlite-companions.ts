@@ -1,11 +1,12 @@
 // The audit log and revocation list of a SQLite store's file, for copyStore (S211): each on a
 // connection of its own (WAL lets them share the file with the store). The source of a copy is
-// opened read-only, and a table it lacks is not created.
+// opened read-only (of layout 2 or 3, S251), and a table it lacks is not created.
 import Database from 'better-sqlite3'
 import type { StoreCompanions } from '../store-companions.js'
 import { createSqliteAuditLog, createSqliteAuditLogOn } from './sqlite-audit-log.js'
 import { openSqlite } from './sqlite-database.js'
 import { hasTable } from './sqlite-layout.js'
+import { readLayout2Audit } from './sqlite-older-layouts.js'
 import { createSqliteRevocationList } from './sqlite-revocation-list.js'
 
 /** Whether the file at `path` has the table `name`, read without writing anything. */
@@ -42,10 +43,13 @@ export function sqliteCompanions(path: string): StoreCompanions {
     where: `SQLite "${path}"`,
     openAuditLog: () => Promise.resolve(createSqliteAuditLog({ path })),
     openRevocationList: () => Promise.resolve(createSqliteRevocationList({ path })),
-    // The source store was opened first, so the file has storage layout 3 (audit_turns, S220).
+    // Layout 3 (audit_turns, S220), or layout 2's `audit` when the source was opened read-only
+    // and so not upgraded (S251).
     readAuditLog: () => {
-      if (!fileHasTable(path, 'audit_turns')) return Promise.resolve(undefined)
+      if (!fileHasTable(path, 'audit_turns') && !fileHasTable(path, 'audit'))
+        return Promise.resolve(undefined)
       const database = openSqlite({ path, synchronous: 'normal', readonly: true, schema: '' })
+      readLayout2Audit(database.db)
       const log = createSqliteAuditLogOn(database, { readonly: true })
       return Promise.resolve({ ...log, close: database.close })
     },
