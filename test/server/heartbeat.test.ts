@@ -1,8 +1,11 @@
 // The server's heartbeat (server/http/heartbeat.ts, S165): a silent socket is terminated, one
-// that answers pings or is still reading what was sent to it stays, over a real loopback socket.
+// that answers pings or is still reading what was sent to it stays, over a real loopback socket;
+// the transport's large messages go a piece at a time and arrive whole (S253).
 import { connect, type Socket } from 'node:net'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { WebSocketServer } from 'ws'
+import { WebSocket, WebSocketServer } from 'ws'
+import { createWsTransport } from '../../server/adapters/ws-transport.js'
+import { pieceBytes } from '../../server/adapters/ws-paced-send.js'
 import {
   heartbeatSocket,
   startHeartbeat,
@@ -17,7 +20,7 @@ function fakeSocket() {
   const state = {
     pings: 0,
     isTerminated: false,
-    progress: { completed: 0, queued: 0, unsent: 0 },
+    progress: { completed: 0, unsent: 0 },
   }
   const socket: HeartbeatSocket = {
     ping: () => {
@@ -68,14 +71,14 @@ describe('heartbeat', () => {
   it('S165: a socket still reading a large message stays without a pong, until it stops reading', () => {
     const heartbeat = manualHeartbeat()
     const { socket, state } = fakeSocket()
-    state.progress = { completed: 100, queued: 13_000_000, unsent: 13_000_000 }
+    state.progress = { completed: 100, unsent: 13_000_000 }
     heartbeat.watch(socket)
     heartbeat.beat()
-    // The kernel took part of the write in progress: the ping waits behind the rest.
-    state.progress.queued = 9_000_000
+    // The peer read some pieces of the message: the ping waits behind the rest.
+    state.progress = { completed: 4_000_100, unsent: 9_000_000 }
     heartbeat.beat()
-    // That write finished and the next one started, bigger than what was left of it.
-    state.progress = { completed: 13_000_100, queued: 11_000_000, unsent: 11_000_000 }
+    // It read more, and the next message went behind what was left.
+    state.progress = { completed: 8_000_100, unsent: 11_000_000 }
     heartbeat.beat()
     expect(state).toMatchObject({ pings: 3, isTerminated: false })
     heartbeat.beat()
@@ -103,7 +106,7 @@ describe('heartbeat', () => {
     expect(state).toMatchObject({ pings: 0, isTerminated: false })
   })
 
-  it('S165: over loopback, a client downloading a large message outlives beats it cannot answer', async () => {
+  it('S165, S253: over loopback, a client downloading a large message outlives beats it cannot answer', async () => {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
     onTestFinished(() => {
       server.close()
@@ -111,18 +114,20 @@ describe('heartbeat', () => {
     await new Promise<void>((resolve) => server.once('listening', resolve))
     const heartbeat = manualHeartbeat()
     let closed = false
+    let watched: HeartbeatSocket | undefined
     server.on('connection', (socket, request) => {
-      heartbeat.watch(heartbeatSocket(socket, request.socket))
+      watched = heartbeatSocket(socket, request.socket)
+      heartbeat.watch(watched)
       socket.on('close', () => (closed = true))
-      // Far more than loopback's kernel buffers hold: most of it waits in the server.
-      socket.send(Buffer.alloc(64 * 2 ** 20))
+      // Far more than loopback's kernel buffers hold, through the server's transport (which
+      // writes it a piece at a time): most of it waits in the server.
+      createWsTransport(socket, { tcp: request.socket }).send(new Uint8Array(64 * 2 ** 20))
     })
     const { port } = server.address() as { port: number }
     // A client that never parses a frame (so never answers a ping) and reads when told.
     const tcp = await rawWebSocket(port)
     onTestFinished(() => void tcp.destroy())
-    await waitFor(() => server.clients.size === 1, { what: 'the server to accept' })
-    const watched = [...server.clients][0]!
+    await waitFor(() => watched !== undefined, { what: 'the server to accept' })
     const readSome = async (bytes: number) => {
       const target = tcp.bytesRead + bytes
       tcp.resume()
@@ -132,16 +137,17 @@ describe('heartbeat', () => {
       })
       tcp.pause()
     }
-    await waitFor(() => watched.bufferedAmount > 0, { what: 'the send to start' })
+    await waitFor(() => watched!.progress().unsent > 0, { what: 'the send to start' })
     heartbeat.beat()
+    const atPing = watched!.progress().completed
     await readSome(4 * 2 ** 20)
-    // The server sees the kernel take bytes on its next turns.
-    await waitFor(() => heartbeatSocketQueued(server) < 64 * 2 ** 20 - 4 * 2 ** 20, {
+    // The server sees its writes finish on its next turns (public figures only).
+    await waitFor(() => watched!.progress().completed > atPing + 2 ** 20, {
       what: 'the server to see the read',
       timeoutMs: 20_000,
     })
     heartbeat.beat()
-    expect(watched.readyState).toBe(watched.OPEN)
+    expect(closed).toBe(false)
     // Paused, the client takes nothing more once the kernel buffers between them are full:
     // two beats in a row without progress or pong terminate it.
     await waitFor(
@@ -152,15 +158,42 @@ describe('heartbeat', () => {
       { what: 'the silent client to be terminated', timeoutMs: 20_000 },
     )
   })
-})
 
-/** What the server's only socket still holds of its write in progress. */
-function heartbeatSocketQueued(server: WebSocketServer): number {
-  const socket = [...server.clients][0]
-  if (socket === undefined) return 0
-  const tcp = (socket as unknown as { _socket: Socket })._socket
-  return (tcp as unknown as { _handle?: { writeQueueSize?: number } })._handle?.writeQueueSize ?? 0
-}
+  it('S253: a message larger than a piece reaches a ws client whole, and what follows it after it', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+    onTestFinished(() => {
+      server.close()
+    })
+    await new Promise<void>((resolve) => server.once('listening', resolve))
+    const large = new Uint8Array(3 * pieceBytes + 17).map((_, index) => index % 251)
+    server.on('connection', (socket, request) => {
+      const transport = createWsTransport(socket, { tcp: request.socket })
+      transport.send(new Uint8Array([1]))
+      transport.send(large)
+      transport.send(new Uint8Array([2]))
+      transport.send(large.subarray(0, pieceBytes + 1))
+      transport.send(new Uint8Array([3]))
+    })
+    const { port } = server.address() as { port: number }
+    const client = new WebSocket(`ws://127.0.0.1:${String(port)}`)
+    onTestFinished(() => {
+      client.close()
+    })
+    const received: Buffer[] = []
+    client.on('message', (data: Buffer) => received.push(data))
+    await waitFor(() => received.length === 5, { what: 'five messages' })
+    expect(received.map((data) => data.byteLength)).toEqual([
+      1,
+      large.byteLength,
+      1,
+      pieceBytes + 1,
+      1,
+    ])
+    expect(new Uint8Array(received[1]!)).toEqual(large)
+    expect(new Uint8Array(received[3]!)).toEqual(large.subarray(0, pieceBytes + 1))
+    expect([received[0]![0], received[2]![0], received[4]![0]]).toEqual([1, 2, 3])
+  })
+})
 
 /** Opens a WebSocket by hand (the upgrade request, nothing more) and pauses its TCP socket. */
 async function rawWebSocket(port: number): Promise<Socket> {
