@@ -1,21 +1,25 @@
-// Sending over a `ws` socket so that a slow reader's progress shows in public figures (S253): a
-// message larger than a piece goes as a fragmented WebSocket message, one piece handed to the
-// socket at a time, the next once the previous one is written; messages sent meanwhile wait
-// behind it, in order. Each write is then small and finishes as the peer reads, so the TCP
-// socket's written bytes grow while a large message downloads (server/http/heartbeat.ts).
+// Sending over a `ws` socket so that a slow reader's progress shows in public figures (S253):
+// once the socket holds `heldBytes`, what follows goes one piece at a time, the next once the
+// previous one is written, a message larger than a piece as a fragmented WebSocket message;
+// messages sent meanwhile wait behind, in order. Each of those writes is small and finishes as
+// the peer reads, so the TCP socket's finished writes grow while a large answer (a whole table
+// in slices, one large update) downloads (server/http/heartbeat.ts).
 import type { WebSocket } from 'ws'
 
-/** The largest write the sender hands the socket at once: a frame of a fragmented message. */
+/** The largest write the sender hands the socket once it is paced: one frame. */
 export const pieceBytes = 64 * 1024
 
-/** Sends messages over one socket in pieces of at most `pieceBytes`. */
+/** What the socket may hold before the sender paces (a turn's messages go in one write below it). */
+export const heldBytes = 256 * 1024
+
+/** Sends messages over one socket, paced in pieces of at most `pieceBytes` past `heldBytes`. */
 export interface PacedSender {
   send(message: Uint8Array): void
   /** Bytes of messages waiting in the sender, not yet handed to the socket. */
   readonly waitingBytes: number
 }
 
-/** The paced sender of `socket`; messages that fit a piece and wait behind nothing go at once. */
+/** The paced sender of `socket`; a message that waits behind nothing and fits goes at once. */
 export function createPacedSender(socket: WebSocket): PacedSender {
   const waiting: { message: Uint8Array; offset: number }[] = []
   let waitingBytes = 0
@@ -41,7 +45,9 @@ export function createPacedSender(socket: WebSocket): PacedSender {
   }
   return {
     send(message) {
-      if (waiting.length === 0 && !isWriting && message.byteLength <= pieceBytes) {
+      // While a piece is being written, everything waits behind it (frames of one message in a
+      // row); otherwise the piece written first is the one that wakes the next.
+      if (!isWriting && socket.bufferedAmount + message.byteLength <= heldBytes) {
         socket.send(message)
         return
       }

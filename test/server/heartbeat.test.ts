@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { WebSocket, WebSocketServer } from 'ws'
 import { createWsTransport } from '../../server/adapters/ws-transport.js'
-import { pieceBytes } from '../../server/adapters/ws-paced-send.js'
+import { heldBytes, pieceBytes } from '../../server/adapters/ws-paced-send.js'
 import {
   heartbeatSocket,
   startHeartbeat,
@@ -106,66 +106,73 @@ describe('heartbeat', () => {
     expect(state).toMatchObject({ pings: 0, isTerminated: false })
   })
 
-  it('S165, S253: over loopback, a client downloading a large message outlives beats it cannot answer', async () => {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
-    onTestFinished(() => {
-      server.close()
-    })
-    await new Promise<void>((resolve) => server.once('listening', resolve))
-    const heartbeat = manualHeartbeat()
-    let closed = false
-    let watched: HeartbeatSocket | undefined
-    server.on('connection', (socket, request) => {
-      watched = heartbeatSocket(socket, request.socket)
-      heartbeat.watch(watched)
-      socket.on('close', () => (closed = true))
-      // Far more than loopback's kernel buffers hold, through the server's transport (which
-      // writes it a piece at a time): most of it waits in the server.
-      createWsTransport(socket, { tcp: request.socket }).send(new Uint8Array(64 * 2 ** 20))
-    })
-    const { port } = server.address() as { port: number }
-    // A client that never parses a frame (so never answers a ping) and reads when told.
-    const tcp = await rawWebSocket(port)
-    onTestFinished(() => void tcp.destroy())
-    await waitFor(() => watched !== undefined, { what: 'the server to accept' })
-    const readSome = async (bytes: number) => {
-      const target = tcp.bytesRead + bytes
-      tcp.resume()
-      await waitFor(() => tcp.bytesRead >= target, {
-        what: 'the client reading',
+  it.each([
+    ['one large message', [64 * 2 ** 20]],
+    ['a whole table in slices, sent in one turn', Array.from({ length: 1024 }, () => 64 * 1024)],
+  ])(
+    'S165, S253: over loopback, a client downloading %s outlives beats it cannot answer',
+    async (_, sizes) => {
+      const server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+      onTestFinished(() => {
+        server.close()
+      })
+      await new Promise<void>((resolve) => server.once('listening', resolve))
+      const heartbeat = manualHeartbeat()
+      let closed = false
+      let watched: HeartbeatSocket | undefined
+      server.on('connection', (socket, request) => {
+        watched = heartbeatSocket(socket, request.socket)
+        heartbeat.watch(watched)
+        socket.on('close', () => (closed = true))
+        // Far more than loopback's kernel buffers hold, through the server's transport (which
+        // writes it a piece at a time): most of it waits in the server.
+        const transport = createWsTransport(socket, { tcp: request.socket })
+        for (const size of sizes) transport.send(new Uint8Array(size))
+      })
+      const { port } = server.address() as { port: number }
+      // A client that never parses a frame (so never answers a ping) and reads when told.
+      const tcp = await rawWebSocket(port)
+      onTestFinished(() => void tcp.destroy())
+      await waitFor(() => watched !== undefined, { what: 'the server to accept' })
+      const readSome = async (bytes: number) => {
+        const target = tcp.bytesRead + bytes
+        tcp.resume()
+        await waitFor(() => tcp.bytesRead >= target, {
+          what: 'the client reading',
+          timeoutMs: 20_000,
+        })
+        tcp.pause()
+      }
+      await waitFor(() => watched!.progress().unsent > 0, { what: 'the send to start' })
+      heartbeat.beat()
+      const atPing = watched!.progress().completed
+      await readSome(4 * 2 ** 20)
+      // The server sees its writes finish on its next turns (public figures only).
+      await waitFor(() => watched!.progress().completed > atPing + 2 ** 20, {
+        what: 'the server to see the read',
         timeoutMs: 20_000,
       })
-      tcp.pause()
-    }
-    await waitFor(() => watched!.progress().unsent > 0, { what: 'the send to start' })
-    heartbeat.beat()
-    const atPing = watched!.progress().completed
-    await readSome(4 * 2 ** 20)
-    // The server sees its writes finish on its next turns (public figures only).
-    await waitFor(() => watched!.progress().completed > atPing + 2 ** 20, {
-      what: 'the server to see the read',
-      timeoutMs: 20_000,
-    })
-    heartbeat.beat()
-    expect(closed).toBe(false)
-    // Paused, the client takes nothing more once the kernel buffers between them are full:
-    // two beats in a row without progress or pong terminate it.
-    await waitFor(
-      () => {
-        heartbeat.beat()
-        return closed
-      },
-      { what: 'the silent client to be terminated', timeoutMs: 20_000 },
-    )
-  })
+      heartbeat.beat()
+      expect(closed).toBe(false)
+      // Paused, the client takes nothing more once the kernel buffers between them are full:
+      // two beats in a row without progress or pong terminate it.
+      await waitFor(
+        () => {
+          heartbeat.beat()
+          return closed
+        },
+        { what: 'the silent client to be terminated', timeoutMs: 20_000 },
+      )
+    },
+  )
 
-  it('S253: a message larger than a piece reaches a ws client whole, and what follows it after it', async () => {
+  it('S253: a paced message reaches a ws client whole, and what follows it after it, in order', async () => {
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 })
     onTestFinished(() => {
       server.close()
     })
     await new Promise<void>((resolve) => server.once('listening', resolve))
-    const large = new Uint8Array(3 * pieceBytes + 17).map((_, index) => index % 251)
+    const large = new Uint8Array(heldBytes + pieceBytes + 17).map((_, index) => index % 251)
     server.on('connection', (socket, request) => {
       const transport = createWsTransport(socket, { tcp: request.socket })
       transport.send(new Uint8Array([1]))
@@ -189,8 +196,9 @@ describe('heartbeat', () => {
       pieceBytes + 1,
       1,
     ])
-    expect(new Uint8Array(received[1]!)).toEqual(large)
-    expect(new Uint8Array(received[3]!)).toEqual(large.subarray(0, pieceBytes + 1))
+    // Compared as buffers: a deep equality of 300,000 numbers takes seconds.
+    expect(received[1]!.equals(large)).toBe(true)
+    expect(received[3]!.equals(large.subarray(0, pieceBytes + 1))).toBe(true)
     expect([received[0]![0], received[2]![0], received[4]![0]]).toEqual([1, 2, 3])
   })
 })
