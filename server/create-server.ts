@@ -25,6 +25,7 @@ import { createTablesRoutes } from './http/tables-routes.js'
 import { createUpgrades, type UpgradeHandler } from './http/upgrade.js'
 import { createUseTable, type RoutesContext } from './http/use-table.js'
 import { healthReport, registerStorageMetrics } from './health.js'
+import { reportAuditIndexFailures } from './audit-index-report.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { openStorage, type Storage } from './open-storage.js'
 import { parseServerOptions, type ResolvedServerOptions, type ServerOptions } from './options.js'
@@ -74,7 +75,9 @@ export async function createServer(input: CreateServerOptions = {}): Promise<Ser
   // A broken rules file fails the start before anything is opened.
   if (options.rulesPath !== undefined) readRulesFile(options.rulesPath)
   const metrics = createMetrics()
-  const storage = await openStorage(options)
+  const storage = await openStorage(options, {
+    onAuditIndexFailure: reportAuditIndexFailures(options.logger, metrics.registry),
+  })
   registerStorageMetrics(metrics.registry, () => storage.check(), {
     postgres: options.postgresUrl !== undefined,
     cluster: storage.cluster !== undefined,

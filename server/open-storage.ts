@@ -9,6 +9,7 @@ import { createPostgresRevocationList } from './adapters/postgres-revocation-lis
 import { createPostgresStoreOn } from './adapters/postgres-store.js'
 import { createRedisFanout } from './adapters/redis-fanout.js'
 import { createSqliteAuditLogOn } from './adapters/sqlite-audit-log.js'
+import type { AuditIndexFailure } from './adapters/sqlite-audit-indexer.js'
 import { openSqlite } from './adapters/sqlite-database.js'
 import { createSqliteRevocationList } from './adapters/sqlite-revocation-list.js'
 import { createSqliteStoreOn } from './adapters/sqlite-store.js'
@@ -52,10 +53,14 @@ export interface Storage {
 /**
  * Opens the store, the access ports and the link to the other nodes the options name; what was
  * opened is closed again when a later step fails. A custom store (option `store`) is used as
- * given and never closed here.
+ * given and never closed here. `hooks.onAuditIndexFailure` hears the failures of the SQLite audit
+ * log's background index (S252).
  * @throws STORAGE_FAILURE naming the database or Redis that cannot be reached
  */
-export async function openStorage(options: ResolvedServerOptions): Promise<Storage> {
+export async function openStorage(
+  options: ResolvedServerOptions,
+  hooks: { onAuditIndexFailure?: (failure: AuditIndexFailure) => void } = {},
+): Promise<Storage> {
   const { postgresUrl, logger } = options
   const closers: (() => Promise<void>)[] = []
   const opened = <T extends { close(): Promise<void> }>(part: T): T => {
@@ -105,7 +110,13 @@ export async function openStorage(options: ResolvedServerOptions): Promise<Stora
       // A custom store has no file to keep the audit log and revocations beside.
       ports = {
         auditLog: opened(
-          database === undefined ? createMemoryAuditLog() : createSqliteAuditLogOn(database),
+          database === undefined
+            ? createMemoryAuditLog()
+            : createSqliteAuditLogOn(database, {
+                ...(hooks.onAuditIndexFailure === undefined
+                  ? {}
+                  : { onIndexFailure: hooks.onAuditIndexFailure }),
+              }),
         ),
         revocationList: opened(
           database === undefined

@@ -1,4 +1,5 @@
-// What lives beside a store in the same database: the audit log and the revocation list (S211).
+// What lives beside a store in the same database: the audit log and the revocation list (S211),
+// and which tables were deleted (S250).
 // The SQLite and PostgreSQL store factories register how to open them, so `copyStore` moves
 // them with the tables. Knows no adapter itself.
 import type { Store } from '../src/index.js'
@@ -18,6 +19,11 @@ export interface StoreCompanions {
   readAuditLog(): Promise<AuditLog | undefined>
   /** As `readAuditLog`, for the revocation list. */
   readRevocationList(): Promise<RevocationList | undefined>
+  /**
+   * S250: the tables deleted at least once (generation above 0, S210), including those that
+   * hold nothing since; read without writing to the database.
+   */
+  listDeletedTables(): Promise<string[]>
 }
 
 const registered = new WeakMap<Store, StoreCompanions>()

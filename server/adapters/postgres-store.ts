@@ -46,6 +46,14 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         (await hasRelation(database, 'tessera_revocations'))
           ? createPostgresRevocationList(database)
           : undefined,
+      // S250: the tables deleted at least once, whether or not they hold anything since.
+      listDeletedTables: async () =>
+        (
+          await database.rows<{ table_name: string }>(
+            `SELECT table_name FROM ${database.prefix}tessera_counters WHERE generation > 0 ORDER BY table_name`,
+            [],
+          )
+        ).map((row) => row.table_name),
     })
   } catch (error) {
     await database.close()

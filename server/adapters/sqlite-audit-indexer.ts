@@ -9,12 +9,37 @@ import { chunkRows, type AuditIndex } from './sqlite-audit-index.js'
 /** How many rows one slice indexes (about 5 ms of SQLite at one record a row). */
 const sliceRows = 2000
 
-/** The background indexer of `db`: `wake()` after an append; `close()` stops it. */
+/** A slice of the background index that failed: SQLite's error, and whose records it held. */
+export interface AuditIndexFailure {
+  readonly error: unknown
+  /** The tables of the first rows it was indexing (empty when they cannot be read either). */
+  readonly tables: string[]
+}
+
+/** The tables of the rows past `last()` (up to one slice), or none when they cannot be read. */
+const tablesAfter = (db: Database.Database, last: () => number): string[] => {
+  try {
+    return db
+      .prepare<[number, number], string>(
+        'SELECT DISTINCT table_name FROM (SELECT table_name FROM audit_turns WHERE last_seq > ? ORDER BY last_seq LIMIT ?) ORDER BY 1',
+      )
+      .pluck()
+      .all(last(), sliceRows)
+  } catch {
+    return []
+  }
+}
+
+/**
+ * The background indexer of `db`: `wake()` after an append; `close()` stops it. `onFailure`
+ * hears each failed slice (tried again after the next append; reads scan past the index).
+ */
 export function createBackgroundIndexer(
   db: Database.Database,
   index: AuditIndex,
   /** How long after an append the chunk starts (rows written meanwhile join it). */
   afterMs: number,
+  onFailure: (failure: AuditIndexFailure) => void = () => undefined,
 ): { wake(): void; close(): void } {
   let timer: NodeJS.Timeout | undefined
   let isClosed = false
@@ -46,9 +71,11 @@ export function createBackgroundIndexer(
         chunk = undefined
       }
       if (!isCaughtUp) schedule(0)
-    } catch {
+    } catch (error) {
       // Tried again after the next append; prune indexes synchronously and reports failures.
+      const last = chunk?.last
       chunk = undefined
+      onFailure({ error, tables: tablesAfter(db, () => last ?? index.indexedThrough()) })
     }
   }
   return {

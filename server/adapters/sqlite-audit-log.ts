@@ -6,7 +6,7 @@ import { TesseraError } from '../../src/index.js'
 import type { AuditLog, AuditRecord } from '../ports/audit-log.js'
 import { openSqlite, type SqliteDatabase } from './sqlite-database.js'
 import { chunkRows, createAuditIndex, oldestOf } from './sqlite-audit-index.js'
-import { createBackgroundIndexer } from './sqlite-audit-indexer.js'
+import { createBackgroundIndexer, type AuditIndexFailure } from './sqlite-audit-indexer.js'
 import { encodeRecords } from './sqlite-audit-layout.js'
 import { createAuditReads } from './sqlite-audit-reads.js'
 import { hasTable, prepareLayout } from './sqlite-layout.js'
@@ -22,6 +22,8 @@ export interface SqliteAuditLogOptions {
   synchronous?: 'full' | 'normal'
   /** See `SqliteAuditLogOnOptions`. */
   indexAfterMs?: number
+  /** See `SqliteAuditLogOnOptions`. */
+  onIndexFailure?: (failure: AuditIndexFailure) => void
 }
 
 /** Options of `createSqliteAuditLogOn`. */
@@ -34,6 +36,8 @@ export interface SqliteAuditLogOnOptions {
   indexAfterMs?: number
   /** The database is open read-only: no background index (reads scan past the index). */
   readonly?: boolean
+  /** Hears each failure of the background index (the server logs and counts them). */
+  onIndexFailure?: (failure: AuditIndexFailure) => void
 }
 
 /**
@@ -57,10 +61,11 @@ export function createSqliteAuditLog(options: SqliteAuditLogOptions): AuditLog {
     void database.close()
     throw error
   }
-  const log = createSqliteAuditLogOn(
-    database,
-    options.indexAfterMs === undefined ? {} : { indexAfterMs: options.indexAfterMs },
-  )
+  const { indexAfterMs: afterMs, onIndexFailure } = options
+  const log = createSqliteAuditLogOn(database, {
+    ...(afterMs === undefined ? {} : { indexAfterMs: afterMs }),
+    ...(onIndexFailure === undefined ? {} : { onIndexFailure }),
+  })
   return {
     ...log,
     close: async () => {
@@ -116,7 +121,7 @@ export function createSqliteAuditLogOn(
     }
   }
   let isClosed = false
-  const indexer = createBackgroundIndexer(db, index, afterMs)
+  const indexer = createBackgroundIndexer(db, index, afterMs, options.onIndexFailure)
   if (options.readonly === true) indexer.close()
   else if ((lastKey.get() ?? 0) > index.indexedThrough()) indexer.wake()
   const pruneAll = db.transaction((beforeMs: number) => index.prune(beforeMs))

@@ -51,10 +51,16 @@ const upgrade1to2 = (db: Database.Database, nowMs: number): void => {
   db.exec('DROP TABLE snapshots_layout1')
 }
 
-/** True when the file has the table `name`. */
+/**
+ * True when the file has the table `name`, or the connection a TEMP table or view of that name
+ * (how a read-only connection reads an older layout, sqlite-older-layouts.ts).
+ */
 export const hasTable = (db: Database.Database, name: string): boolean =>
-  db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !==
-  undefined
+  db
+    .prepare(
+      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? UNION ALL SELECT 1 FROM sqlite_temp_master WHERE type IN ('table', 'view') AND name = ?",
+    )
+    .get(name, name) !== undefined
 
 /** The layout of an open file: 0 for an empty file. */
 export function layoutOf(db: Database.Database): number {
@@ -65,7 +71,9 @@ export function layoutOf(db: Database.Database): number {
 
 /**
  * Creates the tables of a new file, or upgrades an older layout in one transaction.
- * @throws STORAGE_FAILURE for a file written by a newer layout, or an old one opened read-only
+ * A read-only open of layout 2 is read as it is (S251).
+ * @throws STORAGE_FAILURE for a file written by a newer layout, or one of layout 0 or 1 opened
+ * read-only
  */
 export function prepareLayout(db: Database.Database, path: string, isReadonly: boolean): void {
   const found = layoutOf(db)
@@ -79,10 +87,13 @@ export function prepareLayout(db: Database.Database, path: string, isReadonly: b
     if (!isReadonly) db.exec(generationsTable)
     return
   }
+  // S251: layout 2's store tables are layout 3's; a read-only open reads them as they are (its
+  // audit log through sqlite-older-layouts.ts), and a missing `generations` reads as 0.
+  if (isReadonly && found === 2) return
   if (isReadonly) {
     throw new TesseraError(
       'STORAGE_FAILURE',
-      `"${path}" has storage layout ${found}; open it once read-write to upgrade it to ${storeLayoutVersion}`,
+      `"${path}" has storage layout ${found}, which cannot be read without an upgrade; open it once read-write (after a copy of the file) to upgrade it to ${storeLayoutVersion}`,
     )
   }
   db.transaction(() => {

@@ -1,8 +1,10 @@
 // The server's Transport over one accepted `ws` socket, with the limits that are about the
-// socket itself: binary frames only, ws's frame errors, and a reader that stopped reading.
+// socket itself: binary frames only, ws's frame errors, and a reader that stopped reading; large
+// messages go in pieces (ws-paced-send.ts).
 import type { WebSocket } from 'ws'
 import { TesseraError } from '../../src/index.js'
 import { CloseCode, createTransportBase, type Transport } from '../../src/internal.js'
+import { createPacedSender } from './ws-paced-send.js'
 
 export interface WsTransportOptions {
   /** True once a socket's unsent bytes show it stopped reading (server/limits.ts); default never. */
@@ -48,6 +50,8 @@ export function createWsTransport(socket: WebSocket, options: WsTransportOptions
   // more than the buffer holds, which shrinks as the reader reads.
   let budgeted = 0
   const { tcp } = options
+  // S253: large messages go a piece at a time, so a reader's progress shows in what is written.
+  const paced = createPacedSender(socket)
   let isCorked = false
   // A turn's messages (the saved acknowledgements of a group commit, say) would otherwise cost
   // one system call each; ws corks around each frame, which nests inside this cork.
@@ -63,7 +67,7 @@ export function createWsTransport(socket: WebSocket, options: WsTransportOptions
   const base = createTransportBase(
     {
       send(message) {
-        const buffered = socket.bufferedAmount
+        const buffered = socket.bufferedAmount + paced.waitingBytes
         budgeted = Math.min(budgeted, buffered)
         // A reader that stops reading would make the server buffer every broadcast for it.
         if (options.isSlow?.(buffered - budgeted) === true) {
@@ -71,7 +75,7 @@ export function createWsTransport(socket: WebSocket, options: WsTransportOptions
           return false
         }
         corkForTurn()
-        socket.send(message)
+        paced.send(message)
         if (options.isBudgeted?.(message) === true) budgeted += message.byteLength
         return true
       },
@@ -79,7 +83,7 @@ export function createWsTransport(socket: WebSocket, options: WsTransportOptions
         socket.close(code, reason)
       },
       get bufferedBytes() {
-        return socket.bufferedAmount
+        return socket.bufferedAmount + paced.waitingBytes
       },
     },
     { isOpen: socket.readyState === socket.OPEN },

@@ -13,11 +13,10 @@ export interface HeartbeatSocket {
   onPong(listener: () => void): void
   /**
    * How far the socket's writes are: `completed` bytes whose writes finished (grows as writes
-   * end), `queued` bytes of the write in progress not yet taken by the kernel (shrinks while
-   * the peer reads it), and `unsent` bytes the process still holds (the kernel's buffer is
-   * full). While the peer reads, `completed` or `queued` moves, even in the middle of one large
-   * message with a ping waiting behind it; neither moves once the kernel's buffer is full and
-   * the peer reads nothing.
+   * end) and `unsent` bytes the process still holds. The server writes at most a piece of a
+   * message at a time (server/adapters/ws-paced-send.ts, S253), so while the peer reads,
+   * `completed` moves, even in the middle of one large message with a ping waiting behind it;
+   * it stops once the kernel's buffer is full and the peer reads nothing.
    */
   progress(): WriteProgress
 }
@@ -25,7 +24,6 @@ export interface HeartbeatSocket {
 /** See HeartbeatSocket.progress. */
 export interface WriteProgress {
   completed: number
-  queued: number
   unsent: number
 }
 
@@ -59,8 +57,7 @@ export function startHeartbeat(intervalMs: number): Heartbeat {
     for (const [socket, state] of sockets) {
       const now = socket.progress()
       const { atPing } = state
-      const hasRead =
-        atPing.unsent > 0 && (now.completed > atPing.completed || now.queued < atPing.queued)
+      const hasRead = atPing.unsent > 0 && now.completed > atPing.completed
       if (!state.hasPonged && !hasRead) {
         sockets.delete(socket)
         socket.terminate()
@@ -93,13 +90,11 @@ export function startHeartbeat(intervalMs: number): Heartbeat {
 }
 
 /**
- * A ws socket as the heartbeat sees it. Its write progress comes from its TCP socket: what
- * finished writing, and what libuv still holds of the write in progress (`writeQueueSize` of
- * the handle, which shrinks as the kernel takes bytes: Node keeps no public figure for it).
+ * A ws socket as the heartbeat sees it. Its write progress comes from its TCP socket's public
+ * figures (what finished writing, what waits): the server's transport writes large messages a
+ * piece at a time (S253), so finished writes follow the peer's reading.
  */
 export function heartbeatSocket(socket: WebSocket, tcp: Socket): HeartbeatSocket {
-  const handle = (): { writeQueueSize?: number } | undefined =>
-    (tcp as unknown as { _handle?: { writeQueueSize?: number } })._handle
   return {
     ping: () => {
       socket.ping()
@@ -112,7 +107,6 @@ export function heartbeatSocket(socket: WebSocket, tcp: Socket): HeartbeatSocket
     },
     progress: () => ({
       completed: tcp.bytesWritten - tcp.writableLength,
-      queued: handle()?.writeQueueSize ?? 0,
       unsent: tcp.writableLength,
     }),
   }

@@ -7,6 +7,31 @@ import { useDemo } from './demo-server.js'
 
 const setup = useDemo()
 
+/**
+ * S111: each import's upload waits until the page follows that import's progress stream (its
+ * response has arrived): the page opens both at once, and an upload that finished before the
+ * stream opened would show no step between 0 and 100, however right the page is.
+ */
+async function holdUploadsUntilFollowed(page: Page): Promise<void> {
+  const followed = new Set<string>()
+  const waiting = new Map<string, () => void>()
+  const jobOf = (url: URL): string => url.searchParams.get('job') ?? ''
+  page.on('response', (response) => {
+    const url = new URL(response.url())
+    if (!url.pathname.endsWith('/import/progress')) return
+    followed.add(jobOf(url))
+    waiting.get(jobOf(url))?.()
+  })
+  await page.route(
+    (url) => url.pathname.endsWith('/import'),
+    async (route) => {
+      const job = jobOf(new URL(route.request().url()))
+      if (!followed.has(job)) await new Promise<void>((resolve) => waiting.set(job, resolve))
+      await route.continue()
+    },
+  )
+}
+
 /** The demo on `table` in its own browser profile, with the progress values it shows recorded. */
 async function openDemo(table: string): Promise<Page> {
   const context = await setup.browser.newContext({ viewport: { width: 1400, height: 700 } })
@@ -15,6 +40,7 @@ async function openDemo(table: string): Promise<Page> {
   page.on('pageerror', (error) => {
     throw error
   })
+  await holdUploadsUntilFollowed(page)
   await page.goto(`${setup.server.url}/?table=${table}&create=1&user=csv`)
   await page.waitForSelector('body[data-loaded="true"]')
   await page.waitForSelector('#status[data-status="synced"]')

@@ -15,6 +15,8 @@ export interface OpenOptions {
   readonly height?: number
   /** `?mode=`: window keeps a big table in window mode (no whole table behind it, S177). */
   readonly mode?: 'window' | 'full'
+  /** Runs on the new page before it loads the demo (to route its sockets, hold-socket.ts). */
+  readonly beforeLoad?: (page: Page) => Promise<unknown>
 }
 
 /** The demo page state the tests read (window.demo, set by client/demo/workspace.tsx). */
@@ -80,6 +82,7 @@ export async function openDemo(
   if (options.create === true) query.set('create', '1')
   if (options.role !== undefined) query.set('role', options.role)
   if (options.mode !== undefined) query.set('mode', options.mode)
+  await options.beforeLoad?.(page)
   await page.goto(`${url}/?${query.toString()}`)
   await page.waitForFunction(() => (globalThis as { demo?: { ready?: boolean } }).demo?.ready)
   await page.waitForSelector('#status[data-status="synced"]')

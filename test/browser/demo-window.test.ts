@@ -12,6 +12,7 @@ import { connectTable } from '../../client/index.js'
 import { windowThreshold } from '../../client/demo/window-mode.js'
 import { cellBounds, demo, freshTable, openDemo, selectCell, shown } from './demo-page.js'
 import { repoRoot, useDemo } from './demo-server.js'
+import { holdSocket, isFullReplicaOf, type HeldSocket } from './hold-socket.js'
 
 const screenshots = join(repoRoot, 'test-results/browser')
 const setup = useDemo()
@@ -134,7 +135,17 @@ describe('the demo in window mode', () => {
     const count = windowThreshold + 5_000
     const node = await seedBig(table, count)
     const id = node.table.rowIds()[1]!
-    const page = await openDemo(setup.browser, setup.server.url, table, { user: 'Ada' })
+    // The whole table's socket gets nothing from the server until the test has edited through
+    // the window: a fast load cannot finish before the page is read (no race with the load).
+    let whole: HeldSocket | undefined
+    const page = await openDemo(setup.browser, setup.server.url, table, {
+      user: 'Ada',
+      beforeLoad: async (opened) => {
+        whole = await holdSocket(opened, isFullReplicaOf(table))
+      },
+    })
+    await whole!.opened
+    await page.waitForSelector('body[data-whole="loading"]')
     // The window is painted and the whole table still loading: edit through the window client.
     const during = await page.evaluate((row) => {
       const state = (globalThis as unknown as { demo: { mode?: string; conn: unknown } }).demo
@@ -149,6 +160,7 @@ describe('the demo in window mode', () => {
     }, id)
     expect(during.badge).toMatch(/^loading the whole table: \d+ %$/)
     expect(during.isEdited).toBe(true)
+    whole!.release()
     await page.waitForSelector('body[data-whole="in"]', { timeout: 120_000 })
     await expect.poll(() => page.locator('#window-mode').count(), { timeout: 60_000 }).toBe(0)
     await expect

@@ -1,7 +1,8 @@
 // Moving from the embedded default to PostgreSQL and back: every table of a SQLite file, copied,
-// with the audit log and the revoked tokens of the same database (S211).
+// with the audit log and the revoked tokens of the same database (S211) and what deletions left
+// (S250).
 import { join } from 'node:path'
-import { expect, it } from 'vitest'
+import { expect, it, onTestFinished } from 'vitest'
 import * as Y from 'yjs'
 import { createTokenVerifier } from '../../server/access/tokens.js'
 import {
@@ -15,6 +16,7 @@ import { applySnapshot, isTesseraError } from '../../src/index.js'
 import { call, testSecret } from '../helpers/auth.js'
 import { describeWithServices, freshPostgresUrl } from '../helpers/services.js'
 import { tempDir } from '../helpers/temp-dir.js'
+import { runCopyDeletionsContract } from '../server/copy-deletions-contract.js'
 
 const verifier = createTokenVerifier({ secret: testSecret })
 const auth = {
@@ -160,4 +162,25 @@ describeWithServices('copyStore', () => {
       await to.close()
     }
   })
+})
+
+describeWithServices('copyStore and deletions', () => {
+  const sqlite = () => {
+    const store = createSqliteStore({ path: join(tempDir(), 'tessera.db') })
+    onTestFinished(() => store.close())
+    return store
+  }
+  const postgres = async () => {
+    const store = await createPostgresStore({ url: await freshPostgresUrl() })
+    onTestFinished(() => store.close())
+    return store
+  }
+  runCopyDeletionsContract('SQLite to PostgreSQL', async () => ({
+    from: sqlite(),
+    to: await postgres(),
+  }))
+  runCopyDeletionsContract('PostgreSQL to SQLite', async () => ({
+    from: await postgres(),
+    to: sqlite(),
+  }))
 })
