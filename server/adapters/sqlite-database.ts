@@ -44,6 +44,11 @@ export interface SqliteDatabase {
    * step in its own savepoint, so a step may run twice.
    */
   readonly runInTurn: <T>(where: string, body: () => T) => Promise<T>
+  /**
+   * Calls `listener` whenever a turn's transaction (or a step of it) was rolled back, before its
+   * steps run again: what a step remembered of its writes may no longer be in the file.
+   */
+  readonly onRollback: (listener: () => void) => void
   /** Closes the file. Idempotent. */
   readonly close: () => Promise<void>
 }
@@ -81,9 +86,16 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
             cause,
           },
         )
-  const turn = createTurn(db, failure, options.gatherMs ?? defaultGatherMs)
+  const rollbackListeners: (() => void)[] = []
+  const rolledBack = (): void => {
+    rollbackListeners.forEach((listener) => {
+      listener()
+    })
+  }
+  const turn = createTurn(db, failure, options.gatherMs ?? defaultGatherMs, rolledBack)
   return {
     db,
+    onRollback: (listener) => void rollbackListeners.push(listener),
     runInTurn(where, body) {
       if (isClosed) {
         return Promise.reject(
@@ -129,6 +141,7 @@ function createTurn(
   db: Database.Database,
   failure: (where: string, cause: unknown) => TesseraError,
   gatherMs: number,
+  rolledBack: () => void,
 ): { add<T>(where: string, body: () => T): Promise<T>; flush(): void } {
   let steps: TurnStep[] = []
   let lastStartMs = -Infinity
@@ -162,11 +175,15 @@ function createTurn(
     try {
       results = runAll(batch).map((value) => ({ value }))
     } catch {
+      rolledBack()
       try {
         results = runIsolated(batch)
       } catch (cause) {
         for (const step of batch) step.reject(failure(step.where, cause))
         return
+      } finally {
+        // A step that failed in its savepoint was undone alone.
+        rolledBack()
       }
     }
     batch.forEach((step, index) => {

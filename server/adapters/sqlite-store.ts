@@ -54,7 +54,7 @@ export function createSqliteStoreOn(
   database: SqliteDatabase,
   options: { path: string; readonly?: boolean; insideCompaction?: (() => void) | undefined },
 ): Store {
-  const { db, run, runInTurn } = database
+  const { db, run, runInTurn, onRollback } = database
   const { path, readonly = false, insideCompaction } = options
   try {
     prepareLayout(db, path, readonly)
@@ -67,7 +67,7 @@ export function createSqliteStoreOn(
       { cause },
     )
   }
-  const steps = sqliteStoreSteps(db, insideCompaction)
+  const steps = sqliteStoreSteps(db, insideCompaction, onRollback)
   let isClosed = false
   const ifOpen = <T>(where: string, body: () => Promise<T>): Promise<T> =>
     isClosed
