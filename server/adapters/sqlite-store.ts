@@ -87,7 +87,12 @@ export function createSqliteStoreOn(
     // The appends of every table in one turn commit together (one SQLite commit, not one each).
     append: (table, updates, appendOptions) =>
       ifOpen('append', () =>
-        runInTurn('append', () => steps.append(table, updates, appendOptions)),
+        runInTurn('append', () => {
+          const seq = steps.append(table, updates, appendOptions)
+          // S245: the caller's write (the audit records) commits or rolls back with the updates.
+          appendOptions?.inTransaction?.()
+          return seq
+        }),
       ),
     compact: (table, snapshot, seq, options = {}) =>
       ifOpen('compact', () =>
