@@ -5,6 +5,7 @@ import * as Y from 'yjs'
 import type { NewUpdate, Store, TesseraError } from '../src/index.js'
 import { encodeSnapshot } from '../src/internal.js'
 import type { Metrics } from './metrics.js'
+import type { AuditRecord } from './ports/audit-log.js'
 import { compactWithHistory, logEntriesOf, type AuthoredUpdate } from './room-history.js'
 
 /** Called once everything applied before the call is durable; with the error when it is not. */
@@ -52,9 +53,23 @@ export interface CommitHooks {
   compacted?(seq: number): void
 }
 
+/**
+ * S245: what writes the audit records of a batch's updates: inside the store's transaction of
+ * those updates when the store and the log share a database (SQLite), else once they are durable.
+ */
+export interface RecordsWriter {
+  /** Writes records inside a write step of the store's database; undefined when it cannot. */
+  readonly writeInStep: ((records: readonly AuditRecord[]) => void) | undefined
+  /** Records them on their own; never throws (a failure is reported, the updates stay). */
+  recordLater(records: readonly AuditRecord[]): void
+}
+
 /** The updates of one turn of the event loop, and who waits for them to be durable. */
 export interface Batch extends CommittedBatch {
   updates: AuthoredUpdate[]
+  /** The audit records of the batch's updates (S245), and what writes them. */
+  records: AuditRecord[]
+  recordsWriter: RecordsWriter | undefined
   /** Updates Yjs keeps pending: stored, never broadcast. */
   kept: Uint8Array[]
   origins: Set<unknown>
@@ -66,6 +81,8 @@ export interface Batch extends CommittedBatch {
 export const newBatch = (): Batch => ({
   updates: [],
   kept: [],
+  records: [],
+  recordsWriter: undefined,
   origins: new Set(),
   isEchoed: false,
   callbacks: [],
@@ -76,6 +93,35 @@ const broadcastUpdate = (batch: Batch): Uint8Array | undefined => {
   const updates = batch.updates.map((applied) => applied.update)
   if (updates.length === 0) return undefined
   return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+}
+
+/**
+ * Appends a batch's entries; S245: its audit records are written in the append's transaction
+ * when the store runs `inTransaction` (SQLite), else once the append resolved (durable).
+ */
+async function appendWithRecords(
+  store: Store,
+  name: string,
+  entries: readonly NewUpdate[],
+  batch: Batch,
+): Promise<number> {
+  const { records, recordsWriter: writer } = batch
+  const inStep = records.length === 0 ? undefined : writer?.writeInStep
+  if (inStep === undefined) {
+    const seq = await store.append(name, entries)
+    if (records.length > 0) writer?.recordLater(records)
+    return seq
+  }
+  let isWritten = false
+  const seq = await store.append(name, entries, {
+    inTransaction: () => {
+      inStep(records)
+      isWritten = true
+    },
+  })
+  // A store that cannot write in its transaction ignores it: the records follow the updates.
+  if (!isWritten) writer!.recordLater(records)
+  return seq
 }
 
 /** A state encoded for a snapshot, and the sequence number it holds every update up to. */
@@ -135,7 +181,7 @@ export function createCommitWriter(
       const state = isCompactionDue() ? encodeSnapshot(doc) : undefined
       const held = state === undefined ? undefined : hooks.heldUpTo?.()
       const stopTimer = metrics.persistSeconds.startTimer()
-      const seq = await store.append(name, entries)
+      const seq = await appendWithRecords(store, name, entries, batch)
       log.seq = seq
       stopTimer()
       hooks.committed?.(seq, entries)

@@ -12,7 +12,9 @@ import {
   type CommitHooks,
   type CommitLog,
   type DurableCallback,
+  type RecordsWriter,
 } from './commit-writer.js'
+import type { AuditRecord } from './ports/audit-log.js'
 
 export type {
   CommitContext,
@@ -20,6 +22,7 @@ export type {
   CommitLog,
   CommittedBatch,
   DurableCallback,
+  RecordsWriter,
 } from './commit-writer.js'
 
 export interface GroupCommit {
@@ -27,6 +30,11 @@ export interface GroupCommit {
   add(update: Uint8Array, origin: unknown, author: string | null): void
   /** Stores an update Yjs keeps pending with the open batch; it is never broadcast. */
   keep(update: Uint8Array): void
+  /**
+   * S245: the audit records of an update just added: written by `writer` with the open batch,
+   * in the store's transaction of its updates when `writer` can.
+   */
+  record(records: readonly AuditRecord[], writer: RecordsWriter): void
   /** Marks the open batch as corrected: it goes back to its origins too. */
   echoToOrigins(): void
   /** True when updates were added that no commit has started on yet. */
@@ -125,6 +133,10 @@ export function createGroupCommit(
       log.isEmpty = false
       open.kept.push(update)
       schedule()
+    },
+    record(records, writer) {
+      open.recordsWriter = writer
+      for (const record of records) open.records.push(record)
     },
     echoToOrigins() {
       open.isEchoed = true

@@ -12,7 +12,9 @@ import {
   type CommitLog,
   type CommittedBatch,
   type DurableCallback,
+  type RecordsWriter,
 } from './group-commit.js'
+import type { AuditRecord } from './ports/audit-log.js'
 import type { Cluster, RoomLink } from './cluster/cluster.js'
 import type { JoinState, StateVector } from './join-state.js'
 import type { Metrics } from './metrics.js'
@@ -69,6 +71,8 @@ export interface Room {
    * it commits with the open batch and is not broadcast (docs/protocol.md §3).
    */
   keep(update: Uint8Array): void
+  /** S245: the audit records of the update just applied, written with its commit (group-commit.ts). */
+  recordWithCommit(records: readonly AuditRecord[], writer: RecordsWriter): void
   /** True when updates were applied that no commit has started on yet. */
   hasUncommitted(): boolean
   /** Runs `callback` once every update applied so far is committed to the store. */
@@ -248,6 +252,9 @@ export function createRoom(
     syncAnswer: (stateVector) => joins.answer(stateVector),
     keep: (update) => {
       if (!isDiscarded) commits.keep(update)
+    },
+    recordWithCommit: (records, writer) => {
+      if (!isDiscarded) commits.record(records, writer)
     },
     hasUncommitted: () => commits.hasUncommitted(),
     echoToOrigins: () => {

@@ -1,6 +1,7 @@
 // What the server writes to its audit log (S54): the rows and cells one accepted change touched,
 // with its writer and time. Storage goes through the AuditLog port; failures are reported.
 import { TesseraError } from '../../src/index.js'
+import type { RecordsWriter } from '../commit-writer.js'
 import type { Logger } from '../logger.js'
 import type { AuditEntry, AuditLog, AuditRecord } from '../ports/audit-log.js'
 
@@ -31,6 +32,11 @@ export interface Audit {
     restore: RestoreRecord,
     atMs: number,
   ): Promise<void>
+  /**
+   * S245: writes the records of accepted updates with their commit: inside the store's
+   * transaction when the log shares its SQLite database, else recorded once they are durable.
+   */
+  readonly writer: RecordsWriter
   /** A row's history, oldest first. @throws STORAGE_FAILURE */
   history(table: string, rowId: string, limit: number): Promise<AuditEntry[]>
   /** A table's records after `afterSeq` (row changes and restores), oldest first. @throws STORAGE_FAILURE */
@@ -174,6 +180,17 @@ export function createAudit(log: AuditLog, options: AuditOptions): Audit {
     return batch.written
   }
   return {
+    writer: {
+      writeInStep:
+        log.appendInStep === undefined
+          ? undefined
+          : (records) => {
+              log.appendInStep!(records)
+            },
+      recordLater(records) {
+        if (records.length > 0) void push(records[0]!.table, records)
+      },
+    },
     record: (table, userId, changes, atMs) =>
       push(table, auditRecordsOf(table, userId, changes, atMs)),
     recordRestore: (table, userId, restore, atMs) =>

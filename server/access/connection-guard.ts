@@ -4,7 +4,7 @@ import { encodeMessage, type AppliedUpdate } from '../../src/internal.js'
 import type { Metrics } from '../metrics.js'
 import type { Peer, Room } from '../room.js'
 import { callerId } from './access-control.js'
-import type { Audit } from './audit.js'
+import { auditRecordsOf, type Audit } from './audit.js'
 import type { Grant } from './check-access.js'
 import type { GrantChange, LiveGrants } from './live-grants.js'
 import type { PresenceOwners } from './presence-owners.js'
@@ -107,11 +107,10 @@ export function createConnectionGuard(
     onApplied(room, applied) {
       const { inserted, deleted, updated, moved } = applied
       if (inserted.length + deleted.length + updated.size + moved.length === 0) return
-      const atMs = now()
-      room.afterDurable((error) => {
-        // An update that could not be stored was not accepted: its writer got notSaved.
-        if (error === undefined) void context.audit.record(room.name, userId, applied, atMs)
-      })
+      // S245: written with the update's commit; an update that could not be stored was not
+      // accepted (its writer got notSaved) and has no record.
+      const records = auditRecordsOf(room.name, userId, applied, now())
+      room.recordWithCommit(records, context.audit.writer)
     },
   }
 }

@@ -121,6 +121,11 @@ export function createSqliteAuditLogOn(
     }
   }
   let isClosed = false
+  const appendInStep = (records: readonly AuditRecord[]): void => {
+    appendAll(records)
+    if (afterMs > 0) indexer.wake()
+    else while (index.indexChunk(chunkRows) === chunkRows);
+  }
   const indexer = createBackgroundIndexer(db, index, afterMs, options.onIndexFailure)
   if (options.readonly === true) indexer.close()
   else if ((lastKey.get() ?? 0) > index.indexedThrough()) indexer.wake()
@@ -134,11 +139,12 @@ export function createSqliteAuditLogOn(
     append: (records) =>
       ifOpen('audit append', () =>
         runInTurn('audit append', () => {
-          appendAll(records)
-          if (afterMs > 0) indexer.wake()
-          else while (index.indexChunk(chunkRows) === chunkRows);
+          appendInStep(records)
         }),
       ),
+    // S245: inside the store's append step; the database's opener decides when it closes, so a
+    // commit that runs after this port closed still writes its records.
+    appendInStep,
     history: (table, rowId, limit) =>
       ifOpen('audit history', () => run('audit history', () => reads.history(table, rowId, limit))),
     list: (afterSeq, limit, table) =>

@@ -31,6 +31,15 @@ export interface SqliteOpenOptions {
  */
 export const defaultGatherMs = 2
 
+/**
+ * The WAL size (pages) past which a commit copies the WAL back into the database file (SQLite's
+ * default is 1,000). A checkpoint copies each page once however often the WAL holds it, and a
+ * busy server rewrites the same few pages (each table's newest log page) commit after commit:
+ * ten times fewer checkpoints copy about as many pages each. The WAL file grows to about 40 MiB
+ * at 4 KiB pages; nothing of durability changes (docs/operations.md, "Durability").
+ */
+export const walCheckpointPages = 10_000
+
 /** An open database and the runner of its steps. */
 export interface SqliteDatabase {
   readonly db: Database.Database
@@ -44,6 +53,11 @@ export interface SqliteDatabase {
    * step in its own savepoint, so a step may run twice.
    */
   readonly runInTurn: <T>(where: string, body: () => T) => Promise<T>
+  /**
+   * Calls `listener` whenever a turn's transaction (or a step of it) was rolled back, before its
+   * steps run again: what a step remembered of its writes may no longer be in the file.
+   */
+  readonly onRollback: (listener: () => void) => void
   /** Closes the file. Idempotent. */
   readonly close: () => Promise<void>
 }
@@ -59,6 +73,7 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
     if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true })
     db = new Database(path, { readonly })
     db.pragma('journal_mode = WAL')
+    db.pragma(`wal_autocheckpoint = ${walCheckpointPages}`)
     db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
     db.pragma(`busy_timeout = ${busyTimeoutMs}`)
     if (!readonly) db.exec(options.schema)
@@ -81,9 +96,16 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
             cause,
           },
         )
-  const turn = createTurn(db, failure, options.gatherMs ?? defaultGatherMs)
+  const rollbackListeners: (() => void)[] = []
+  const rolledBack = (): void => {
+    rollbackListeners.forEach((listener) => {
+      listener()
+    })
+  }
+  const turn = createTurn(db, failure, options.gatherMs ?? defaultGatherMs, rolledBack)
   return {
     db,
+    onRollback: (listener) => void rollbackListeners.push(listener),
     runInTurn(where, body) {
       if (isClosed) {
         return Promise.reject(
@@ -129,6 +151,7 @@ function createTurn(
   db: Database.Database,
   failure: (where: string, cause: unknown) => TesseraError,
   gatherMs: number,
+  rolledBack: () => void,
 ): { add<T>(where: string, body: () => T): Promise<T>; flush(): void } {
   let steps: TurnStep[] = []
   let lastStartMs = -Infinity
@@ -162,11 +185,15 @@ function createTurn(
     try {
       results = runAll(batch).map((value) => ({ value }))
     } catch {
+      rolledBack()
       try {
         results = runIsolated(batch)
       } catch (cause) {
         for (const step of batch) step.reject(failure(step.where, cause))
         return
+      } finally {
+        // A step that failed in its savepoint was undone alone.
+        rolledBack()
       }
     }
     batch.forEach((step, index) => {

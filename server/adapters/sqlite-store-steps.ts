@@ -114,15 +114,47 @@ export interface SqliteStoreSteps {
 }
 
 /**
+ * Each table's newest seq as this connection last wrote or read it, so an append does not read
+ * it again every turn. Forgotten when another connection committed (SQLite's `data_version`
+ * changed) and when a transaction of ours was rolled back (`forgetAll`).
+ */
+function createSeqCache(db: Database.Database) {
+  const seqs = new Map<string, number>()
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck()
+  let seenVersion: number | undefined
+  return {
+    /** The cached seq of `table`, after checking that no other connection wrote meanwhile. */
+    get(table: string): number | undefined {
+      const version = dataVersion.get()
+      if (version !== seenVersion) {
+        seqs.clear()
+        seenVersion = version
+      }
+      return seqs.get(table)
+    },
+    set: (table: string, seq: number): void => void seqs.set(table, seq),
+    forget: (table: string): void => void seqs.delete(table),
+    forgetAll: (): void => {
+      seqs.clear()
+    },
+  }
+}
+
+/**
  * The steps of a store over `db` (laid out by sqlite-layout.ts); `insideCompaction` is the
- * crash tests' hook between a compaction's two statements.
+ * crash tests' hook between a compaction's two statements. `onRollback` registers what to forget
+ * when a turn's transaction was rolled back (sqlite-database.ts).
  */
 export function sqliteStoreSteps(
   db: Database.Database,
   insideCompaction?: () => void,
+  onRollback?: (listener: () => void) => void,
 ): SqliteStoreSteps {
   const sql = prepareStatements(db)
   const generations = prepareGenerations(db)
+  // Without a way to hear of rollbacks, the newest seq is read from the file every time.
+  const cache = onRollback === undefined ? undefined : createSeqCache(db)
+  if (cache !== undefined) onRollback?.(cache.forgetAll)
   // S210: in the write's own transaction, so a deletion is either before it (refused) or after.
   const checkGeneration = (table: string, generation: number | undefined): void => {
     if (generation !== undefined && generation !== generations.read(table))
@@ -136,13 +168,15 @@ export function sqliteStoreSteps(
     options?: AppendOptions,
   ): number => {
     checkGeneration(table, options?.generation)
-    let seq = lastSeq(table)
+    let seq = cache?.get(table) ?? lastSeq(table)
     for (const { update, atMs, author } of updates)
       sql.insert.run(table, ++seq, atMs, author, update)
+    cache?.set(table, seq)
     return seq
   }
   const compact = db.transaction(
     (table: string, snapshot: Uint8Array, seq: number, options: CompactOptions) => {
+      cache?.forget(table)
       checkGeneration(table, options.generation)
       sql.putSnapshot.run(table, seq, options.atMs ?? 0, snapshot)
       insideCompaction?.()
@@ -152,12 +186,14 @@ export function sqliteStoreSteps(
     },
   )
   const trim = db.transaction((table: string, seq: number) => {
+    cache?.forget(table)
     if (sql.snapshot.get(table, seq) === undefined) return false
     sql.trimLog.run(table, seq)
     sql.trimSnapshots.run(table, seq)
     return true
   })
   const remove = db.transaction((table: string, deletedState?: Uint8Array) => {
+    cache?.forget(table)
     const changes = sql.deleteUpdates.run(table).changes + sql.deleteSnapshots.run(table).changes
     generations.raise(table, deletedState)
     return changes > 0

@@ -54,7 +54,7 @@ export function createSqliteStoreOn(
   database: SqliteDatabase,
   options: { path: string; readonly?: boolean; insideCompaction?: (() => void) | undefined },
 ): Store {
-  const { db, run, runInTurn } = database
+  const { db, run, runInTurn, onRollback } = database
   const { path, readonly = false, insideCompaction } = options
   try {
     prepareLayout(db, path, readonly)
@@ -67,7 +67,7 @@ export function createSqliteStoreOn(
       { cause },
     )
   }
-  const steps = sqliteStoreSteps(db, insideCompaction)
+  const steps = sqliteStoreSteps(db, insideCompaction, onRollback)
   let isClosed = false
   const ifOpen = <T>(where: string, body: () => Promise<T>): Promise<T> =>
     isClosed
@@ -87,7 +87,12 @@ export function createSqliteStoreOn(
     // The appends of every table in one turn commit together (one SQLite commit, not one each).
     append: (table, updates, appendOptions) =>
       ifOpen('append', () =>
-        runInTurn('append', () => steps.append(table, updates, appendOptions)),
+        runInTurn('append', () => {
+          const seq = steps.append(table, updates, appendOptions)
+          // S245: the caller's write (the audit records) commits or rolls back with the updates.
+          appendOptions?.inTransaction?.()
+          return seq
+        }),
       ),
     compact: (table, snapshot, seq, options = {}) =>
       ifOpen('compact', () =>

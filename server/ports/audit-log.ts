@@ -36,6 +36,12 @@ export interface AuditEntry extends AuditRecord {
 export interface AuditLog {
   /** Appends records in one transaction. */
   append(records: readonly AuditRecord[]): Promise<void>
+  /**
+   * S245: appends records synchronously inside a write step that is running on the database
+   * this log shares with the store (SQLite), so they commit or roll back with that step.
+   * Absent when the log has no such database. @throws SQLite's error
+   */
+  appendInStep?(records: readonly AuditRecord[]): void
   /** A row's records, oldest first, at most `limit`. */
   history(table: string, rowId: string, limit: number): Promise<AuditEntry[]>
   /** Records with a `seq` above `afterSeq`, oldest first, at most `limit`; only `table`'s when given. */

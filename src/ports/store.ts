@@ -73,6 +73,12 @@ export interface AppendOptions {
    * nothing is stored and the append rejects with `TABLE_NOT_FOUND`. Default: not checked.
    */
   generation?: number
+  /**
+   * S245: a write of the caller's to run inside the append's own transaction, after its updates
+   * (the server's audit records, when they share the store's SQLite file); when it throws, the
+   * append stores nothing and rejects. A store that has no such transaction ignores it.
+   */
+  inTransaction?: () => void
 }
 
 /** Options of `Store.compact`. */

@@ -1,6 +1,6 @@
 // The durable path's SQLite work alone (no sockets, no Yjs): turns of 100 tables, each appending
 // one log entry and one audit record on the server's shared connection, with SQLite's own
-// checkpoints (inside the commit that crosses 1,000 WAL pages, as the server runs) against none at
+// checkpoints (inside the commit that crosses walCheckpointPages, as the server runs) against none at
 // all (the WAL only grows: what the commits cost without checkpoints, a bound no setting beats),
 // alternated in one run. Each turn's time is how long the event loop waits for its commit.
 import { join } from 'node:path'
