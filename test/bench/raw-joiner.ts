@@ -4,9 +4,13 @@
 // the socket's chunks into a fresh buffer: half of the joiners' process CPU when profiled).
 import { connect, type Socket } from 'node:net'
 import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
 import { decodeMessage } from '../../src/internal.js'
 
-/** A sync step 2 received: its size in bytes, and its update when it was kept. */
+/**
+ * A sync step 2 received: its size in bytes, and when kept, the whole join as one update (a
+ * large join comes as update slices before its sync step 2, S175).
+ */
 export interface Joined {
   size: number
   update?: Uint8Array
@@ -71,20 +75,26 @@ export async function connectRawJoiner(wsUrl: string, path: string): Promise<Raw
 }
 
 /**
- * Reads the server's frames (never masked, never fragmented by ws) across chunk boundaries,
- * looking only at each payload's first two bytes: sync (0), step 2 (1).
+ * Reads the server's frames (never masked) across chunk boundaries, looking only at each
+ * message's first two bytes: sync (0), step 2 (1) or update (2); a kept join keeps its updates. A message the server paces (S253) comes in
+ * fragments: continuation frames (opcode 0) extend it until the one with FIN set.
  */
 function frameReader() {
   let header = Buffer.alloc(0)
   let left = 0
   let isStep2 = false
+  let isLast = true
   let kept: Buffer[] | undefined
+  const keptUpdates: Uint8Array[] = []
   let size = 0
   let waiter: { isKept: boolean; resolve: (joined: Joined) => void } | undefined
   const finish = (): void => {
-    if (!isStep2 || waiter === undefined) return
+    if (!isLast) return
     const message = kept === undefined ? undefined : decodeMessage(Buffer.concat(kept))
-    waiter.resolve(message?.type === 'sync-step-2' ? { size, update: message.update } : { size })
+    if (message?.type === 'sync-step-2' || message?.type === 'sync-update')
+      keptUpdates.push(message.update)
+    if (!isStep2 || waiter === undefined) return
+    waiter.resolve(kept === undefined ? { size } : { size, update: Y.mergeUpdates(keptUpdates) })
     waiter = undefined
   }
   const startFrame = (): number => {
@@ -98,9 +108,16 @@ function frameReader() {
         : short === 127
           ? Number(header.readBigUInt64BE(2))
           : short
-    isStep2 = left >= 2 && header[headerSize] === 0 && header[headerSize + 1] === 1
+    isLast = (header[0]! & 0x80) !== 0
+    if ((header[0]! & 0x0f) === 0) {
+      size += left
+      return headerSize
+    }
+    const isSync = left >= 2 && header[headerSize] === 0
+    isStep2 = isSync && header[headerSize + 1] === 1
     size = left
-    kept = isStep2 && waiter?.isKept === true ? [] : undefined
+    const isUpdate = isSync && (isStep2 || header[headerSize + 1] === 2)
+    kept = isUpdate && waiter?.isKept === true ? [] : undefined
     return headerSize
   }
   const read = (chunk: Buffer): void => {
@@ -112,7 +129,10 @@ function frameReader() {
         if (size < 0) return
         data = header.subarray(size)
         header = Buffer.alloc(0)
-        if (left === 0) continue
+        if (left === 0) {
+          finish()
+          continue
+        }
       }
       const take = Math.min(left, data.length)
       kept?.push(data.subarray(0, take))
