@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import { createMemoryStore, isTesseraError, type Store } from '../../src/index.js'
 import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
 import { copyStore } from '../../server/copy-store.js'
-import { call } from '../helpers/auth.js'
+import { copyThenDelete } from '../helpers/deleted-table.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { tempDir } from '../helpers/temp-dir.js'
@@ -25,13 +25,7 @@ runCopyDeletionsContract('SQLite to SQLite', () =>
 
 it('S250: a server on the copy refuses an old replica of a table deleted before the copy', async () => {
   const source = await startServer()
-  const old = connectClient(source.wsUrl, 't')
-  await old.whenSynced()
-  old.doc.getMap('m').set('old', 'secret')
-  await old.save()
-  const copy = Y.encodeStateAsUpdate(old.doc)
-  expect((await call(source, 'DELETE', '/tables/t')).status).toBe(204)
-  expect((await old.whenClosed()).code).toBe(4404)
+  const copy = await copyThenDelete(source, 't', 'secret')
   await source.close()
 
   const targetPath = join(tempDir(), 'copy.db')

@@ -7,6 +7,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { createTable } from '../../src/index.js'
 import { call } from '../helpers/auth.js'
+import { copyThenDelete } from '../helpers/deleted-table.js'
 import { startServer, type TestServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { waitFor } from '../helpers/wait-for.js'
@@ -67,13 +68,7 @@ describe('a deleted table and the copies clients still hold', () => {
 
   it('S235: a table created again on purpose starts empty and a copy of the old one is refused', async () => {
     const server = await startServer()
-    const old = connectClient(server.wsUrl, 't')
-    await old.whenSynced()
-    old.doc.getMap('m').set('old', 'old')
-    await old.save()
-    const copy = Y.encodeStateAsUpdate(old.doc)
-    expect((await call(server, 'DELETE', '/tables/t')).status).toBe(204)
-    expect((await old.whenClosed()).code).toBe(4404)
+    const copy = await copyThenDelete(server, 't', 'old')
 
     // A new, empty copy creates the table: a clean creation works as before (S117).
     expect((await call(server, 'POST', '/tables', { body: { name: 't', columns } })).status).toBe(
