@@ -1,5 +1,5 @@
-// Data format 3's values array. Format 3 is built on branches fmt3 and check3, not on main yet
-// (docs/benchmarks.md, "Data format 3"): nothing on main uses this module. A row's first values
+// Data format 3's values array. Format 3 is designed and was measured once (docs/benchmarks.md,
+// "Data format 3"), not on main yet: nothing on main uses this module. A row's first values
 // live in one shared Y.Array, `v`, appended by the row's writer in the transaction that inserts
 // the row (one Yjs item for a whole batch of rows), and the row names them by their distance in
 // Yjs clocks from its own first item. A value an override replaces, or one of a dead life, is
