@@ -1,0 +1,129 @@
+// Late write-back of a row that an undo (or redo) brought back (docs/semantics.md S277): an edit
+// of the row made concurrently with its delete, or the server's reclaim of one (S129), may reach
+// this replica only after the undo (it was offline). Yjs then orders that edit against the
+// restored override as concurrent writes of one key, and the loser is deleted: the restored
+// value can vanish. The row's recorded cells are checked again when such changes arrive.
+import * as Y from 'yjs'
+import type { ColumnId } from './ids.js'
+import {
+  cellKey,
+  parseOverrideKey,
+  positionColumn,
+  splitCellKey,
+  type TableMaps,
+} from './layout.js'
+import { changedKeys as changedKeySet } from './row-changes.js'
+import { createRowShapes } from './row-shapes.js'
+import { readCell, type Column } from './schema.js'
+import {
+  insertedCell,
+  overrideKeyOf,
+  overrideOf,
+  rowStateOf,
+  writeOverride,
+  type RowState,
+} from './stored-row.js'
+import { changedKeys, isSameValue, newestItem } from './transaction-diff.js'
+import type { RecordedRow } from './undo-values.js'
+
+/** A row life an undo or redo of this replica brought back, and what it must read. */
+export interface RestoredRow {
+  readonly row: RecordedRow
+  /** The life as restored (its shape says where its overrides are). */
+  readonly state: RowState
+  /** This replica's Yjs client id and its first clock in the restoring transaction. */
+  readonly client: number
+  readonly fromClock: number
+}
+
+/** The map and key of one cell's (or with positionColumn, the position's) override. */
+function overrideAt(maps: TableMaps, state: RowState, columnId: ColumnId) {
+  return state.shape === undefined
+    ? { map: maps.cells, key: cellKey(state.id, columnId) }
+    : { map: maps.overrides, key: overrideKeyOf(state, columnId) }
+}
+
+/**
+ * True when `item` was written by someone who had seen the restoring transaction: following
+ * its origins (the value each write saw at its key) reaches an item of this replica from that
+ * transaction on. A write that never saw it was made while the row was deleted: concurrent
+ * with the delete, which it loses to (S3, S275).
+ */
+function hasSeen(store: Y.Doc['store'], item: Y.Item, restored: RestoredRow): boolean {
+  let id: Y.ID | null = item.id
+  for (let steps = 0; id !== null && steps < 10_000; steps++) {
+    if (id.client === restored.client && id.clock >= restored.fromClock) return true
+    if (Y.getState(store, id.client) <= id.clock) return false
+    const struct = Y.getItem(store, id)
+    if (!(struct instanceof Y.Item)) return false
+    id = struct.origin
+  }
+  return false
+}
+
+/**
+ * Forgets the cells (and position) of `restored` that this replica's own transaction wrote:
+ * the user's later edit decides them. Returns false when nothing is left to watch.
+ */
+export function forgetWritten(
+  maps: TableMaps,
+  transaction: Y.Transaction,
+  restored: RestoredRow,
+): boolean {
+  const { row, state } = restored
+  const isWritten = (columnId: ColumnId): boolean => {
+    const { map, key } = overrideAt(maps, state, columnId)
+    return changedKeySet(transaction, map).has(key)
+  }
+  if (row.position !== undefined && isWritten(positionColumn)) row.position = undefined
+  for (const columnId of [...row.cells.keys()]) if (isWritten(columnId)) row.cells.delete(columnId)
+  return row.position !== undefined || row.cells.size > 0
+}
+
+/**
+ * Writes back, in the running transaction, each recorded cell (and the position) of `restored`
+ * that no longer reads its recorded value unless a write that saw the restore holds it.
+ * Returns false when the life is no longer the row's (deleted or replaced): nothing to watch.
+ */
+export function repairRestored(
+  maps: TableMaps,
+  columns: readonly Column[],
+  restored: RestoredRow,
+): boolean {
+  const { row } = restored
+  const value = maps.rows.get(row.id)
+  const state = rowStateOf(maps, createRowShapes(maps), row.id, value, true)
+  if (state === undefined || state.inc !== row.inc) return false
+  const { store } = maps.rows.doc!
+  const isHeld = (columnId: ColumnId): boolean => {
+    const { map, key } = overrideAt(maps, state, columnId)
+    const item = newestItem(map, key)
+    return item !== undefined && !item.deleted && hasSeen(store, item, restored)
+  }
+  if (row.position !== undefined && state.position !== row.position && !isHeld(positionColumn))
+    writeOverride(maps, state, positionColumn, row.position)
+  const byId = new Map(columns.map((column) => [column.id, column]))
+  for (const [columnId, recorded] of row.cells) {
+    const column = byId.get(columnId)
+    if (column === undefined || isHeld(columnId)) continue
+    const cell = overrideOf(maps, state, columnId) ?? insertedCell(state, value, columnId)
+    const now = readCell(column.type, cell === undefined ? column.default : cell.value)
+    if (!isSameValue(now, recorded)) writeOverride(maps, state, columnId, recorded)
+  }
+  return true
+}
+
+/** The row ids whose value or format 1 overrides, and the lives whose overrides, it changed. */
+export function touchedRows(
+  maps: TableMaps,
+  transaction: Y.Transaction,
+): { ids: Set<string>; lives: Set<string> } {
+  const ids = new Set(changedKeys(transaction, maps.rows))
+  for (const key of changedKeys(transaction, maps.cells)) ids.add(splitCellKey(key)[0])
+  const lives = new Set<string>()
+  for (const key of changedKeys(transaction, maps.overrides)) {
+    const inc = parseOverrideKey(key)?.incarnation
+    if (inc !== undefined) lives.add(inc)
+  }
+  return { ids, lives }
+}
