@@ -101,17 +101,43 @@ export function repairRestored(
     return item !== undefined && !item.deleted && hasSeen(store, item, restored)
   }
   if (row.position !== undefined && state.position !== row.position && !isHeld(positionColumn))
-    writeOverride(maps, state, positionColumn, row.position)
+    writeRelinked(maps, state, positionColumn, row.position, restored)
   const byId = new Map(columns.map((column) => [column.id, column]))
   for (const [columnId, recorded] of row.cells) {
     const column = byId.get(columnId)
     if (column === undefined || isHeld(columnId)) continue
     const cell = overrideOf(maps, state, columnId) ?? insertedCell(state, value, columnId)
     const now = readCell(column.type, cell === undefined ? column.default : cell.value)
-    if (!isSameValue(now, recorded)) writeOverride(maps, state, columnId, recorded)
+    if (!isSameValue(now, recorded)) writeRelinked(maps, state, columnId, recorded, restored)
   }
   return true
 }
+
+/**
+ * Writes an override and makes it the redone copy of the restoring transaction's own item at
+ * that key which the late write deleted: undo steps that name that item (a redo of the
+ * restore, an earlier edit of the cell) then take back this one, as Yjs's redo links do.
+ */
+function writeRelinked(
+  maps: TableMaps,
+  state: RowState,
+  columnId: ColumnId,
+  value: unknown,
+  restored: RestoredRow,
+): void {
+  const { map, key } = overrideAt(maps, state, columnId)
+  let lost = newestItem(map, key) ?? null
+  while (lost !== null && !isLostRestore(lost, restored)) lost = lost.left
+  writeOverride(maps, state, columnId, value)
+  const copy = newestItem(map, key)
+  if (lost !== null && copy !== undefined) lost.redone = copy.id
+}
+
+const isLostRestore = (item: Y.Item, restored: RestoredRow): boolean =>
+  item.deleted &&
+  item.redone === null &&
+  item.id.client === restored.client &&
+  item.id.clock >= restored.fromClock
 
 /** The row ids whose value or format 1 overrides, and the lives whose overrides, it changed. */
 export function touchedRows(

@@ -93,7 +93,9 @@ export function recordStep(
   step: RecordedStep,
 ): void {
   const shapes = createRowShapes(maps)
-  const before = readerBefore(maps, shapes, transaction)
+  // Shapes are written once, but the undo of the insert that registered one deletes it.
+  const shapesBefore = createRowShapes(maps, (key) => valueBefore(transaction, maps.shapes, key))
+  const before = readerBefore(maps, shapesBefore, transaction)
   const entry = (state: RowState): RecordedRow => {
     const key = recordedKey(state.id, state.inc)
     let row = step.get(key)

@@ -202,6 +202,20 @@ describe('undo by value', () => {
     }
   })
 
+  it('S277: a row an undo deleted and redo brought back keeps its cells when a concurrent edit arrives after the redo', () => {
+    const s = setup(0, [1, 2])
+    const { a, b, undo } = s
+    const id = a.insertRow({ title: 'v0', n: 0 })
+    s.sync(a, b)
+    undo.undo()
+    b.setCell(id, 'title', 'b0')
+    s.sync(b)
+    undo.redo()
+    expect(a.getRow(id)).toEqual({ id, title: 'v0', n: 0 })
+    s.sync(a)
+    expect(a.getRow(id)).toEqual({ id, title: 'v0', n: 0 })
+  })
+
   it('S44: an undo is one change event; with nothing to undo it changes nothing and keeps redo', () => {
     const s = setup()
     const { a, undo } = s
