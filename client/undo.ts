@@ -41,7 +41,12 @@ export function createUndo(
   const remember = (transaction: Y.Transaction): void => {
     last = transaction
   }
+  // Not kept past its cleanup: a bulk insert's transaction holds every key it wrote.
+  const forget = (): void => {
+    last = undefined
+  }
   doc.on('afterTransaction', remember)
+  doc.on('afterTransactionCleanup', forget)
   /** True while undo or redo runs a transaction that popped nothing (it must not be a step). */
   let isIdle = false
   // The whole doc is in scope; trackedOrigins is what keeps the undo to this client's edits.
@@ -124,6 +129,7 @@ export function createUndo(
       manager.destroy()
       restoredRows.destroy()
       doc.off('afterTransaction', remember)
+      doc.off('afterTransactionCleanup', forget)
       emitter.clear()
     },
   }
