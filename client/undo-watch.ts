@@ -5,6 +5,7 @@ import type * as Y from 'yjs'
 import type { Table } from '../src/index.js'
 import {
   forgetWritten,
+  recordedCells,
   repairRestored,
   touchedRows,
   tableMaps,
@@ -54,10 +55,16 @@ export function createRestoredRows(table: Table, origin: object): RestoredRows {
   doc.on('afterTransaction', onTransaction)
   return {
     add(restored, fromClock) {
-      for (const { row, state } of restored) {
+      // Only the newest rows are kept: an undo of a delete of 100,000 rows watches its last 1,000.
+      for (const { row, state } of restored.slice(-maxWatchedRows)) {
         const key = `${row.id}\u0000${String(row.inc)}`
         watched.delete(key)
-        const copy = { ...row, cells: new Map(row.cells) }
+        const copy = {
+          id: row.id,
+          inc: row.inc,
+          position: row.position,
+          cells: new Map(recordedCells(row)),
+        }
         watched.set(key, { row: copy, state, client: doc.clientID, fromClock })
       }
       for (const key of watched.keys()) {

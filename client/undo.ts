@@ -54,6 +54,9 @@ export function createUndo(
     trackedOrigins: new Set([table.origin]),
     captureTimeout: options.captureTimeoutMs ?? 0,
     captureTransaction: () => !isIdle,
+    // S128: a shape is written once and never deleted (the server would put it back with a
+    // SCHEMA_VIOLATION notice); undoing the insert that registered it leaves it.
+    deleteFilter: (item) => item.parent !== (maps.shapes as unknown),
   })
   // S277: rows an undo or redo brought back, checked again when late changes to them arrive.
   const restoredRows = createRestoredRows(table, { undoWriteBack: table.origin })

@@ -23,7 +23,7 @@ export type { MemoryTransportPair, MemoryTransportOptions } from './ports/memory
 export { remoteContent } from './row-state.js'
 export { applyChecked } from './validation.js'
 export { reclaimDeadOverrides } from './reclaim.js'
-export { recordStep, writeBack } from './undo-values.js'
+export { recordedCells, recordStep, writeBack } from './undo-values.js'
 export type { RecordedRow, RecordedStep } from './undo-values.js'
 export { forgetWritten, repairRestored, touchedRows } from './undo-late.js'
 export type { RestoredRow } from './undo-late.js'

@@ -4,7 +4,8 @@
 // restored override as concurrent writes of one key, and the loser is deleted: the restored
 // value can vanish. The row's recorded cells are checked again when such changes arrive.
 import * as Y from 'yjs'
-import type { ColumnId } from './ids.js'
+import type { ColumnId, RowId } from './ids.js'
+import type { Position } from './row-order.js'
 import {
   cellKey,
   parseOverrideKey,
@@ -14,21 +15,28 @@ import {
 } from './layout.js'
 import { changedKeys as changedKeySet } from './row-changes.js'
 import { createRowShapes } from './row-shapes.js'
-import { readCell, type Column } from './schema.js'
+import { readCell, type CellValue, type Column } from './schema.js'
 import {
   insertedCell,
   overrideKeyOf,
   overrideOf,
   rowStateOf,
   writeOverride,
+  type Incarnation,
   type RowState,
 } from './stored-row.js'
 import { changedKeys, isSameValue, newestItem } from './transaction-diff.js'
-import type { RecordedRow } from './undo-values.js'
 
 /** A row life an undo or redo of this replica brought back, and what it must read. */
 export interface RestoredRow {
-  readonly row: RecordedRow
+  readonly row: {
+    readonly id: RowId
+    readonly inc: Incarnation
+    /** The position to keep; undefined once nothing is to be kept of it. */
+    position: Position | undefined
+    /** The cells to keep, as they must read. */
+    readonly cells: Map<ColumnId, CellValue>
+  }
   /** The life as restored (its shape says where its overrides are). */
   readonly state: RowState
   /** This replica's Yjs client id and its first clock in the restoring transaction. */

@@ -36,8 +36,25 @@ export interface RecordedRow {
   isDeleted: boolean
   /** The position before the step; undefined when the step did not move or delete the row. */
   position: Position | undefined
-  /** Cells as they read before the step, by column id. */
-  readonly cells: Map<ColumnId, CellValue>
+  /** Cells the step wrote, as they read before the step, by column id (made on first use). */
+  cells: Map<ColumnId, CellValue> | undefined
+  /**
+   * Every cell of a deleted life as it read just before the delete, in the order of `ids` (the
+   * step's columns, one array for all its rows: a delete of many rows keeps one array a row).
+   * `cells` wins where both hold a column (merged steps keep their start).
+   */
+  deleted: { readonly ids: readonly ColumnId[]; readonly values: readonly CellValue[] } | undefined
+}
+
+/** Every recorded cell of a row: its written cells, then its deleted life's other cells. */
+export function* recordedCells(row: RecordedRow): Generator<[ColumnId, CellValue]> {
+  if (row.cells !== undefined) yield* row.cells
+  const { deleted } = row
+  if (deleted === undefined) return
+  for (let index = 0; index < deleted.ids.length; index++) {
+    const id = deleted.ids[index]!
+    if (row.cells?.has(id) !== true) yield [id, deleted.values[index]!]
+  }
 }
 
 /** What one undo step took away, by row life (`recordedKey`). */
@@ -105,7 +122,8 @@ export function recordStep(
         inc: state.inc,
         isDeleted: false,
         position: undefined,
-        cells: new Map(),
+        cells: undefined,
+        deleted: undefined,
       }
       step.set(key, row)
     }
@@ -116,15 +134,17 @@ export function recordStep(
   // A life ends only by deleting its row value: a transaction that deleted nothing ended none
   // (a bulk insert's 100,000 row keys are not looked at).
   if (transaction.deleteSet.clients.size > 0) {
+    const ids = columns.map((column) => column.id)
     for (const key of changedKeys(transaction, maps.rows)) {
       const was = before.stateOf(key as RowId)
       if (was === undefined || liveNow(was.state.id)?.inc === was.state.inc) continue
       const row = entry(was.state)
       row.isDeleted = true
       row.position ??= before.position(was.state)
-      for (const column of columns)
-        if (!row.cells.has(column.id))
-          row.cells.set(column.id, before.cell(was.state, was.value, column))
+      row.deleted ??= {
+        ids,
+        values: columns.map((column) => before.cell(was.state, was.value, column)),
+      }
     }
   }
   const written = (
@@ -139,9 +159,10 @@ export function recordStep(
     const columnId = columnOf(was.state)
     const row = entry(was.state)
     if (columnId === positionColumn) row.position ??= before.position(was.state)
-    else if (columnId !== undefined && !row.cells.has(columnId)) {
+    else if (columnId !== undefined && row.cells?.has(columnId) !== true) {
       const column = columns.find((candidate) => candidate.id === columnId)
-      if (column !== undefined) row.cells.set(columnId, before.cell(was.state, was.value, column))
+      if (column !== undefined)
+        (row.cells ??= new Map()).set(columnId, before.cell(was.state, was.value, column))
     }
   }
   for (const key of changedKeys(transaction, maps.overrides)) {
@@ -195,7 +216,7 @@ export function writeBack(
     if (row.position !== undefined && state.position !== row.position && isFree(positionColumn)) {
       writeLinked(maps, state, positionColumn, row.position, taken)
     }
-    for (const [columnId, recorded] of row.cells) {
+    for (const [columnId, recorded] of recordedCells(row)) {
       const column = byId.get(columnId)
       if (column === undefined || !isFree(columnId)) continue
       const cell = overrideOf(maps, state, columnId) ?? insertedCell(state, value, columnId)

@@ -216,6 +216,19 @@ describe('undo by value', () => {
     expect(a.getRow(id)).toEqual({ id, title: 'v0', n: 0 })
   })
 
+  it('S128: undoing the insert that registered a shape leaves the shape, and redo reads through it', () => {
+    const { a, undo } = setup()
+    const shapes = tableMaps(a.doc).shapes
+    const id = a.insertRow({ title: 'x', n: 1 })
+    const registered = [...shapes.entries()]
+    expect(registered).toHaveLength(1)
+    undo.undo()
+    expect(a.hasRow(id)).toBe(false)
+    expect([...shapes.entries()]).toEqual(registered)
+    undo.redo()
+    expect(a.getRow(id)).toEqual({ id, title: 'x', n: 1 })
+  })
+
   it('S44: an undo is one change event; with nothing to undo it changes nothing and keeps redo', () => {
     const s = setup()
     const { a, undo } = s
