@@ -4,7 +4,7 @@
 import type * as Y from 'yjs'
 import type { Table } from '../src/index.js'
 import {
-  forgetWritten,
+  noteWritten,
   recordedCells,
   repairRestored,
   touchedRows,
@@ -37,9 +37,10 @@ export function createRestoredRows(table: Table, origin: object): RestoredRows {
   const onTransaction = (transaction: Y.Transaction): void => {
     if (watched.size === 0 || transaction.origin === origin) return
     if (transaction.local) {
-      // This client's own write of a cell (an edit, or a later undo) decides it from then on.
+      // This client's own write of a cell (an edit, or a later undo) is what it reads from then on.
+      const columns = table.columns()
       for (const [key, restored] of watched)
-        if (!forgetWritten(maps, transaction, restored)) watched.delete(key)
+        if (!noteWritten(maps, columns, transaction, restored)) watched.delete(key)
       return
     }
     const { ids, lives } = touchedRows(maps, transaction)

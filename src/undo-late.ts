@@ -70,22 +70,43 @@ function hasSeen(store: Y.Doc['store'], item: Y.Item, restored: RestoredRow): bo
 }
 
 /**
- * Forgets the cells (and position) of `restored` that this replica's own transaction wrote:
- * the user's later edit decides them. Returns false when nothing is left to watch.
+ * Takes what this replica's own transaction wrote to a restored row (an edit, another undo) as
+ * what its cells must read from now on: the user's later write decides them, and a late
+ * concurrent edit must not bring back its own value over them either. Returns false when the
+ * life is no longer the row's (deleted or replaced): nothing to watch.
  */
-export function forgetWritten(
+export function noteWritten(
   maps: TableMaps,
+  columns: readonly Column[],
   transaction: Y.Transaction,
   restored: RestoredRow,
 ): boolean {
-  const { row, state } = restored
+  const { row } = restored
   const isWritten = (columnId: ColumnId): boolean => {
-    const { map, key } = overrideAt(maps, state, columnId)
+    const { map, key } = overrideAt(maps, restored.state, columnId)
     return changedKeySet(transaction, map).has(key)
   }
-  if (row.position !== undefined && isWritten(positionColumn)) row.position = undefined
-  for (const columnId of [...row.cells.keys()]) if (isWritten(columnId)) row.cells.delete(columnId)
-  return row.position !== undefined || row.cells.size > 0
+  const written = [...row.cells.keys()].filter(isWritten)
+  const isMoved = row.position !== undefined && isWritten(positionColumn)
+  if (written.length === 0 && !isMoved && !changedKeySet(transaction, maps.rows).has(row.id))
+    return true
+  const value = maps.rows.get(row.id)
+  const state = rowStateOf(maps, createRowShapes(maps), row.id, value, true)
+  if (state === undefined || state.inc !== row.inc) return false
+  if (isMoved) row.position = state.position
+  const byId = new Map(columns.map((column) => [column.id, column]))
+  for (const columnId of written) {
+    const column = byId.get(columnId)
+    if (column === undefined) row.cells.delete(columnId)
+    else row.cells.set(columnId, readNow(maps, state, value, column))
+  }
+  return true
+}
+
+/** What a cell of a live row reads now. */
+function readNow(maps: TableMaps, state: RowState, value: unknown, column: Column): CellValue {
+  const cell = overrideOf(maps, state, column.id) ?? insertedCell(state, value, column.id)
+  return readCell(column.type, cell === undefined ? column.default : cell.value)
 }
 
 /**
@@ -114,9 +135,8 @@ export function repairRestored(
   for (const [columnId, recorded] of row.cells) {
     const column = byId.get(columnId)
     if (column === undefined || isHeld(columnId)) continue
-    const cell = overrideOf(maps, state, columnId) ?? insertedCell(state, value, columnId)
-    const now = readCell(column.type, cell === undefined ? column.default : cell.value)
-    if (!isSameValue(now, recorded)) writeRelinked(maps, state, columnId, recorded, restored)
+    if (!isSameValue(readNow(maps, state, value, column), recorded))
+      writeRelinked(maps, state, columnId, recorded, restored)
   }
   return true
 }
