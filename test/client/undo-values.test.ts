@@ -216,6 +216,23 @@ describe('undo by value', () => {
     expect(a.getRow(id)).toEqual({ id, title: 'v0', n: 0 })
   })
 
+  it('S277: after the restore, undoing the edit too keeps the first value when the concurrent edit arrives late', () => {
+    // The property test's counterexample: edit, delete, b's stale edit, undo, undo, then sync.
+    const s = setup(0, [1, 2])
+    const { a, b, undo } = s
+    const id = a.insertRow({ title: 'v0' })
+    a.setCell(id, 'title', 'e0')
+    s.sync(a, b)
+    a.deleteRow(id)
+    b.setCell(id, 'title', 'b0')
+    s.sync(a, b)
+    undo.undo()
+    undo.undo()
+    expect(a.getRow(id)).toEqual({ id, title: 'v0', n: 0 })
+    s.sync(a)
+    expect(a.getRow(id)).toEqual({ id, title: 'v0', n: 0 })
+  })
+
   it('S128: undoing the insert that registered a shape leaves the shape, and redo reads through it', () => {
     const { a, undo } = setup()
     const shapes = tableMaps(a.doc).shapes
