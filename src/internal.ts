@@ -23,6 +23,11 @@ export type { MemoryTransportPair, MemoryTransportOptions } from './ports/memory
 export { remoteContent } from './row-state.js'
 export { applyChecked } from './validation.js'
 export { reclaimDeadOverrides } from './reclaim.js'
+export { recordedCells, recordStep, writeBack } from './undo-values.js'
+export type { RecordedRow, RecordedStep } from './undo-values.js'
+export { noteWritten, repairRestored, touchedRows } from './undo-late.js'
+export type { RestoredRow } from './undo-late.js'
+export type { RowState } from './stored-row.js'
 export { tableMaps } from './layout.js'
 export type { Violation, AppliedUpdate } from './validation.js'
 export {

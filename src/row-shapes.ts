@@ -39,15 +39,21 @@ export function parseShape(value: unknown): Shape | undefined {
   return { ids: value as ColumnId[], slots }
 }
 
-/** The shapes of the table in `maps`, read through a cache. */
-export function createRowShapes(maps: TableMaps): RowShapes {
+/**
+ * The shapes of the table in `maps`, read through a cache; `stored` reads a shape's stored
+ * value (undo reads the shapes as they were before a transaction, undo-values.ts).
+ */
+export function createRowShapes(
+  maps: TableMaps,
+  stored: (key: string) => unknown = (key) => maps.shapes.get(key),
+): RowShapes {
   const cache = new Map<string, Shape | null>()
   // The last shape read: rows of one insert share it, so a scan looks it up once.
   let last: { shape: number; prefix: string; value: Shape | undefined } | undefined
 
   const read = (key: string): Shape | undefined => {
     let shape = cache.get(key)
-    if (shape === undefined) cache.set(key, (shape = parseShape(maps.shapes.get(key)) ?? null))
+    if (shape === undefined) cache.set(key, (shape = parseShape(stored(key)) ?? null))
     return shape ?? undefined
   }
 
