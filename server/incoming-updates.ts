@@ -117,6 +117,20 @@ export function createIncomingUpdates(
   let resend: (() => void)[] | undefined
   let drops = 0
 
+  // S270: saved(n) answers every earlier request too, so the requests a commit makes durable
+  // get one answer, the last one, sent once that commit's callbacks have all run.
+  let durableUpTo: number | undefined
+  const sendSaved = (): void => {
+    if (durableUpTo === undefined) return
+    const requestId = durableUpTo
+    durableUpTo = undefined
+    peer.send(encodeMessage({ type: 'saved', requestId }))
+  }
+  const answerSaved = (requestId: number): void => {
+    if (durableUpTo === undefined) queueMicrotask(sendSaved)
+    durableUpTo = Math.max(durableUpTo ?? 0, requestId)
+  }
+
   const notify = (code: string, message: string): void => {
     peer.send(encodeMessage({ type: 'error', code, message }))
   }
@@ -203,12 +217,18 @@ export function createIncomingUpdates(
       }
       const acknowledge = (): void => {
         room.afterDurable((error) => {
+          if (error === undefined) {
+            answerSaved(requestId)
+            return
+          }
+          sendSaved()
           peer.send(
-            encodeMessage(
-              error === undefined
-                ? { type: 'saved', requestId }
-                : { type: 'not-saved', requestId, code: error.code, message: error.message },
-            ),
+            encodeMessage({
+              type: 'not-saved',
+              requestId,
+              code: error.code,
+              message: error.message,
+            }),
           )
         })
       }
