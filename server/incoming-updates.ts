@@ -2,6 +2,7 @@
 // server-side checks (S80–S87), corrected writers told, updates that wait for missing changes
 // kept (docs/protocol.md §3, S34), and each saved(n) answered once what it covers is durable.
 import * as Y from 'yjs'
+import type { TesseraError } from '../src/index.js'
 import {
   applyChecked,
   type AppliedUpdate,
@@ -78,6 +79,33 @@ function applyToRoom(
   })
 }
 
+/**
+ * S270: the answers to one connection's saved requests. `saved(n)` answers every earlier request
+ * too, so the requests one commit makes durable get one answer, the last, sent once that
+ * commit's callbacks have all run; a failure is answered per request, after any `saved` due.
+ */
+function savedAnswers(peer: Peer): { durable(requestId: number, error?: TesseraError): void } {
+  let durableUpTo: number | undefined
+  const sendSaved = (): void => {
+    if (durableUpTo === undefined) return
+    const requestId = durableUpTo
+    durableUpTo = undefined
+    peer.send(encodeMessage({ type: 'saved', requestId }))
+  }
+  return {
+    durable(requestId, error) {
+      if (error === undefined) {
+        if (durableUpTo === undefined) queueMicrotask(sendSaved)
+        durableUpTo = Math.max(durableUpTo ?? 0, requestId)
+        return
+      }
+      sendSaved()
+      const { code, message } = error
+      peer.send(encodeMessage({ type: 'not-saved', requestId, code, message }))
+    },
+  }
+}
+
 /** What the updates of one session may do, and where they go. */
 export interface UpdateRights {
   /**
@@ -116,6 +144,8 @@ export function createIncomingUpdates(
   // waiting part dropped from its update (`drops` counts those drops).
   let resend: (() => void)[] | undefined
   let drops = 0
+
+  const answers = savedAnswers(peer)
 
   const notify = (code: string, message: string): void => {
     peer.send(encodeMessage({ type: 'error', code, message }))
@@ -203,13 +233,7 @@ export function createIncomingUpdates(
       }
       const acknowledge = (): void => {
         room.afterDurable((error) => {
-          peer.send(
-            encodeMessage(
-              error === undefined
-                ? { type: 'saved', requestId }
-                : { type: 'not-saved', requestId, code: error.code, message: error.message },
-            ),
-          )
+          answers.durable(requestId, error)
         })
       }
       if (resend !== undefined) resend.push(acknowledge)

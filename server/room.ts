@@ -18,6 +18,7 @@ import type { AuditRecord } from './ports/audit-log.js'
 import type { Cluster, RoomLink } from './cluster/cluster.js'
 import type { JoinState, StateVector } from './join-state.js'
 import type { Metrics } from './metrics.js'
+import { emitWithoutCopies } from './doc-emit.js'
 import { createRoomPresence, type PresencePeer } from './room-presence.js'
 import { feedUpdates } from './update-feed.js'
 
@@ -194,6 +195,7 @@ export function createRoom(
   generation = 0,
 ): Room & { link?: RoomLink } {
   const peers = new Set<Peer>()
+  emitWithoutCopies(doc)
   const presence = createRoomPresence(doc, peers, () => room.link)
   const { awareness } = presence
   let table: Table | undefined

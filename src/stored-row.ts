@@ -148,17 +148,32 @@ export function deleteOverrides(
   }
 }
 
+/** Each rows map's incarnations already found, with their row ids (at most `maxKnownLives`). */
+const knownLives = new WeakMap<object, Map<string, RowId>>()
+const maxKnownLives = 100_000
+
 /**
  * The row id whose life `incarnation` (format 2) is, read from Yjs: the key of the item that
  * first stored it; undefined when that item is unknown here (it may arrive later).
  */
 export function rowIdOfIncarnation(maps: TableMaps, incarnation: string): RowId | undefined {
+  let known = knownLives.get(maps.rows)
+  const found = known?.get(incarnation)
+  if (found !== undefined) return found
   const id = parseIncarnation(incarnation)
   const { store } = maps.rows.doc!
   if (id === undefined || Y.getState(store, id.client) <= id.clock) return undefined
   const item = Y.getItem(store, Y.createID(id.client, id.clock))
   if (!(item instanceof Y.Item) || item.parent !== (maps.rows as unknown)) return undefined
-  return (item.parentSub ?? undefined) as RowId | undefined
+  const rowId = (item.parentSub ?? undefined) as RowId | undefined
+  // An item's key and parent never change, and a map's items stay Y.Items once deleted (Yjs
+  // turns items into GC structs only under a deleted parent, and the rows map is a root type):
+  // the answer found once is the answer for the doc's life.
+  if (rowId === undefined) return undefined
+  if (known === undefined) knownLives.set(maps.rows, (known = new Map<string, RowId>()))
+  else if (known.size >= maxKnownLives) known.clear()
+  known.set(incarnation, rowId)
+  return rowId
 }
 
 /** A row value of either format, decoded for comparing and checking (the server's checks). */

@@ -8,7 +8,7 @@ import type { TablePermissions } from './permissions.js'
 import { checkOverrides } from './override-check.js'
 import { checkRows, type ColumnTypes } from './row-check.js'
 import { remoteContent } from './row-state.js'
-import { createRowShapes } from './row-shapes.js'
+import { createRowShapes, type RowShapes } from './row-shapes.js'
 import { checkShapeRights, checkShapes } from './shape-check.js'
 import { checkColumns, checkMeta, removeStrays } from './schema-check.js'
 import { columnTypes, type ColumnType } from './schema.js'
@@ -62,7 +62,7 @@ export function applyChecked(
     const context: CheckContext = {
       transaction,
       maps,
-      shapes: createRowShapes(maps),
+      shapes: shapesIn(transaction, maps),
       permissions,
       tableName: options.tableName,
       result,
@@ -91,6 +91,28 @@ function mapsOf(doc: Y.Doc): TableMaps {
   let maps = knownMaps.get(doc)
   if (maps === undefined) knownMaps.set(doc, (maps = tableMaps(doc)))
   return maps
+}
+
+/** Each checked table's shapes (keyed by its shapes map), read through one cache. */
+const knownShapes = new WeakMap<object, RowShapes>()
+
+/**
+ * The shapes of the table as `transaction` leaves them: a fresh reader when it changed the shapes
+ * map, else the one kept for the table, which forgets each shape key a transaction changes.
+ */
+function shapesIn(transaction: Y.Transaction, maps: TableMaps): RowShapes {
+  const changed: ReadonlyMap<object, unknown> = transaction.changed
+  if (changed.has(maps.shapes)) return createRowShapes(maps)
+  let shapes = knownShapes.get(maps.shapes)
+  if (shapes === undefined) {
+    const created = createRowShapes(maps)
+    // Runs at the end of every transaction that changed a shape key, whoever made it.
+    maps.shapes.observe((event) => {
+      created.invalidate(event.keysChanged)
+    })
+    knownShapes.set(maps.shapes, (shapes = created))
+  }
+  return shapes
 }
 
 /** A count that grows with every item the transaction creates or deletes on this replica. */

@@ -99,20 +99,16 @@ export function auditRecordsOf(
   changes: RowChanges,
   atMs: number,
 ): AuditRecord[] {
-  const record = (rowId: string, action: AuditRecord['action'], columns: string[] = []) => ({
-    table,
-    rowId,
-    action,
-    columns,
-    userId,
-    atMs,
-  })
-  return [
-    ...changes.deleted.map((id) => record(id, 'delete')),
-    ...changes.inserted.map((id) => record(id, 'insert')),
-    ...[...changes.updated].map(([id, columns]) => record(id, 'update', [...columns])),
-    ...(changes.moved ?? []).map((id) => record(id, 'move')),
-  ]
+  // Made for every accepted update: one array, no intermediate ones.
+  const records: AuditRecord[] = []
+  const add = (rowId: string, action: AuditRecord['action'], columns: string[]): void => {
+    records.push({ table, rowId, action, columns, userId, atMs })
+  }
+  for (const id of changes.deleted) add(id, 'delete', [])
+  for (const id of changes.inserted) add(id, 'insert', [])
+  for (const [id, columns] of changes.updated) add(id, 'update', [...columns])
+  for (const id of changes.moved ?? []) add(id, 'move', [])
+  return records
 }
 
 /** A promise and the function that settles it (Promise.withResolvers is Node 22). */

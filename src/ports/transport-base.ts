@@ -80,7 +80,14 @@ export function createTransportBase(
       for (const handler of [...handlers.open]) handler()
     },
     received(message) {
-      for (const handler of [...handlers.message]) {
+      const { message: listeners } = handlers
+      // Every message passes here: a lone handler is called without copying the list.
+      if (listeners.size === 1) {
+        const only = listeners.values().next().value!
+        if (state === 'open') only(message)
+        return
+      }
+      for (const handler of [...listeners]) {
         // A handler may close the transport: the rest of this message is not delivered then.
         if (state !== 'open') return
         handler(message)

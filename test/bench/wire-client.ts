@@ -46,8 +46,13 @@ export async function connectWireClient(wsUrl: string, table: string): Promise<W
     bytesReceived += data.byteLength
     const message = decodeMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
     if (message.type === 'saved') {
-      acks.get(message.requestId)?.(performance.now())
-      acks.delete(message.requestId)
+      // S270: saved(n) answers every earlier request too, as Tessera's clients read it.
+      const atMs = performance.now()
+      for (const [requestId, acknowledge] of acks) {
+        if (requestId > message.requestId) break
+        acks.delete(requestId)
+        acknowledge(atMs)
+      }
     } else if (message.type === 'sync-step-2') replies.shift()?.(message.update)
     else if (message.type === 'not-saved') throw new Error(`not saved: ${message.message}`)
   })

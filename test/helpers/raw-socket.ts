@@ -38,9 +38,12 @@ export function openRawSocket(url: string): Promise<RawSocket> {
       }
       const message = decodeMessage(new Uint8Array(data))
       if (message.type !== 'saved' && message.type !== 'not-saved') return
-      const id = message.requestId
-      waiting.get(id)?.({ kind: 'answered', ms: Date.now() - started })
-      waiting.delete(id)
+      // S270: an answer covers every earlier request too.
+      for (const [id, answer] of waiting) {
+        if (id > message.requestId) break
+        waiting.delete(id)
+        answer({ kind: 'answered', ms: Date.now() - started })
+      }
     })
     const raw: RawSocket = {
       get closeCode() {

@@ -75,7 +75,12 @@ export function connectClient(
         notices.push({ code: message.code, message: message.message })
         return
       case 'saved':
-        waiting.get(message.requestId)?.resolve()
+        // S270: saved(n) answers every earlier request too, as Tessera's clients read it.
+        for (const [requestId, { resolve }] of waiting) {
+          if (requestId > message.requestId) break
+          waiting.delete(requestId)
+          resolve()
+        }
         return
       case 'not-saved':
         waiting.get(message.requestId)?.reject(new Error(`${message.code}: ${message.message}`))
