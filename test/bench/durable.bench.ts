@@ -5,7 +5,8 @@
 // reported too: it shares the machine's cores with the server.
 // TESSERA_BENCH_BASELINE=<bundle> (a server/main.ts bundled from another commit) runs it beside
 // this tree's server, alternated TESSERA_BENCH_ROUNDS times (default 2), so a gain is a ratio in
-// one run.
+// one run. TESSERA_BENCH_STALLS=<dir> loads stall-probe.ts into each Tessera server (the baseline
+// too) and adds a row: the paced phase's turns over 5 ms, by cause (docs/benchmarks.md, issue 16).
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
