@@ -51,10 +51,10 @@ export const defaultGatherMs = 2
 /**
  * The WAL size (pages) past which a commit copies the WAL back into the database file (SQLite's
  * default is 1,000) when no checkpoint worker runs (S265). A checkpoint copies each page once
- * however often the WAL holds it, and a
- * busy server rewrites the same few pages (each table's newest log page) commit after commit:
- * ten times fewer checkpoints copy about as many pages each. The WAL file grows to about 40 MiB
- * at 4 KiB pages; nothing of durability changes (docs/operations.md, "Durability").
+ * however often the WAL holds it, and a busy server rewrites the same few pages (each table's
+ * newest log page) commit after commit: ten times fewer checkpoints copy about as many pages
+ * each. The WAL file grows to about 40 MiB at 4 KiB pages; nothing of durability changes
+ * (docs/operations.md, "Durability").
  */
 export const walCheckpointPages = 10_000
 
