@@ -103,6 +103,11 @@ export async function openStorage(
                 path: options.dbPath,
                 synchronous: options.sqliteSynchronous,
                 schema: '',
+                // S265: the WAL is copied back on a worker thread, off the event loop.
+                checkpoints: 'worker',
+                onCheckpointError: (error) => {
+                  logger.error(error.message, error)
+                },
               }),
             )
           : undefined

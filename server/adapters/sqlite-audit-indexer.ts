@@ -6,8 +6,11 @@
 import type Database from 'better-sqlite3'
 import { chunkRows, type AuditIndex } from './sqlite-audit-index.js'
 
-/** How many rows one slice indexes (about 5 ms of SQLite at one record a row). */
-const sliceRows = 2000
+/**
+ * How many rows one slice indexes: about 1.5 ms of SQLite at one record a row (S266; 2,000 rows
+ * held the loop 12–16 ms a slice at 5,000 updates a second, docs/benchmarks.md, issue 16).
+ */
+export const sliceRows = 250
 
 /** A slice of the background index that failed: SQLite's error, and whose records it held. */
 export interface AuditIndexFailure {

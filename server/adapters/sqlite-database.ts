@@ -4,6 +4,13 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { TesseraError } from '../../src/index.js'
+import {
+  startCheckpointer,
+  type CheckpointPacing,
+  type CheckpointPass,
+  type Checkpointer,
+} from './sqlite-checkpointer.js'
+import { createTurn } from './sqlite-turn.js'
 
 /** How an adapter opens its database file. */
 export interface SqliteOpenOptions {
@@ -22,6 +29,16 @@ export interface SqliteOpenOptions {
    * (S200); 0 commits every turn at its end. Default `defaultGatherMs`.
    */
   gatherMs?: number
+  /**
+   * Who copies the WAL back into the file (S265): `worker`, a worker thread with its own
+   * connection (sqlite-checkpointer.ts), the writer checkpointing only past `walCeilingPages`;
+   * `inline` (default), the commit that takes the WAL past `walCheckpointPages`. A worker that
+   * fails is reported to `onCheckpointError` and the writer goes back to `inline`'s threshold.
+   */
+  checkpoints?: 'worker' | 'inline'
+  onCheckpointError?: (error: TesseraError) => void
+  /** The worker's pacing (tests): `checkpointIntervalMs` and `walRestartFrames` by default. */
+  checkpointPacing?: CheckpointPacing
 }
 
 /**
@@ -33,12 +50,21 @@ export const defaultGatherMs = 2
 
 /**
  * The WAL size (pages) past which a commit copies the WAL back into the database file (SQLite's
- * default is 1,000). A checkpoint copies each page once however often the WAL holds it, and a
- * busy server rewrites the same few pages (each table's newest log page) commit after commit:
- * ten times fewer checkpoints copy about as many pages each. The WAL file grows to about 40 MiB
- * at 4 KiB pages; nothing of durability changes (docs/operations.md, "Durability").
+ * default is 1,000) when no checkpoint worker runs (S265). A checkpoint copies each page once
+ * however often the WAL holds it, and a busy server rewrites the same few pages (each table's
+ * newest log page) commit after commit: ten times fewer checkpoints copy about as many pages
+ * each. The WAL file grows to about 40 MiB at 4 KiB pages; nothing of durability changes
+ * (docs/operations.md, "Durability").
  */
 export const walCheckpointPages = 10_000
+
+/**
+ * S265: with the checkpoint worker, the WAL size (pages) past which the writer checkpoints all
+ * the same: the worker starts the WAL over at `walRestartFrames`, so this is reached only when it
+ * cannot keep up (a reader holding an old snapshot, a starved thread) and bounds the WAL file
+ * (about 160 MiB at 4 KiB pages) even then.
+ */
+export const walCeilingPages = 4 * walCheckpointPages
 
 /** An open database and the runner of its steps. */
 export interface SqliteDatabase {
@@ -58,7 +84,9 @@ export interface SqliteDatabase {
    * steps run again: what a step remembered of its writes may no longer be in the file.
    */
   readonly onRollback: (listener: () => void) => void
-  /** Closes the file. Idempotent. */
+  /** Calls `listener` after each pass of the checkpoint worker (none without it); unsubscribes. */
+  readonly onCheckpoint: (listener: (pass: CheckpointPass) => void) => () => void
+  /** Closes the file (after stopping its checkpoint worker). Idempotent. */
   readonly close: () => Promise<void>
 }
 
@@ -85,6 +113,7 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
     )
   }
   let isClosed = false
+  let closing: Promise<void> | undefined
   // A step's own refusal (a write to a deleted table, S210) keeps its code.
   const failure = (where: string, cause: unknown): TesseraError =>
     cause instanceof TesseraError
@@ -102,10 +131,29 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
       listener()
     })
   }
-  const turn = createTurn(db, failure, options.gatherMs ?? defaultGatherMs, rolledBack)
+  const checkpointer: Checkpointer | undefined =
+    options.checkpoints === 'worker' && path !== ':memory:' && !readonly
+      ? startCheckpointer({
+          path,
+          synchronous,
+          ...options.checkpointPacing,
+          onError: (error) => {
+            // The writer checkpoints at the usual size again (the inline behaviour).
+            if (!isClosed) db.pragma(`wal_autocheckpoint = ${walCheckpointPages}`)
+            options.onCheckpointError?.(error)
+          },
+        })
+      : undefined
+  if (checkpointer !== undefined) db.pragma(`wal_autocheckpoint = ${walCeilingPages}`)
+  const committed = (): void => checkpointer?.committed()
+  const turn = createTurn(db, failure, options.gatherMs ?? defaultGatherMs, rolledBack, {
+    begin: () => checkpointer?.beginCommit() ?? true,
+    end: committed,
+  })
   return {
     db,
     onRollback: (listener) => void rollbackListeners.push(listener),
+    onCheckpoint: (listener) => checkpointer?.onPass(listener) ?? (() => undefined),
     runInTurn(where, body) {
       if (isClosed) {
         return Promise.reject(
@@ -124,98 +172,21 @@ export function openSqlite(options: SqliteOpenOptions): SqliteDatabase {
         return Promise.resolve(body())
       } catch (cause) {
         return Promise.reject(failure(where, cause))
+      } finally {
+        // A step may have committed (a compaction): the worker may have pages to copy.
+        committed()
       }
     },
     close() {
-      if (!isClosed) {
-        turn.flush()
+      if (closing === undefined) {
+        turn.flush(true)
         isClosed = true
-        db.close()
+        // The worker's connection first: the writer's close, the last, checkpoints what is left.
+        closing = (checkpointer?.close() ?? Promise.resolve()).then(() => {
+          db.close()
+        })
       }
-      return Promise.resolve()
+      return closing
     },
-  }
-}
-
-interface TurnStep {
-  readonly where: string
-  readonly body: () => unknown
-  resolve(value: unknown): void
-  reject(error: TesseraError): void
-}
-
-type StepResult = { value: unknown } | { error: TesseraError }
-
-/** The steps asked for in one turn of the event loop, run in one transaction at its end. */
-function createTurn(
-  db: Database.Database,
-  failure: (where: string, cause: unknown) => TesseraError,
-  gatherMs: number,
-  rolledBack: () => void,
-): { add<T>(where: string, body: () => T): Promise<T>; flush(): void } {
-  let steps: TurnStep[] = []
-  let lastStartMs = -Infinity
-  let timer: NodeJS.Timeout | NodeJS.Immediate | undefined
-  // Made once: better-sqlite3 builds four wrapper functions per db.transaction() call, which
-  // cost more than the savepoint itself when made per step (docs/benchmarks.md, issue 16).
-  // Called inside the turn's transaction, it runs its body in a savepoint.
-  const inSavepoint = db.transaction((body: () => unknown) => body())
-  // The usual turn: every step in one transaction, without a savepoint each.
-  const runAll = db.transaction((batch: readonly TurnStep[]) => batch.map((step) => step.body()))
-  // After a step failed (the whole turn was rolled back): each step in its own savepoint, so a
-  // failing step is undone alone and the others commit.
-  const runIsolated = db.transaction((batch: readonly TurnStep[]) =>
-    batch.map((step): StepResult => {
-      try {
-        return { value: inSavepoint(step.body) }
-      } catch (cause) {
-        return { error: failure(step.where, cause) }
-      }
-    }),
-  )
-  const flush = (): void => {
-    clearTimeout(timer as NodeJS.Timeout)
-    clearImmediate(timer as NodeJS.Immediate)
-    timer = undefined
-    const batch = steps
-    steps = []
-    if (batch.length === 0) return
-    lastStartMs = performance.now()
-    let results: StepResult[]
-    try {
-      results = runAll(batch).map((value) => ({ value }))
-    } catch {
-      rolledBack()
-      try {
-        results = runIsolated(batch)
-      } catch (cause) {
-        for (const step of batch) step.reject(failure(step.where, cause))
-        return
-      } finally {
-        // A step that failed in its savepoint was undone alone.
-        rolledBack()
-      }
-    }
-    batch.forEach((step, index) => {
-      const result = results[index]!
-      if ('error' in result) step.reject(result.error)
-      else step.resolve(result.value)
-    })
-  }
-  // setImmediate runs after the I/O poll phase: the group commits of every table that read
-  // messages in this turn have asked for their appends by then. S200: a commit that would
-  // start within gatherMs of the previous one waits for the rest of that window instead.
-  const schedule = (): NodeJS.Timeout | NodeJS.Immediate => {
-    const waitMs = lastStartMs + gatherMs - performance.now()
-    return waitMs > 0 ? setTimeout(flush, Math.ceil(waitMs)) : setImmediate(flush)
-  }
-  return {
-    add<T>(where: string, body: () => T): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        if (steps.length === 0) timer = schedule()
-        steps.push({ where, body, resolve: resolve, reject })
-      })
-    },
-    flush,
   }
 }

@@ -5,8 +5,11 @@
 // reported too: it shares the machine's cores with the server.
 // TESSERA_BENCH_BASELINE=<bundle> (a server/main.ts bundled from another commit) runs it beside
 // this tree's server, alternated TESSERA_BENCH_ROUNDS times (default 2), so a gain is a ratio in
-// one run.
+// one run. TESSERA_BENCH_STALLS=<dir> loads stall-probe.ts into each Tessera server (the baseline
+// too) and adds a row: the paced phase's turns over 5 ms, by cause (docs/benchmarks.md, issue 16).
+import { appendFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createTable } from '../../src/index.js'
@@ -24,6 +27,7 @@ import {
   type Workload,
 } from './durable-load.js'
 import { percentile, report } from './report.js'
+import { formatStalls, stallFigures, type StallFigures } from './stall-report.js'
 import { startBenchServer } from './server-clients.js'
 import { connectWireClient } from './wire-client.js'
 
@@ -34,6 +38,8 @@ const baseline = process.env.TESSERA_BENCH_BASELINE
 const rounds = Number(process.env.TESSERA_BENCH_ROUNDS || 2)
 /** A folder: the Tessera server writes a CPU profile there (and is stopped, not killed). */
 const profileDir = process.env.TESSERA_BENCH_PROFILE
+/** A folder: each Tessera server runs stall-probe.ts, and the paced phase's stalls are reported. */
+const stallDir = process.env.TESSERA_BENCH_STALLS
 
 /** The reference server gets the same updates (it has no acknowledgement): CPU per update. */
 async function reference(dir: string, loads: Workload[]) {
@@ -63,6 +69,7 @@ interface Figures {
   pacedServerMicros: number
   pacedServerCores: number
   pacedBenchCores: number
+  stalls: StallFigures | undefined
   intact: number
 }
 
@@ -72,10 +79,18 @@ const benchCpuSeconds = (): number => {
 }
 
 async function measure(file: string, dir: string, loads: Workload[]): Promise<Figures> {
-  const db = join(dir, `durable-${Math.random().toString(36).slice(2)}.db`)
+  const name = `durable-${Math.random().toString(36).slice(2)}`
+  const db = join(dir, `${name}.db`)
   const args = ['serve', '--port', '0', '--db', db, '--max-messages-per-second', '100000']
   const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
-  let server = await startChildServer(file, args, {}, nodeArgs)
+  const stallFile = stallDir === undefined ? undefined : join(stallDir, `${name}.jsonl`)
+  if (stallFile !== undefined) {
+    mkdirSync(stallDir!, { recursive: true })
+    nodeArgs.push('--import', await bundleEntry('test/bench/stall-probe.ts', 'stall-probe'))
+  }
+  const env: Record<string, string> =
+    stallFile === undefined ? {} : { TESSERA_STALL_FILE: stallFile }
+  let server = await startChildServer(file, args, env, nodeArgs)
   const clients = await connectTables(server, 'table')
   clients.forEach((client, table) => client.sendUpdate(loads[table]!.base))
   await Promise.all(clients.map((client) => client.save()))
@@ -90,13 +105,23 @@ async function measure(file: string, dir: string, loads: Workload[]): Promise<Fi
   const updates = (perTable - warm) * tableCount
   cpu = cpuSeconds(server)
   benchCpu = benchCpuSeconds()
+  const pacedFromMs = Date.now()
   const run = await paced(clients, loads, perTable)
+  const pacedToMs = Date.now()
   const pacedCpu = cpuSeconds(server) - cpu
   const pacedBenchCpu = benchCpuSeconds() - benchCpu
   for (const client of clients) client.close()
 
+  // The probe writes what it saw every 200 ms.
+  if (stallFile !== undefined) await delay(500)
   // Everything acknowledged survives a kill -9: a new server on the same file has every edit.
   await server.stop(profileDir === undefined ? 'SIGKILL' : 'SIGTERM')
+  if (stallFile !== undefined) {
+    const window = { k: 'paced', s: pacedFromMs, d: pacedToMs - pacedFromMs }
+    appendFileSync(stallFile, JSON.stringify(window) + '\n')
+  }
+  const stalls =
+    stallFile === undefined ? undefined : stallFigures(stallFile, pacedFromMs, pacedToMs)
   server = await startChildServer(file, args)
   let intact = 0
   for (const [index, load] of loads.entries()) {
@@ -118,6 +143,7 @@ async function measure(file: string, dir: string, loads: Workload[]): Promise<Fi
     pacedServerMicros: (pacedCpu / (pacedPerTable * tableCount)) * 1e6,
     pacedServerCores: pacedCpu / run.seconds,
     pacedBenchCores: pacedBenchCpu / run.seconds,
+    stalls,
     intact,
   }
 }
@@ -160,6 +186,14 @@ function rows(runs: Figures[], updates: number): string[][] {
       ),
     ],
     ['tables intact after kill -9 and restart', joined(runs, (f) => `${f.intact} / ${tableCount}`)],
+    ...(stallDir === undefined
+      ? []
+      : [
+          [
+            `server stalls at ${rate}/s: ms of turns over 5 ms per second, by cause`,
+            joined(runs, (f) => (f.stalls === undefined ? '' : formatStalls(f.stalls))),
+          ],
+        ]),
   ]
 }
 
