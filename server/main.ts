@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The `tessera` CLI: reads options once (flags, env, config file), starts the server, prints
 // its URL, and on SIGINT/SIGTERM flushes every table and closes cleanly.
 import { readFileSync } from 'node:fs'

@@ -7,6 +7,9 @@
 // this tree's server, alternated TESSERA_BENCH_ROUNDS times (default 2), so a gain is a ratio in
 // one run. TESSERA_BENCH_STALLS=<dir> loads stall-probe.ts into each Tessera server (the baseline
 // too) and adds a row: the paced phase's turns over 5 ms, by cause (docs/benchmarks.md, issue 16).
+// Every server starts with the `tessera` command's Node flags (S280, server/node-flags.ts);
+// TESSERA_BENCH_NODE_ARGS="<flags>" adds flags to this tree's server only (not the baseline), e.g.
+// `--max-semi-space-size=16` (Node 20's default) against the same code bundled as the baseline.
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -78,11 +81,19 @@ const benchCpuSeconds = (): number => {
   return (user + system) / 1e6
 }
 
-async function measure(file: string, dir: string, loads: Workload[]): Promise<Figures> {
+const ownNodeArgs = (process.env.TESSERA_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
+
+async function measure(
+  file: string,
+  dir: string,
+  loads: Workload[],
+  flags: readonly string[] = [],
+): Promise<Figures> {
   const name = `durable-${Math.random().toString(36).slice(2)}`
   const db = join(dir, `${name}.db`)
   const args = ['serve', '--port', '0', '--db', db, '--max-messages-per-second', '100000']
   const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]
+  nodeArgs.push(...flags)
   const stallFile = stallDir === undefined ? undefined : join(stallDir, `${name}.jsonl`)
   if (stallFile !== undefined) {
     mkdirSync(stallDir!, { recursive: true })
@@ -208,7 +219,7 @@ it('durable single-cell updates: 50 writers over 100 tables', async () => {
   const before: Figures[] = []
   for (let round = 0; round < (baseline === undefined ? 1 : rounds); round++) {
     if (baseline !== undefined) before.push(await measure(baseline, dir, loads))
-    tessera.push(await measure(file, dir, loads))
+    tessera.push(await measure(file, dir, loads, ownNodeArgs))
   }
   for (const figures of [...tessera, ...before]) expect(figures.intact).toBe(tableCount)
   const updates = (perTable - Math.min(50, perTable)) * tableCount

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { build } from 'esbuild'
+import { serverNodeFlags } from '../../server/node-flags.js'
 import { waitFor } from './wait-for.js'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -42,7 +43,8 @@ export async function startChildServer(
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
 ): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...nodeArgs, file, ...args], {
+  // Started as the `tessera` command starts (S280); a later flag in nodeArgs overrides them.
+  const child = spawn(process.execPath, [...serverNodeFlags, ...nodeArgs, file, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   })
