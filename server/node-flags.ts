@@ -1,13 +1,24 @@
-// The Node flags the `tessera` command runs with (S280): its shebang line (server/main.ts) and
-// package.json's start scripts name them; test/server/node-flags.test.ts keeps the three equal.
-// V8 reads them only when the process starts, so they cannot be set from here.
+// The Node flags the server is meant to run with (S280). `npm start` and `npm run start:auth`
+// pass them (test/server/node-flags.test.ts keeps them equal to these); V8 reads them only
+// when the process starts, so the `tessera` command cannot set them itself: it says so when
+// they are missing. Its shebang stays `#!/usr/bin/env node`, since BusyBox's `env` (Alpine,
+// the usual small container) has no `-S` to pass flags there.
 
 /**
  * A young generation of up to 64 MiB per semi-space (Node 20's default is 16): a sync server
  * allocates short-lived objects for every update (Yjs transactions, frames), and with the
- * default most of them survive one scavenge, get promoted and cost a major collection later.
- * Measured: CPU per durable update 0.71-0.79x, p99 acknowledgement latency at 5,000 updates/s
+ * default many of them survive their scavenge, get promoted and cost a major collection later.
+ * Measured: CPU per durable update 0.69-0.79x, p99 acknowledgement latency at 5,000 updates/s
  * 18 ms against 108-165 (docs/benchmarks.md, issue 16 item 5). The price is resident memory
  * under load: the young generation may grow to a few times 64 MiB.
  */
 export const serverNodeFlags: readonly string[] = ['--max-semi-space-size=64']
+
+/**
+ * The flags of `serverNodeFlags` whose option the process was started without, in its command
+ * line (`execArgv`) or `NODE_OPTIONS`, with any value: a size chosen on purpose is kept.
+ */
+export function missingNodeFlags(execArgv: readonly string[], nodeOptions = ''): string[] {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)].map((flag) => flag.split('=')[0])
+  return serverNodeFlags.filter((flag) => !given.includes(flag.split('=')[0]))
+}
