@@ -5,14 +5,15 @@
 // the usual small container) has no `-S` to pass flags there.
 
 /**
- * A young generation of up to 64 MiB per semi-space (Node 20's default is 16): a sync server
+ * A young generation of up to 32 MiB per semi-space (Node 20's default is 16): a sync server
  * allocates short-lived objects for every update (Yjs transactions, frames), and with the
  * default many of them survive their scavenge, get promoted and cost a major collection later.
- * Measured: CPU per durable update 0.69-0.79x, p99 acknowledgement latency at 5,000 updates/s
- * 18 ms against 108-165 (docs/benchmarks.md, issue 16 item 5). The price is resident memory
- * under load: the young generation may grow to a few times 64 MiB.
+ * Measured on the same code: CPU per durable update 0.71-0.74x, p99 acknowledgement latency at
+ * 5,000 updates/s 13-17 ms against 119 (docs/benchmarks.md, issue 16 item 5); 64 measured no
+ * better, 128 brought the tail back. The price is resident memory under load: the young
+ * generation may grow to a few times 32 MiB.
  */
-export const serverNodeFlags: readonly string[] = ['--max-semi-space-size=64']
+export const serverNodeFlags: readonly string[] = ['--max-semi-space-size=32']
 
 /**
  * The flags of `serverNodeFlags` whose option the process was started without, in its command

@@ -22,11 +22,11 @@ describe('S280: the server’s Node flags', () => {
   })
 
   it('are missing only when neither the command line nor NODE_OPTIONS names them', () => {
-    expect(missingNodeFlags([])).toEqual(['--max-semi-space-size=64'])
-    expect(missingNodeFlags(['--max-semi-space-size=64'])).toEqual([])
+    expect(missingNodeFlags([])).toEqual(['--max-semi-space-size=32'])
+    expect(missingNodeFlags(['--max-semi-space-size=32'])).toEqual([])
     expect(missingNodeFlags(['--inspect'], ' --max-semi-space-size=32 ')).toEqual([])
     expect(missingNodeFlags(['--max-old-space-size=64'], '--enable-source-maps')).toEqual([
-      '--max-semi-space-size=64',
+      '--max-semi-space-size=32',
     ])
   })
 
