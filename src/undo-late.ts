@@ -6,26 +6,13 @@
 import * as Y from 'yjs'
 import type { ColumnId, RowId } from './ids.js'
 import type { Position } from './row-order.js'
-import {
-  cellKey,
-  parseOverrideKey,
-  positionColumn,
-  splitCellKey,
-  type TableMaps,
-} from './layout.js'
+import { parseOverrideKey, positionColumn, splitCellKey, type TableMaps } from './layout.js'
 import { changedKeys as changedKeySet } from './row-changes.js'
 import { createRowShapes } from './row-shapes.js'
-import { readCell, type CellValue, type Column } from './schema.js'
-import {
-  insertedCell,
-  overrideKeyOf,
-  overrideOf,
-  rowStateOf,
-  writeOverride,
-  type Incarnation,
-  type RowState,
-} from './stored-row.js'
-import { changedKeys, isSameValue, newestItem } from './transaction-diff.js'
+import { type CellValue, type Column } from './schema.js'
+import { rowStateOf, type Incarnation, type RowState } from './stored-row.js'
+import { changedKeys, newestItem } from './transaction-diff.js'
+import { overrideAt, readNow, writeRecorded } from './undo-write.js'
 
 /** A row life an undo or redo of this replica brought back, and what it must read. */
 export interface RestoredRow {
@@ -42,13 +29,6 @@ export interface RestoredRow {
   /** This replica's Yjs client id and its first clock in the restoring transaction. */
   readonly client: number
   readonly fromClock: number
-}
-
-/** The map and key of one cell's (or with positionColumn, the position's) override. */
-function overrideAt(maps: TableMaps, state: RowState, columnId: ColumnId) {
-  return state.shape === undefined
-    ? { map: maps.cells, key: cellKey(state.id, columnId) }
-    : { map: maps.overrides, key: overrideKeyOf(state, columnId) }
 }
 
 /**
@@ -103,12 +83,6 @@ export function noteWritten(
   return true
 }
 
-/** What a cell of a live row reads now. */
-function readNow(maps: TableMaps, state: RowState, value: unknown, column: Column): CellValue {
-  const cell = overrideOf(maps, state, column.id) ?? insertedCell(state, value, column.id)
-  return readCell(column.type, cell === undefined ? column.default : cell.value)
-}
-
 /**
  * Writes back, in the running transaction, each recorded cell (and the position) of `restored`
  * that no longer reads its recorded value unless a write that saw the restore holds it.
@@ -129,38 +103,17 @@ export function repairRestored(
     const item = newestItem(map, key)
     return item !== undefined && !item.deleted && hasSeen(store, item, restored)
   }
-  if (row.position !== undefined && state.position !== row.position && !isHeld(positionColumn))
-    writeRelinked(maps, state, positionColumn, row.position, restored)
-  const byId = new Map(columns.map((column) => [column.id, column]))
-  for (const [columnId, recorded] of row.cells) {
-    const column = byId.get(columnId)
-    if (column === undefined || isHeld(columnId)) continue
-    if (!isSameValue(readNow(maps, state, value, column), recorded))
-      writeRelinked(maps, state, columnId, recorded, restored)
-  }
+  writeRecorded(maps, state, value, {
+    position: row.position,
+    cells: row.cells,
+    byId: new Map(columns.map((column) => [column.id, column])),
+    isFree: (columnId) => !isHeld(columnId),
+    isLost: (item) => isLostRestore(item, restored),
+  })
   return true
 }
 
-/**
- * Writes an override and makes it the redone copy of the restoring transaction's own item at
- * that key which the late write deleted: undo steps that name that item (a redo of the
- * restore, an earlier edit of the cell) then take back this one, as Yjs's redo links do.
- */
-function writeRelinked(
-  maps: TableMaps,
-  state: RowState,
-  columnId: ColumnId,
-  value: unknown,
-  restored: RestoredRow,
-): void {
-  const { map, key } = overrideAt(maps, state, columnId)
-  let lost = newestItem(map, key) ?? null
-  while (lost !== null && !isLostRestore(lost, restored)) lost = lost.left
-  writeOverride(maps, state, columnId, value)
-  const copy = newestItem(map, key)
-  if (lost !== null && copy !== undefined) lost.redone = copy.id
-}
-
+/** The restoring transaction's own item at a key, deleted by a late write that never saw it. */
 const isLostRestore = (item: Y.Item, restored: RestoredRow): boolean =>
   item.deleted &&
   item.redone === null &&

@@ -16,17 +16,11 @@ import {
   overrideOf,
   rowIdOfIncarnation,
   rowStateOf,
-  writeOverride,
   type Incarnation,
   type RowState,
 } from './stored-row.js'
-import {
-  changedKeys,
-  isCreatedIn,
-  isSameValue,
-  newestItem,
-  valueBefore,
-} from './transaction-diff.js'
+import { changedKeys, isCreatedIn, newestItem, valueBefore } from './transaction-diff.js'
+import { writeRecorded } from './undo-write.js'
 
 /** One row life as an undo step found it: the cells (and position) the step took away. */
 export interface RecordedRow {
@@ -211,42 +205,14 @@ export function writeBack(
     // A deleted life that something else brought back is theirs as it is.
     if (row.isDeleted && !isRestored) continue
     if (row.isDeleted) restored.push({ row, state })
-    const isFree = (columnId: ColumnId): boolean =>
-      row.isDeleted || overrideOf(maps, state, columnId) === undefined
-    if (row.position !== undefined && state.position !== row.position && isFree(positionColumn)) {
-      writeLinked(maps, state, positionColumn, row.position, taken)
-    }
-    for (const [columnId, recorded] of recordedCells(row)) {
-      const column = byId.get(columnId)
-      if (column === undefined || !isFree(columnId)) continue
-      const cell = overrideOf(maps, state, columnId) ?? insertedCell(state, value, columnId)
-      const now = readCell(column.type, cell === undefined ? column.default : cell.value)
-      if (isSameValue(now, recorded)) continue
-      writeLinked(maps, state, columnId, recorded, taken)
-    }
+    writeRecorded(maps, state, value, {
+      position: row.position,
+      cells: recordedCells(row),
+      byId,
+      // A restored life gets all it had; a live one only cells no override holds.
+      isFree: (columnId) => row.isDeleted || overrideOf(maps, state, columnId) === undefined,
+      isLost: (item) => item.deleted && item.redone === null && Y.isDeleted(taken, item.id),
+    })
   }
   return restored
-}
-
-/**
- * Writes an override and marks it as the redone copy of the item at its key that the undone
- * step had taken away and Yjs did not restore (`redone`, as Yjs's own redo does): a stack item
- * that still names that item (an earlier step that wrote it) then undoes the copy instead.
- */
-function writeLinked(
-  maps: TableMaps,
-  state: RowState,
-  columnId: ColumnId,
-  value: unknown,
-  taken: DeleteSet,
-): void {
-  const map = state.shape === undefined ? maps.cells : maps.overrides
-  const key =
-    state.shape === undefined ? cellKey(state.id, columnId) : overrideKeyOf(state, columnId)
-  let lost = newestItem(map, key) ?? null
-  while (lost !== null && !(lost.deleted && lost.redone === null && Y.isDeleted(taken, lost.id)))
-    lost = lost.left
-  writeOverride(maps, state, columnId, value)
-  const copy = newestItem(map, key)
-  if (lost !== null && copy !== undefined) lost.redone = copy.id
 }
