@@ -13,17 +13,24 @@ import type { Position } from './row-order.js'
 export const valuesName = 'v'
 
 /**
- * A row value of data format 3: `[-1 - shape, incarnation, position, back]`. The incarnation is
- * the Yjs id (client, clock) of the item that first stored the row's life, as in format 2; the
- * row's first values are `shape.ids.length` neighbouring values of that client in `v`, the first
- * at clock `clock - back`. The shape number is stored negative, so a reader of format 2 (which
- * wants a non-negative one) takes the value for no row at all.
+ * A row value of data format 3: `{ s: shape, i: incarnation, p: position, b: back }`. The
+ * incarnation is the Yjs id (client, clock) of the item that first stored the row's life, as in
+ * format 2; the row's first values are `shape.ids.length` neighbouring values of that client in
+ * `v`, the first at clock `clock - b`. An object, not an array: lib0 decodes an array by pushing
+ * into an empty one (17 slots for four values), an object of four keys keeps them in place
+ * (docs/benchmarks.md, "Data format 3": 871 bytes of heap per row against 999–1,026). A reader of
+ * format 2 wants an array and a reader of format 1 an object with `c`: neither takes it for a row.
  */
-export type ValuesRow = readonly [number, string, Position, number]
+export interface ValuesRow {
+  readonly s: number
+  readonly i: string
+  readonly p: Position
+  readonly b: number
+}
 
 /** A format 3 row value, decoded (not yet checked against its shape or its values). */
 export interface ValuesRowParts {
-  /** The shape number (row-shapes.ts), non-negative as registered. */
+  /** The shape number (row-shapes.ts). */
   readonly shape: number
   readonly inc: string
   readonly position: Position
@@ -32,22 +39,28 @@ export interface ValuesRowParts {
   readonly clock: number
 }
 
-/** The stored shape number of a format 3 row whose shape is `shape`. */
-export const storedShapeNumber = (shape: number): number => -1 - shape
+/** The row value of a format 3 row (key order fixed: every row of a table shares one V8 map). */
+export const valuesRow = (
+  shape: number,
+  inc: string,
+  position: Position,
+  back: number,
+): ValuesRow => ({ s: shape, i: inc, p: position, b: back })
 
 /**
  * The parts of a format 3 row value; undefined when `value` is not one (data from storage and
  * from clients is checked, S19).
  */
 export function valuesRowOf(value: unknown): ValuesRowParts | undefined {
-  if (!Array.isArray(value) || value.length !== 4) return undefined
-  const [stored, inc, position, back] = value as unknown[]
-  if (typeof stored !== 'number' || !Number.isSafeInteger(stored) || stored >= 0) return undefined
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined
+  const { s: shape, i: inc, p: position, b: back } = value as Partial<Record<string, unknown>>
+  if (typeof shape !== 'number' || !Number.isSafeInteger(shape) || shape < 0) return undefined
   if (typeof inc !== 'string' || typeof position !== 'string') return undefined
   if (typeof back !== 'number' || !Number.isSafeInteger(back) || back < 1) return undefined
+  if (Object.keys(value).length !== 4) return undefined
   const id = prefixLengthOf(inc) === undefined ? undefined : parseIncarnation(inc)
   if (id === undefined || id.clock < back) return undefined
-  return { shape: -1 - stored, inc, position, client: id.client, clock: id.clock - back }
+  return { shape, inc, position, client: id.client, clock: id.clock - back }
 }
 
 /** The values array of the table in `doc`. */

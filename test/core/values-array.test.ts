@@ -7,10 +7,11 @@ import {
   deleteValues,
   readValue,
   readValues,
-  storedShapeNumber,
   valuesOf,
+  valuesRow,
   valuesRowOf,
 } from '../../src/values-array.js'
+import { writeRawFormatThreeRows } from '../helpers/raw-format-three.js'
 
 /** A doc whose client 7 appended `batches` items of values 0, 1, 2, … to `v`. */
 function docWithValues(batches: number[][]): Y.Doc {
@@ -23,7 +24,7 @@ function docWithValues(batches: number[][]): Y.Doc {
 describe('valuesRowOf', () => {
   it('decodes a row value and locates its first values behind its incarnation', () => {
     const inc = incarnationOf(7, 40)
-    expect(valuesRowOf([storedShapeNumber(2), inc, 'a0', 30])).toEqual({
+    expect(valuesRowOf(valuesRow(2, inc, 'a0', 30))).toEqual({
       shape: 2,
       inc,
       position: 'a0',
@@ -35,14 +36,16 @@ describe('valuesRowOf', () => {
   it('refuses what is not a format 3 row (S19)', () => {
     const inc = incarnationOf(7, 40)
     for (const value of [
-      [2, inc, 'a0', 30], // a non-negative shape number: format 2
-      [-1, inc, 'a0', 41], // values before clock 0
-      [-1, inc, 'a0', 0], // values at the row's own item
-      [-1, inc, 'a0', 1.5],
-      [-1, 'x', 'a0', 1],
-      [-1, inc, 5, 1],
-      [-1, inc, 'a0', 1, 'extra'],
-      { i: 1, p: 'a0', c: {} },
+      [2, inc, 'a0', 30], // format 2
+      valuesRow(-1, inc, 'a0', 1), // a negative shape number
+      valuesRow(1, inc, 'a0', 41), // values before clock 0
+      valuesRow(1, inc, 'a0', 0), // values at the row's own item
+      valuesRow(1, inc, 'a0', 1.5),
+      valuesRow(1, 'x', 'a0', 1),
+      { s: 1, i: inc, p: 5, b: 1 },
+      { s: 1, i: inc, p: 'a0', b: 1, c: {} }, // a fifth key
+      { s: 1, i: inc, p: 'a0' },
+      { i: 1, p: 'a0', c: {} }, // format 1
       undefined,
     ])
       expect(valuesRowOf(value)).toBeUndefined()
@@ -113,5 +116,28 @@ describe('deleteValues', () => {
     expect(deleted).toBe(1)
     expect(doc.getMap('rows').get('r')).toBe('kept')
     expect(values.length).toBe(0)
+  })
+})
+
+describe('writeRawFormatThreeRows (test helper)', () => {
+  it('writes rows that name their own first values', () => {
+    const doc = new Y.Doc()
+    writeRawFormatThreeRows(
+      doc,
+      ['a', 'b'],
+      [
+        { id: 'r1', cells: [1, 'x'] },
+        { id: 'r2', cells: [2, 'y'] },
+      ],
+    )
+    const rows = doc.getMap('rows')
+    for (const [id, cells] of [
+      ['r1', [1, 'x']],
+      ['r2', [2, 'y']],
+    ] as const) {
+      const parts = valuesRowOf(rows.get(id))!
+      expect(readValues(valuesOf(doc), parts.client, parts.clock, 2)).toEqual(cells)
+    }
+    expect(doc.getMap('meta').get('formatVersion')).toBe(3)
   })
 })
