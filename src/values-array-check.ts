@@ -80,9 +80,10 @@ function deletedValues(context: CheckContext): DeletedValue[] {
     if (structs === undefined) continue
     for (const { clock, len } of deletions) {
       const end = Math.min(clock + len, before)
-      for (let index = Y.findIndexSS(structs, clock); clock < end; index++) {
-        const struct = structs[index]
-        if (struct === undefined || struct.id.clock >= end) break
+      if (clock >= end) continue
+      for (let index = Y.findIndexSS(structs, clock); index < structs.length; index++) {
+        const struct = structs[index]!
+        if (struct.id.clock >= end) break
         if (
           !(struct instanceof Y.Item) ||
           struct.parent !== (values as unknown) ||
