@@ -46,7 +46,7 @@ function correctRow(
   const cells = new Map<ColumnId, unknown>()
   let isChanged = false
   if (row.values !== undefined && isNewLife) {
-    for (const [columnId, value] of dropUnfitValues(context, row.values, types))
+    for (const [columnId, value] of dropUnfitValues(context, row.values, row.cells, types))
       context.result.violations.push(valueViolation(id, columnId, types.get(columnId), value))
   }
   for (const [columnId, value] of row.values === undefined ? row.cells : []) {

@@ -19,6 +19,7 @@ import {
 } from './layout.js'
 import type { Position } from './row-order.js'
 import type { RowShapes, Shape } from './row-shapes.js'
+import { newestItem } from './transaction-diff.js'
 import { valuesRow } from './values-array.js'
 import { valuesCells, valuesPlaceOf, type ValuesPlace } from './values-row.js'
 
@@ -202,7 +203,10 @@ export function decodeRow(
 ): DecodedRow | undefined {
   const values = valuesPlaceOf(value, shapes)
   if (values !== undefined) {
-    if (rowIdOfIncarnation(maps, values.inc) !== id) return undefined
+    // Its own item, as for every row inserted and not rewritten, is found without a lookup.
+    const own = newestItem(maps.rows, id)?.id
+    const isOwn = own?.client === values.client && own.clock === values.incClock
+    if (!isOwn && rowIdOfIncarnation(maps, values.inc) !== id) return undefined
     const cells = valuesCells(maps.rows.doc!, values)
     return { inc: values.inc, position: values.position, cells, packed: undefined, values }
   }

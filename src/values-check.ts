@@ -7,7 +7,7 @@ import type { ColumnId, RowId } from './ids.js'
 import type { CheckContext } from './check-types.js'
 import { fitsType, type ColumnType } from './schema.js'
 import type { DecodedRow } from './stored-row.js'
-import { deleteValues, readValues } from './values-array.js'
+import { deleteValues } from './values-array.js'
 import { isSamePlace, valuesPlaceOf, type ValuesPlace } from './values-row.js'
 
 type StructKind = 'values' | 'rows' | 'other'
@@ -23,6 +23,8 @@ interface StructRun {
 interface Claim {
   readonly id: RowId
   readonly place: ValuesPlace
+  /** The row value that claimed it (as stored: the same object while the row holds it). */
+  readonly value: unknown
 }
 
 /**
@@ -132,7 +134,7 @@ function newLifeFault(context: CheckContext, id: RowId, place: ValuesPlace): str
   if (previous !== undefined && previous.place.clock + previous.place.shapeOf.ids.length > clock)
     return 'its first values are another row’s'
   if (next !== undefined && next.place.clock < end) return 'its first values are another row’s'
-  own.splice(index, 0, { id, place })
+  own.splice(index, 0, { id, place, value: context.maps.rows.get(id) })
   return undefined
 }
 
@@ -221,26 +223,24 @@ export function valuesFault(
 }
 
 /**
- * S288: deletes from `v` the first values of an inserted row that do not fit their column (or
- * whose column is removed or unknown): the cell reads its default. Returns the violations' cells.
+ * S288: deletes from `v` the first values (`cells`, as read) of an inserted row at `place` that
+ * do not fit their column (or whose column is removed or unknown): the cell reads its default.
+ * Returns the cells dropped.
  */
 export function dropUnfitValues(
   context: CheckContext,
   place: ValuesPlace,
+  cells: ReadonlyMap<ColumnId, unknown>,
   types: ReadonlyMap<string, ColumnType | 'removed'>,
 ): [ColumnId, unknown][] {
-  const { ids } = place.shapeOf
-  const read = readValues(context.values, place.client, place.clock, ids.length) ?? []
   const dropped: [ColumnId, unknown][] = []
   const clocks: number[] = []
-  ids.forEach((columnId, slot) => {
-    const value = read[slot]
-    if (value === undefined) return
+  for (const [columnId, value] of cells) {
     const type = types.get(columnId)
-    if (type !== undefined && type !== 'removed' && fitsType(type, value)) return
+    if (type !== undefined && type !== 'removed' && fitsType(type, value)) continue
     dropped.push([columnId, value])
-    clocks.push(place.clock + slot)
-  })
+    clocks.push(place.clock + place.shapeOf.slots.get(columnId)!)
+  }
   if (clocks.length > 0) deleteValues(context.transaction, context.values, place.client, clocks)
   return dropped
 }
@@ -251,8 +251,9 @@ export function claimedRanges(context: CheckContext): Map<number, [number, numbe
   const claimed = new Map<number, [number, number][]>()
   for (const [client, claims] of ledgerOf(transaction).claims) {
     const ranges: [number, number][] = []
-    for (const { id, place } of claims) {
-      const now = valuesPlaceOf(maps.rows.get(id), shapes)
+    for (const { id, place, value } of claims) {
+      const stored: unknown = maps.rows.get(id)
+      const now = stored === value ? place : valuesPlaceOf(stored, shapes)
       if (now !== undefined && isSamePlace(now, place))
         ranges.push([place.clock, place.clock + place.shapeOf.ids.length])
     }

@@ -1,7 +1,7 @@
 // A data format 3 row value as the server's checks read it (values-array.ts has the format):
 // its parts with its shape, where its first values are, and those values by column. Pure
 // reads of one doc; knows nothing about transactions or rights (values-check.ts judges them).
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import type { ColumnId } from './ids.js'
 import type { RowShapes, Shape } from './row-shapes.js'
 import { readValues, valuesOf, valuesRowOf, type ValuesRowParts } from './values-array.js'
@@ -35,7 +35,17 @@ export function valuesPlaceOf(value: unknown, shapes: RowShapes): ValuesPlace | 
   const shapeOf = shapes.of(parts.shape, parts.inc)
   if (shapeOf === undefined) return undefined
   const back = (value as { b: number }).b
-  return { ...parts, shapeOf, back, incClock: parts.clock + back }
+  // A literal, not a spread: one place per row of every insert.
+  return {
+    shape: parts.shape,
+    inc: parts.inc,
+    position: parts.position,
+    client: parts.client,
+    clock: parts.clock,
+    shapeOf,
+    back,
+    incClock: parts.clock + back,
+  }
 }
 
 /**
@@ -45,7 +55,29 @@ export function valuesPlaceOf(value: unknown, shapes: RowShapes): ValuesPlace | 
 export function valuesCells(doc: Y.Doc, place: ValuesPlace): Map<ColumnId, unknown> {
   const cells = new Map<ColumnId, unknown>()
   const { ids } = place.shapeOf
-  const read = readValues(valuesArrayOf(doc), place.client, place.clock, ids.length) ?? []
+  const { client, clock } = place
+  const values = valuesArrayOf(doc)
+  // The common case, every value in one live item (a chunk's), read in place.
+  const structs = doc.store.clients.get(client)
+  const isKnown = structs !== undefined && Y.getState(doc.store, client) > clock
+  const struct = isKnown ? structs[Y.findIndexSS(structs, clock)] : undefined
+  const end = clock + ids.length
+  if (
+    struct instanceof Y.Item &&
+    !struct.deleted &&
+    struct.parent === (values as unknown) &&
+    struct.content instanceof Y.ContentAny &&
+    struct.id.clock + struct.length >= end
+  ) {
+    const content = struct.content.getContent()
+    const from = clock - struct.id.clock
+    for (let slot = 0; slot < ids.length; slot++) {
+      const value: unknown = content[from + slot]
+      if (value !== undefined) cells.set(ids[slot]!, value)
+    }
+    return cells
+  }
+  const read = readValues(values, client, clock, ids.length) ?? []
   ids.forEach((columnId, slot) => {
     const value = read[slot]
     if (value !== undefined) cells.set(columnId, value)
