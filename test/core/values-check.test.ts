@@ -141,6 +141,38 @@ describe('S286: format 3 inserts', () => {
     expect(liveValueCount(server)).toBe(2)
   })
 
+  it('S286: two chunks in one update, each its values then its rows, are accepted', () => {
+    const { server, columns, send } = setup()
+    const result = send((doc) => {
+      writeRawFormatThreeRows(doc, columns, [{ id: 'r1', cells: ['one', 1] }])
+      writeRawFormatThreeRows(doc, [columns[1]!], [{ id: 'r2', cells: [2] }], 'a5')
+      writeRawFormatThreeRows(doc, columns, [{ id: 'r3', cells: ['three', 3] }], 'a6')
+    }, writer)
+    expect(result.violations).toEqual([])
+    expect(result.inserted).toEqual(['r1', 'r2', 'r3'])
+    expect(readFormatThreeRow(server, 'r2')!.cells).toEqual({ [columns[1]!]: 2 })
+  })
+
+  it('S286: a row whose values are not just before its rows (another write between) is removed', () => {
+    const { server, columns, send } = setup()
+    const result = send((doc) => {
+      const maps = tableMaps(doc)
+      writeRawFormatThreeRows(doc, columns, [{ id: 'r1', cells: ['one', 1] }])
+      const r1 = maps.rows.get('r1') as { s: number; p: string }
+      const first = Y.getState(doc.store, doc.clientID)
+      valuesOf(doc).push(['two', 2])
+      maps.meta.set('note', 'between')
+      const clock = Y.getState(doc.store, doc.clientID)
+      maps.rows.set('r2', valuesRow(r1.s, incarnationOf(doc.clientID, clock), 'a5', clock - first))
+    })
+    expect(result.inserted).toEqual(['r1'])
+    expect(result.violations.map((v) => v.message)).toEqual([
+      expect.stringMatching(/row r2: its first values are not values its own update appended/),
+      expect.stringMatching(/2 value\(s\) put into the values array/),
+    ])
+    expect(valuesOf(server).toArray()).toEqual(['one', 1])
+  })
+
   it('S286: a row value that is no format 3 row (unknown shape) counts as deleting the key', () => {
     const { server, send } = setup()
     const result = send((doc) => {
