@@ -18,10 +18,11 @@ import type { TableMaps } from './layout.js'
 import { changedKeys } from './row-changes.js'
 import { createRowShapes, type RowShapes, type Shape } from './row-shapes.js'
 import { rowIdOfIncarnation } from './stored-row.js'
-import { deleteValues, valuesOf, valuesRowOf, type ValuesRowParts } from './values-array.js'
+import { valuesOf, valuesRowOf, type ValuesRowParts } from './values-array.js'
+import { deleteInPlace } from './values-splits.js'
 
-/** Work units of one piece by default: about 20–40 ms on a 100,000-row table (benchmarks.md). */
-export const defaultPieceUnits = 60_000
+/** Work units of one piece by default: tens of milliseconds on a 100,000-row table (benchmarks.md). */
+export const defaultPieceUnits = 30_000
 /** What one deleted run costs, in work units (a Yjs split inserts into a struct list). */
 const runUnits = 16
 
@@ -145,14 +146,18 @@ function noteChanges(cycle: Cycle, maps: TableMaps, transaction: Y.Transaction):
  * row, not noted since, and, while Yjs holds updates pending (a row may be among them), named by
  * an indexed row (so shadowed by an override of its life).
  */
-function deadClocks(cycle: Cycle, item: Y.Item, isPending: boolean): number[] {
+function deadClocks(
+  cycle: Cycle,
+  item: Y.Item,
+  isPending: boolean,
+): { clocks: number[]; runs: number } {
   const { client, clock } = item.id
-  if (cycle.held.has(client)) return []
+  if (cycle.held.has(client)) return { clocks: [], runs: 0 }
   const end = Math.min(clock + item.length, cycle.before.get(client) ?? 0)
-  const clocks = cycle.clients.get(client)
+  const known = cycle.clients.get(client)
   let parts = clock < end ? [clock, end] : []
-  if (clocks !== undefined) {
-    for (const runs of [clocks.read, clocks.noted]) {
+  if (known !== undefined) {
+    for (const runs of [known.read, known.noted]) {
       const left: number[] = []
       for (let at = 0; at < parts.length; at += 2)
         left.push(...outside(runs, parts[at]!, parts[at + 1]!))
@@ -161,14 +166,14 @@ function deadClocks(cycle: Cycle, item: Y.Item, isPending: boolean): number[] {
   }
   if (isPending) {
     const named: number[] = []
-    for (let at = 0; clocks !== undefined && at < parts.length; at += 2)
-      named.push(...inside(clocks.named, parts[at]!, parts[at + 1]!))
+    for (let at = 0; known !== undefined && at < parts.length; at += 2)
+      named.push(...inside(known.named, parts[at]!, parts[at + 1]!))
     parts = named
   }
-  const dead: number[] = []
+  const clocks: number[] = []
   for (let at = 0; at < parts.length; at += 2)
-    for (let value = parts[at]!; value < parts[at + 1]!; value++) dead.push(value)
-  return dead
+    for (let value = parts[at]!; value < parts[at + 1]!; value++) clocks.push(value)
+  return { clocks, runs: parts.length / 2 }
 }
 
 /** Creates the reclaim of the values of the table in `doc`. */
@@ -191,26 +196,28 @@ export function createValuesReclaim(
   const sweep = (current: Cycle, budget: number, origin: unknown): number => {
     for (const clocks of current.clients.values()) normalize(clocks.noted)
     const isPending = doc.store.pendingStructs !== null
-    const dead = new Map<number, number[]>()
+    const dead = new Map<number, { item: Y.Item; clocks: number[] }[]>()
     let units = 0
     let item = current.cursor === undefined ? values._start : Y.getItem(doc.store, current.cursor)
     for (; item !== null && units < budget; item = item.right) {
       units += 1
       if (item.deleted || !(item.content instanceof Y.ContentAny)) continue
-      const clocks = deadClocks(current, item, isPending)
-      units += item.length + (clocks.length > 0 ? runUnits : 0)
-      if (clocks.length === 0) continue
+      const { clocks, runs } = deadClocks(current, item, isPending)
+      units += item.length + runs * runUnits
+      if (runs === 0) continue
       const list = dead.get(item.id.client)
-      if (list === undefined) dead.set(item.id.client, clocks)
-      else for (const clock of clocks) list.push(clock)
+      if (list === undefined) dead.set(item.id.client, [{ item, clocks }])
+      else list.push({ item, clocks })
     }
     current.cursor = item?.id
     if (item === null) end()
     let deleted = 0
     if (dead.size > 0) {
       doc.transact((transaction) => {
-        for (const [client, clocks] of dead)
-          deleted += deleteValues(transaction, values, client, clocks)
+        for (const [client, items] of dead)
+          deleted += deleteInPlace(transaction, values, client, items)
+        // As Yjs's UndoManager does after deleting list items itself.
+        if (values._searchMarker !== null) values._searchMarker.length = 0
       }, origin)
     }
     return deleted

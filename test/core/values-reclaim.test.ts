@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { tableMaps } from '../../src/layout.js'
 import { reclaimDeadOverrides } from '../../src/reclaim.js'
-import { valuesOf } from '../../src/values-array.js'
+import { deleteValues, valuesOf } from '../../src/values-array.js'
 import { createValuesReclaim, type ValuesReclaim } from '../../src/values-reclaim.js'
 import {
   formatThreeCells,
@@ -81,6 +81,29 @@ describe('reclaiming first values (format 3)', () => {
     expect(runCycle(createValuesReclaim(whole))).toBe(deleted)
     expect(formatThreeCells(doc)).toEqual(shown)
     expect(valuesOf(doc).toArray()).toEqual(valuesOf(whole).toArray())
+  })
+
+  it('S292: runs deleted over several cycles leave the structs that Yjs deleting them itself leaves', () => {
+    const [doc, plain] = [new Y.Doc(), new Y.Doc()]
+    const incs = writeRawFormatThreeRows(doc, columns, rowsOf(200))
+    for (const slot of [1, 0, 2]) {
+      incs.forEach((inc, index) => {
+        if (index % 7 !== slot) writeFormatThreeCell(doc, inc, slot, `edited ${slot}`)
+      })
+      sync(doc, plain)
+      expect(runCycle(createValuesReclaim(doc, { pieceUnits: 300 }))).toBeGreaterThan(0)
+      // The same values deleted by Yjs alone, run by run, and cleaned up by Yjs.
+      plain.transact((transaction) => {
+        const clocks = Array.from({ length: Y.getState(doc.store, doc.clientID) }, (_, at) => at)
+        const dead = clocks.filter((clock) => isDeletedIn(doc, clock))
+        deleteValues(transaction, valuesOf(plain), doc.clientID, dead)
+      })
+      expect(structsOf(doc, doc.clientID)).toEqual(structsOf(plain, doc.clientID))
+    }
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
+    expect(formatThreeCells(copy)).toEqual(formatThreeCells(doc))
+    expect(liveValues(copy)).toBe(3 * 29)
   })
 
   it('S293: an override deleted, a row brought back, or rows written between the pieces keep every value they read', () => {
@@ -161,6 +184,13 @@ describe('reclaiming first values (format 3)', () => {
     expect(reclaim.isRunning).toBe(false)
   })
 })
+
+/** Each struct of `client` in `doc`: its first clock, length and whether it is deleted. */
+const structsOf = (doc: Y.Doc, client: number): [number, number, boolean][] =>
+  doc.store.clients.get(client)!.map((struct) => [struct.id.clock, struct.length, struct.deleted])
+
+const isDeletedIn = (doc: Y.Doc, clock: number): boolean =>
+  Y.getItem(doc.store, Y.createID(doc.clientID, clock)).deleted
 
 /** The incarnation of the format 3 row `id` of `doc`. */
 function formatThreeIncOf(doc: Y.Doc, id: string): string {
