@@ -4,6 +4,7 @@
 import * as Y from 'yjs'
 import { parseIncarnation } from './incarnation.js'
 import { isFormatOneRow, parseCellKey, parseOverrideKey, type TableMaps } from './layout.js'
+import { storedIncOf } from './stored-row.js'
 import { newestItem } from './transaction-diff.js'
 
 /**
@@ -20,8 +21,9 @@ function isDeadOverride(maps: TableMaps, key: string): boolean {
   const item = Y.getItem(store, Y.createID(id.client, id.clock))
   if (!(item instanceof Y.Item) || item.parent !== (maps.rows as unknown)) return true
   const current: unknown = item.parentSub === null ? undefined : maps.rows.get(item.parentSub)
-  // S19: the life is read whatever the rest of the value holds (its shape may still be coming).
-  return !(Array.isArray(current) && current[1] === target.incarnation)
+  // S19: the life is read whatever the rest of the value holds (its shape may still be coming);
+  // a format 2 row names it at [1], a format 3 row as `i`.
+  return storedIncOf(current) !== target.incarnation
 }
 
 /**
