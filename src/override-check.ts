@@ -9,7 +9,7 @@ import { isPosition } from './row-order.js'
 import { cellViolation, type ColumnTypes } from './row-check.js'
 import type { CheckContext } from './check-types.js'
 import { fitsType, readCell } from './schema.js'
-import { packedShapeOf, rowIdOfIncarnation } from './stored-row.js'
+import { packedShapeOf, rowIdOfIncarnation, storedIncOf } from './stored-row.js'
 import { changedKeys, isSameValue, valueBefore } from './transaction-diff.js'
 
 type Verdict = 'keep' | 'delete' | 'restore'
@@ -112,7 +112,7 @@ function packedReading(context: CheckContext, key: string): KeyReading {
   const rowId = target === undefined ? undefined : rowIdOfIncarnation(maps, target.incarnation)
   const stored: unknown = rowId === undefined ? undefined : maps.rows.get(rowId)
   const shape = packedShapeOf(stored, shapes)
-  const isCurrent = shape !== undefined && (stored as unknown[])[1] === target!.incarnation
+  const isCurrent = shape !== undefined && storedIncOf(stored) === target!.incarnation
   let columnId: ColumnId | undefined
   if (target !== undefined && isCurrent) {
     if ('columnId' in target) columnId = target.columnId

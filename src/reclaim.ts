@@ -5,13 +5,8 @@
 import * as Y from 'yjs'
 import { parseIncarnation } from './incarnation.js'
 import { isFormatOneRow, parseCellKey, parseOverrideKey, type TableMaps } from './layout.js'
+import { storedIncOf } from './stored-row.js'
 import { newestItem } from './transaction-diff.js'
-
-/** The life a format 2 (`[shape, life, …]`) or format 3 (`{ i: life, … }`) row value names. */
-function lifeOf(value: unknown): unknown {
-  if (Array.isArray(value)) return value[1]
-  return typeof value === 'object' && value !== null ? (value as { i?: unknown }).i : undefined
-}
 
 /**
  * True when a format 2 or 3 override key can never be read: it is malformed, or it names a life
@@ -27,8 +22,9 @@ function isDeadOverride(maps: TableMaps, key: string): boolean {
   const item = Y.getItem(store, Y.createID(id.client, id.clock))
   if (!(item instanceof Y.Item) || item.parent !== (maps.rows as unknown)) return true
   const current: unknown = item.parentSub === null ? undefined : maps.rows.get(item.parentSub)
-  // S19: the life is read whatever the rest of the value holds (its shape may still be coming).
-  return lifeOf(current) !== target.incarnation
+  // S19: the life is read whatever the rest of the value holds (its shape may still be coming);
+  // a format 2 row names it at [1], a format 3 row as `i`.
+  return storedIncOf(current) !== target.incarnation
 }
 
 /**

@@ -47,7 +47,7 @@ const effective = (maps: TableMaps, state: RowState, column: ColumnId) => {
   // The state's position already reads the row's position override, if any.
   if (column === positionColumn) return { value: state.position, isOverride: !!override }
   if (override !== undefined) return { value: override.value, isOverride: true }
-  const inserted = insertedCell(state, maps.rows.get(state.id), column)
+  const inserted = insertedCell(maps, state, maps.rows.get(state.id), column)
   return { value: inserted?.value, isOverride: false }
 }
 

@@ -30,7 +30,7 @@ export function readNow(
   value: unknown,
   column: Column,
 ): CellValue {
-  const cell = overrideOf(maps, state, column.id) ?? insertedCell(state, value, column.id)
+  const cell = overrideOf(maps, state, column.id) ?? insertedCell(maps, state, value, column.id)
   return readCell(column.type, cell === undefined ? column.default : cell.value)
 }
 
