@@ -21,8 +21,10 @@ import { rowIdOfIncarnation } from './stored-row.js'
 import { valuesOf, valuesRowOf, type ValuesRowParts } from './values-array.js'
 import { deleteInPlace } from './values-splits.js'
 
-/** Work units of one piece by default: tens of milliseconds on a 100,000-row table (benchmarks.md). */
+/** Work units of one piece by default (S292; docs/benchmarks.md has what a piece takes). */
 export const defaultPieceUnits = 30_000
+/** A piece also stops once it has run this long (the machine may be slower or busier). */
+export const defaultPieceMs = 20
 /** What one deleted run costs, in work units (a Yjs split inserts into a struct list). */
 const runUnits = 16
 
@@ -52,8 +54,8 @@ interface Cycle {
 /** The reclaim of one table's dead first values, piece by piece. */
 export interface ValuesReclaim {
   /**
-   * Runs one piece (at most about `pieceUnits` of work): indexing live rows, or sweeping `v`
-   * and deleting what no row reads in one transaction of `origin`. Returns how many values it
+   * Runs one piece (at most about `pieceUnits` of work, and about `pieceMs`): indexing live
+   * rows, or sweeping `v` and deleting what no row reads in one transaction of `origin`. Returns how many values it
    * deleted. Call it where the document is complete (the server).
    */
   step(origin: unknown): number
@@ -179,9 +181,10 @@ function deadClocks(
 /** Creates the reclaim of the values of the table in `doc`. */
 export function createValuesReclaim(
   doc: Y.Doc,
-  options: { pieceUnits?: number } = {},
+  options: { pieceUnits?: number; pieceMs?: number } = {},
 ): ValuesReclaim {
   const pieceUnits = options.pieceUnits ?? defaultPieceUnits
+  const pieceMs = options.pieceMs ?? defaultPieceMs
   const maps = tableMaps(doc)
   const values = valuesOf(doc)
   let cycle: Cycle | undefined
@@ -193,13 +196,14 @@ export function createValuesReclaim(
     doc.off('afterTransaction', onTransaction)
   }
 
-  const sweep = (current: Cycle, budget: number, origin: unknown): number => {
+  const sweep = (current: Cycle, budget: number, until: number, origin: unknown): number => {
     for (const clocks of current.clients.values()) normalize(clocks.noted)
     const isPending = doc.store.pendingStructs !== null
     const dead = new Map<number, { item: Y.Item; clocks: number[] }[]>()
     let units = 0
     let item = current.cursor === undefined ? values._start : Y.getItem(doc.store, current.cursor)
     for (; item !== null && units < budget; item = item.right) {
+      if (units > 0 && Date.now() >= until) break
       units += 1
       if (item.deleted || !(item.content instanceof Y.ContentAny)) continue
       const { clocks, runs } = deadClocks(current, item, isPending)
@@ -238,9 +242,11 @@ export function createValuesReclaim(
       }
       let units = 0
       const current = cycle
+      const started = Date.now()
       if (current.rows !== undefined) {
         const shapes = createRowShapes(maps)
-        while (units < pieceUnits) {
+        for (let rows = 1; units < pieceUnits; rows++) {
+          if (rows % 64 === 0 && Date.now() - started >= pieceMs) return 0
           const next = current.rows.next()
           if (next.done === true) {
             current.rows = undefined
@@ -253,8 +259,10 @@ export function createValuesReclaim(
           units += indexRow(current, maps, shapes, next.value[1])
         }
       }
-      return current.rows === undefined && units < pieceUnits
-        ? sweep(current, pieceUnits - units, origin)
+      // The sweep collects in the first half of what is left: its deletions take the rest.
+      const until = started + pieceMs / 2
+      return current.rows === undefined && units < pieceUnits && Date.now() < until
+        ? sweep(current, pieceUnits - units, until, origin)
         : 0
     },
     get isRunning() {

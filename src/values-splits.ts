@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import { deleteValues } from './values-array.js'
 
 /** The structs of one client's list from `from` to `to` (included), and the items to cut there. */
-interface Span {
+export interface Span {
   from: number
   to: number
   readonly cuts: { readonly item: Y.Item; readonly clocks: readonly number[] }[]
@@ -51,6 +51,60 @@ function tidy(doc: Y.Doc, own: (Y.Item | Y.GC)[]): void {
 }
 
 /**
+ * Replaces, in `structs`, each span's structs with what `owns` holds for it (a span holds every
+ * struct it was given, whatever happened). In place, each struct between the spans moved once
+ * (copyWithin, a memory move) when every span before a point changed the length the same way
+ * (all grew, or all shrank); else in one copy.
+ */
+export function putBack(
+  structs: (Y.Item | Y.GC)[],
+  spans: readonly Span[],
+  owns: readonly (Y.Item | Y.GC)[][],
+): (Y.Item | Y.GC)[] {
+  const count = owns.length
+  const shifts: number[] = []
+  let shift = 0
+  for (let index = 0; index < count; index++) {
+    const span = spans[index]!
+    shift += owns[index]!.length - (span.to - span.from + 1)
+    shifts.push(shift)
+  }
+  const length = structs.length
+  const end = (index: number): number => (index + 1 < count ? spans[index + 1]!.from : length)
+  const place = (index: number): void => {
+    const at = spans[index]!.from + (index > 0 ? shifts[index - 1]! : 0)
+    owns[index]!.forEach((struct, offset) => (structs[at + offset] = struct))
+  }
+  if (shifts.every((value) => value >= 0)) {
+    // Grown: room at the end first (pushed, so the array stays packed), then right to left.
+    for (let added = 0; added < shift; added++) structs.push(structs[length - 1]!)
+    for (let index = count - 1; index >= 0; index--) {
+      const after = spans[index]!.to + 1
+      if (shifts[index] !== 0) structs.copyWithin(after + shifts[index]!, after, end(index))
+      place(index)
+    }
+    return structs
+  }
+  if (shifts.every((value) => value <= 0)) {
+    for (let index = 0; index < count; index++) {
+      place(index)
+      const after = spans[index]!.to + 1
+      if (shifts[index] !== 0) structs.copyWithin(after + shifts[index]!, after, end(index))
+    }
+    structs.length = length + shift
+    return structs
+  }
+  const parts: (Y.Item | Y.GC)[][] = []
+  let at = 0
+  owns.forEach((own, index) => {
+    parts.push(structs.slice(at, spans[index]!.from), own)
+    at = spans[index]!.to + 1
+  })
+  parts.push(structs.slice(at))
+  return ([] as (Y.Item | Y.GC)[]).concat(...parts)
+}
+
+/**
  * Deletes the values `clocks` of each of `client`'s `items` of `values` (live items of `v`) in
  * `transaction`, with values-array.ts's deleteValues (one Yjs split per run). Returns how many
  * values were deleted.
@@ -77,17 +131,7 @@ export function deleteInPlace(
       tidy(doc, own)
     }
   } finally {
-    // Put back in one copy, whatever happened: the spans hold every struct they were given.
-    const parts: (Y.Item | Y.GC)[][] = []
-    let at = 0
-    owns.forEach((own, index) => {
-      const span = spans[index]!
-      parts.push(structs.slice(at, span.from), own)
-      at = span.to + 1
-    })
-    parts.push(structs.slice(at))
-    const rebuilt = parts.length === 1 ? structs : ([] as (Y.Item | Y.GC)[]).concat(...parts)
-    clients.set(client, rebuilt)
+    clients.set(client, putBack(structs, spans, owns))
   }
   return deleted
 }
