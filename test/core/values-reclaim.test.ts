@@ -2,6 +2,8 @@
 // bounded pieces, and no value that a row may read is, whatever happens between the pieces.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { createTable } from '../../src/index.js'
+import { restoreFrom } from '../../src/internal.js'
 import { tableMaps } from '../../src/layout.js'
 import { reclaimDeadOverrides } from '../../src/reclaim.js'
 import { deleteValues, valuesOf } from '../../src/values-array.js'
@@ -164,6 +166,20 @@ describe('reclaiming first values (format 3)', () => {
     tableMaps(server).shapes.clear()
     expect(runCycle(createValuesReclaim(server))).toBe(0)
     expect(liveValues(server)).toBe(7)
+  })
+
+  it('S293: restoring a format 3 cell to its first value writes the value, so its reclaim changes nothing', () => {
+    const table = createTable({ columns: [{ name: 'title', type: 'string' }] })
+    const ids = table.columns().map((column) => column.id)
+    writeRawFormatThreeRows(table.doc, ids, [{ id: 'r', cells: ['first'] }])
+    const past = new Y.Doc()
+    Y.applyUpdate(past, Y.encodeStateAsUpdate(table.doc))
+    table.setCell('r', 'title', 'edited')
+    expect(runCycle(createValuesReclaim(table.doc))).toBe(1)
+    restoreFrom(table, past, Date.now(), { rows: ['r'] })
+    expect(table.getCell('r', 'title')).toBe('first')
+    runCycle(createValuesReclaim(table.doc))
+    expect(table.getCell('r', 'title')).toBe('first')
   })
 
   it('S129: the overrides of a live format 3 life are kept, those of its dead lives reclaimed', () => {
