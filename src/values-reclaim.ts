@@ -55,8 +55,8 @@ interface Cycle {
 export interface ValuesReclaim {
   /**
    * Runs one piece (at most about `pieceUnits` of work, and about `pieceMs`): indexing live
-   * rows, or sweeping `v` and deleting what no row reads in one transaction of `origin`. Returns how many values it
-   * deleted. Call it where the document is complete (the server).
+   * rows, or sweeping `v` and deleting what no row reads in one transaction of `origin`.
+   * Returns how many values it deleted. Call it where the document is complete (the server).
    */
   step(origin: unknown): number
   /** True between the first piece of a cycle and its last. */
