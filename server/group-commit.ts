@@ -3,7 +3,12 @@
 // the first storage failure breaks the commit. Knows the doc, not peers or sockets (§7).
 import type * as Y from 'yjs'
 import { TesseraError } from '../src/index.js'
-import { encodeSnapshot, reclaimDeadOverrides, tableMaps } from '../src/internal.js'
+import {
+  createValuesReclaim,
+  encodeSnapshot,
+  reclaimDeadOverrides,
+  tableMaps,
+} from '../src/internal.js'
 import {
   createCommitWriter,
   newBatch,
@@ -86,6 +91,8 @@ export function createGroupCommit(
   }
 
   const writer = createCommitWriter(name, doc, context, log, hooks)
+  // S291: format 3's dead first values, one bounded piece after each compaction.
+  const valuesReclaim = createValuesReclaim(doc)
 
   const flush = async (): Promise<void> => {
     const batch = open
@@ -100,6 +107,7 @@ export function createGroupCommit(
         // (stored and broadcast by the next flush like any update; the snapshot stays the
         // state at its entry, S101).
         reclaimDeadOverrides(tableMaps(doc), reclaiming)
+        valuesReclaim.step(reclaiming)
       }
       // Callbacks may join while the commit or the compaction is awaited, or while they run.
       for (let callback = batch.callbacks.shift(); callback; callback = batch.callbacks.shift()) {

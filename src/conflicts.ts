@@ -13,7 +13,7 @@ import {
 } from './layout.js'
 import { createRowShapes, type RowShapes } from './row-shapes.js'
 import { readCell, type CellValue } from './schema.js'
-import { packedShapeOf, rowIdOfIncarnation } from './stored-row.js'
+import { packedShapeOf, rowIdOfIncarnation, storedIncOf } from './stored-row.js'
 import type { Table } from './table-api.js'
 
 /** One lost local write: the cell, the value this replica wrote, and the value that replaced it. */
@@ -228,7 +228,7 @@ function touchedCells(
     const row = rowIdOfIncarnation(maps, target.incarnation)
     const stored: unknown = row === undefined ? undefined : maps.rows.get(row)
     const shape = packedShapeOf(stored, shapes)
-    if (shape === undefined || (stored as unknown[])[1] !== target.incarnation) continue
+    if (shape === undefined || storedIncOf(stored) !== target.incarnation) continue
     const columnId = 'columnId' in target ? target.columnId : shape.ids[target.slot - 1]
     if (columnId === undefined) continue
     const valueOf = (item: Y.Item) => {

@@ -23,6 +23,8 @@ export type { MemoryTransportPair, MemoryTransportOptions } from './ports/memory
 export { remoteContent } from './row-state.js'
 export { applyChecked } from './validation.js'
 export { reclaimDeadOverrides } from './reclaim.js'
+export { createValuesReclaim } from './values-reclaim.js'
+export type { ValuesReclaim } from './values-reclaim.js'
 export { recordedCells, recordStep, writeBack } from './undo-values.js'
 export type { RecordedRow, RecordedStep } from './undo-values.js'
 export { noteWritten, repairRestored, touchedRows } from './undo-late.js'

@@ -6,12 +6,16 @@ import type { ColumnId, RowId } from './ids.js'
 import { TesseraError } from './errors.js'
 import type { Position } from './row-order.js'
 import { describe } from './schema.js'
+import { valuesName } from './values-array.js'
 
 /**
  * The data-format version written to `meta`; a reader refuses a newer one. Version 2 writes new
  * rows packed (PackedRow); rows of version 1 (FormatOneRow) are still read and edited as such.
  */
 export const formatVersion = 2
+
+/** The newest data-format version this code reads (it reads every older one too). */
+export const readableFormatVersion = 3
 
 /**
  * A row value of data format 1: written once when the row was inserted; later cell edits and
@@ -59,6 +63,8 @@ export interface TableMaps {
   /** Format 2 overrides ('o': its name is written with every first edit of a cell). */
   readonly overrides: Y.Map<unknown>
   readonly shapes: Y.Map<unknown>
+  /** Format 3 rows' first values (values-array.ts). */
+  readonly values: Y.Array<unknown>
 }
 
 /** The names of the table's shared types, in the doc. */
@@ -73,6 +79,7 @@ export function tableMaps(doc: Y.Doc): TableMaps {
     cells: doc.getMap('cells'),
     overrides: doc.getMap('o'),
     shapes: doc.getMap('shapes'),
+    values: doc.getArray(valuesName),
   }
 }
 

@@ -9,10 +9,8 @@ import { isFormatOneRow, parseCellKey, parseOverrideKey, positionColumn } from '
 import { isPosition } from './row-order.js'
 import { cellViolation, type ColumnTypes } from './row-check.js'
 import type { CheckContext } from './check-types.js'
-import type { Shape } from './row-shapes.js'
 import { fitsType, readCell } from './schema.js'
-import { packedShapeOf, rowIdOfIncarnation } from './stored-row.js'
-import { valuesPlaceOf } from './values-row.js'
+import { packedShapeOf, rowIdOfIncarnation, storedIncOf } from './stored-row.js'
 import { changedKeys, isSameValue, valueBefore } from './transaction-diff.js'
 
 type Verdict = 'keep' | 'delete' | 'restore'
@@ -114,14 +112,9 @@ function packedReading(context: CheckContext, key: string): KeyReading {
   const target = parseOverrideKey(key)
   const rowId = target === undefined ? undefined : rowIdOfIncarnation(maps, target.incarnation)
   const stored: unknown = rowId === undefined ? undefined : maps.rows.get(rowId)
-  let shape: Shape | undefined = packedShapeOf(stored, shapes)
-  let inc: unknown = shape === undefined ? undefined : (stored as unknown[])[1]
-  if (shape === undefined) {
-    // S290: a format 3 row's overrides are keyed as format 2's.
-    const place = valuesPlaceOf(stored, shapes)
-    shape = place?.shapeOf
-    inc = place?.inc
-  }
+  // S290: a format 3 row's overrides are keyed as format 2's (packedShapeOf reads both).
+  const shape = packedShapeOf(stored, shapes)
+  const inc = shape === undefined ? undefined : storedIncOf(stored)
   let columnId: ColumnId | undefined
   if (target !== undefined && shape !== undefined && inc === target.incarnation) {
     if ('columnId' in target) columnId = target.columnId

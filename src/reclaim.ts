@@ -1,13 +1,15 @@
 // Reclaiming dead overrides (docs/semantics.md S129): an override of a row life that was deleted
 // or replaced is never read again (S3, S4, S6), so deleting it changes nothing any replica shows
-// and lets Yjs drop its value. Pure Yjs; the server runs it when it compacts a table's log.
+// and lets Yjs drop its value. Pure Yjs; the server runs it when it compacts a table's log
+// (format 3's first values are reclaimed by values-reclaim.ts).
 import * as Y from 'yjs'
 import { parseIncarnation } from './incarnation.js'
 import { isFormatOneRow, parseCellKey, parseOverrideKey, type TableMaps } from './layout.js'
+import { storedIncOf } from './stored-row.js'
 import { newestItem } from './transaction-diff.js'
 
 /**
- * True when a format 2 override key can never be read: it is malformed, or it names a life
+ * True when a format 2 or 3 override key can never be read: it is malformed, or it names a life
  * whose first item this replica has and which is not the current value's life of its row. A
  * life whose item has not arrived yet may still be a row's (its insert is on its way): kept.
  */
@@ -20,8 +22,9 @@ function isDeadOverride(maps: TableMaps, key: string): boolean {
   const item = Y.getItem(store, Y.createID(id.client, id.clock))
   if (!(item instanceof Y.Item) || item.parent !== (maps.rows as unknown)) return true
   const current: unknown = item.parentSub === null ? undefined : maps.rows.get(item.parentSub)
-  // S19: the life is read whatever the rest of the value holds (its shape may still be coming).
-  return !(Array.isArray(current) && current[1] === target.incarnation)
+  // S19: the life is read whatever the rest of the value holds (its shape may still be coming);
+  // a format 2 row names it at [1], a format 3 row as `i`.
+  return storedIncOf(current) !== target.incarnation
 }
 
 /**

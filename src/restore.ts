@@ -47,7 +47,7 @@ const effective = (maps: TableMaps, state: RowState, column: ColumnId) => {
   // The state's position already reads the row's position override, if any.
   if (column === positionColumn) return { value: state.position, isOverride: !!override }
   if (override !== undefined) return { value: override.value, isOverride: true }
-  const inserted = insertedCell(state, maps.rows.get(state.id), column)
+  const inserted = insertedCell(maps, state, maps.rows.get(state.id), column)
   return { value: inserted?.value, isOverride: false }
 }
 
@@ -84,8 +84,10 @@ function restoreRow(
     const is = effective(now, current, column)
     if (same(was.value, is.value)) continue
     isChanged = true
-    // Same life, same row value: dropping the override brings back what the insert wrote.
-    if (!was.isOverride) deleteOverride(now, current, column)
+    // Same life, same row value: dropping the override brings back what the insert wrote;
+    // S293: not a format 3 cell's first value, which the server may have reclaimed since.
+    const isFirstValue = current.first >= 0 && column !== positionColumn && was.value !== undefined
+    if (!was.isOverride && !isFirstValue) deleteOverride(now, current, column)
     else writeOverride(now, current, column, was.value)
   }
   return isChanged ? 'changed' : undefined

@@ -1,7 +1,13 @@
 // The row index's parts that its reads and a transaction's local writes share (row-state.ts):
 // the states of the live rows, the manual order once built, the states from before the running
 // transaction, and the inserted rows it has not taken in yet (fresh-rows.ts).
-import { createFreshRows, type FreshRows } from './fresh-rows.js'
+import {
+  createFreshRows,
+  writtenPosition,
+  writtenState,
+  type FreshRows,
+  type WrittenRow,
+} from './fresh-rows.js'
 import type { RowId } from './ids.js'
 import type { OrderedIndex } from './ordered-index.js'
 import type { Position } from './row-order.js'
@@ -77,16 +83,14 @@ export function putState(index: RowIndex, id: RowId, state: RowState | undefined
 }
 
 /** Lists a row a local write inserted where none was, stored as `packed`, for the next read. */
-export function addLocal(index: RowIndex, id: RowId, packed: readonly unknown[]): void {
-  const position = packed[2] as Position
+export function addLocal(index: RowIndex, id: RowId, packed: WrittenRow): void {
   // A row deleted earlier in the transaction has a state from before: the general path.
   if (index.before.size > 0 && index.before.has(id)) {
-    const inc = packed[1] as string
-    putState(index, id, { id, inc, position, shape: index.shapes.of(packed[0] as number, inc) })
+    putState(index, id, writtenState(id, packed, index.shapes))
     return
   }
   index.pending.push(id, packed)
-  notePosition(index, position)
+  notePosition(index, writtenPosition(packed))
 }
 
 /**
@@ -96,7 +100,7 @@ export function addLocal(index: RowIndex, id: RowId, packed: readonly unknown[])
 export function addAllLocal(
   index: RowIndex,
   ids: readonly RowId[],
-  packed: readonly (readonly unknown[])[],
+  packed: readonly WrittenRow[],
 ): void {
   if (index.before.size > 0) {
     ids.forEach((id, at) => {
@@ -106,5 +110,5 @@ export function addAllLocal(
   }
   index.pending.pushAll(ids, packed)
   const last = packed.at(-1)
-  if (last !== undefined) notePosition(index, last[2] as Position)
+  if (last !== undefined) notePosition(index, writtenPosition(last))
 }

@@ -31,7 +31,7 @@ export function createRowReader(maps: TableMaps, states: RowStates, columns: Col
    */
   const cellOf = (state: RowState, value: unknown, column: Column, hasOverrides: boolean) => {
     const override = hasOverrides ? overrideOf(maps, state, column.id) : undefined
-    const cell = override ?? insertedCell(state, value, column.id)
+    const cell = override ?? insertedCell(maps, state, value, column.id)
     return readCell(column.type, cell === undefined ? column.default : cell.value)
   }
 

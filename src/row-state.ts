@@ -3,6 +3,8 @@
 // turned into a TableChange against (row-changes.ts).
 import type * as Y from 'yjs'
 import { TesseraError } from './errors.js'
+import { firstValueOf } from './first-values.js'
+import type { WrittenRow } from './fresh-rows.js'
 import type { ColumnId, RowId } from './ids.js'
 import { prefixLengthOf } from './incarnation.js'
 import {
@@ -26,7 +28,7 @@ import type { RowShapes } from './row-shapes.js'
 import type { ChangeSource, TableChange } from './row.js'
 import { describe } from './schema.js'
 import { changedKeys, changeOf, freshChange } from './row-changes.js'
-import { rowStateOf, type RowState } from './stored-row.js'
+import { rowStateOf, storedIncOf, type RowState } from './stored-row.js'
 
 export type { RowState } from './stored-row.js'
 
@@ -71,12 +73,12 @@ export interface RowStates {
    * read and the per-row bookkeeping of the transaction's change left for later (a bulk
    * insert's rows are added, and need no state from before).
    */
-  addLocal(id: RowId, packed: readonly unknown[]): void
+  addLocal(id: RowId, packed: WrittenRow): void
   /**
    * `addLocal` of rows `ids[i]` stored as `packed[i]`, keeping both arrays (never changed), in
    * increasing order of position (as a batch places them).
    */
-  addAllLocal(ids: readonly RowId[], packed: readonly (readonly unknown[])[]): void
+  addAllLocal(ids: readonly RowId[], packed: readonly WrittenRow[]): void
   /** False when no override was ever written for the row's life: its cells are all in its value. */
   hasOverrides(state: RowState): boolean
   /** Records that an override is being written for the row's life (before the transaction ends). */
@@ -99,10 +101,10 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
   // their row id, format 2 overrides their incarnation.
   const editedRows = new Set<RowId>()
   const editedLives = new Set<string>()
-  const isEdited = (id: RowId, value: unknown): boolean =>
-    Array.isArray(value)
-      ? typeof value[1] === 'string' && editedLives.has(value[1])
-      : editedRows.has(id)
+  const isEdited = (id: RowId, value: unknown): boolean => {
+    const inc = storedIncOf(value)
+    return inc === undefined ? editedRows.has(id) : editedLives.has(inc)
+  }
   const read = (id: RowId): RowState | undefined => {
     const value = maps.rows.get(id)
     return rowStateOf(maps, shapes, id, value, isEdited(id, value))
@@ -192,6 +194,8 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
 /** True when `value` (read from the doc) stores the life `known` is a state of. */
 function isSameLife(known: RowState, value: unknown): boolean {
   if (known.shape === undefined) return isFormatOneRow(value) && value.i === known.inc
+  if (known.first >= 0)
+    return (value as { i?: unknown } | null)?.i === known.inc && firstValueOf(value) === known.first
   return (
     Array.isArray(value) &&
     value[1] === known.inc &&

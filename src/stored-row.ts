@@ -1,8 +1,11 @@
-// Rows of either data format (layout.ts), read and written one way: a row's state (its life,
+// Rows of every data format (layout.ts), read and written one way: a row's state (its life,
 // position and cell layout), its inserted cells, and the overrides of its current life. The rest
-// of the core goes through here and never reads a stored value itself.
+// of the core goes through here and never reads a stored value itself. Format 3 rows keep their
+// inserted cells in `v` (values-array.ts, read through first-values.ts) and their overrides
+// exactly as format 2.
 import * as Y from 'yjs'
 import type { ColumnId, RowId } from './ids.js'
+import { firstValueOf, firstValueReaderOf } from './first-values.js'
 import { parseIncarnation, prefixLengthOf } from './incarnation.js'
 import {
   cellKey,
@@ -20,10 +23,10 @@ import {
 import type { Position } from './row-order.js'
 import type { RowShapes, Shape } from './row-shapes.js'
 import { newestItem } from './transaction-diff.js'
-import { valuesRow } from './values-array.js'
+import { valuesRow, type ValuesRow } from './values-array.js'
 import { valuesCells, valuesPlaceOf, type ValuesPlace } from './values-row.js'
 
-/** A row life's incarnation: a number in format 1, the short id string in format 2. */
+/** A row life's incarnation: a number in format 1, the short id string in formats 2 and 3. */
 export type Incarnation = number | string
 
 /** A live row's identity: its life, its current manual-order key, and how its cells are stored. */
@@ -31,13 +34,36 @@ export interface RowState {
   readonly id: RowId
   readonly inc: Incarnation
   readonly position: Position
-  /** The shape of a packed row's cells; undefined for a format 1 row. */
+  /** The shape of a packed (format 2 or 3) row's cells; undefined for a format 1 row. */
   readonly shape: Shape | undefined
+  /**
+   * Format 3: the clock of the row's first value in `v` (its writer's client is its
+   * incarnation's, values-array.ts); -1 for format 1 and 2 rows.
+   */
+  readonly first: number
 }
 
-/** The shape of a packed row value, when `value` is one (checked: data from storage, S19). */
+/** The incarnation a format 2 or 3 row value names (unchecked); undefined for other values. */
+export function storedIncOf(value: unknown): string | undefined {
+  const inc: unknown = Array.isArray(value)
+    ? value[1]
+    : typeof value === 'object' && value !== null
+      ? (value as { i?: unknown }).i
+      : undefined
+  return typeof inc === 'string' ? inc : undefined
+}
+
+/**
+ * The shape of a packed row value of format 2 or 3, when `value` is one (checked: data from
+ * storage, S19); its incarnation is storedIncOf's.
+ */
 export function packedShapeOf(value: unknown, shapes: RowShapes): Shape | undefined {
-  if (!Array.isArray(value) || value.length < firstCell) return undefined
+  if (!Array.isArray(value)) {
+    return firstValueOf(value) < 0
+      ? undefined
+      : shapes.of((value as ValuesRow).s, (value as ValuesRow).i)
+  }
+  if (value.length < firstCell) return undefined
   const [number, inc, position] = value as unknown[]
   if (typeof inc !== 'string' || typeof position !== 'string' || typeof number !== 'number')
     return undefined
@@ -58,13 +84,21 @@ export function rowStateOf(
   value: unknown,
   hasOverrides: boolean,
 ): RowState | undefined {
-  const shape = packedShapeOf(value, shapes)
+  const shape = Array.isArray(value) ? packedShapeOf(value, shapes) : undefined
   if (shape !== undefined) {
     const packed = value as readonly unknown[]
     const inc = packed[1] as string
     const moved = hasOverrides ? maps.overrides.get(positionKey(inc)) : undefined
     const position = typeof moved === 'string' ? moved : (packed[2] as Position)
-    return { id, inc, position, shape }
+    return { id, inc, position, shape, first: -1 }
+  }
+  const first = firstValueOf(value)
+  if (first >= 0) {
+    const row = value as ValuesRow
+    const shape = shapes.of(row.s, row.i)
+    if (shape === undefined) return undefined
+    const moved = hasOverrides ? maps.overrides.get(positionKey(row.i)) : undefined
+    return { id, inc: row.i, position: typeof moved === 'string' ? moved : row.p, shape, first }
   }
   if (!isFormatOneRow(value)) return undefined
   const moved = hasOverrides
@@ -75,11 +109,16 @@ export function rowStateOf(
     inc: value.i,
     position: typeof moved === 'string' ? moved : value.p,
     shape: undefined,
+    first: -1,
   }
 }
 
-/** The value row `state` was inserted with for `columnId`; undefined when it wrote none. */
+/**
+ * The value row `state` (stored as `value`) was inserted with for `columnId`; undefined when it
+ * wrote none. A format 3 row's is its first value in `maps.values`.
+ */
 export function insertedCell(
+  maps: TableMaps,
   state: RowState,
   value: unknown,
   columnId: ColumnId,
@@ -89,8 +128,13 @@ export function insertedCell(
     return Object.hasOwn(c, columnId) ? { value: c[columnId] } : undefined
   }
   const slot = state.shape.slots.get(columnId)
-  // A packed cell holding nothing was dropped by the server's checks (S31): not written.
-  const cell = slot === undefined ? undefined : (value as unknown[])[firstCell + slot]
+  if (slot === undefined) return undefined
+  // A packed cell holding nothing was dropped by the server's checks (S31), and a first value
+  // deleted or missing was never written or reclaimed: neither was written.
+  const cell =
+    state.first < 0
+      ? (value as unknown[])[firstCell + slot]
+      : firstValueReaderOf(maps.values)(state.inc as string, state.first + slot)
   return cell === undefined ? undefined : { value: cell }
 }
 
@@ -212,7 +256,8 @@ export function decodeRow(
   }
   // The row's format, life and stored position are read as every reader reads them.
   const state = rowStateOf(maps, shapes, id, value, false)
-  if (state === undefined) return undefined
+  // A format 3 value that valuesPlaceOf refused is no row here (S286).
+  if (state === undefined || state.first >= 0) return undefined
   const { inc, position, shape } = state
   if (shape === undefined) {
     const cells = new Map(Object.entries((value as FormatOneRow).c) as [ColumnId, unknown][])

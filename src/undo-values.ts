@@ -81,7 +81,7 @@ function readerBefore(maps: TableMaps, shapes: RowShapes, transaction: Y.Transac
       return typeof moved === 'string' ? moved : state.position
     },
     cell(state: RowState, value: unknown, column: Column): CellValue {
-      const cell = overrideBefore(state, column.id) ?? insertedCell(state, value, column.id)
+      const cell = overrideBefore(state, column.id) ?? insertedCell(maps, state, value, column.id)
       return readCell(column.type, cell === undefined ? column.default : cell.value)
     },
   }

@@ -30,8 +30,25 @@ export function readNow(
   value: unknown,
   column: Column,
 ): CellValue {
-  const cell = overrideOf(maps, state, column.id) ?? insertedCell(state, value, column.id)
+  const cell = overrideOf(maps, state, column.id) ?? insertedCell(maps, state, value, column.id)
   return readCell(column.type, cell === undefined ? column.default : cell.value)
+}
+
+/**
+ * S294, S295: true when a cell of a format 3 row reads `recorded` from its first value, which
+ * the server's reclaim may delete (S291: here, or already on the server while this client was
+ * offline), unless the default it would then read is `recorded` too. Such a cell is written
+ * back as an override: an undo never relies on a first value.
+ */
+function readsFirstValue(
+  maps: TableMaps,
+  state: RowState,
+  column: Column,
+  recorded: CellValue,
+): boolean {
+  if (state.first < 0 || state.shape?.slots.has(column.id) !== true) return false
+  if (overrideOf(maps, state, column.id) !== undefined) return false
+  return !isSameValue(readCell(column.type, column.default), recorded)
 }
 
 /** What to write back into one row life, and which items a write stands for. */
@@ -59,7 +76,10 @@ export function writeRecorded(
   for (const [columnId, recorded] of write.cells) {
     const column = byId.get(columnId)
     if (column === undefined || !isFree(columnId)) continue
-    if (!isSameValue(readNow(maps, state, value, column), recorded))
+    if (
+      !isSameValue(readNow(maps, state, value, column), recorded) ||
+      readsFirstValue(maps, state, column, recorded)
+    )
       writeLinked(maps, state, columnId, recorded, write.isLost)
   }
 }

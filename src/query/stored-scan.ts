@@ -1,14 +1,17 @@
 // One pass over a table's stored rows for a query: walks the rows map as Yjs holds it and reads
 // only the wanted cells. A packed row (data format 2) that was never edited is read straight from
-// its value; any other row (format 1, or a life with overrides) goes through stored-row.ts.
+// its value, a format 3 one from its first values in `v`; any other row (format 1, or a life
+// with overrides) goes through stored-row.ts.
 import type * as Y from 'yjs'
 import type { RowId } from '../ids.js'
 import { firstCell, type TableMaps } from '../layout.js'
 import type { Position } from '../row-order.js'
+import { createFirstValueReader, firstValueOf, looksLikeValuesRow } from '../first-values.js'
 import { prefixLengthOf } from '../incarnation.js'
 import type { RowStates } from '../row-state.js'
 import { readCell, type CellValue, type Column } from '../schema.js'
 import { insertedCell, overrideOf, packedShapeOf, type RowState } from '../stored-row.js'
+import type { ValuesRow } from '../values-array.js'
 
 /** Called with each live row: its id, manual-order position and the wanted cells (reused array). */
 export type ScanVisitor = (id: RowId, position: Position, values: readonly CellValue[]) => void
@@ -32,7 +35,7 @@ export function scanStoredRows(
   visit: ScanVisitor,
 ): void {
   const values = new Array<CellValue>(wanted.length).fill(null)
-  const read = createPackedReader(states, wanted, values)
+  const read = createPackedReader(maps, states, wanted, values)
   itemsOf(maps.rows).forEach((item, key) => {
     if (item.deleted) return
     const value = valueOf(item)
@@ -48,7 +51,7 @@ export function scanStoredRows(
     wanted.forEach((column, at) => {
       const cell =
         (hasOverrides ? overrideOf(maps, state, column.id) : undefined) ??
-        insertedCell(state, value, column.id)
+        insertedCell(maps, state, value, column.id)
       values[at] = readCell(column.type, cell === undefined ? column.default : cell.value)
     })
     visit(id, state.position, values)
@@ -56,63 +59,83 @@ export function scanStoredRows(
 }
 
 /**
- * A reader of packed rows that were never edited: puts the wanted cells of `value` into `values`
- * and returns its position, or returns undefined for any other value (for the general read).
- * Rows of one insert share a shape, so the shape is checked once for a run of them.
+ * A reader of packed rows (format 2 or 3) that were never edited: puts the wanted cells of
+ * `value` into `values` and returns its position, or returns undefined for any other value (for
+ * the general read). Rows of one insert share a shape, so the shape is checked once for a run of
+ * them; a format 3 row's first values are read through one reader that remembers the Yjs item
+ * it found last (rows of one insert share those too).
  */
 function createPackedReader(
+  maps: TableMaps,
   states: RowStates,
   wanted: readonly Column[],
   values: CellValue[],
 ): (value: unknown) => Position | undefined {
   const types = wanted.map((column) => column.type)
   const defaults = wanted.map((column) => readCell(column.type, column.default))
-  // The last shape seen: its number, its writer's prefix, its row length and the wanted slots.
+  const readFirst = createFirstValueReader(maps.values)
+  // The last shape seen: its number, its writer's prefix, its row length (-1: format 3) and the
+  // wanted slots.
   let number = -1
   let prefix = ''
-  let length = -1
+  let length = -2
   let slots = new Int32Array(wanted.length)
   // A stand-in state for asking whether a life was edited, so no object is made per row.
-  const probe = { id: '', inc: '', position: '', shape: undefined } as {
+  const probe = { id: '', inc: '', position: '', shape: undefined, first: -1 } as {
     -readonly [key in keyof RowState]: RowState[key]
   }
-  const isSameShape = (value: readonly unknown[]): boolean => {
-    const inc = value[1]
-    return (
-      value[0] === number &&
-      value.length === length &&
-      typeof inc === 'string' &&
-      inc.length > prefix.length &&
-      inc.startsWith(prefix) &&
-      typeof value[2] === 'string'
-    )
+  const isSameShape = (shape: unknown, inc: unknown, position: unknown, size: number): boolean =>
+    shape === number &&
+    size === length &&
+    typeof inc === 'string' &&
+    inc.length > prefix.length &&
+    inc.startsWith(prefix) &&
+    typeof position === 'string'
+  const learn = (value: unknown, inc: string, shapeNumber: number, size: number): boolean => {
+    // What stored-row.ts reads as a packed row (S19); its shape becomes the one to match.
+    const shape = packedShapeOf(value, states.shapes)
+    if (shape === undefined) return false
+    number = shapeNumber
+    length = size
+    prefix = inc.slice(0, prefixLengthOf(inc))
+    slots = Int32Array.from(wanted, (column) => shape.slots.get(column.id) ?? -1)
+    probe.shape = shape
+    return true
+  }
+  const put = (at: number, cell: unknown): void => {
+    const type = types[at]!
+    // The common case without readCell: a stored value already of the column's type.
+    const isRead = type === 'number' ? Number.isFinite(cell) : typeof cell === type
+    values[at] = isRead
+      ? (cell as CellValue)
+      : cell === undefined
+        ? defaults[at]!
+        : readCell(type, cell)
+  }
+  const readValuesRow = (value: ValuesRow): Position | undefined => {
+    // A run of one shape still checks each row's own form (it names its own values).
+    const first = firstValueOf(value)
+    if (first < 0) return undefined
+    if (!isSameShape(value.s, value.i, value.p, -1) && !learn(value, value.i, value.s, -1))
+      return undefined
+    probe.inc = value.i
+    if (states.hasOverrides(probe)) return undefined
+    for (let at = 0; at < types.length; at++) {
+      const slot = slots[at]!
+      put(at, slot < 0 ? undefined : readFirst(value.i, first + slot))
+    }
+    return value.p
   }
   return (value) => {
-    if (!Array.isArray(value)) return undefined
-    if (!isSameShape(value)) {
-      // What stored-row.ts reads as a packed row (S19); its shape becomes the one to match.
-      const shape = packedShapeOf(value, states.shapes)
-      if (shape === undefined) return undefined
-      const inc = value[1] as string
-      number = value[0] as number
-      length = value.length
-      prefix = inc.slice(0, prefixLengthOf(inc))
-      slots = Int32Array.from(wanted, (column) => shape.slots.get(column.id) ?? -1)
-      probe.shape = shape
+    if (!Array.isArray(value)) return looksLikeValuesRow(value) ? readValuesRow(value) : undefined
+    if (!isSameShape(value[0], value[1], value[2], value.length)) {
+      if (!learn(value, value[1] as string, value[0] as number, value.length)) return undefined
     }
     probe.inc = value[1] as string
     if (states.hasOverrides(probe)) return undefined
     for (let at = 0; at < types.length; at++) {
       const slot = slots[at]!
-      const cell: unknown = slot < 0 ? undefined : value[firstCell + slot]
-      const type = types[at]!
-      // The common case without readCell: a stored value already of the column's type.
-      const isRead = type === 'number' ? Number.isFinite(cell) : typeof cell === type
-      values[at] = isRead
-        ? (cell as CellValue)
-        : cell === undefined
-          ? defaults[at]!
-          : readCell(type, cell)
+      put(at, slot < 0 ? undefined : value[firstCell + slot])
     }
     return value[2] as Position
   }

@@ -24,6 +24,7 @@ import {
   overrideOf,
   rowIdOfIncarnation,
   rowStateOf,
+  storedIncOf,
   type RowState,
 } from '../stored-row.js'
 import type { ItemId, KeyRef } from '../wire/window-messages.js'
@@ -83,8 +84,10 @@ export function createWindowLayout(maps: TableMaps): WindowLayout {
     const target = parseOverrideKey(key)
     if (target !== undefined) livesWithOverrides.add(target.incarnation)
   }
-  const hasOverrides = (id: string, value: unknown): boolean =>
-    Array.isArray(value) ? livesWithOverrides.has(value[1] as string) : rowsWithCells.has(id)
+  const hasOverrides = (id: string, value: unknown): boolean => {
+    const inc = storedIncOf(value)
+    return inc === undefined ? rowsWithCells.has(id) : livesWithOverrides.has(inc)
+  }
   const rowOfItem = (id: string, item: Y.Item): StoredRowItem | undefined => {
     if (item.deleted) return undefined
     const value: unknown = contentOf(item)[item.length - 1]
@@ -114,7 +117,7 @@ export function createWindowLayout(maps: TableMaps): WindowLayout {
       const override = hasOverrides(state.id, value)
         ? overrideOf(maps, state, column.id)
         : undefined
-      const cell = override ?? insertedCell(state, value, column.id)
+      const cell = override ?? insertedCell(maps, state, value, column.id)
       return readCell(column.type, cell === undefined ? column.default : cell.value)
     },
     keyRefsOf({ state, value }, columns) {

@@ -11,6 +11,8 @@ import { applySnapshot, createTable } from '../../src/index.js'
 import { encodeSnapshot as snapshotOf } from '../../src/internal.js'
 import { tableMaps } from '../../src/layout.js'
 import { reclaimDeadOverrides } from '../../src/reclaim.js'
+import { formatThree, reclaimAll, reclaimTimes } from './format-three.js'
+import { formatThreeCells } from '../helpers/format-three-reads.js'
 import { layouts, rowOf, columnIds, tessera, type Layout } from './layouts.js'
 import { median, report, time } from './report.js'
 import { decodeSnapshot, encodeSnapshot } from '../../server/snapshot-encoding.js'
@@ -73,12 +75,27 @@ function rewriteAll(layout: Layout): Churned {
     })
     if (round === 1) rewrittenOnce = Y.encodeStateAsUpdateV2(doc)
   }
+  // Format 3 as the server leaves it after its compactions (S129, S291), read back in full.
+  if (layout === formatThree) checkReclaimed(doc)
   return {
     once,
     rewrittenOnce,
     rewritten: Y.encodeStateAsUpdateV2(doc),
     sizes: [onceSizes, sizesOf(doc)],
   }
+}
+
+/** Reclaims a rewritten format 3 table; throws unless a copy of it reads the last values. */
+function checkReclaimed(doc: Y.Doc): void {
+  reclaimAll(doc)
+  const copy = new Y.Doc()
+  Y.applyUpdateV2(copy, Y.encodeStateAsUpdateV2(doc))
+  const read = formatThreeCells(copy)
+  ids.forEach((id, index) => {
+    const last = rowOf(index + rewrites * rowCount)
+    if (JSON.stringify(read[id]) !== JSON.stringify(columnIds.map((column) => last[column])))
+      throw new Error(`format 3: row ${id} reads ${JSON.stringify(read[id])} after the reclaim`)
+  })
 }
 
 /**
@@ -219,7 +236,7 @@ it(`churn: ${rowCount.toLocaleString('en')} rows × 10 columns, every cell rewri
   const rows: (string | number)[][] = []
   const figures = new Map<Layout, Churned>()
   const kb = (bytes: number) => (bytes / 1024).toFixed(0)
-  for (const layout of [tessera, nested, json]) {
+  for (const layout of [tessera, formatThree, nested, json]) {
     const churned = rewriteAll(layout)
     figures.set(layout, churned)
     const [once, rewritten] = churned.sizes
@@ -286,5 +303,21 @@ it(`churn: ${rowCount.toLocaleString('en')} rows × 10 columns, every cell rewri
       "first full join after a load: the joiners' v1 encoding (ms)",
     ],
     await encodingCosts(doc),
+  )
+})
+
+it(`format 3's reclaim of first values (S291, S292): ${largeRowCount.toLocaleString('en')} rows × 10 columns, each row rewritten once`, () => {
+  report(
+    'churn-reclaim',
+    `Format 3's reclaim on a ${largeRowCount.toLocaleString('en')}-row table, piece by piece as after compactions (S292)`,
+    [
+      'rewritten',
+      'values deleted',
+      'pieces',
+      'longest piece (ms)',
+      'median piece (ms)',
+      'all pieces (ms)',
+    ],
+    reclaimTimes(largeRowCount, rowOf),
   )
 })

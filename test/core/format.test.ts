@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createTable } from '../../src/index.js'
-import { formatVersion } from '../../src/layout.js'
+import { formatVersion, readableFormatVersion } from '../../src/layout.js'
 import { writeRawOverride } from '../helpers/raw-cells.js'
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures')
@@ -68,7 +68,7 @@ describe('data formats', () => {
 
   it('S127: a reader refuses a document of a newer format instead of misreading it', () => {
     const doc = new Y.Doc()
-    doc.getMap('meta').set('formatVersion', formatVersion + 1)
+    doc.getMap('meta').set('formatVersion', readableFormatVersion + 1)
     expect(() => createTable({ doc })).toThrow(/newer than this version/)
   })
 })
