@@ -3,7 +3,7 @@
 // rows written by one insert (whose values share items) searches the doc's structs once per
 // item, not once per cell. Knows nothing about shapes, overrides or columns.
 import * as Y from 'yjs'
-import { parseIncarnation } from './incarnation.js'
+import { clockOfIncarnation, parseIncarnation, prefixLengthOf } from './incarnation.js'
 import type { ValuesRow } from './values-array.js'
 
 /**
@@ -18,8 +18,8 @@ export function firstValueOf(value: unknown): number {
     return -1
   if (typeof back !== 'number' || !Number.isSafeInteger(back) || back < 1) return -1
   if (!Number.isSafeInteger(shape) || shape < 0 || Object.keys(value).length !== 4) return -1
-  const id = parseIncarnation(inc)
-  return id === undefined || id.clock < back ? -1 : id.clock - back
+  const clock = clockOfIncarnation(inc)
+  return clock < back ? -1 : clock - back
 }
 
 /** True when `value` has a format 3 row value's form (not checked: a fast test for a run). */
@@ -36,6 +36,8 @@ export type FirstValueReader = (inc: string, clock: number) => unknown
 /** The client of the last incarnation a reader was asked about, and that incarnation. */
 interface LastFound {
   inc: string
+  /** The client prefix of `inc` (incarnation.ts): it names the client. */
+  prefix: string
   client: number
   structs: (Y.Item | Y.GC)[]
   index: number
@@ -49,18 +51,29 @@ interface LastFound {
  */
 export function createFirstValueReader(values: Y.Array<unknown>): FirstValueReader {
   const doc = values.doc!
-  const last: LastFound = { inc: '', client: -1, structs: [], index: -1, item: undefined }
+  const last: LastFound = {
+    inc: '',
+    prefix: '',
+    client: -1,
+    structs: [],
+    index: -1,
+    item: undefined,
+  }
   const parent = values as unknown
   return (inc, clock) => {
-    if (inc !== last.inc) {
+    // Rows of one writer share its client's prefix: their client is read once for a run.
+    const isKnown =
+      last.prefix !== '' && inc.startsWith(last.prefix) && inc.length > last.prefix.length
+    if (inc !== last.inc && !isKnown) {
       const id = parseIncarnation(inc)
       if (id === undefined) return undefined
-      last.inc = inc
+      last.prefix = inc.slice(0, prefixLengthOf(inc))
       if (id.client !== last.client) {
         last.client = id.client
         last.item = undefined
       }
     }
+    last.inc = inc
     let item = last.item
     if (
       item === undefined ||
