@@ -130,6 +130,24 @@ export function clockOfIncarnation(incarnation: string): number {
   return decode(incarnation) ? decodedClock : -1
 }
 
+/**
+ * The clock of `incarnation` when its first `prefixLength` characters are a client prefix known
+ * to be valid (a scan's run of one writer's rows): parseIncarnation's rules for the rest; -1
+ * when the rest is not a clock.
+ */
+export function clockAfterPrefix(incarnation: string, prefixLength: number): number {
+  const { length } = incarnation
+  if (length <= prefixLength || length > prefixLength + 8) return -1
+  if (length > prefixLength + 1 && incarnation.charCodeAt(prefixLength) === 0) return -1
+  let clock = 0
+  for (let index = prefixLength; index < length; index++) {
+    const unit = incarnation.charCodeAt(index)
+    if (unit >= radix) return -1
+    clock = clock * radix + unit
+  }
+  return clock
+}
+
 /** The client and clock the last successful `decode` read (no object per call). */
 let decodedClient = 0
 let decodedClock = 0
