@@ -39,6 +39,8 @@ export interface AppliedUpdate {
 export interface CheckContext {
   readonly transaction: Y.Transaction
   readonly maps: TableMaps
+  /** Data format 3's values array (values-array.ts). */
+  readonly values: Y.Array<unknown>
   /** The shapes of packed rows (read only: the checks never register one). */
   readonly shapes: RowShapes
   readonly permissions: TablePermissions

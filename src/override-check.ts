@@ -1,7 +1,8 @@
 // The server's check of what an update changed in cell and position overrides (docs/semantics.md
 // S85, S30, S31): an override counts only while it is of its row's current life, so each touched
-// key is judged by whether the cell (or position) that readers see changed. Both data formats:
-// `cells` ([incarnation, value] under rowId\0columnId) and `overrides` (values keyed by life).
+// key is judged by whether the cell (or position) that readers see changed. Every data format:
+// `cells` ([incarnation, value] under rowId\0columnId) and `overrides` (values keyed by life,
+// formats 2 and 3 alike).
 import * as Y from 'yjs'
 import type { ColumnId, RowId } from './ids.js'
 import { isFormatOneRow, parseCellKey, parseOverrideKey, positionColumn } from './layout.js'
@@ -105,16 +106,17 @@ function formatOneReading(context: CheckContext, key: string): KeyReading {
   }
 }
 
-/** A format 2 key: a slot (or column) and a life, holding the value itself. */
+/** A format 2 or 3 key: a slot (or column) and a life, holding the value itself. */
 function packedReading(context: CheckContext, key: string): KeyReading {
   const { maps, shapes } = context
   const target = parseOverrideKey(key)
   const rowId = target === undefined ? undefined : rowIdOfIncarnation(maps, target.incarnation)
   const stored: unknown = rowId === undefined ? undefined : maps.rows.get(rowId)
+  // S290: a format 3 row's overrides are keyed as format 2's (packedShapeOf reads both).
   const shape = packedShapeOf(stored, shapes)
-  const isCurrent = shape !== undefined && storedIncOf(stored) === target!.incarnation
+  const inc = shape === undefined ? undefined : storedIncOf(stored)
   let columnId: ColumnId | undefined
-  if (target !== undefined && isCurrent) {
+  if (target !== undefined && shape !== undefined && inc === target.incarnation) {
     if ('columnId' in target) columnId = target.columnId
     else columnId = target.slot === 0 ? positionColumn : shape.ids[target.slot - 1]
   }

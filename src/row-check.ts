@@ -9,6 +9,7 @@ import type { CheckContext, Violation } from './check-types.js'
 import { fitsType, readCell, type ColumnType } from './schema.js'
 import { decodeRow, encodeRow, rowIdOfIncarnation, type DecodedRow } from './stored-row.js'
 import { changedKeys, isSameValue, valueBefore } from './transaction-diff.js'
+import { dropUnfitValues, valuesFault } from './values-check.js'
 
 /** Column id to its type, or 'removed' for a removed column or one of no known type. */
 export type ColumnTypes = ReadonlyMap<string, ColumnType | 'removed'>
@@ -30,16 +31,25 @@ export function cellViolation(
   return { code: 'SCHEMA_VIOLATION', rowId, columnId, message }
 }
 
-/** S30, S31: a row value with its cells fitted to their columns and a valid position. */
+/**
+ * S30, S31: a row value with its cells fitted to their columns and a valid position. S288: a
+ * format 3 row's first values are checked when its life begins (`isNewLife`), and one that does
+ * not fit is deleted from `v`; they never change in its life.
+ */
 function correctRow(
   context: CheckContext,
   id: RowId,
   row: DecodedRow,
   types: ColumnTypes,
+  isNewLife: boolean,
 ): DecodedRow {
   const cells = new Map<ColumnId, unknown>()
   let isChanged = false
-  for (const [columnId, value] of row.cells) {
+  if (row.values !== undefined && isNewLife) {
+    for (const [columnId, value] of dropUnfitValues(context, row.values, row.cells, types))
+      context.result.violations.push(valueViolation(id, columnId, types.get(columnId), value))
+  }
+  for (const [columnId, value] of row.values === undefined ? row.cells : []) {
     const type = types.get(columnId)
     if (type !== undefined && type !== 'removed' && fitsType(type, value)) {
       cells.set(columnId, value)
@@ -61,6 +71,20 @@ function correctRow(
   // Rewritten in its own life: the row's overrides still apply.
   context.maps.rows.set(id, encodeRow(row, cells, position))
   return { ...row, position, cells }
+}
+
+/** S288: the violation for a first value that was deleted because it does not fit its column. */
+function valueViolation(
+  rowId: RowId,
+  columnId: ColumnId,
+  type: ColumnType | 'removed' | undefined,
+  value: unknown,
+): Violation {
+  const message =
+    type === undefined || type === 'removed'
+      ? `row ${rowId}: column ${JSON.stringify(columnId)} does not exist (or was removed); the value was dropped`
+      : `row ${rowId}: column ${JSON.stringify(columnId)} expects a ${type}; ${JSON.stringify(value) ?? 'undefined'} was dropped (the cell reads its default)`
+  return { code: 'SCHEMA_VIOLATION', rowId, columnId, message }
 }
 
 /** An override key the transaction touched (a format 2 key with the life it names). */
@@ -120,14 +144,20 @@ function judgeRow(
 ): boolean {
   const { maps, permissions, result } = context
   const beforeRow = asRow(context, id, before)
-  const afterRow = asRow(context, id, after)
+  let afterRow = asRow(context, id, after)
+  // S286: a format 3 row naming values that are not its own is not a row.
+  const fault =
+    afterRow?.values === undefined
+      ? undefined
+      : valuesFault(context, id, beforeRow, afterRow.values)
+  if (fault !== undefined) afterRow = undefined
   if (after !== undefined && afterRow === undefined) {
     // S31: a value that is not a row counts as deleting the key.
     maps.rows.delete(id)
     result.violations.push({
       code: 'SCHEMA_VIOLATION',
       rowId: id,
-      message: `row ${id}: not a row value; it was removed`,
+      message: `row ${id}: ${fault ?? 'not a row value'}; it was removed`,
     })
   }
   if (beforeRow === undefined && afterRow === undefined) return false
@@ -139,7 +169,10 @@ function judgeRow(
   if (beforeRow !== undefined && afterRow?.inc === beforeRow.inc) {
     if (!permissions.canUpdateRows)
       return refuse('rewriting a row needs the update permission; it was restored')
-    const { columns, isMoved } = rewriteOf(beforeRow, correctRow(context, id, afterRow, types))
+    const { columns, isMoved } = rewriteOf(
+      beforeRow,
+      correctRow(context, id, afterRow, types, false),
+    )
     if (columns.size > 0) result.updated.set(id, columns)
     if (isMoved) result.moved.push(id)
     return false
@@ -156,7 +189,7 @@ function judgeRow(
     )
     return false
   }
-  correctRow(context, id, afterRow, types)
+  correctRow(context, id, afterRow, types, true)
   result.inserted.push(id)
   return true
 }

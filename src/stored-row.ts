@@ -22,7 +22,9 @@ import {
 } from './layout.js'
 import type { Position } from './row-order.js'
 import type { RowShapes, Shape } from './row-shapes.js'
-import type { ValuesRow } from './values-array.js'
+import { newestItem } from './transaction-diff.js'
+import { valuesRow, type ValuesRow } from './values-array.js'
+import { valuesCells, valuesPlaceOf, type ValuesPlace } from './values-row.js'
 
 /** A row life's incarnation: a number in format 1, the short id string in formats 2 and 3. */
 export type Incarnation = number | string
@@ -229,6 +231,8 @@ export interface DecodedRow {
   readonly cells: ReadonlyMap<ColumnId, unknown>
   /** The shape number and shape of a packed row; undefined for format 1. */
   readonly packed: { readonly number: number; readonly shape: Shape } | undefined
+  /** Where a format 3 row's first values are (values-row.ts); undefined for formats 1 and 2. */
+  readonly values?: ValuesPlace | undefined
 }
 
 /**
@@ -241,9 +245,18 @@ export function decodeRow(
   id: RowId,
   value: unknown,
 ): DecodedRow | undefined {
+  const values = valuesPlaceOf(value, shapes)
+  if (values !== undefined) {
+    // Its own item, as for every row inserted and not rewritten, is found without a lookup.
+    const own = newestItem(maps.rows, id)?.id
+    const isOwn = own?.client === values.client && own.clock === values.incClock
+    if (!isOwn && rowIdOfIncarnation(maps, values.inc) !== id) return undefined
+    const cells = valuesCells(maps.rows.doc!, values)
+    return { inc: values.inc, position: values.position, cells, packed: undefined, values }
+  }
   // The row's format, life and stored position are read as every reader reads them.
   const state = rowStateOf(maps, shapes, id, value, false)
-  // Format 3 rows are not accepted from clients yet (their checks come with S286).
+  // A format 3 value that valuesPlaceOf refused is no row here (S286).
   if (state === undefined || state.first >= 0) return undefined
   const { inc, position, shape } = state
   if (shape === undefined) {
@@ -266,6 +279,9 @@ export function encodeRow(
   cells: ReadonlyMap<ColumnId, unknown>,
   position: Position,
 ): unknown {
+  // A format 3 row's cells are its first values in `v`: only its position is written here.
+  if (row.values !== undefined)
+    return valuesRow(row.values.shape, row.values.inc, position, row.values.back)
   if (row.packed === undefined) return { i: row.inc, p: position, c: Object.fromEntries(cells) }
   // A cell the shape has but `cells` lacks is stored as nothing (it reads as the default).
   return [

@@ -1,7 +1,7 @@
 // Applies an update from an untrusted writer and undoes, within the same transaction, whatever
-// the schema or the writer's permissions do not allow (docs/semantics.md S30, S31, S80–S87). The
-// check compares what the update changed, key by key, whatever Yjs operations carried it. Used
-// by the sync server; pure Yjs, no I/O.
+// the schema or the writer's permissions do not allow (docs/semantics.md S30, S31, S80–S87,
+// S286–S290). The check compares what the update changed, key by key, whatever Yjs operations
+// carried it. Used by the sync server; pure Yjs, no I/O.
 import * as Y from 'yjs'
 import { tableMaps, type TableMaps } from './layout.js'
 import type { TablePermissions } from './permissions.js'
@@ -12,6 +12,8 @@ import { createRowShapes, type RowShapes } from './row-shapes.js'
 import { checkShapeRights, checkShapes } from './shape-check.js'
 import { checkColumns, checkMeta, removeStrays } from './schema-check.js'
 import { columnTypes, type ColumnType } from './schema.js'
+import { checkValuesArray } from './values-array-check.js'
+import { valuesArrayOf } from './values-row.js'
 import type { AppliedUpdate, CheckContext } from './check-types.js'
 
 export type { AppliedUpdate, Violation } from './check-types.js'
@@ -41,6 +43,8 @@ export function applyChecked(
   options: CheckOptions = {},
 ): AppliedUpdate {
   const maps = mapsOf(doc)
+  // Looked up before the update: a root type Yjs made for content it brings would be another.
+  const values = valuesArrayOf(doc)
   const result: AppliedUpdate = {
     violations: [],
     inserted: [],
@@ -62,6 +66,7 @@ export function applyChecked(
     const context: CheckContext = {
       transaction,
       maps,
+      values,
       shapes: shapesIn(transaction, maps),
       permissions,
       tableName: options.tableName,
@@ -77,6 +82,8 @@ export function applyChecked(
     const inserted = checkRows(context, types)
     checkOverrides(context, types, inserted)
     checkShapeRights(context)
+    // After the rows and overrides: which values rows name, and which cells read them, is final.
+    checkValuesArray(context, types)
     // Any write or deletion made by the checks is a correction the writer lacks.
     result.isCorrected = result.violations.length > 0 || writtenBy(transaction) !== written
     options.onChecked?.(transaction, result)
