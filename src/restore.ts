@@ -84,8 +84,10 @@ function restoreRow(
     const is = effective(now, current, column)
     if (same(was.value, is.value)) continue
     isChanged = true
-    // Same life, same row value: dropping the override brings back what the insert wrote.
-    if (!was.isOverride) deleteOverride(now, current, column)
+    // Same life, same row value: dropping the override brings back what the insert wrote, but
+    // a format 3 row's first value under an override may be reclaimed: the value is written.
+    const isInserted = column === positionColumn || current.first < 0 || was.value === undefined
+    if (!was.isOverride && isInserted) deleteOverride(now, current, column)
     else writeOverride(now, current, column, was.value)
   }
   return isChanged ? 'changed' : undefined
