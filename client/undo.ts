@@ -55,8 +55,10 @@ export function createUndo(
     captureTimeout: options.captureTimeoutMs ?? 0,
     captureTransaction: () => !isIdle,
     // S128: a shape is written once and never deleted (the server would put it back with a
-    // SCHEMA_VIOLATION notice); undoing the insert that registered it leaves it.
-    deleteFilter: (item) => item.parent !== (maps.shapes as unknown),
+    // SCHEMA_VIOLATION notice); undoing the insert that registered it leaves it. S284: so are a
+    // format 3 row's first values: a redo brings back the row value, which names them by id.
+    deleteFilter: (item) =>
+      item.parent !== (maps.shapes as unknown) && item.parent !== (maps.values as unknown),
   })
   // S277: rows an undo or redo brought back, checked again when late changes to them arrive.
   const restoredRows = createRestoredRows(table, { undoWriteBack: table.origin })

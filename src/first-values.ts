@@ -3,7 +3,12 @@
 // rows written by one insert (whose values share items) searches the doc's structs once per
 // item, not once per cell. Knows nothing about shapes, overrides or columns.
 import * as Y from 'yjs'
-import { parseIncarnation } from './incarnation.js'
+import {
+  clockAfterPrefix,
+  clockOfIncarnation,
+  parseIncarnation,
+  prefixLengthOf,
+} from './incarnation.js'
 import type { ValuesRow } from './values-array.js'
 
 /**
@@ -18,28 +23,45 @@ export function firstValueOf(value: unknown): number {
     return -1
   if (typeof back !== 'number' || !Number.isSafeInteger(back) || back < 1) return -1
   if (!Number.isSafeInteger(shape) || shape < 0 || Object.keys(value).length !== 4) return -1
-  const id = parseIncarnation(inc)
-  return id === undefined || id.clock < back ? -1 : id.clock - back
+  const clock = clockOfIncarnation(inc)
+  return clock < back ? -1 : clock - back
+}
+
+/**
+ * firstValueOf for a row value whose shape number, position and client prefix (of
+ * `prefixLength` characters, in its incarnation) were checked already: a scan's run of rows of
+ * one writer and shape checks only what may differ from row to row.
+ */
+export function firstValueInRun(value: ValuesRow, prefixLength: number): number {
+  const back = value.b
+  if (typeof back !== 'number' || !Number.isSafeInteger(back) || back < 1) return -1
+  if (Object.keys(value).length !== 4) return -1
+  const clock = clockAfterPrefix(value.i, prefixLength)
+  return clock < back ? -1 : clock - back
 }
 
 /** True when `value` has a format 3 row value's form (not checked: a fast test for a run). */
 export const looksLikeValuesRow = (value: unknown): value is ValuesRow =>
   typeof value === 'object' && value !== null && typeof (value as ValuesRow).b === 'number'
 
-/**
- * Reads the first value of the row life `inc` at `clock` in `values` (the doc's `v`); undefined
- * when it is deleted, missing or not a plain value of `v` (the cell was not written, or its
- * value was reclaimed: it reads as its column default).
- */
-export type FirstValueReader = (inc: string, clock: number) => unknown
-
-/** The client of the last incarnation a reader was asked about, and that incarnation. */
-interface LastFound {
-  inc: string
-  client: number
-  structs: (Y.Item | Y.GC)[]
-  index: number
-  item: Y.Item | undefined
+/** Reads first values in one doc's `v`, remembering the last Yjs item it found. */
+export interface FirstValueReader {
+  /**
+   * The first value of the row life `inc` at `clock` (of its writer's client); undefined when
+   * it is deleted, missing or not a plain value of `v` (the cell was not written, or its value
+   * was reclaimed: it reads as its column default).
+   */
+  (inc: string, clock: number): unknown
+  /** The same, for a caller that knows the writer's client (a scan of one writer's rows). */
+  at(client: number, clock: number): unknown
+  /**
+   * The content of the live item of `v` that holds all `count` values of `client` from `clock`
+   * (a row's, inserted in one chunk), with the index of the first in `offset`; undefined when
+   * no one live item holds them all (then read them one by one).
+   */
+  span(client: number, clock: number, count: number): readonly unknown[] | undefined
+  /** Where `span`'s values start in the content it returned. */
+  offset: number
 }
 
 /**
@@ -49,40 +71,96 @@ interface LastFound {
  */
 export function createFirstValueReader(values: Y.Array<unknown>): FirstValueReader {
   const doc = values.doc!
-  const last: LastFound = { inc: '', client: -1, structs: [], index: -1, item: undefined }
   const parent = values as unknown
-  return (inc, clock) => {
-    if (inc !== last.inc) {
-      const id = parseIncarnation(inc)
-      if (id === undefined) return undefined
-      last.inc = inc
-      if (id.client !== last.client) {
-        last.client = id.client
-        last.item = undefined
+  // The last incarnation asked about and its client's prefix (which names the client).
+  let lastInc = ''
+  let prefix = ''
+  let lastClient = -1
+  // The last item found: its client's struct list and its index there, and whether it is an
+  // item of `v` holding plain values (its parent and kind of content never change).
+  let structs: (Y.Item | Y.GC)[] = []
+  let index = -1
+  let item: Y.Item | undefined
+  let isValues = false
+  // Its client and first clock (an item's id never changes; its length may, by a split).
+  let itemClient = -1
+  let from = 0
+
+  const find = (client: number, clock: number): Y.Item | undefined => {
+    // A scan in the rows' order moves on to the next chunk: the item right of the last one in
+    // `v`, a little further in the client's struct list (after the last chunk's rows).
+    const right = item?.right
+    if (
+      right instanceof Y.Item &&
+      client === itemClient &&
+      right.id.client === client &&
+      clock >= right.id.clock &&
+      clock < right.id.clock + right.length
+    ) {
+      const end = Math.min(structs.length, index + nearby)
+      for (let at = index + 1; at < end; at++) {
+        if (structs[at] !== right) continue
+        index = at
+        isValues = right.content instanceof Y.ContentAny
+        from = right.id.clock
+        return (item = right)
       }
     }
-    let item = last.item
-    if (
-      item === undefined ||
-      last.structs[last.index] !== item ||
-      clock < item.id.clock ||
-      clock >= item.id.clock + item.length
-    ) {
-      const { client } = last
-      if (Y.getState(doc.store, client) <= clock) return undefined
-      const structs = doc.store.clients.get(client)!
-      const index = Y.findIndexSS(structs, clock)
-      const struct = structs[index]
-      if (!(struct instanceof Y.Item)) return undefined
-      last.structs = structs
-      last.index = index
-      last.item = item = struct
-    }
-    if (item.deleted || item.parent !== parent || !(item.content instanceof Y.ContentAny))
-      return undefined
-    return (item.content as unknown as { arr: readonly unknown[] }).arr[clock - item.id.clock]
+    if (Y.getState(doc.store, client) <= clock) return undefined
+    structs = doc.store.clients.get(client)!
+    index = Y.findIndexSS(structs, clock)
+    const struct = structs[index]
+    if (!(struct instanceof Y.Item)) return (item = undefined)
+    isValues = struct.parent === parent && struct.content instanceof Y.ContentAny
+    itemClient = client
+    from = struct.id.clock
+    return (item = struct)
   }
+  /** The item holding `clock` of `client`: the last one found when it still does. */
+  const itemAt = (client: number, clock: number): Y.Item | undefined => {
+    const found = item
+    return found !== undefined &&
+      client === itemClient &&
+      clock >= from &&
+      clock < from + found.length &&
+      structs[index] === found
+      ? found
+      : find(client, clock)
+  }
+  const at = (client: number, clock: number): unknown => {
+    const found = itemAt(client, clock)
+    if (found === undefined || found.deleted || !isValues) return undefined
+    return (found.content as unknown as { arr: readonly unknown[] }).arr[clock - from]
+  }
+  const span = (client: number, clock: number, count: number): readonly unknown[] | undefined => {
+    const found = itemAt(client, clock)
+    if (found === undefined || found.deleted || !isValues || clock + count > from + found.length)
+      return undefined
+    read.offset = clock - from
+    return (found.content as unknown as { arr: readonly unknown[] }).arr
+  }
+  const read = (inc: string, clock: number): unknown => {
+    // Rows of one writer share its client's prefix: their client is read once for a run.
+    if (inc !== lastInc) {
+      const isKnown = prefix !== '' && inc.startsWith(prefix) && inc.length > prefix.length
+      if (!isKnown) {
+        const id = parseIncarnation(inc)
+        if (id === undefined) return undefined
+        prefix = inc.slice(0, prefixLengthOf(inc))
+        lastClient = id.client
+      }
+      lastInc = inc
+    }
+    return at(lastClient, clock)
+  }
+  read.at = at
+  read.span = span
+  read.offset = 0
+  return read
 }
+
+/** How far in a client's struct list the next item of `v` is looked for before a search. */
+const nearby = 256
 
 /** One reader per values array (a table's readers share it). */
 const readers = new WeakMap<Y.Array<unknown>, FirstValueReader>()

@@ -117,14 +117,52 @@ export function prefixLengthOf(incarnation: string): number | undefined {
 export function parseIncarnation(
   incarnation: unknown,
 ): { client: number; clock: number } | undefined {
-  if (typeof incarnation !== 'string') return undefined
+  return typeof incarnation === 'string' && decode(incarnation)
+    ? { client: decodedClient, clock: decodedClock }
+    : undefined
+}
+
+/**
+ * The clock of the Yjs id `incarnation` names, as parseIncarnation reads it without making an
+ * object (a scan reads one per row); -1 for a string that is not an incarnation.
+ */
+export function clockOfIncarnation(incarnation: string): number {
+  return decode(incarnation) ? decodedClock : -1
+}
+
+/**
+ * The clock of `incarnation` when its first `prefixLength` characters are a client prefix known
+ * to be valid (a scan's run of one writer's rows): parseIncarnation's rules for the rest; -1
+ * when the rest is not a clock.
+ */
+export function clockAfterPrefix(incarnation: string, prefixLength: number): number {
+  const { length } = incarnation
+  if (length <= prefixLength || length > prefixLength + 8) return -1
+  if (length > prefixLength + 1 && incarnation.charCodeAt(prefixLength) === 0) return -1
+  let clock = 0
+  for (let index = prefixLength; index < length; index++) {
+    const unit = incarnation.charCodeAt(index)
+    if (unit >= radix) return -1
+    clock = clock * radix + unit
+  }
+  return clock
+}
+
+/** The client and clock the last successful `decode` read (no object per call). */
+let decodedClient = 0
+let decodedClock = 0
+
+/** Reads `incarnation` into decodedClient and decodedClock; false when it is not one. */
+function decode(incarnation: string): boolean {
   const length = prefixLengthOf(incarnation)
-  if (length === undefined || incarnation.length > length + 8) return undefined
+  if (length === undefined || incarnation.length > length + 8) return false
   const client = valueOf(incarnation, length === shortClientLength ? 0 : 1, length)
   const clock = valueOf(incarnation, length, incarnation.length)
-  if (client === undefined || clock === undefined || !Number.isSafeInteger(client)) return undefined
+  if (client === undefined || clock === undefined || !Number.isSafeInteger(client)) return false
   // One encoding per id: no leading zero digit in the clock, short clients in short form.
-  if (incarnation.length > length + 1 && incarnation.charCodeAt(length) === 0) return undefined
-  if ((length === shortClientLength) !== client < shortClientLimit) return undefined
-  return { client, clock }
+  if (incarnation.length > length + 1 && incarnation.charCodeAt(length) === 0) return false
+  if ((length === shortClientLength) !== client < shortClientLimit) return false
+  decodedClient = client
+  decodedClock = clock
+  return true
 }

@@ -9,13 +9,11 @@ import { describe } from './schema.js'
 import { valuesName } from './values-array.js'
 
 /**
- * The data-format version written to `meta`; a reader refuses a newer one. Version 2 writes new
- * rows packed (PackedRow); rows of version 1 (FormatOneRow) are still read and edited as such.
+ * The data-format version written to `meta`; a reader refuses a newer one. Version 3 writes new
+ * rows as ValuesRow (values-array.ts); rows of version 2 (PackedRow) and 1 (FormatOneRow) are
+ * still read and edited as such.
  */
-export const formatVersion = 2
-
-/** The newest data-format version this code reads (it reads every older one too). */
-export const readableFormatVersion = 3
+export const formatVersion = 3
 
 /**
  * A row value of data format 1: written once when the row was inserted; later cell edits and

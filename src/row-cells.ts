@@ -5,7 +5,6 @@ import type { Columns } from './columns.js'
 import { TesseraError } from './errors.js'
 import type { ColumnId } from './ids.js'
 import type { RowInput } from './row.js'
-import { firstCell } from './layout.js'
 import { describe, fitsType, normalizeCell, type CellValue, type Column } from './schema.js'
 
 /** The columns a row write names, in the order it names them. */
@@ -15,10 +14,7 @@ export interface CellLayout {
   readonly ids: readonly ColumnId[]
 }
 
-/**
- * A row write's cells: its layout and its values, laid out as a packed row (layout.ts): the
- * first `firstCell` slots are left for the writer, then one normalized value per layout column.
- */
+/** A row write's cells: its layout and one normalized value per layout column, in its order. */
 export interface PreparedCells {
   readonly layout: CellLayout
   readonly values: readonly CellValue[]
@@ -37,30 +33,31 @@ function isSameLayout(layout: CellLayout | undefined, keys: readonly string[]): 
 }
 
 /**
- * The cells of a row of a batch laid out as `layout` (a packed row's slots, the first
- * `firstCell` left free) when the row names exactly its columns in its order and every cell is
- * already of its column's type; undefined otherwise, for prepareCells to check the row in full.
- * The keys are walked with for-in, which lists own keys first, makes no array and reads each
- * cell by the key it lists; the last name must be own, so no inherited key stands in for it.
+ * Copies the cells of a row of a batch into `target` from `at` on, in the order of `layout`,
+ * when the row names exactly its columns in its order and every cell is already of its column's
+ * type; returns false otherwise (some cells may be copied), for prepareCells to check the row in
+ * full. The keys are walked with for-in, which lists own keys first, makes no array and reads
+ * each cell by the key it lists; the last name must be own, so no inherited key stands in for it.
  */
-export function preparedLike(
+export function copyLike(
   layout: CellLayout | undefined,
   cells: RowInput,
-): CellValue[] | undefined {
-  if (layout === undefined || typeof cells !== 'object' || cells === null) return undefined
-  if (Array.isArray(cells)) return undefined
+  target: CellValue[],
+  at: number,
+): boolean {
+  if (layout === undefined || typeof cells !== 'object' || cells === null) return false
+  if (Array.isArray(cells)) return false
   const { names, columns } = layout
-  const values = new Array<CellValue>(firstCell + names.length)
-  let at = 0
+  let index = 0
   for (const key in cells) {
     if (key === 'id') continue
-    if (names[at] !== key) return undefined
+    if (names[index] !== key) return false
     const value = cells[key]
-    if (value === undefined || !fitsType(columns[at]!.type, value)) return undefined
-    values[firstCell + at++] = value as CellValue
+    const { type } = columns[index]!
+    if (value === undefined || !fitsType(type, value)) return false
+    target[at + index++] = type === 'json' ? insertable(value as CellValue) : (value as CellValue)
   }
-  if (at !== names.length || (at > 0 && !Object.hasOwn(cells, names[at - 1]!))) return undefined
-  return values
+  return index === names.length && (index === 0 || Object.hasOwn(cells, names[index - 1]!))
 }
 
 /**
@@ -92,16 +89,26 @@ export function prepareCells(
         whereText(),
       )
   const { names } = layout
-  const values = new Array<CellValue>(firstCell + names.length)
+  const values = new Array<CellValue>(names.length)
   for (let index = 0; index < names.length; index++) {
     const column = layout.columns[index]!
     const value = cells[names[index]!]
-    values[firstCell + index] =
+    const cell =
       value !== undefined && fitsType(column.type, value)
         ? (value as CellValue)
         : normalizeCell(column, value, whereText())
+    values[index] = column.type === 'json' ? insertable(cell) : cell
   }
   return { layout, values }
+}
+
+/**
+ * A JSON cell as Yjs inserts it into an array: an object without a prototype (a valid JSON
+ * value) is copied into a plain one, which Yjs takes for content (it refuses the other).
+ */
+function insertable(value: CellValue): CellValue {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value
+  return Object.getPrototypeOf(value) === null ? { ...value } : value
 }
 function layoutOf(columns: Columns, names: string[], where: string): CellLayout {
   const resolved = names.map((name) => columns.require(name, where))

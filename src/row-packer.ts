@@ -1,11 +1,11 @@
 // How new rows and cell writes reach the doc, shared by the single-row writes (row-writes.ts)
-// and the batch insert (row-batch.ts): a new row is one packed value, a cell write an override
-// of the row's life (docs/architecture.md, "Layout").
+// and the batch insert (row-batch.ts): a new row is a data format 3 row value naming its first
+// values in `v`, a cell write an override of the row's life (docs/architecture.md, "Layout").
 import * as Y from 'yjs'
 import type { Columns } from './columns.js'
 import type { RowId } from './ids.js'
 import { incarnationsOf } from './incarnation.js'
-import { firstCell, formatVersion, type TableMaps } from './layout.js'
+import { formatVersion, type TableMaps } from './layout.js'
 import type { CellLayout, PreparedCells } from './row-cells.js'
 import type { RowPlacement } from './row-placement.js'
 import type { RowState, RowStates } from './row-state.js'
@@ -13,6 +13,8 @@ import type { Position } from './row-order.js'
 import type { CellValue } from './schema.js'
 import { writeOverride } from './stored-row.js'
 import type { WriteKind } from './table-api.js'
+import { valuesRow } from './values-array.js'
+import type { WrittenRow } from './fresh-rows.js'
 
 /** The parts of a table its row writes use. */
 export interface RowWriteContext {
@@ -32,47 +34,137 @@ export function writeCells(
   state: RowState,
   prepared: PreparedCells,
 ): void {
-  const { ids } = prepared.layout
-  context.states.markOverridden(state)
-  for (let index = 0; index < ids.length; index++)
-    writeOverride(context.maps, state, ids[index]!, prepared.values[firstCell + index])
+  writeCellsAt(context, state, prepared.layout, prepared.values, 0)
 }
 
-/**
- * Writes new rows in the current transaction, each as one packed value: its layout's shape
- * (registered once per layout), its incarnation (the id Yjs gives the value's item), its
- * position and its cells. The first packed row of a format 1 table raises its format version.
- */
-export function createPacker(
+/** Writes the cells of `layout` found in `values` from `offset` on as overrides of a live row. */
+export function writeCellsAt(
   context: RowWriteContext,
-): (
-  id: RowId,
-  cells: CellLayout,
+  state: RowState,
+  layout: CellLayout,
   values: readonly CellValue[],
-  position: Position,
-  isRecordedLater?: boolean,
-) => void {
+  offset: number,
+): void {
+  const { ids } = layout
+  context.states.markOverridden(state)
+  for (let index = 0; index < ids.length; index++)
+    writeOverride(context.maps, state, ids[index]!, values[offset + index])
+}
+
+/** Writes new rows of data format 3 in the current transaction (values-array.ts). */
+export interface RowPacker {
+  /**
+   * The number of `layout`'s shape, registered in the doc when new. Call it for every layout of
+   * a chunk before `values`: the server takes a row's first values for its own only when the
+   * chunk's values are followed by its rows, with no other write between (S286).
+   */
+  shapeOf(layout: CellLayout): number
+  /**
+   * Appends the first values of a chunk of new rows (at most `chunkRows` of them, row after row)
+   * to `v` in one insert; returns the clock of the first one (of this replica's client).
+   */
+  values(cells: readonly CellValue[]): number
+  /**
+   * Writes row `id` of `layout`, whose first value this replica appended at clock `first`, at
+   * `position`: its shape, its incarnation (the id Yjs gives the value's item) and the distance
+   * from that id back to its first value. A row without cells names no value: it is written as
+   * a format 2 row without cells. Unless `isRecordedLater`, the row index learns it at once.
+   * Returns the row value.
+   */
+  row(
+    id: RowId,
+    layout: CellLayout,
+    first: number,
+    position: Position,
+    isRecordedLater?: boolean,
+  ): WrittenRow
+}
+
+/** The rows of a batch whose first values go to `v` in one insert. */
+export const chunkRows = 100
+
+/**
+ * The writer of new rows for one transaction. The first new row of a table of an older format
+ * raises its format version.
+ */
+export function createPacker(context: RowWriteContext): RowPacker {
   const { maps, states } = context
   const doc = maps.rows.doc!
   const client = doc.clientID
   const incarnationAt = incarnationsOf(client)
-  if (maps.meta.get('formatVersion') !== formatVersion)
+  const version = maps.meta.get('formatVersion')
+  if (typeof version !== 'number' || version < formatVersion)
     maps.meta.set('formatVersion', formatVersion)
-  let layout: CellLayout | undefined
+  // Rows of a batch mostly share one layout: the last one is kept apart from the others.
+  let last: CellLayout | undefined
   let shape = -1
-  return (id, cells, values, position, isRecordedLater = false) => {
-    if (cells !== layout || shape < 0) {
-      layout = cells
-      shape = states.shapes.numberFor(client, layout.ids)
-    }
-    // The next clock of this client is the one Yjs gives the item that stores the row.
-    const inc = incarnationAt(Y.getState(doc.store, client))
-    // The prepared values leave the first slots free: they become the packed row.
-    const packed = values as unknown[]
-    packed[0] = shape
-    packed[1] = inc
-    packed[2] = position
-    maps.rows.set(id, packed)
-    if (!isRecordedLater) states.addLocal(id, packed)
+  const others = new Map<CellLayout, number>()
+  const shapeOf = (layout: CellLayout): number => {
+    if (layout === last) return shape
+    if (last !== undefined) others.set(last, shape)
+    last = layout
+    shape = others.get(layout) ?? states.shapes.numberFor(client, layout.ids)
+    return shape
   }
+  return {
+    shapeOf,
+    values(cells) {
+      const first = Y.getState(doc.store, client)
+      if (cells.length > 0) appendValues(doc._transaction!, maps.values, cells)
+      return first
+    },
+    row(id, layout, first, position, isRecordedLater = false) {
+      const number = shapeOf(layout)
+      // The next clock of this client is the one Yjs gives the item that stores the row.
+      const clock = Y.getState(doc.store, client)
+      const inc = incarnationAt(clock)
+      const row: WrittenRow =
+        layout.ids.length === 0
+          ? [number, inc, position]
+          : valuesRow(number, inc, position, clock - first)
+      maps.rows.set(id, row)
+      if (!isRecordedLater) states.addLocal(id, row)
+      return row
+    },
+  }
+}
+
+/** The last item each values array was given by this module (checked before it is used). */
+const ends = new WeakMap<Y.Array<unknown>, Y.Item>()
+
+/**
+ * Appends `cells` to `values` as one Yjs item whose content is `cells` itself (made for it,
+ * never changed after), as `Y.Array#insert` at the end would with a copy of them: every cell
+ * is a JSON value of a column (row-cells.ts), none undefined. Appending moves no index, so
+ * the array's search markers stay right.
+ */
+function appendValues(
+  transaction: Y.Transaction,
+  values: Y.Array<unknown>,
+  cells: readonly CellValue[],
+): void {
+  const { store } = transaction.doc
+  // The last item appended here, when the store still holds it (not merged into another).
+  let left: Y.Item | null | undefined = ends.get(values)
+  if (left !== undefined) {
+    const structs = store.clients.get(left.id.client)
+    if (structs?.[Y.findIndexSS(structs, left.id.clock)] !== left) left = undefined
+  }
+  left ??= values._start
+  while (left !== null && left.right !== null) left = left.right
+  const client = transaction.doc.clientID
+  // Yjs's types do not say that ContentAny is an AbstractContent (its code does).
+  const content: unknown = new Y.ContentAny(cells as CellValue[])
+  const item = new Y.Item(
+    Y.createID(client, Y.getState(store, client)),
+    left,
+    left === null ? null : left.lastId,
+    null,
+    null,
+    values,
+    null,
+    content as ConstructorParameters<typeof Y.Item>[7],
+  )
+  item.integrate(transaction, 0)
+  ends.set(values, item)
 }

@@ -1,6 +1,7 @@
 // The table's row write methods: each checks its input and the write guard before it touches
-// the doc, then writes in one transaction. A row is inserted as one packed value; later cell
-// writes and moves are overrides of the row's life (docs/architecture.md, "Layout").
+// the doc, then writes in one transaction. A row is inserted as its first values in `v` and one
+// row value naming them; later cell writes and moves are overrides of the row's life
+// (docs/architecture.md, "Layout").
 import { TesseraError } from './errors.js'
 import { createRowId, type RowId } from './ids.js'
 import { checkRowId } from './layout.js'
@@ -88,7 +89,9 @@ function insertRow(context: RowWriteContext, cells: RowInput = {}, options: Inse
     const isPlaced = options.before !== undefined || options.after !== undefined
     if (existing === undefined) {
       const [position] = placement.placeRows(1, options, undefined, 'insertRow')
-      createPacker(context)(id, prepared.layout, prepared.values, position!)
+      const pack = createPacker(context)
+      pack.shapeOf(prepared.layout)
+      pack.row(id, prepared.layout, pack.values(prepared.values), position!)
     } else {
       writeCells(context, existing, prepared)
       if (isPlaced) placement.moveTo(existing, placement.placeRows(1, options, id, 'insertRow')[0]!)

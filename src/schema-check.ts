@@ -50,8 +50,8 @@ function isMetaChangeAllowed(
 ): boolean {
   const isAdmin = context.permissions.canAdminister
   // Every new copy of a table writes these two when they are missing (createTable), a client
-  // of an older format its own version; the first packed row written to a table of an older
-  // format raises its version (S127).
+  // of an older format its own version; the first row a writer of a newer format writes to a
+  // table of an older format raises its version (S127).
   const isKnownVersion = Number.isInteger(after) && (after as number) >= 1
   if (
     before === undefined &&
@@ -60,7 +60,10 @@ function isMetaChangeAllowed(
     (after as number) <= formatVersion
   )
     return true
-  if (typeof before === 'number' && before < formatVersion && after === formatVersion) return true
+  // A writer of any known format raises an older table's version to its own (S282): a client
+  // of format 2 raises a format 1 table to 2, today's raises 1 or 2 to 3.
+  const isRaised = typeof before === 'number' && isKnownVersion && (after as number) > before
+  if (key === 'formatVersion' && isRaised && (after as number) <= formatVersion) return true
   if (before === undefined && key === 'name' && after === context.tableName) return true
   if (!isAdmin) return false
   if (key === 'formatVersion') return after === undefined || after === formatVersion

@@ -4,7 +4,7 @@ import * as Y from 'yjs'
 import { createColumns, type Columns, type SchemaMethods } from './columns.js'
 import { TesseraError } from './errors.js'
 import { notifyAll } from './notify.js'
-import { formatVersion, readableFormatVersion, tableMaps, type TableMaps } from './layout.js'
+import { formatVersion, tableMaps, type TableMaps } from './layout.js'
 import { removedColumnsOf, restoreColumnIn, runMigration, schemaVersionOf } from './migrations.js'
 import { createLiveQuery } from './query/live-query.js'
 import { evaluateQuery } from './query/query-match.js'
@@ -128,10 +128,10 @@ function openDoc(options: TableOptions): { doc: Y.Doc; maps: TableMaps } {
   }
   const maps = tableMaps(doc)
   const version = maps.meta.get('formatVersion')
-  if (typeof version === 'number' && version > readableFormatVersion) {
+  if (typeof version === 'number' && version > formatVersion) {
     throw new TesseraError(
       'INVALID_ARGUMENT',
-      `createTable: the doc has data format ${version}, newer than this version of tessera (${readableFormatVersion}); upgrade tessera`,
+      `createTable: the doc has data format ${version}, newer than this version of tessera (${formatVersion}); upgrade tessera`,
     )
   }
   return { doc, maps }

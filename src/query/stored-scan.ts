@@ -6,8 +6,13 @@ import type * as Y from 'yjs'
 import type { RowId } from '../ids.js'
 import { firstCell, type TableMaps } from '../layout.js'
 import type { Position } from '../row-order.js'
-import { createFirstValueReader, firstValueOf, looksLikeValuesRow } from '../first-values.js'
-import { prefixLengthOf } from '../incarnation.js'
+import {
+  createFirstValueReader,
+  firstValueInRun,
+  firstValueOf,
+  looksLikeValuesRow,
+} from '../first-values.js'
+import { parseIncarnation, prefixLengthOf } from '../incarnation.js'
 import type { RowStates } from '../row-state.js'
 import { readCell, type CellValue, type Column } from '../schema.js'
 import { insertedCell, overrideOf, packedShapeOf, type RowState } from '../stored-row.js'
@@ -80,6 +85,9 @@ function createPackedReader(
   let prefix = ''
   let length = -2
   let slots = new Int32Array(wanted.length)
+  // A format 3 run's writer (its prefix names it).
+  let client = -1
+  let width = 0
   // A stand-in state for asking whether a life was edited, so no object is made per row.
   const probe = { id: '', inc: '', position: '', shape: undefined, first: -1 } as {
     -readonly [key in keyof RowState]: RowState[key]
@@ -98,6 +106,8 @@ function createPackedReader(
     number = shapeNumber
     length = size
     prefix = inc.slice(0, prefixLengthOf(inc))
+    client = size < 0 ? parseIncarnation(inc)!.client : -1
+    width = shape.ids.length
     slots = Int32Array.from(wanted, (column) => shape.slots.get(column.id) ?? -1)
     probe.shape = shape
     return true
@@ -113,16 +123,28 @@ function createPackedReader(
         : readCell(type, cell)
   }
   const readValuesRow = (value: ValuesRow): Position | undefined => {
-    // A run of one shape still checks each row's own form (it names its own values).
-    const first = firstValueOf(value)
+    // A run of one shape and writer still checks each row's own form (it names its values).
+    let first: number
+    if (isSameShape(value.s, value.i, value.p, -1)) first = firstValueInRun(value, prefix.length)
+    else {
+      first = firstValueOf(value)
+      if (first < 0 || !learn(value, value.i, value.s, -1)) return undefined
+    }
     if (first < 0) return undefined
-    if (!isSameShape(value.s, value.i, value.p, -1) && !learn(value, value.i, value.s, -1))
-      return undefined
     probe.inc = value.i
     if (states.hasOverrides(probe)) return undefined
+    // A row's values are in one item (its chunk's) unless some were deleted since.
+    const cells = readFirst.span(client, first, width)
+    const offset = readFirst.offset
     for (let at = 0; at < types.length; at++) {
       const slot = slots[at]!
-      put(at, slot < 0 ? undefined : readFirst(value.i, first + slot))
+      const cell =
+        slot < 0
+          ? undefined
+          : cells !== undefined
+            ? cells[offset + slot]
+            : readFirst.at(client, first + slot)
+      put(at, cell)
     }
     return value.p
   }

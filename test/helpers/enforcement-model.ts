@@ -173,13 +173,19 @@ function metaAllowed(
   tableName: string,
 ) {
   // Any known version may be filled in; an older one raised to today's (S127).
-  const isKnown = Number.isInteger(after) && (after as number) >= 1 && (after as number) <= 2
+  const isKnown = Number.isInteger(after) && (after as number) >= 1 && (after as number) <= 3
   if (before === undefined && key === 'formatVersion' && isKnown) return true
-  if (typeof before === 'number' && before < 2 && key === 'formatVersion' && after === 2)
+  // A writer of a newer known format raises it (S282), never lowers it.
+  if (
+    typeof before === 'number' &&
+    key === 'formatVersion' &&
+    isKnown &&
+    (after as number) > before
+  )
     return true
   if (before === undefined && key === 'name' && after === tableName) return true
   if (!rights.admin) return false
-  if (key === 'formatVersion') return after === undefined || after === 2
+  if (key === 'formatVersion') return after === undefined || after === 3
   if (key === 'name') return after === undefined || typeof after === 'string'
   return true
 }

@@ -5,6 +5,7 @@ import type { ColumnId, RowId } from '../../src/ids.js'
 import { incarnationOf } from '../../src/incarnation.js'
 import { parseOverrideKey, tableMaps } from '../../src/layout.js'
 import { createRowShapes } from '../../src/row-shapes.js'
+import { valuesRowOf } from '../../src/values-array.js'
 import { decodeRow, rowIdOfIncarnation, rowStateOf, writeOverride } from '../../src/stored-row.js'
 
 /** Writes `value` as the override of row `rowId`'s cell `columnId` in its current life. */
@@ -36,7 +37,7 @@ export function writeRawPackedRow(
   })
 }
 
-/** Every cell value stored in the doc (row values and overrides of either format), by column id. */
+/** Every cell value stored in the doc (row values, first values and overrides of every format), by column id. */
 export function storedCells(doc: Y.Doc): [string, unknown][] {
   const maps = tableMaps(doc)
   const shapes = createRowShapes(maps)
@@ -51,13 +52,14 @@ export function storedCells(doc: Y.Doc): [string, unknown][] {
   maps.overrides.forEach((value, key) => {
     const target = parseOverrideKey(key)
     const rowId = target === undefined ? undefined : rowIdOfIncarnation(maps, target.incarnation)
+    // The row's life and shape as every reader reads them (a packed row of format 2 or 3).
     const row =
-      rowId === undefined ? undefined : decodeRow(maps, shapes, rowId, maps.rows.get(rowId))
-    if (target === undefined || row?.packed === undefined || row.inc !== target.incarnation) {
+      rowId === undefined ? undefined : rowStateOf(maps, shapes, rowId, maps.rows.get(rowId), false)
+    if (target === undefined || row?.shape === undefined || row.inc !== target.incarnation) {
       cells.push([`orphan ${JSON.stringify(key)}`, value])
       return
     }
-    const column = 'columnId' in target ? target.columnId : row.packed.shape.ids[target.slot - 1]
+    const column = 'columnId' in target ? target.columnId : row.shape.ids[target.slot - 1]
     if (!('slot' in target) || target.slot !== 0)
       cells.push([column ?? `no slot ${JSON.stringify(key)}`, value])
   })
@@ -65,9 +67,9 @@ export function storedCells(doc: Y.Doc): [string, unknown][] {
 }
 
 /**
- * Rewrites row `rowId` in its own life and format, as a writer bypassing the API could: its
- * cells (by column id; a packed row can only hold the columns of its shape, others are left
- * out) and, when given, its position.
+ * Rewrites row `rowId` in its own life and format (a format 3 row as format 2: below), as a
+ * writer bypassing the API could: its cells (by column id; a packed row can only hold the
+ * columns of its shape, others are left out) and, when given, its position.
  */
 export function rewriteRawRow(
   doc: Y.Doc,
@@ -77,7 +79,17 @@ export function rewriteRawRow(
 ): void {
   const maps = tableMaps(doc)
   const value = maps.rows.get(rowId)
-  const row = decodeRow(maps, createRowShapes(maps), rowId as RowId, value)
+  const shapes = createRowShapes(maps)
+  // A format 3 row's cells are its first values, which no later value of its life can name
+  // again (they are before its incarnation): it is rewritten as the format 2 row of its life.
+  const parts = valuesRowOf(value)
+  const shape = parts === undefined ? undefined : shapes.of(parts.shape, parts.inc)
+  if (parts !== undefined && shape !== undefined) {
+    const packed = shape.ids.map((id) => cells[id])
+    maps.rows.set(rowId, [parts.shape, parts.inc, position ?? parts.position, ...packed])
+    return
+  }
+  const row = decodeRow(maps, shapes, rowId as RowId, value)
   if (row === undefined) throw new Error(`no row ${rowId}`)
   const where = position ?? (row.position as string)
   if (row.packed === undefined) {
