@@ -17,17 +17,24 @@ export type ColumnTypes = ReadonlyMap<string, ColumnType | 'removed'>
 const asRow = (context: CheckContext, id: RowId, value: unknown): DecodedRow | undefined =>
   decodeRow(context.maps, context.shapes, id, value)
 
-/** S30, S31: the violation for a cell that does not fit, and what it was stored as. */
+/**
+ * S30, S31: the violation for a cell that does not fit, and what it was stored as; S288 with
+ * `isDropped`: a first value that was deleted from `v` (the cell reads its default).
+ */
 export function cellViolation(
   rowId: RowId,
   columnId: ColumnId,
   type: ColumnType | 'removed' | undefined,
   value: unknown,
+  isDropped = false,
 ): Violation {
+  const stored = JSON.stringify(value) ?? 'undefined'
   const message =
     type === undefined || type === 'removed'
-      ? `row ${rowId}: column ${JSON.stringify(columnId)} does not exist (or was removed); the write was dropped`
-      : `row ${rowId}: column ${JSON.stringify(columnId)} expects a ${type}; ${JSON.stringify(value) ?? 'undefined'} was stored as ${JSON.stringify(readCell(type, value))}`
+      ? `row ${rowId}: column ${JSON.stringify(columnId)} does not exist (or was removed); the ${isDropped ? 'value' : 'write'} was dropped`
+      : isDropped
+        ? `row ${rowId}: column ${JSON.stringify(columnId)} expects a ${type}; ${stored} was dropped (the cell reads its default)`
+        : `row ${rowId}: column ${JSON.stringify(columnId)} expects a ${type}; ${stored} was stored as ${JSON.stringify(readCell(type, value))}`
   return { code: 'SCHEMA_VIOLATION', rowId, columnId, message }
 }
 
@@ -47,7 +54,7 @@ function correctRow(
   let isChanged = false
   if (row.values !== undefined && isNewLife) {
     for (const [columnId, value] of dropUnfitValues(context, row.values, row.cells, types))
-      context.result.violations.push(valueViolation(id, columnId, types.get(columnId), value))
+      context.result.violations.push(cellViolation(id, columnId, types.get(columnId), value, true))
   }
   for (const [columnId, value] of row.values === undefined ? row.cells : []) {
     const type = types.get(columnId)
@@ -71,20 +78,6 @@ function correctRow(
   // Rewritten in its own life: the row's overrides still apply.
   context.maps.rows.set(id, encodeRow(row, cells, position))
   return { ...row, position, cells }
-}
-
-/** S288: the violation for a first value that was deleted because it does not fit its column. */
-function valueViolation(
-  rowId: RowId,
-  columnId: ColumnId,
-  type: ColumnType | 'removed' | undefined,
-  value: unknown,
-): Violation {
-  const message =
-    type === undefined || type === 'removed'
-      ? `row ${rowId}: column ${JSON.stringify(columnId)} does not exist (or was removed); the value was dropped`
-      : `row ${rowId}: column ${JSON.stringify(columnId)} expects a ${type}; ${JSON.stringify(value) ?? 'undefined'} was dropped (the cell reads its default)`
-  return { code: 'SCHEMA_VIOLATION', rowId, columnId, message }
 }
 
 /** An override key the transaction touched (a format 2 key with the life it names). */

@@ -6,7 +6,7 @@ import type { ColumnId } from '../../src/ids.js'
 import { packedKey, tableMaps } from '../../src/layout.js'
 import { reclaimDeadOverrides } from '../../src/reclaim.js'
 import { createValuesReclaim } from '../../src/values-reclaim.js'
-import { formatThreeCells } from '../helpers/format-three-reads.js'
+import { formatThreeCells } from '../helpers/format-three-read.js'
 import { writeRawFormatThreeRows } from '../helpers/raw-format-three.js'
 import { columnIds, tableOf, type Layout } from './layouts.js'
 

@@ -3,7 +3,7 @@
 // undoing one offline while the server reclaims what its undo would have read.
 import { describe, expect, it } from 'vitest'
 import type { Connection } from '../../client/index.js'
-import { liveValues } from '../helpers/format-three-reads.js'
+import { liveValues } from '../helpers/format-three-read.js'
 import { writeRawFormatThreeRows } from '../helpers/raw-format-three.js'
 import { startServer } from '../helpers/start-server.js'
 import { connect, uniqueTable, waitFor } from './helpers.js'

@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import { createUndo, type Undo } from '../../client/undo.js'
 import { createTable, type Table } from '../../src/index.js'
 import { createValuesReclaim, reclaimDeadOverrides, tableMaps } from '../../src/internal.js'
-import { liveValues } from '../helpers/format-three-reads.js'
+import { liveValues } from '../helpers/format-three-read.js'
 import { writeRawFormatThreeRows } from '../helpers/raw-format-three.js'
 
 const columns = [

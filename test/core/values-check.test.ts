@@ -10,7 +10,7 @@ import { allPermissions, grant, type TablePermissions } from '../../src/permissi
 import { applyChecked } from '../../src/validation.js'
 import { readValues, valuesOf, valuesRow, valuesRowOf } from '../../src/values-array.js'
 import {
-  liveValueCount,
+  liveValues,
   readFormatThreeRow,
   readFormatThreeRows,
 } from '../helpers/format-three-read.js'
@@ -84,7 +84,7 @@ describe('S286: format 3 inserts', () => {
     )
     expect(codes(result)).toContain('FORBIDDEN')
     expect(tableMaps(server).rows.has('r1')).toBe(false)
-    expect(liveValueCount(server)).toBe(0)
+    expect(liveValues(server)).toBe(0)
   })
 
   it('S286: a row naming values of an earlier update is malformed and removed', () => {
@@ -138,7 +138,7 @@ describe('S286: format 3 inserts', () => {
     expect(codes(result)).toEqual(['SCHEMA_VIOLATION', 'SCHEMA_VIOLATION'])
     expect(result.violations[1]!.message).toMatch(/no row of the same update names/)
     expect(Object.keys(readFormatThreeRows(server))).toEqual(['r1'])
-    expect(liveValueCount(server)).toBe(2)
+    expect(liveValues(server)).toBe(2)
   })
 
   it('S286: two chunks in one update, each its values then its rows, are accepted', () => {
@@ -185,7 +185,7 @@ describe('S286: format 3 inserts', () => {
       expect.stringMatching(/1 value\(s\) put into the values array/),
     ])
     expect(tableMaps(server).rows.size).toBe(0)
-    expect(liveValueCount(server)).toBe(0)
+    expect(liveValues(server)).toBe(0)
   })
 })
 
@@ -209,7 +209,7 @@ describe('S287: values no row names', () => {
       valuesOf(doc).push([new Y.Map(), new Uint8Array([1])])
     }, writer)
     expect(codes(result)).toEqual(['SCHEMA_VIOLATION'])
-    expect(liveValueCount(server)).toBe(0)
+    expect(liveValues(server)).toBe(0)
   })
 })
 
@@ -226,7 +226,7 @@ describe('S288: first values checked against their columns', () => {
       ['SCHEMA_VIOLATION', 'gone'],
     ])
     expect(readFormatThreeRow(server, 'r1')!.cells).toEqual({})
-    expect(liveValueCount(server)).toBe(0)
+    expect(liveValues(server)).toBe(0)
   })
 
   it('S288: a position that is not a fractional index becomes "a0", the values stay', () => {

@@ -8,11 +8,7 @@ import { tableMaps } from '../../src/layout.js'
 import { reclaimDeadOverrides } from '../../src/reclaim.js'
 import { deleteValues, valuesOf } from '../../src/values-array.js'
 import { createValuesReclaim, type ValuesReclaim } from '../../src/values-reclaim.js'
-import {
-  formatThreeCells,
-  liveValues,
-  writeFormatThreeCell,
-} from '../helpers/format-three-reads.js'
+import { formatThreeCells, liveValues, writeFormatThreeCell } from '../helpers/format-three-read.js'
 import { writeRawFormatThreeRows, type RawRow } from '../helpers/raw-format-three.js'
 
 const columns = ['title', 'n', 'done']

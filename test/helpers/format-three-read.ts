@@ -1,5 +1,6 @@
-// Reads data format 3 rows from a doc with plain Yjs, as a reader does (an override wins over the
-// first value), for tests of the server's checks before the table's own readers read format 3.
+// Reads data format 3 rows from a doc with plain Yjs, as every reader of the table reads them (an
+// override of the row's life wins over its first value, a missing value reads as not written),
+// for tests of the server's checks and of the reclaim, beside the table's own readers.
 import * as Y from 'yjs'
 import { looseKey, maxPackedSlot, packedKey, positionKey, tableMaps } from '../../src/layout.js'
 import { createRowShapes } from '../../src/row-shapes.js'
@@ -44,7 +45,22 @@ export function readFormatThreeRows(doc: Y.Doc): Record<string, ReadRow> {
   return rows
 }
 
+/** The cells of every live format 3 row of `doc` by row id, in its shape's order. */
+export function formatThreeCells(doc: Y.Doc): Record<string, unknown[]> {
+  const maps = tableMaps(doc)
+  const shapes = createRowShapes(maps)
+  const read: Record<string, unknown[]> = {}
+  for (const [id, row] of Object.entries(readFormatThreeRows(doc))) {
+    const { ids } = valuesPlaceOf(maps.rows.get(id), shapes)!.shapeOf
+    read[id] = ids.map((columnId) => row.cells[columnId])
+  }
+  return read
+}
+
 /** How many live plain values `doc`'s values array holds. */
-export function liveValueCount(doc: Y.Doc): number {
-  return valuesOf(doc).length
+export const liveValues = (doc: Y.Doc): number => valuesOf(doc).length
+
+/** Writes an override of cell `slot` (0-based) of the life `inc`, as an edit of that cell does. */
+export function writeFormatThreeCell(doc: Y.Doc, inc: string, slot: number, value: unknown): void {
+  tableMaps(doc).overrides.set(packedKey(inc, slot + 1), value)
 }
