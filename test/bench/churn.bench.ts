@@ -75,8 +75,9 @@ function rewriteAll(layout: Layout): Churned {
     })
     if (round === 1) rewrittenOnce = Y.encodeStateAsUpdateV2(doc)
   }
-  // Format 3 as the server leaves it after its compactions (S129, S291), read back in full.
-  if (layout === formatThree) checkReclaimed(doc)
+  // Format 3 (Tessera's rows since S282, and the raw helper's) as the server leaves it after
+  // its compactions (S129, S291), read back in full.
+  if (layout === formatThree || layout === tessera) checkReclaimed(doc)
   return {
     once,
     rewrittenOnce,
