@@ -44,7 +44,10 @@ export function createBackgroundIndexer(
   afterMs: number,
   onFailure: (failure: AuditIndexFailure) => void = () => undefined,
 ): { wake(): void; close(): void } {
+  // The wait after an append is a timer; each next slice an immediate, so that the loop polls
+  // I/O between two slices (two timers due together would run back to back in one phase).
   let timer: NodeJS.Timeout | undefined
+  let immediate: NodeJS.Immediate | undefined
   let isClosed = false
   let chunk: { after: number; last: number; rows: number } | undefined
   const slice = db.transaction((first: number, after: number) =>
@@ -55,13 +58,14 @@ export function createBackgroundIndexer(
   const close = db.transaction((after: number, last: number) => {
     if (index.indexedThrough() === after) index.closeChunk(after + 1, last)
   })
-  const schedule = (ms: number): void => {
-    if (timer !== undefined || isClosed) return
-    timer = setTimeout(step, ms)
-    timer.unref()
+  const schedule = (ms: number | 'next turn'): void => {
+    if (timer !== undefined || immediate !== undefined || isClosed) return
+    if (ms === 'next turn') immediate = setImmediate(step).unref()
+    else timer = setTimeout(step, ms).unref()
   }
   const step = (): void => {
     timer = undefined
+    immediate = undefined
     if (isClosed) return
     try {
       chunk ??= { after: index.indexedThrough(), last: index.indexedThrough(), rows: 0 }
@@ -73,7 +77,7 @@ export function createBackgroundIndexer(
         if (chunk.rows > 0) close.immediate(chunk.after, chunk.last)
         chunk = undefined
       }
-      if (!isCaughtUp) schedule(0)
+      if (!isCaughtUp) schedule('next turn')
     } catch (error) {
       // Tried again after the next append; prune indexes synchronously and reports failures.
       const last = chunk?.last
@@ -88,6 +92,7 @@ export function createBackgroundIndexer(
     close() {
       isClosed = true
       clearTimeout(timer)
+      clearImmediate(immediate)
     },
   }
 }
