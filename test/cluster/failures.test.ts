@@ -1,8 +1,6 @@
 // Failures of a deployment of nodes on one PostgreSQL and one Redis: repeated kill -9 of a node
 // under writers, a Redis killed and restarted under writers, and the presence of a killed node.
 import { expect, it } from 'vitest'
-import * as Y from 'yjs'
-import { applySnapshot } from '../../src/index.js'
 import { createPostgresStore } from '../../server/adapters/postgres-store.js'
 import { createDeployment, type Deployment } from '../helpers/cluster-nodes.js'
 import { startTestRedis } from '../helpers/redis-server.js'
@@ -10,6 +8,7 @@ import { describeWithServices } from '../helpers/services.js'
 import { connectStockProvider } from '../helpers/sync-client.js'
 import { waitFor } from '../helpers/wait-for.js'
 import { createWriter, type Writer } from '../helpers/writer.js'
+import { storedDoc } from '../helpers/stored-doc.js'
 
 const table = 'crash'
 const cycles = Number(process.env.TESSERA_CLUSTER_CYCLES ?? 10)
@@ -20,11 +19,7 @@ const missingInStore = async (deployment: Deployment, writers: Writer[]): Promis
   const acked = writers.map((writer) => writer.written.slice(0, writer.acked))
   const store = await createPostgresStore({ url: deployment.postgresUrl })
   try {
-    const stored = await store.load(table)
-    const doc = new Y.Doc()
-    if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
-    for (const update of stored.updates) Y.applyUpdate(doc, update)
-    const keys = doc.getMap('m')
+    const keys = (await storedDoc(store, table)).getMap('m')
     return acked.flatMap((written) => written.filter((key) => !keys.has(key)))
   } finally {
     await store.close()

@@ -1,8 +1,8 @@
 // Tokens, authenticated REST calls and the stored state of a table, for the access-control tests.
-import * as Y from 'yjs'
-import { applySnapshot, createTable } from '../../src/index.js'
+import { createTable } from '../../src/index.js'
 import { createTokenVerifier } from '../../server/access/tokens.js'
 import type { TestServer } from './start-server.js'
+import { storedDoc } from './stored-doc.js'
 
 /** The HS256 secret of the test servers. */
 export const testSecret = 'tessera test secret: long enough for HS256 (32+ bytes)'
@@ -49,10 +49,7 @@ export async function call(
 
 /** The table as SQLite holds it now (snapshot plus log), as JSON. */
 export async function storedState(server: TestServer, table: string): Promise<unknown> {
-  const stored = await server.store.load(table)
-  const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
-  for (const update of stored.updates) Y.applyUpdate(doc, update)
+  const doc = await storedDoc(server.store, table)
   const state = createTable({ doc }).toJSON()
   doc.destroy()
   return state

@@ -9,11 +9,12 @@ import Database from 'better-sqlite3'
 import * as Y from 'yjs'
 import { describe, expect, it, onTestFinished } from 'vitest'
 import { createSqliteStore, type Logger } from '../../server/index.js'
-import { applySnapshot, type Store } from '../../src/index.js'
+import { type Store } from '../../src/index.js'
 import { CloseCode } from '../../src/internal.js'
 import { startServer, type TestServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { tempDir } from '../helpers/temp-dir.js'
+import { storedDoc } from '../helpers/stored-doc.js'
 
 const recordingLogger = (): Logger & { errors: string[] } => {
   const errors: string[] = []
@@ -26,11 +27,7 @@ const recordingLogger = (): Logger & { errors: string[] } => {
 }
 
 const storedMap = async (store: Store, table: string): Promise<Y.Map<unknown>> => {
-  const stored = await store.load(table)
-  const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
-  for (const update of stored.updates) Y.applyUpdate(doc, update)
-  return doc.getMap('m')
+  return (await storedDoc(store, table)).getMap('m')
 }
 
 /**

@@ -3,8 +3,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
-import * as Y from 'yjs'
-import { applySnapshot, createTable } from '../../src/index.js'
+import { createTable } from '../../src/index.js'
 import { createSqliteStore } from '../../server/index.js'
 import { call } from '../helpers/auth.js'
 import { runCli } from '../helpers/cli.js'
@@ -12,17 +11,15 @@ import { connectSdk, iso, markTime } from '../helpers/history.js'
 import { startServer } from '../helpers/start-server.js'
 import { tempDir } from '../helpers/temp-dir.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { storedDoc } from '../helpers/stored-doc.js'
 
 const columns = [{ name: 'n', type: 'number' as const }]
 
 /** The row values of a table in a database file, read through the store. */
 const storedValues = async (path: string, table: string): Promise<number[]> => {
   const store = createSqliteStore({ path, readonly: true })
-  const stored = await store.load(table)
+  const doc = await storedDoc(store, table)
   await store.close()
-  const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
-  for (const update of stored.updates) Y.applyUpdate(doc, update)
   return createTable({ doc })
     .listRows()
     .map((row) => row.n as number)

@@ -5,13 +5,13 @@ import { copyFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import * as Y from 'yjs'
-import { applySnapshot, createTable, isTesseraError, type Store } from '../../src/index.js'
+import { createTable, isTesseraError, type Store } from '../../src/index.js'
 import { createSqliteAuditLog } from '../../server/adapters/sqlite-audit-log.js'
 import { createSqliteStore } from '../../server/adapters/sqlite-store.js'
 import { copyStore } from '../../server/copy-store.js'
 import { restoreDatabase } from '../../server/history/backup.js'
 import { tempDir } from '../helpers/temp-dir.js'
+import { storedDoc } from '../helpers/stored-doc.js'
 
 const formats = join(import.meta.dirname, '..', 'fixtures', 'formats')
 
@@ -28,11 +28,7 @@ const expectedRows = (fixture: string): unknown =>
 
 /** The rows of `table` as `store` loads it. */
 const rowsIn = async (store: Store, table: string): Promise<unknown> => {
-  const stored = await store.load(table)
-  const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
-  for (const update of stored.updates) Y.applyUpdate(doc, update)
-  return createTable({ doc }).listRows()
+  return createTable({ doc: await storedDoc(store, table) }).listRows()
 }
 
 /** The layout-2 audit records of the file at `path`: [seq, row, action], oldest first. */

@@ -1,25 +1,17 @@
 // The server reclaims dead overrides when it compacts a table's log (S129): the deletion is in
 // the snapshot, stored in the log and broadcast like any update, and changes no row.
 import { describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
-import { applySnapshot, createTable, type Store } from '../../src/index.js'
+import { createTable } from '../../src/index.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { sync, twoReplicas } from '../helpers/replicas.js'
 import { startServer } from '../helpers/start-server.js'
 import { waitFor } from '../helpers/wait-for.js'
+import { storedDoc } from '../helpers/stored-doc.js'
 
 const columns = [
   { name: 'title', type: 'string' as const },
   { name: 'n', type: 'number' as const, default: 0 },
 ]
-
-const storedDoc = async (store: Store, table: string): Promise<Y.Doc> => {
-  const stored = await store.load(table)
-  const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
-  for (const update of stored.updates) Y.applyUpdate(doc, update)
-  return doc
-}
 
 describe('reclaiming on the server', () => {
   it('S129: a compaction deletes the overrides a delete-vs-edit race left, on the server and every client', async () => {

@@ -1,19 +1,11 @@
 // Room lifecycle: compaction by count and bytes, idle unload, shutdown flush, storage failures.
-import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { applySnapshot, createMemoryStore, TesseraError, type Store } from '../../src/index.js'
+import { createMemoryStore, TesseraError, type Store } from '../../src/index.js'
 import { CloseCode } from '../../src/internal.js'
 import { startServer } from '../helpers/start-server.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { waitFor } from '../helpers/wait-for.js'
-
-const stateOf = async (store: Store, table: string): Promise<Y.Doc> => {
-  const stored = await store.load(table)
-  const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
-  for (const update of stored.updates) Y.applyUpdate(doc, update)
-  return doc
-}
+import { storedDoc } from '../helpers/stored-doc.js'
 
 describe('rooms', () => {
   it('compacts the log into a snapshot once it holds compactAfterUpdates updates', async () => {
@@ -27,7 +19,7 @@ describe('rooms', () => {
     const stored = await server.store.load('c')
     expect(stored.snapshot).toBeDefined()
     expect(stored.updates.length).toBeLessThan(10)
-    expect((await stateOf(server.store, 'c')).getMap('m').toJSON()).toEqual(
+    expect((await storedDoc(server.store, 'c')).getMap('m').toJSON()).toEqual(
       client.doc.getMap('m').toJSON(),
     )
     expect(await server.registry.metrics()).toMatch(/tessera_compactions_total 2/)

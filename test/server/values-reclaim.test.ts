@@ -2,7 +2,7 @@
 // deletions are stored in the log, broadcast like any update, and change no cell any client reads.
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { applySnapshot, createTable, type Store } from '../../src/index.js'
+import { createTable } from '../../src/index.js'
 import { formatVersion, tableMaps } from '../../src/layout.js'
 import { valuesOf } from '../../src/values-array.js'
 import { formatThreeCells, liveValues, writeFormatThreeCell } from '../helpers/format-three-read.js'
@@ -10,14 +10,7 @@ import { writeRawFormatThreeRows } from '../helpers/raw-format-three.js'
 import { connectClient } from '../helpers/sync-client.js'
 import { startServer } from '../helpers/start-server.js'
 import { waitFor } from '../helpers/wait-for.js'
-
-const storedDoc = async (store: Store, table: string): Promise<Y.Doc> => {
-  const stored = await store.load(table)
-  const doc = new Y.Doc()
-  if (stored.snapshot !== undefined) applySnapshot(doc, stored.snapshot)
-  for (const update of stored.updates) Y.applyUpdate(doc, update)
-  return doc
-}
+import { storedDoc } from '../helpers/stored-doc.js'
 
 /** A table of 30 format 3 rows: 10 edited, 5 deleted, 1 re-created, and values no row names. */
 function seedTable(): { doc: Y.Doc; dead: number; incs: string[] } {
