@@ -8,6 +8,7 @@ import { createTokenVerifier } from '../../server/access/tokens.js'
 import type { CreateServerOptions } from '../../server/index.js'
 import { call, testSecret } from './auth.js'
 import { startServer, type TestServer } from './start-server.js'
+import { connectClient, type SyncClient } from './sync-client.js'
 
 /** The combinations of rights the attacker tests cover. */
 export const rightsNames = ['read', 'insert', 'update', 'delete', 'write', 'admin', 'none'] as const
@@ -35,6 +36,27 @@ export function rightsToken(rights: RightsName): Promise<string> {
     { id: rights, name: rights, roles: [rights] },
     { expiresInSeconds: 3600 },
   )
+}
+
+/** A protocol client that keeps every message the server sent it. */
+export interface RecordingClient extends SyncClient {
+  readonly received: Uint8Array[]
+}
+
+/** Connects to `table` with a token of `rights` only, recording what arrives; waits for sync. */
+export async function connectWithRights(
+  server: TestServer,
+  table: string,
+  rights: RightsName,
+): Promise<RecordingClient> {
+  const client = connectClient(server.wsUrl, table, {
+    query: `token=${await rightsToken(rights)}`,
+  })
+  const received: Uint8Array[] = []
+  client.socket.on('message', (data: Buffer) => received.push(new Uint8Array(data)))
+  const recording = Object.assign(client, { received })
+  await recording.whenSynced()
+  return recording
 }
 
 /** The table's stored log and snapshot, loaded into a fresh doc as a restarted server would. */

@@ -11,30 +11,14 @@ import {
   createRightsTable,
   encodeSyncMessage,
   rightsToken,
+  connectWithRights,
   startRightsServer,
   storedDoc,
   tableJson,
   type RightsName,
 } from '../helpers/rights.js'
 import type { TestServer } from '../helpers/start-server.js'
-import { connectClient, type SyncClient } from '../helpers/sync-client.js'
 import { waitFor } from '../helpers/wait-for.js'
-
-interface Connected extends SyncClient {
-  /** Every message the server sent this connection. */
-  readonly received: Uint8Array[]
-}
-
-async function connectAs(server: TestServer, table: string, rights: RightsName) {
-  const client = connectClient(server.wsUrl, table, {
-    query: `token=${await rightsToken(rights)}`,
-  }) as Connected
-  const received: Uint8Array[] = []
-  client.socket.on('message', (data: Buffer) => received.push(new Uint8Array(data)))
-  Object.assign(client, { received })
-  await client.whenSynced()
-  return client
-}
 
 const rowOf = (doc: Y.Doc, id: string) => doc.getMap('rows').get(id) as { i: number; p: string }
 
@@ -50,7 +34,7 @@ async function setup(rights: RightsName, format = formatVersion) {
   ]
   await createRightsTable(server, 'todos', format === 1 ? [] : rows)
   if (format === 1) {
-    const admin = await connectAs(server, 'todos', 'admin')
+    const admin = await connectWithRights(server, 'todos', 'admin')
     writeFormatOneRows(
       admin.doc,
       rows.map(({ id, ...cells }, index) => ({ id, position: `a${index}`, cells })),
@@ -58,8 +42,8 @@ async function setup(rights: RightsName, format = formatVersion) {
     await admin.save()
     admin.close()
   }
-  const attacker = await connectAs(server, 'todos', rights)
-  const observer = await connectAs(server, 'todos', 'read')
+  const attacker = await connectWithRights(server, 'todos', rights)
+  const observer = await connectWithRights(server, 'todos', 'read')
   return { server, attacker, observer, before: tableJson(observer.doc) }
 }
 

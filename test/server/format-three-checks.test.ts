@@ -16,7 +16,9 @@ import {
   bytesContain,
   createRightsTable,
   rightsToken,
+  connectWithRights,
   startRightsServer,
+  type RecordingClient,
   storedDoc,
   type RightsName,
 } from '../helpers/rights.js'
@@ -24,21 +26,8 @@ import { startServer, type TestServer } from '../helpers/start-server.js'
 import { connectClient, connectStockProvider, type SyncClient } from '../helpers/sync-client.js'
 import { waitFor } from '../helpers/wait-for.js'
 
-interface Connected extends SyncClient {
-  /** Every message the server sent this connection. */
-  readonly received: Uint8Array[]
-}
-
-async function connectAs(server: TestServer, rights: RightsName): Promise<Connected> {
-  const client = connectClient(server.wsUrl, 'todos', {
-    query: `token=${await rightsToken(rights)}`,
-  }) as Connected
-  const received: Uint8Array[] = []
-  client.socket.on('message', (data: Buffer) => received.push(new Uint8Array(data)))
-  Object.assign(client, { received })
-  await client.whenSynced()
-  return client
-}
+const connectAs = (server: TestServer, rights: RightsName): Promise<RecordingClient> =>
+  connectWithRights(server, 'todos', rights)
 
 /** The ids of the table's title and priority columns. */
 function columnIds(doc: Y.Doc): string[] {
