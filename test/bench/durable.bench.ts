@@ -49,9 +49,20 @@ const profileDir = process.env.TESSERA_BENCH_PROFILE
 const stallDir = process.env.TESSERA_BENCH_STALLS
 const withFloors = process.env.TESSERA_BENCH_FLOORS !== '0'
 
-/** The reference server gets the same updates (it has no acknowledgement): CPU per update. */
+/**
+ * The reference server gets the same updates (it has no acknowledgement): CPU per update. With
+ * TESSERA_BENCH_PROFILE it writes a CPU profile too (beside the others, for comparison).
+ */
 async function reference(dir: string, loads: Workload[]) {
-  const server = await startBenchServer('y-websocket-server', dir)
+  const server =
+    profileDir === undefined
+      ? await startBenchServer('y-websocket-server', dir)
+      : await startChildServer(
+          await bundleEntry('test/bench/servers/y-websocket-main.ts', 'bench-y-websocket-server'),
+          [],
+          {},
+          ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+        )
   const clients = await connectTables(server, 'reference')
   clients.forEach((client, table) => client.sendUpdate(loads[table]!.base))
   await Promise.all(clients.map((client) => client.sync()))
@@ -61,7 +72,7 @@ async function reference(dir: string, loads: Workload[]) {
   await Promise.all(clients.map((client) => client.sync()))
   const cpu = cpuSeconds(server) - before
   for (const client of clients) client.close()
-  await server.stop()
+  await server.stop(profileDir === undefined ? 'SIGKILL' : 'SIGTERM')
   return (cpu / (perTable * tableCount)) * 1e6
 }
 

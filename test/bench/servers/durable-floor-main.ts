@@ -129,6 +129,8 @@ server.on('upgrade', (request, socket, head) => {
   const name = decodeURIComponent((request.url ?? '/').slice(1))
   wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, name))
 })
+// Exits on SIGTERM, so that a CPU profile (--cpu-prof) is written.
+process.on('SIGTERM', () => process.exit(0))
 server.listen(0, '127.0.0.1', () => {
   const address = server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
