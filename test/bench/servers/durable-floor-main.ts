@@ -1,15 +1,18 @@
 // The floor of durable.bench.ts (not a peer, no product): what a durable single-cell update
 // costs when a server does only what Tessera's design must do per update, with plain Yjs and
-// better-sqlite3. It applies each update to the table's doc, stores it in a SQLite log (WAL,
-// synchronous=normal, as Tessera) with one commit per turn of the event loop for every table, writes
-// one audit row per table and turn (JSON records of what each update changed), answers each saved
-// request once its turn is committed (one answer per connection and turn, as Tessera's S270), and only then sends the update to the table's other
-// connections. No check, no history runs, no background index, no metrics. With
+// better-sqlite3. It applies each update to the table's doc; at the end of each turn of the event
+// loop it commits, in one SQLite transaction (WAL, synchronous=normal, as Tessera), one log row per
+// table holding that turn's updates of it (Tessera joins one writer's run into one entry) and one
+// audit row per table (JSON records of what each update changed); then it answers the saved
+// requests (one answer per connection and turn, as S270) and sends the updates to the table's
+// other connections. No check, no history, no background index, no metrics. With
 // TESSERA_FLOOR_CHECKS=1 each update goes through Tessera's checks (applyChecked, as the server
 // calls them) and its audit records name the rows and columns they found.
 // `node durable-floor-main.mjs serve --db <file> ...`: prints "serving on <url>" like the server.
 import { createServer } from 'node:http'
 import Database from 'better-sqlite3'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import { WebSocketServer, type WebSocket } from 'ws'
 import * as Y from 'yjs'
 import { allPermissions } from '../../../src/permissions.js'
@@ -46,22 +49,35 @@ const touched = new Set<Room>()
 /** Per connection, the last saved request of this turn (saved(n) answers the earlier ones too). */
 const answers = new Map<WebSocket, number>()
 let isScheduled = false
+/** The audit records written so far (their seqs count from 1 in this process: a floor). */
+let audited = 0
 
 function roomOf(name: string): Room {
   let room = rooms.get(name)
   if (room !== undefined) return room
   const doc = new Y.Doc()
   const rows = loadLog.all(name)
-  for (const row of rows) Y.applyUpdate(doc, row.data)
+  for (const row of rows) {
+    const decoder = decoding.createDecoder(row.data)
+    while (decoding.hasContent(decoder)) Y.applyUpdate(doc, decoding.readVarUint8Array(decoder))
+  }
   room = { name, doc, seq: rows.length, sockets: new Set(), updates: [], records: [] }
   rooms.set(name, room)
   return room
 }
 
+/** A turn's updates of one table as one log row: each one's length, then its bytes (lib0). */
+function logRow(updates: readonly { update: Uint8Array }[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  for (const { update } of updates) encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
 const commitTurn = db.transaction((atMs: number) => {
   for (const room of touched) {
-    for (const { update } of room.updates) insertUpdate.run(room.name, ++room.seq, atMs, update)
-    const first = room.seq - room.updates.length + 1
+    insertUpdate.run(room.name, ++room.seq, atMs, logRow(room.updates))
+    const first = audited + 1
+    audited += room.records.length
     const records = room.records.map(([rows, action], at) => [first + at, rows, action, null, atMs])
     insertAudit.run(room.name, JSON.stringify(records))
   }
