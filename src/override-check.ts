@@ -15,13 +15,18 @@ import { changedKeys, isSameValue, valueBefore } from './transaction-diff.js'
 
 type Verdict = 'keep' | 'delete' | 'restore'
 
-/** How one touched key is read: the cell it names, and its values in the row's current life. */
+/**
+ * How one touched key is read: the cell it names, and its values in the row's current life.
+ * One object per key, its methods shared (no closure per key: the server judges every edit).
+ */
 interface KeyReading {
   readonly map: Y.Map<unknown>
   readonly key: string
   readonly cell: [RowId, ColumnId] | undefined
-  /** The cell value `value` holds when it is an override of the row's current life. */
-  live(value: unknown): { value: unknown } | undefined
+  /** Whether `value` is an override of the row's current life. */
+  isLive(value: unknown): boolean
+  /** The cell value a live override `value` holds (see isLive). */
+  cellOf(value: unknown): unknown
   /** Whether `value` is an override at all (of any life). */
   isOverride(value: unknown): boolean
   /** The stored form of a corrected cell value. */
@@ -64,17 +69,21 @@ function checkValue(
   return true
 }
 
-/** What to do with one touched override key whose value changed. */
+/**
+ * What to do with one touched override key whose value changed to `after`: `isLive` says whether
+ * it was an override of the row's current life before the update and is one after it.
+ */
 function judge(
   context: CheckContext,
   reading: KeyReading,
-  live: { before: boolean; after: boolean; mayWrite: boolean },
+  after: unknown,
+  isLive: { before: boolean; after: boolean },
+  mayWrite: boolean,
   types: ColumnTypes,
 ): Verdict {
-  const after: unknown = reading.map.get(reading.key)
-  if (live.after && reading.cell !== undefined) {
-    if (!live.mayWrite) return 'restore'
-    const { value } = reading.live(after)!
+  if (isLive.after && reading.cell !== undefined) {
+    if (!mayWrite) return 'restore'
+    const value = reading.cellOf(after)
     return checkValue(context, reading, reading.cell, value, types) ? 'keep' : 'delete'
   }
   // S85: an edit of a row's other life (deleted or replaced first) is dropped silently.
@@ -84,51 +93,84 @@ function judge(
       message: `cell ${JSON.stringify(reading.key)}: not an override of a cell; it was removed`,
     })
   }
-  return live.before && !live.mayWrite ? 'restore' : 'delete'
+  return isLive.before && !mayWrite ? 'restore' : 'delete'
 }
 
+const isFormatOneOverride = (value: unknown): value is [number, unknown] =>
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'number'
+
 /** A format 1 key: `rowId\0columnId` holding `[incarnation, value]`. */
-function formatOneReading(context: CheckContext, key: string): KeyReading {
-  const { maps } = context
-  const cell = parseCellKey(key)
-  const stored: unknown = cell === undefined ? undefined : maps.rows.get(cell[0])
-  const incarnation = isFormatOneRow(stored) ? stored.i : undefined
-  const isOverride = (value: unknown): value is [number, unknown] =>
-    Array.isArray(value) && value.length === 2 && typeof value[0] === 'number'
-  return {
-    map: maps.cells,
-    key,
-    cell,
-    live: (value) =>
-      isOverride(value) && value[0] === incarnation ? { value: value[1] } : undefined,
-    isOverride,
-    store: (value) => [incarnation, value],
+class FormatOneReading implements KeyReading {
+  readonly map: Y.Map<unknown>
+  readonly cell: [RowId, ColumnId] | undefined
+  private readonly incarnation: number | undefined
+
+  constructor(
+    context: CheckContext,
+    readonly key: string,
+  ) {
+    const { maps } = context
+    this.map = maps.cells
+    this.cell = parseCellKey(key)
+    const stored: unknown = this.cell === undefined ? undefined : maps.rows.get(this.cell[0])
+    this.incarnation = isFormatOneRow(stored) ? stored.i : undefined
+  }
+
+  isLive(value: unknown): boolean {
+    return isFormatOneOverride(value) && value[0] === this.incarnation
+  }
+
+  cellOf(value: unknown): unknown {
+    return (value as [number, unknown])[1]
+  }
+
+  isOverride(value: unknown): boolean {
+    return isFormatOneOverride(value)
+  }
+
+  store(value: unknown): unknown {
+    return [this.incarnation, value]
   }
 }
 
 /** A format 2 or 3 key: a slot (or column) and a life, holding the value itself. */
-function packedReading(context: CheckContext, key: string): KeyReading {
-  const { maps, shapes } = context
-  const target = parseOverrideKey(key)
-  const rowId = target === undefined ? undefined : rowIdOfIncarnation(maps, target.incarnation)
-  const stored: unknown = rowId === undefined ? undefined : maps.rows.get(rowId)
-  // S290: a format 3 row's overrides are keyed as format 2's (packedShapeOf reads both).
-  const shape = packedShapeOf(stored, shapes)
-  const inc = shape === undefined ? undefined : storedIncOf(stored)
-  let columnId: ColumnId | undefined
-  if (target !== undefined && shape !== undefined && inc === target.incarnation) {
-    if ('columnId' in target) columnId = target.columnId
-    else columnId = target.slot === 0 ? positionColumn : shape.ids[target.slot - 1]
+class PackedReading implements KeyReading {
+  readonly map: Y.Map<unknown>
+  readonly cell: [RowId, ColumnId] | undefined
+
+  constructor(
+    context: CheckContext,
+    readonly key: string,
+  ) {
+    const { maps, shapes } = context
+    this.map = maps.overrides
+    const target = parseOverrideKey(key)
+    const rowId = target === undefined ? undefined : rowIdOfIncarnation(maps, target.incarnation)
+    const stored: unknown = rowId === undefined ? undefined : maps.rows.get(rowId)
+    // S290: a format 3 row's overrides are keyed as format 2's (packedShapeOf reads both).
+    const shape = packedShapeOf(stored, shapes)
+    let columnId: ColumnId | undefined
+    if (target !== undefined && shape !== undefined && storedIncOf(stored) === target.incarnation) {
+      if ('columnId' in target) columnId = target.columnId
+      else columnId = target.slot === 0 ? positionColumn : shape.ids[target.slot - 1]
+    }
+    this.cell = columnId === undefined ? undefined : [rowId!, columnId]
   }
-  const isOverride = (value: unknown): boolean =>
-    value !== undefined && !(value instanceof Y.AbstractType)
-  return {
-    map: maps.overrides,
-    key,
-    cell: columnId === undefined ? undefined : [rowId!, columnId],
-    live: (value) => (columnId !== undefined && isOverride(value) ? { value } : undefined),
-    isOverride,
-    store: (value) => value,
+
+  isLive(value: unknown): boolean {
+    return this.cell !== undefined && this.isOverride(value)
+  }
+
+  cellOf(value: unknown): unknown {
+    return value
+  }
+
+  isOverride(value: unknown): boolean {
+    return value !== undefined && !(value instanceof Y.AbstractType)
+  }
+
+  store(value: unknown): unknown {
+    return value
   }
 }
 
@@ -142,15 +184,11 @@ function checkKey(
   const { transaction, permissions, result } = context
   const { map, key, cell } = reading
   const before: unknown = valueBefore(transaction, map, key)
-  if (isSameValue(before, map.get(key))) return
+  const after: unknown = map.get(key)
+  if (isSameValue(before, after)) return
   const mayWrite = cell !== undefined && (inserted.has(cell[0]) || permissions.canUpdateRows)
-  const seenBefore = reading.live(before)
-  const live = {
-    before: seenBefore !== undefined,
-    after: reading.live(map.get(key)) !== undefined,
-    mayWrite,
-  }
-  const verdict = judge(context, reading, live, types)
+  const isLive = { before: reading.isLive(before), after: reading.isLive(after) }
+  const verdict = judge(context, reading, after, isLive, mayWrite, types)
   if (verdict === 'restore') {
     if (before === undefined) map.delete(key)
     else map.set(key, before)
@@ -161,11 +199,16 @@ function checkKey(
     })
     return
   }
-  if (verdict === 'delete' && map.get(key) !== undefined) map.delete(key)
-  const seenAfter = verdict === 'keep' ? reading.live(map.get(key))?.value : undefined
-  if (cell !== undefined && !inserted.has(cell[0]) && !isSameValue(seenBefore?.value, seenAfter)) {
-    recordChange(context, ...cell)
+  // judge wrote the key only when it corrected a value it keeps.
+  if (verdict === 'delete' && after !== undefined) map.delete(key)
+  if (cell === undefined || inserted.has(cell[0])) return
+  const seenBefore = isLive.before ? reading.cellOf(before) : undefined
+  let seenAfter: unknown
+  if (verdict === 'keep') {
+    const kept: unknown = map.get(key)
+    if (reading.isLive(kept)) seenAfter = reading.cellOf(kept)
   }
+  if (!isSameValue(seenBefore, seenAfter)) recordChange(context, ...cell)
 }
 
 /**
@@ -181,7 +224,7 @@ export function checkOverrides(
 ): void {
   const { maps, transaction } = context
   for (const key of changedKeys(transaction, maps.cells))
-    checkKey(context, formatOneReading(context, key), types, inserted)
+    checkKey(context, new FormatOneReading(context, key), types, inserted)
   for (const key of changedKeys(transaction, maps.overrides))
-    checkKey(context, packedReading(context, key), types, inserted)
+    checkKey(context, new PackedReading(context, key), types, inserted)
 }

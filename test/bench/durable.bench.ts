@@ -10,6 +10,10 @@
 // Every server starts with the `tessera` command's Node flags (S280, server/node-flags.ts);
 // TESSERA_BENCH_NODE_ARGS="<flags>" adds flags to this tree's server only (not the baseline), e.g.
 // `--max-semi-space-size=16` (Node 20's default) against the same code bundled as the baseline.
+// Each round also measures two floors, not peers (servers/durable-floor-main.ts): plain Yjs with
+// what Tessera's design must do per update (the SQLite log and commit per turn, an audit row per
+// table and turn, the saved answers), and the same with Tessera's checks (applyChecked);
+// TESSERA_BENCH_FLOORS=0 leaves them out.
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
@@ -43,10 +47,22 @@ const rounds = Number(process.env.TESSERA_BENCH_ROUNDS || 2)
 const profileDir = process.env.TESSERA_BENCH_PROFILE
 /** A folder: each Tessera server runs stall-probe.ts, and the paced phase's stalls are reported. */
 const stallDir = process.env.TESSERA_BENCH_STALLS
+const withFloors = process.env.TESSERA_BENCH_FLOORS !== '0'
 
-/** The reference server gets the same updates (it has no acknowledgement): CPU per update. */
+/**
+ * The reference server gets the same updates (it has no acknowledgement): CPU per update. With
+ * TESSERA_BENCH_PROFILE it writes a CPU profile too (beside the others, for comparison).
+ */
 async function reference(dir: string, loads: Workload[]) {
-  const server = await startBenchServer('y-websocket-server', dir)
+  const server =
+    profileDir === undefined
+      ? await startBenchServer('y-websocket-server', dir)
+      : await startChildServer(
+          await bundleEntry('test/bench/servers/y-websocket-main.ts', 'bench-y-websocket-server'),
+          [],
+          {},
+          ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+        )
   const clients = await connectTables(server, 'reference')
   clients.forEach((client, table) => client.sendUpdate(loads[table]!.base))
   await Promise.all(clients.map((client) => client.sync()))
@@ -56,7 +72,7 @@ async function reference(dir: string, loads: Workload[]) {
   await Promise.all(clients.map((client) => client.sync()))
   const cpu = cpuSeconds(server) - before
   for (const client of clients) client.close()
-  await server.stop()
+  await server.stop(profileDir === undefined ? 'SIGKILL' : 'SIGTERM')
   return (cpu / (perTable * tableCount)) * 1e6
 }
 
@@ -88,6 +104,7 @@ async function measure(
   dir: string,
   loads: Workload[],
   flags: readonly string[] = [],
+  floorEnv: Record<string, string> = {},
 ): Promise<Figures> {
   const name = `durable-${Math.random().toString(36).slice(2)}`
   const db = join(dir, `${name}.db`)
@@ -100,7 +117,7 @@ async function measure(
     nodeArgs.push('--import', await bundleEntry('test/bench/stall-probe.ts', 'stall-probe'))
   }
   const env: Record<string, string> =
-    stallFile === undefined ? {} : { TESSERA_STALL_FILE: stallFile }
+    stallFile === undefined ? { ...floorEnv } : { ...floorEnv, TESSERA_STALL_FILE: stallFile }
   let server = await startChildServer(file, args, env, nodeArgs)
   const clients = await connectTables(server, 'table')
   clients.forEach((client, table) => client.sendUpdate(loads[table]!.base))
@@ -133,7 +150,7 @@ async function measure(
   }
   const stalls =
     stallFile === undefined ? undefined : stallFigures(stallFile, pacedFromMs, pacedToMs)
-  server = await startChildServer(file, args)
+  server = await startChildServer(file, args, floorEnv)
   let intact = 0
   for (const [index, load] of loads.entries()) {
     const client = await connectWireClient(server.wsUrl, `table-${index}`)
@@ -215,16 +232,24 @@ it('durable single-cell updates: 50 writers over 100 tables', async () => {
   )
   const referenceMicros = await reference(dir, loads)
   const file = await bundleEntry('server/main.ts', 'bench-tessera')
+  const floorFile = await bundleEntry('test/bench/servers/durable-floor-main.ts', 'bench-floor')
   const tessera: Figures[] = []
   const before: Figures[] = []
+  const floors: Figures[][] = [[], []]
   for (let round = 0; round < (baseline === undefined ? 1 : rounds); round++) {
     if (baseline !== undefined) before.push(await measure(baseline, dir, loads))
+    if (withFloors) {
+      floors[0]!.push(await measure(floorFile, dir, loads, [], { TESSERA_FLOOR_CHECKS: '1' }))
+      floors[1]!.push(await measure(floorFile, dir, loads))
+    }
     tessera.push(await measure(file, dir, loads, ownNodeArgs))
   }
-  for (const figures of [...tessera, ...before]) expect(figures.intact).toBe(tableCount)
+  for (const figures of [...tessera, ...before, ...floors.flat()])
+    expect(figures.intact).toBe(tableCount)
   const updates = (perTable - Math.min(50, perTable)) * tableCount
   const mine = rows(tessera, updates)
   const theirs = baseline === undefined ? undefined : rows(before, updates)
+  const floorRows = withFloors ? floors.map((runs) => rows(runs, updates)) : []
   report(
     'durable',
     `Durable single-cell updates, ${writerCount} writers over ${tableCount} tables (Tessera: SQLite, synchronous=normal)`,
@@ -232,12 +257,16 @@ it('durable single-cell updates: 50 writers over 100 tables', async () => {
       'measure',
       'Tessera',
       ...(theirs === undefined ? [] : ['baseline (TESSERA_BENCH_BASELINE), alternated']),
+      ...(withFloors
+        ? ['floor with the checks (not a peer)', 'floor: plain Yjs + SQLite + audit (not a peer)']
+        : []),
       '@y/websocket-server (in memory, no acknowledgement)',
     ],
     mine.map(([measure, value], index) => [
       measure!,
       value!,
       ...(theirs === undefined ? [] : [theirs[index]![1]!]),
+      ...floorRows.map((floor) => floor[index]![1]!),
       index === 1 ? referenceMicros.toFixed(1) : '',
     ]),
   )

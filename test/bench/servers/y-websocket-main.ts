@@ -14,6 +14,8 @@ server.on('upgrade', (request, socket, head) => {
     wss.emit('connection', ws, request)
   })
 })
+// Exits on SIGTERM, so that a CPU profile (--cpu-prof) is written.
+process.on('SIGTERM', () => process.exit(0))
 server.listen(0, '127.0.0.1', () => {
   const address = server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
