@@ -15,13 +15,7 @@ import {
   type TableMaps,
 } from './layout.js'
 import { createOrderedIndex, stringPrefix, type OrderedIndex } from './ordered-index.js'
-import {
-  addAllLocal,
-  addLocal,
-  createRowIndex,
-  putState,
-  settle,
-} from './row-index.js'
+import { addAllLocal, addLocal, createRowIndex, putState, settle } from './row-index.js'
 import { loadRows } from './row-load.js'
 import { comparePositions, type Position } from './row-order.js'
 import type { RowShapes } from './row-shapes.js'
