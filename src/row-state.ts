@@ -15,14 +15,8 @@ import {
   type TableMaps,
 } from './layout.js'
 import { createOrderedIndex, stringPrefix, type OrderedIndex } from './ordered-index.js'
-import {
-  addAllLocal,
-  addLocal,
-  createRowIndex,
-  notePosition,
-  putState,
-  settle,
-} from './row-index.js'
+import { addAllLocal, addLocal, createRowIndex, putState, settle } from './row-index.js'
+import { loadRows } from './row-load.js'
 import { comparePositions, type Position } from './row-order.js'
 import type { RowShapes } from './row-shapes.js'
 import type { ChangeSource, TableChange } from './row.js'
@@ -122,13 +116,7 @@ export function createRowStates(maps: TableMaps, shapes: RowShapes): RowStates {
     const inc = parseOverrideKey(key)?.incarnation
     if (inc !== undefined && prefixLengthOf(inc) !== undefined) editedLives.add(inc)
   }
-  // Loading is the hot path of opening a table: read each stored row once, straight into place.
-  maps.rows.forEach((value, key) => {
-    const state = rowStateOf(maps, shapes, key as RowId, value, isEdited(key as RowId, value))
-    if (state === undefined) return
-    states.set(state.id, state)
-    notePosition(index, state.position)
-  })
+  loadRows(maps, index, isEdited, editedRows.size > 0 || editedLives.size > 0)
 
   return {
     shapes,

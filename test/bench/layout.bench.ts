@@ -5,6 +5,7 @@ import { expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { heapUsed, median, report, time } from './report.js'
 import { layouts, rowOf, tessera, type Layout } from './layouts.js'
+import { measureOpenFloor } from './open-floor.js'
 
 const rowCount = Number(process.env.TESSERA_BENCH_ROWS || 100_000)
 /** Timed steps that take the best of several runs (the machine is shared: the minimum is the figure). */
@@ -282,5 +283,27 @@ it(`layouts: ${rowCount.toLocaleString('en')} rows × 10 columns`, () => {
       'one row delete, median (ms)',
     ],
     rows,
+  )
+})
+
+// Decode + open a replica against its floor (issue 16 item 4): the JSON rows peer, Yjs alone
+// decoding Tessera's stored state, that plus the least row index, and Tessera, taking turns.
+it(`decode + open a replica, with its floor: ${rowCount.toLocaleString('en')} rows`, () => {
+  const only = process.env.TESSERA_BENCH_LAYOUTS?.split(',')
+  if (only !== undefined && !(only.includes('tessera') && only.includes('json'))) return
+  const rounds = Math.max(repeats, 5)
+  report(
+    'layout-open',
+    `Decode + open a replica and its floor, ${rowCount.toLocaleString('en')} rows × 10 mixed columns (best of ${rounds} turns, each after a full collection)`,
+    [
+      'way',
+      'decode: Y.applyUpdate (ms)',
+      'open (ms)',
+      'decode + open (ms)',
+      'same, process CPU time (ms)',
+      '÷ raw JSON rows: wall / CPU',
+    ],
+    measureOpenFloor(rowCount, rounds),
+    'layout',
   )
 })

@@ -32,18 +32,22 @@ export const heapUsed = (): number => {
 export const machine = (): string =>
   `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`
 
-/** Prints a markdown table and writes it to test-results/bench/<name>.md. */
+/**
+ * Prints a markdown table and writes it to test-results/bench/<name>.md; `bench` names the
+ * benchmark file that prints it (a second table of one file has a name of its own).
+ */
 export function report(
   name: string,
   title: string,
   header: string[],
   rows: (string | number)[][],
+  bench = name,
 ): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`
   const text = [
     `### ${title}`,
     '',
-    `Machine: ${machine()}. Command: \`npm run bench -- test/bench/${name}.bench.ts\`.`,
+    `Machine: ${machine()}. Command: \`npm run bench -- test/bench/${bench}.bench.ts\`.`,
     '',
     line(header),
     line(header.map(() => '---')),
