@@ -138,6 +138,12 @@ function measure(layout: Layout): (string | number)[] {
     return ms
   })
   const encoded = Y.encodeStateAsUpdate(doc)
+  if (layout.isInsertOnly === true) {
+    const blank = Array.from({ length: 9 }, () => '')
+    return [layout.name, format(insertMs), format(Math.min(...insertCpuMs))]
+      .concat(format(watchedInsertMs), '', format(encoded.length / 1e6, 1))
+      .concat(blank)
+  }
   // Heap first: garbage of the timed runs below could still be referenced from this frame.
   const before = heapUsed()
   const replica = replicaOf(layout, encoded)
@@ -227,16 +233,26 @@ function measureTinybase(): (string | number)[] {
   ]
 }
 
-/** Tessera's figure over a peer's, for the columns where a ratio is a target (issue 16). */
-function ratios(rows: (string | number)[][], peer: Layout): (string | number)[] {
-  const ours = rows.find((row) => row[0] === tessera.name)!
+/**
+ * Tessera's figure over a peer's, for the columns where a ratio is a target (issue 16); with a
+ * layout measured for its inserts only, its insert columns alone.
+ */
+function ratios(
+  rows: (string | number)[][],
+  peer: Layout,
+  of: Layout = tessera,
+): (string | number)[] {
+  const ours = rows.find((row) => row[0] === of.name)!
   const theirs = rows.find((row) => row[0] === peer.name)!
   const ratio = (index: number, part = 0) => {
     const value = (row: (string | number)[]) => Number(String(row[index]).split(' / ')[part])
     return `${(value(ours) / value(theirs)).toFixed(2)}×`
   }
+  const title = `${of === tessera ? 'Tessera' : of.name} ÷ ${peer.name}`
+  if (of.isInsertOnly === true || peer.isInsertOnly === true)
+    return [title, ratio(1), ratio(2), ratio(3), ...Array.from({ length: 11 }, () => '')]
   return [
-    `Tessera ÷ ${peer.name}`,
+    title,
     ratio(1),
     ratio(2),
     ratio(3),
@@ -259,8 +275,13 @@ it(`layouts: ${rowCount.toLocaleString('en')} rows × 10 columns`, () => {
   const chosen = layouts.filter((layout) => only === undefined || only.includes(layout.key))
   const rows = chosen.map(measure)
   if (only === undefined) rows.push(measureTinybase())
-  for (const peer of chosen.filter((layout) => layout !== tessera && layout.isPeer))
-    rows.push(ratios(rows, peer))
+  const peers = chosen.filter((layout) => layout !== tessera && layout.isPeer)
+  for (const peer of peers) rows.push(ratios(rows, peer))
+  // The insert floor: how far Tessera is from it, and how far it is from each peer.
+  for (const floor of chosen.filter((layout) => layout.isInsertOnly === true)) {
+    if (chosen.includes(tessera)) rows.push(ratios(rows, floor))
+    for (const peer of peers) rows.push(ratios(rows, peer, floor))
+  }
   report(
     'layout',
     `Row layout, ${rowCount.toLocaleString('en')} rows × 10 mixed columns (best of ${repeats} for insert and open)`,
