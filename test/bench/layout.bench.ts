@@ -1,8 +1,13 @@
 // The cost of the row layout inside a table's Y.Doc (docs/architecture.md, docs/benchmarks.md):
 // the Tessera layout through its API, beside raw Yjs layouts and TinyBase, on one workload in one run.
+// With the insert floor among the layouts (TESSERA_BENCH_LAYOUTS=tessera,json,floor), the bulk
+// inserts are timed again, alternated round by round (TESSERA_BENCH_INSERT_ROUNDS, 8: more rows);
+// TESSERA_BENCH_PROFILE=<dir> writes a CPU profile of each layout's inserts (layout-inserts.ts).
 import { createMergeableStore } from 'tinybase'
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { alternatedInserts, profileInserts } from './layout-inserts.js'
+import { profileDir } from './profile.js'
 import { heapUsed, median, report, time } from './report.js'
 import { layouts, rowOf, tessera, type Layout } from './layouts.js'
 
@@ -110,10 +115,18 @@ function mergeTraffic(layout: Layout, encoded: Uint8Array) {
   return { bytes: toA.byteLength + toB.byteLength, lost }
 }
 
+/** `count` empty cells of the table. */
+const blank = (count: number): string[] => Array.from({ length: count }, () => '')
+
+/** Rounds of the alternated inserts (layout-inserts.ts). */
+const insertRounds = Number(process.env.TESSERA_BENCH_INSERT_ROUNDS || 8)
+
+/** The rows a layout inserts (Tessera's name their id). */
+const inputOf = (layout: Layout): Record<string, unknown>[] =>
+  rowIds.map((id, index) => (layout === tessera ? { id, ...rowOf(index) } : rowOf(index)))
+
 function measure(layout: Layout): (string | number)[] {
-  const input = rowIds.map((id, index) =>
-    layout === tessera ? { id, ...rowOf(index) } : rowOf(index),
-  )
+  const input = inputOf(layout)
   let doc = new Y.Doc()
   // Wall time and process CPU time (user + system, all threads: the garbage collector's too),
   // each the best of the runs: CPU time is what other processes on a shared machine disturb least.
@@ -139,10 +152,9 @@ function measure(layout: Layout): (string | number)[] {
   })
   const encoded = Y.encodeStateAsUpdate(doc)
   if (layout.isInsertOnly === true) {
-    const blank = Array.from({ length: 9 }, () => '')
     return [layout.name, format(insertMs), format(Math.min(...insertCpuMs))]
       .concat(format(watchedInsertMs), '', format(encoded.length / 1e6, 1))
-      .concat(blank)
+      .concat(blank(9))
   }
   // Heap first: garbage of the timed runs below could still be referenced from this frame.
   const before = heapUsed()
@@ -250,7 +262,7 @@ function ratios(
   }
   const title = `${of === tessera ? 'Tessera' : of.name} ÷ ${peer.name}`
   if (of.isInsertOnly === true || peer.isInsertOnly === true)
-    return [title, ratio(1), ratio(2), ratio(3), ...Array.from({ length: 11 }, () => '')]
+    return [title, ratio(1), ratio(2), ratio(3), ...blank(11)]
   return [
     title,
     ratio(1),
@@ -270,7 +282,7 @@ function ratios(
   ]
 }
 
-it(`layouts: ${rowCount.toLocaleString('en')} rows × 10 columns`, () => {
+it(`layouts: ${rowCount.toLocaleString('en')} rows × 10 columns`, async () => {
   const only = process.env.TESSERA_BENCH_LAYOUTS?.split(',')
   const chosen = layouts.filter((layout) => only === undefined || only.includes(layout.key))
   const rows = chosen.map(measure)
@@ -281,6 +293,13 @@ it(`layouts: ${rowCount.toLocaleString('en')} rows × 10 columns`, () => {
   for (const floor of chosen.filter((layout) => layout.isInsertOnly === true)) {
     if (chosen.includes(tessera)) rows.push(ratios(rows, floor))
     for (const peer of peers) rows.push(ratios(rows, peer, floor))
+  }
+  // With the insert floor: the inserts again, alternated round by round (issue 16 item 4).
+  if (chosen.some((layout) => layout.isInsertOnly === true)) {
+    for (const row of alternatedInserts(chosen, rowIds, inputOf, insertRounds)) {
+      const [name, ...figures] = row
+      rows.push([`${name}, alternated (median of ${insertRounds})`, ...figures, ...blank(12)])
+    }
   }
   report(
     'layout',
@@ -304,4 +323,10 @@ it(`layouts: ${rowCount.toLocaleString('en')} rows × 10 columns`, () => {
     ],
     rows,
   )
+  if (profileDir !== undefined) {
+    for (const layout of chosen) {
+      const lines = await profileInserts(layout, rowIds, inputOf(layout), repeats)
+      console.log(lines.join('\n'))
+    }
+  }
 })

@@ -214,7 +214,8 @@ const byColumn: Layout = {
 // does), then per row one `rows` entry `{ s, i, p, b }` holding a new incarnation string (the
 // item's Yjs id in base 128 after the client's prefix) and a new position string (the keys
 // Tessera's append gives: fractional-indexing's integer keys). It writes what Tessera writes,
-// but the formatVersion and the one shape, which are one item each per table.
+// but the formatVersion and the one shape, which are one item each per table. Its Yjs items are
+// made as Tessera makes them (Yjs's exported Item and ContentAny): the floor is not Yjs's API.
 const floorChunkRows = 100
 const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 const twoDigits = Array.from(
@@ -291,9 +292,23 @@ export const floor: Layout = {
         item.integrate(transaction, 0)
         left = item
         for (let row = from; row < to; row++) {
+          // Each row's key set as Y.Map#set sets it, without its per-call wrapper (as Tessera).
+          const id = ids[row]!
           const clock = Y.getState(doc.store, client)
           const back = clock - (first + (row - from) * width)
-          rows.set(ids[row]!, { s: 0, i: incarnationAt(clock), p: floorPosition(row), b: back })
+          const value = { s: 0, i: incarnationAt(clock), p: floorPosition(row), b: back }
+          const last = (rows as unknown as { _map: Map<string, Y.Item> })._map.get(id) ?? null
+          const entry: unknown = new Y.ContentAny([value])
+          new Y.Item(
+            Y.createID(client, clock),
+            last,
+            last === null ? null : last.lastId,
+            null,
+            null,
+            rows,
+            id,
+            entry as ConstructorParameters<typeof Y.Item>[7],
+          ).integrate(transaction, 0)
         }
       }
     })
