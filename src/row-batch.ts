@@ -3,7 +3,6 @@
 // transaction, per chunk of at most 100 rows one insert of their first values then their row
 // values (data format 3), handed to the row index in one go (it takes them in on its next read),
 // ids already there as updates (upsert, S4).
-import type * as Y from 'yjs'
 import { TesseraError } from './errors.js'
 import { createRowId, type RowId } from './ids.js'
 import { checkRowId, isValidId } from './layout.js'
@@ -12,6 +11,7 @@ import { copyLike, prepareCells, type CellLayout } from './row-cells.js'
 import {
   chunkRows,
   createPacker,
+  itemsOf,
   writeCells,
   writeCellsAt,
   type RowWriteContext,
@@ -187,7 +187,15 @@ function writeBatch(
         }
       }
       const position = positions[next++]!
-      written[index] = pack.row(id, layoutAt(index), first + starts[index]!, position, isWhole)
+      const left = item ?? null
+      written[index] = pack.row(
+        id,
+        layoutAt(index),
+        first + starts[index]!,
+        position,
+        isWhole,
+        left,
+      )
     }
     if (again !== undefined) writeAgain(context, batch, chunk, first, again)
     from = to
@@ -218,7 +226,3 @@ function writeAgain(
     deleteValues(doc._transaction!, maps.values, doc.clientID, clocks)
   }
 }
-
-/** The last Yjs item of each key of a map, deleted or not (Yjs keeps them in `_map`). */
-const itemsOf = (map: Y.Map<unknown>): ReadonlyMap<string, Y.Item> =>
-  (map as unknown as { _map: ReadonlyMap<string, Y.Item> })._map

@@ -1,8 +1,13 @@
 // The cost of the row layout inside a table's Y.Doc (docs/architecture.md, docs/benchmarks.md):
 // the Tessera layout through its API, beside raw Yjs layouts and TinyBase, on one workload in one run.
+// With the insert floor among the layouts (TESSERA_BENCH_LAYOUTS=tessera,json,floor), the bulk
+// inserts are timed again, alternated round by round (TESSERA_BENCH_INSERT_ROUNDS, 8: more rows);
+// TESSERA_BENCH_PROFILE=<dir> writes a CPU profile of each layout's inserts (layout-inserts.ts).
 import { createMergeableStore } from 'tinybase'
 import { expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { alternatedInserts, profileInserts } from './layout-inserts.js'
+import { profileDir } from './profile.js'
 import { heapUsed, median, report, time } from './report.js'
 import { layouts, rowOf, tessera, type Layout } from './layouts.js'
 import { measureOpenFloor } from './open-floor.js'
@@ -111,10 +116,18 @@ function mergeTraffic(layout: Layout, encoded: Uint8Array) {
   return { bytes: toA.byteLength + toB.byteLength, lost }
 }
 
+/** `count` empty cells of the table. */
+const blank = (count: number): string[] => Array.from({ length: count }, () => '')
+
+/** Rounds of the alternated inserts (layout-inserts.ts). */
+const insertRounds = Number(process.env.TESSERA_BENCH_INSERT_ROUNDS || 8)
+
+/** The rows a layout inserts (Tessera's name their id). */
+const inputOf = (layout: Layout): Record<string, unknown>[] =>
+  rowIds.map((id, index) => (layout === tessera ? { id, ...rowOf(index) } : rowOf(index)))
+
 function measure(layout: Layout): (string | number)[] {
-  const input = rowIds.map((id, index) =>
-    layout === tessera ? { id, ...rowOf(index) } : rowOf(index),
-  )
+  const input = inputOf(layout)
   let doc = new Y.Doc()
   // Wall time and process CPU time (user + system, all threads: the garbage collector's too),
   // each the best of the runs: CPU time is what other processes on a shared machine disturb least.
@@ -139,6 +152,11 @@ function measure(layout: Layout): (string | number)[] {
     return ms
   })
   const encoded = Y.encodeStateAsUpdate(doc)
+  if (layout.isInsertOnly === true) {
+    return [layout.name, format(insertMs), format(Math.min(...insertCpuMs))]
+      .concat(format(watchedInsertMs), '', format(encoded.length / 1e6, 1))
+      .concat(blank(9))
+  }
   // Heap first: garbage of the timed runs below could still be referenced from this frame.
   const before = heapUsed()
   const replica = replicaOf(layout, encoded)
@@ -228,16 +246,26 @@ function measureTinybase(): (string | number)[] {
   ]
 }
 
-/** Tessera's figure over a peer's, for the columns where a ratio is a target (issue 16). */
-function ratios(rows: (string | number)[][], peer: Layout): (string | number)[] {
-  const ours = rows.find((row) => row[0] === tessera.name)!
+/**
+ * Tessera's figure over a peer's, for the columns where a ratio is a target (issue 16); with a
+ * layout measured for its inserts only, its insert columns alone.
+ */
+function ratios(
+  rows: (string | number)[][],
+  peer: Layout,
+  of: Layout = tessera,
+): (string | number)[] {
+  const ours = rows.find((row) => row[0] === of.name)!
   const theirs = rows.find((row) => row[0] === peer.name)!
   const ratio = (index: number, part = 0) => {
     const value = (row: (string | number)[]) => Number(String(row[index]).split(' / ')[part])
     return `${(value(ours) / value(theirs)).toFixed(2)}×`
   }
+  const title = `${of === tessera ? 'Tessera' : of.name} ÷ ${peer.name}`
+  if (of.isInsertOnly === true || peer.isInsertOnly === true)
+    return [title, ratio(1), ratio(2), ratio(3), ...blank(11)]
   return [
-    `Tessera ÷ ${peer.name}`,
+    title,
     ratio(1),
     ratio(2),
     ratio(3),
@@ -255,13 +283,25 @@ function ratios(rows: (string | number)[][], peer: Layout): (string | number)[] 
   ]
 }
 
-it(`layouts: ${rowCount.toLocaleString('en')} rows × 10 columns`, () => {
+it(`layouts: ${rowCount.toLocaleString('en')} rows × 10 columns`, async () => {
   const only = process.env.TESSERA_BENCH_LAYOUTS?.split(',')
   const chosen = layouts.filter((layout) => only === undefined || only.includes(layout.key))
   const rows = chosen.map(measure)
   if (only === undefined) rows.push(measureTinybase())
-  for (const peer of chosen.filter((layout) => layout !== tessera && layout.isPeer))
-    rows.push(ratios(rows, peer))
+  const peers = chosen.filter((layout) => layout !== tessera && layout.isPeer)
+  for (const peer of peers) rows.push(ratios(rows, peer))
+  // The insert floor: how far Tessera is from it, and how far it is from each peer.
+  for (const floor of chosen.filter((layout) => layout.isInsertOnly === true)) {
+    if (chosen.includes(tessera)) rows.push(ratios(rows, floor))
+    for (const peer of peers) rows.push(ratios(rows, peer, floor))
+  }
+  // With the insert floor: the inserts again, alternated round by round (issue 16 item 4).
+  if (chosen.some((layout) => layout.isInsertOnly === true)) {
+    for (const row of alternatedInserts(chosen, rowIds, inputOf, insertRounds)) {
+      const [name, ...figures] = row
+      rows.push([`${name}, alternated (median of ${insertRounds})`, ...figures, ...blank(12)])
+    }
+  }
   report(
     'layout',
     `Row layout, ${rowCount.toLocaleString('en')} rows × 10 mixed columns (best of ${repeats} for insert and open)`,
@@ -284,6 +324,12 @@ it(`layouts: ${rowCount.toLocaleString('en')} rows × 10 columns`, () => {
     ],
     rows,
   )
+  if (profileDir !== undefined) {
+    for (const layout of chosen) {
+      const lines = await profileInserts(layout, rowIds, inputOf(layout), repeats)
+      console.log(lines.join('\n'))
+    }
+  }
 })
 
 // Decode + open a replica against its floor (issue 16 item 4): the JSON rows peer, Yjs alone

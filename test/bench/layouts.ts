@@ -45,6 +45,8 @@ export interface Layout {
   name: string
   /** A peer the issue's targets compare Tessera with (a ratio row is printed for it). */
   isPeer: boolean
+  /** Measured for its inserts only (a floor: it writes rows, and reads and edits none). */
+  isInsertOnly?: boolean
   /** Opens a doc for use (Tessera builds its table; raw layouts have nothing to build). */
   open(doc: Y.Doc): void
   /**
@@ -205,6 +207,129 @@ const byColumn: Layout = {
   },
 }
 
+// The floor of Tessera's bulk insert (issue 16 item 4): raw Yjs doing only the work data format 3
+// asks of an insert (docs/architecture.md, "Layout"), none of Tessera's own (no checks, no row
+// index, no change bookkeeping). Per chunk of 100 rows one item of first values appended to `v`
+// (the chunk's cells copied once into the array that becomes the item's content, as Tessera
+// does), then per row one `rows` entry `{ s, i, p, b }` holding a new incarnation string (the
+// item's Yjs id in base 128 after the client's prefix) and a new position string (the keys
+// Tessera's append gives: fractional-indexing's integer keys). It writes what Tessera writes,
+// but the formatVersion and the one shape, which are one item each per table. Its Yjs items are
+// made as Tessera makes them (Yjs's exported Item and ContentAny): the floor is not Yjs's API.
+const floorChunkRows = 100
+const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+const twoDigits = Array.from(
+  { length: 62 * 62 },
+  (_, value) => base62[Math.floor(value / 62)]! + base62[value % 62]!,
+)
+/** Prefixes of the integer keys whose last two digits `twoDigits` gives: 'c0'…'cz', 'd00'…'dzz'. */
+const cPrefixes = Array.from(base62, (digit) => 'c' + digit)
+const dPrefixes = twoDigits.map((digits) => 'd' + digits)
+
+/** Row `row`'s position: fractional-indexing's integer key number `row` ('a0', 'a1', …). */
+function floorPosition(row: number): string {
+  if (row < 62) return 'a' + base62[row]!
+  const b = row - 62
+  if (b < 3844) return 'b' + twoDigits[b]!
+  const c = b - 3844
+  if (c < 238_328) return cPrefixes[Math.floor(c / 3844)]! + twoDigits[c % 3844]!
+  const d = c - 238_328
+  return dPrefixes[Math.floor(d / 3844)]! + twoDigits[d % 3844]!
+}
+
+/** The incarnation maker of `client`: its prefix (5 base-128 characters), then the clock's. */
+function floorIncarnations(client: number): (clock: number) => string {
+  const [a, b, c, d, e] = [28, 21, 14, 7, 0].map((shift) => Math.floor(client / 2 ** shift) % 128)
+  return (clock) =>
+    clock < 16_384
+      ? String.fromCharCode(a!, b!, c!, d!, e!, clock >> 7, clock & 127)
+      : clock < 2_097_152
+        ? String.fromCharCode(a!, b!, c!, d!, e!, clock >> 14, (clock >> 7) & 127, clock & 127)
+        : String.fromCharCode(a!, b!, c!, d!, e!, clock >> 21, (clock >> 14) & 127) +
+          String.fromCharCode((clock >> 7) & 127, clock & 127)
+}
+
+export const floor: Layout = {
+  key: 'floor',
+  name: "raw Yjs, data format 3's rows only (insert floor)",
+  isPeer: false,
+  isInsertOnly: true,
+  open(doc) {
+    doc.getMap('rows')
+    doc.getArray('v')
+  },
+  insert: (doc, ids, input) => {
+    doc.transact((transaction) => {
+      const rows = doc.getMap('rows')
+      const values = doc.getArray('v')
+      const client = doc.clientID
+      const incarnationAt = floorIncarnations(client)
+      const width = columnIds.length
+      let left = values._start
+      while (left !== null && left.right !== null) left = left.right
+      for (let from = 0; from < ids.length; from += floorChunkRows) {
+        const to = Math.min(from + floorChunkRows, ids.length)
+        const chunk = new Array<unknown>((to - from) * width)
+        let at = 0
+        for (let row = from; row < to; row++) {
+          const cells = input[row]!
+          for (let column = 0; column < width; column++) chunk[at++] = cells[columnIds[column]!]
+        }
+        const first = Y.getState(doc.store, client)
+        // One item whose content is the chunk itself, as Tessera appends it (Y.Array#push
+        // would copy the values once more).
+        const content: unknown = new Y.ContentAny(chunk)
+        const item = new Y.Item(
+          Y.createID(client, first),
+          left,
+          left === null ? null : left.lastId,
+          null,
+          null,
+          values,
+          null,
+          content as ConstructorParameters<typeof Y.Item>[7],
+        )
+        item.integrate(transaction, 0)
+        left = item
+        for (let row = from; row < to; row++) {
+          // Each row's key set as Y.Map#set sets it, without its per-call wrapper (as Tessera).
+          const id = ids[row]!
+          const clock = Y.getState(doc.store, client)
+          const back = clock - (first + (row - from) * width)
+          const value = { s: 0, i: incarnationAt(clock), p: floorPosition(row), b: back }
+          const last = (rows as unknown as { _map: Map<string, Y.Item> })._map.get(id) ?? null
+          const entry: unknown = new Y.ContentAny([value])
+          new Y.Item(
+            Y.createID(client, clock),
+            last,
+            last === null ? null : last.lastId,
+            null,
+            null,
+            rows,
+            id,
+            entry as ConstructorParameters<typeof Y.Item>[7],
+          ).integrate(transaction, 0)
+        }
+      }
+    })
+  },
+  setCell: () => {
+    throw new Error('the insert floor measures inserts only')
+  },
+  getCell: () => undefined,
+  deleteRows: () => {
+    throw new Error('the insert floor measures inserts only')
+  },
+  size: (doc) => doc.getMap('rows').size,
+  watch(doc) {
+    let seen = new Set<string>()
+    doc.getMap('rows').observe((event) => {
+      seen = new Set(event.keysChanged)
+    })
+    return () => seen
+  },
+}
+
 // The Tessera layout, through the public API (validation, change events and order included).
 const tables = new WeakMap<Y.Doc, Table>()
 /** The Tessera table over `doc`, created on first use with the workload's columns. */
@@ -252,5 +377,8 @@ export const tessera: Layout = {
   },
 }
 
-/** Every layout, Tessera first, then the issue's peers, then the historic alternatives. */
-export const layouts: Layout[] = [tessera, jsonRows, nested, flat, byColumn]
+/**
+ * Every layout, Tessera first, then the issue's peers, then the historic alternatives, then the
+ * insert floor.
+ */
+export const layouts: Layout[] = [tessera, jsonRows, nested, flat, byColumn, floor]
