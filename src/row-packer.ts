@@ -146,18 +146,36 @@ function setRowValue(
   left: Y.Item | null | undefined,
 ): void {
   const last = left === undefined ? (itemsOf(rows).get(id) ?? null) : left
-  const content: unknown = new Y.ContentAny([row])
+  integrateAfter(transaction, rows, id, last, clock, [row])
+}
+
+/**
+ * Integrates a new item of this replica at `clock` holding `values` (a ContentAny made on them,
+ * not a copy) right of `left` in `parent` (under key `key` of a map; null in an array), as
+ * Yjs's own set and insert make one.
+ */
+function integrateAfter(
+  transaction: Y.Transaction,
+  parent: Y.Map<unknown> | Y.Array<unknown>,
+  key: string | null,
+  left: Y.Item | null,
+  clock: number,
+  values: unknown[],
+): Y.Item {
+  // Yjs's types do not say that ContentAny is an AbstractContent (its code does).
+  const content: unknown = new Y.ContentAny(values)
   const item = new Y.Item(
     Y.createID(transaction.doc.clientID, clock),
-    last,
-    last === null ? null : last.lastId,
+    left,
+    left === null ? null : left.lastId,
     null,
     null,
-    rows,
-    id,
+    parent,
+    key,
     content as ConstructorParameters<typeof Y.Item>[7],
   )
   item.integrate(transaction, 0)
+  return item
 }
 
 /** The last Yjs item of each key of a map, deleted or not (Yjs keeps them in `_map`). */
@@ -187,19 +205,6 @@ function appendValues(
   }
   left ??= values._start
   while (left !== null && left.right !== null) left = left.right
-  const client = transaction.doc.clientID
-  // Yjs's types do not say that ContentAny is an AbstractContent (its code does).
-  const content: unknown = new Y.ContentAny(cells as CellValue[])
-  const item = new Y.Item(
-    Y.createID(client, Y.getState(store, client)),
-    left,
-    left === null ? null : left.lastId,
-    null,
-    null,
-    values,
-    null,
-    content as ConstructorParameters<typeof Y.Item>[7],
-  )
-  item.integrate(transaction, 0)
-  ends.set(values, item)
+  const clock = Y.getState(store, transaction.doc.clientID)
+  ends.set(values, integrateAfter(transaction, values, null, left, clock, cells as CellValue[]))
 }
