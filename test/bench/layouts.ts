@@ -249,6 +249,30 @@ function floorIncarnations(client: number): (clock: number) => string {
           String.fromCharCode((clock >> 7) & 127, clock & 127)
 }
 
+/** A new item of this replica at `clock` holding `values` right of `left` (plain Yjs). */
+function floorItem(
+  transaction: Y.Transaction,
+  parent: Y.Map<unknown> | Y.Array<unknown>,
+  key: string | null,
+  left: Y.Item | null,
+  clock: number,
+  values: unknown[],
+): Y.Item {
+  const content: unknown = new Y.ContentAny(values)
+  const item = new Y.Item(
+    Y.createID(transaction.doc.clientID, clock),
+    left,
+    left === null ? null : left.lastId,
+    null,
+    null,
+    parent,
+    key,
+    content as ConstructorParameters<typeof Y.Item>[7],
+  )
+  item.integrate(transaction, 0)
+  return item
+}
+
 export const floor: Layout = {
   key: 'floor',
   name: "raw Yjs, data format 3's rows only (insert floor)",
@@ -278,19 +302,7 @@ export const floor: Layout = {
         const first = Y.getState(doc.store, client)
         // One item whose content is the chunk itself, as Tessera appends it (Y.Array#push
         // would copy the values once more).
-        const content: unknown = new Y.ContentAny(chunk)
-        const item = new Y.Item(
-          Y.createID(client, first),
-          left,
-          left === null ? null : left.lastId,
-          null,
-          null,
-          values,
-          null,
-          content as ConstructorParameters<typeof Y.Item>[7],
-        )
-        item.integrate(transaction, 0)
-        left = item
+        left = floorItem(transaction, values, null, left, first, chunk)
         for (let row = from; row < to; row++) {
           // Each row's key set as Y.Map#set sets it, without its per-call wrapper (as Tessera).
           const id = ids[row]!
@@ -298,17 +310,7 @@ export const floor: Layout = {
           const back = clock - (first + (row - from) * width)
           const value = { s: 0, i: incarnationAt(clock), p: floorPosition(row), b: back }
           const last = (rows as unknown as { _map: Map<string, Y.Item> })._map.get(id) ?? null
-          const entry: unknown = new Y.ContentAny([value])
-          new Y.Item(
-            Y.createID(client, clock),
-            last,
-            last === null ? null : last.lastId,
-            null,
-            null,
-            rows,
-            id,
-            entry as ConstructorParameters<typeof Y.Item>[7],
-          ).integrate(transaction, 0)
+          floorItem(transaction, rows, id, last, clock, [value])
         }
       }
     })
